@@ -1,6 +1,7 @@
 package io.fleetprov.emulator.ca;
 
 import java.security.KeyPair;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,7 +28,7 @@ public final class KeyPairPool implements AutoCloseable {
         if (targetSize == 0) {
             this.refiller = null;
         } else {
-            this.refiller = new Thread(this::refill, "fleetprov-keypool-" + algorithm.name().toLowerCase());
+            this.refiller = new Thread(this::refill, "fleetprov-keypool-" + algorithm.name().toLowerCase(Locale.ROOT));
             refiller.setDaemon(true);
             refiller.setPriority(Thread.MIN_PRIORITY);
             refiller.start();
