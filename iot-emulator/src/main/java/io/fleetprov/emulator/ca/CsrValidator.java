@@ -1,0 +1,109 @@
+package io.fleetprov.emulator.ca;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.security.PublicKey;
+import java.util.Map;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+
+/** Parses and checks a PEM CSR from a device. */
+public final class CsrValidator {
+    private static final int MIN_RSA_BITS = 2048;
+    private static final Map<ASN1ObjectIdentifier, String> ACCEPTED_CURVES = Map.of(
+            SECObjectIdentifiers.secp256r1, "P-256",
+            SECObjectIdentifiers.secp384r1, "P-384");
+
+    private CsrValidator() {
+    }
+
+    /**
+     * Returns the CSR's verified public key. The key is checked before the signature so that a CSR on an exotic
+     * curve gets "unsupported curve" rather than whatever the JDK says about a curve it does not know.
+     */
+    public static PublicKey validate(String csrPem) {
+        PKCS10CertificationRequest csr = parse(csrPem);
+        SubjectPublicKeyInfo keyInfo = csr.getSubjectPublicKeyInfo();
+        checkKey(keyInfo);
+        PublicKey key;
+        try {
+            key = new JcaPEMKeyConverter().getPublicKey(keyInfo);
+        } catch (IOException e) {
+            throw new InvalidCsrException("CSR public key cannot be decoded: " + e.getMessage(), e);
+        }
+        checkSignature(csr, key);
+        return key;
+    }
+
+    private static PKCS10CertificationRequest parse(String csrPem) {
+        if (csrPem == null || csrPem.isBlank()) {
+            throw new InvalidCsrException("CSR is empty");
+        }
+        Object object;
+        try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
+            object = parser.readObject();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidCsrException("CSR is not valid PEM: " + e.getMessage(), e);
+        }
+        if (object == null) {
+            throw new InvalidCsrException("CSR is not PEM: expected -----BEGIN CERTIFICATE REQUEST-----");
+        }
+        if (!(object instanceof PKCS10CertificationRequest csr)) {
+            throw new InvalidCsrException("PEM is not a certificate signing request (found " + object.getClass().getSimpleName()
+                    + "); expected -----BEGIN CERTIFICATE REQUEST-----");
+        }
+        return csr;
+    }
+
+    private static void checkKey(SubjectPublicKeyInfo keyInfo) {
+        AlgorithmIdentifier algorithm = keyInfo.getAlgorithm();
+        ASN1ObjectIdentifier type = algorithm.getAlgorithm();
+        if (PKCSObjectIdentifiers.rsaEncryption.equals(type)) {
+            int bits = rsaModulusBits(keyInfo);
+            if (bits < MIN_RSA_BITS) {
+                throw new InvalidCsrException("CSR RSA key is " + bits + " bits; at least " + MIN_RSA_BITS + " bits are required");
+            }
+        } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(type)) {
+            if (!(algorithm.getParameters() instanceof ASN1ObjectIdentifier curve) || !ACCEPTED_CURVES.containsKey(curve)) {
+                throw new InvalidCsrException("CSR EC key is on an unsupported curve (" + algorithm.getParameters()
+                        + "); only P-256 and P-384 are accepted");
+            }
+        } else {
+            throw new InvalidCsrException("CSR key type " + type + " is not supported; use RSA (2048 bits or more) or EC P-256/P-384");
+        }
+    }
+
+    private static int rsaModulusBits(SubjectPublicKeyInfo keyInfo) {
+        try {
+            return RSAPublicKey.getInstance(keyInfo.parsePublicKey()).getModulus().bitLength();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidCsrException("CSR RSA public key is malformed", e);
+        }
+    }
+
+    private static void checkSignature(PKCS10CertificationRequest csr, PublicKey key) {
+        boolean valid;
+        try {
+            // Built from the decoded JDK key: from the raw SubjectPublicKeyInfo, BouncyCastle asks the JDK for a
+            // KeyFactory by OID, which the JDK's EC provider does not register.
+            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
+        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            throw new InvalidCsrException("CSR signature cannot be verified: " + e.getMessage(), e);
+        }
+        if (!valid) {
+            throw new InvalidCsrException("CSR signature does not verify with the CSR's public key");
+        }
+    }
+}
