@@ -59,7 +59,8 @@ public final class CognitoHttpHandler implements HttpHandler {
                 } else if ("POST".equalsIgnoreCase(exchange.getRequestMethod())) {
                     serveOperation(exchange);
                 } else {
-                    sendError(exchange, new CognitoException("UnknownOperationException", 404, "Not found"), AMZ_JSON);
+                    sendError(exchange, new CognitoException("UnknownOperationException", 405,
+                            "Method " + exchange.getRequestMethod() + " is not supported"), AMZ_JSON);
                 }
             } catch (CognitoException e) {
                 sendError(exchange, e, AMZ_JSON);

@@ -71,7 +71,7 @@ final class SigningKeyStore {
         if (Files.isDirectory(dir)) {
             return;
         }
-        if (isPosix(dir.getParent() == null ? dir : dir.toAbsolutePath().getParent())) {
+        if (isPosix(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(dir);
