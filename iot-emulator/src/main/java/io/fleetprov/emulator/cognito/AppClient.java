@@ -1,0 +1,23 @@
+package io.fleetprov.emulator.cognito;
+
+import java.time.Instant;
+import java.util.Set;
+
+/** An app client of a user pool; {@code explicitAuthFlows} uses Cognito's {@code ALLOW_*} names. */
+public record AppClient(String clientId, String clientName, String userPoolId, Set<String> explicitAuthFlows,
+        Instant creationDate) {
+
+    public static final String ALLOW_USER_PASSWORD_AUTH = "ALLOW_USER_PASSWORD_AUTH";
+    public static final String ALLOW_REFRESH_TOKEN_AUTH = "ALLOW_REFRESH_TOKEN_AUTH";
+
+    /** What {@link CognitoUserPools#createAppClient(String, String)} grants: the flows the emulator implements. */
+    public static final Set<String> DEFAULT_AUTH_FLOWS = Set.of(ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH);
+
+    public AppClient {
+        explicitAuthFlows = Set.copyOf(explicitAuthFlows);
+    }
+
+    public boolean allows(String flow) {
+        return explicitAuthFlows.contains(flow);
+    }
+}
