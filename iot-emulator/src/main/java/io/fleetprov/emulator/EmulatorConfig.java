@@ -1,0 +1,190 @@
+package io.fleetprov.emulator;
+
+import io.fleetprov.emulator.ca.KeyAlgorithm;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to run the emulator. Defaults follow AWS: claims live 5 minutes, ownership tokens 1 hour, hooks get 5
+ * seconds, keys are RSA-2048; no throttling. Port 0 picks a free port.
+ *
+ * @param dataDir        where the CA and signing keys persist; null keeps everything in memory (tests)
+ * @param bindHost       address the broker and HTTP server listen on
+ * @param advertisedHost host name given to clients (endpoints.json, DescribeEndpoint); must be in the server
+ *                       certificate, which always covers localhost and 127.0.0.1
+ * @param hostNames      extra names for the broker's server certificate
+ */
+public record EmulatorConfig(
+        Path dataDir,
+        String bindHost,
+        String advertisedHost,
+        int mqttPort,
+        int httpPort,
+        List<String> hostNames,
+        String region,
+        String accountId,
+        KeyAlgorithm keyAlgorithm,
+        int keyPoolSize,
+        Duration claimLifetime,
+        Duration tokenLifetime,
+        Duration hookTimeout,
+        Map<String, Double> throttleRates,
+        Map<String, String> hookHeaders,
+        Path seedFile,
+        Clock clock) {
+
+    public EmulatorConfig {
+        hostNames = List.copyOf(hostNames);
+        throttleRates = Map.copyOf(throttleRates);
+        hookHeaders = Map.copyOf(hookHeaders);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dataDir = dataDir;
+        b.bindHost = bindHost;
+        b.advertisedHost = advertisedHost;
+        b.mqttPort = mqttPort;
+        b.httpPort = httpPort;
+        b.hostNames = new ArrayList<>(hostNames);
+        b.region = region;
+        b.accountId = accountId;
+        b.keyAlgorithm = keyAlgorithm;
+        b.keyPoolSize = keyPoolSize;
+        b.claimLifetime = claimLifetime;
+        b.tokenLifetime = tokenLifetime;
+        b.hookTimeout = hookTimeout;
+        b.throttleRates = new LinkedHashMap<>(throttleRates);
+        b.hookHeaders = new LinkedHashMap<>(hookHeaders);
+        b.seedFile = seedFile;
+        b.clock = clock;
+        return b;
+    }
+
+    public static final class Builder {
+        private Path dataDir;
+        private String bindHost = "127.0.0.1";
+        private String advertisedHost = "localhost";
+        private int mqttPort = 8883;
+        private int httpPort = 4566;
+        private List<String> hostNames = new ArrayList<>();
+        private String region = "us-east-1";
+        private String accountId = "123456789012";
+        private KeyAlgorithm keyAlgorithm = KeyAlgorithm.RSA_2048;
+        private int keyPoolSize = 16;
+        private Duration claimLifetime = Duration.ofMinutes(5);
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private Duration hookTimeout = Duration.ofSeconds(5);
+        private Map<String, Double> throttleRates = new LinkedHashMap<>();
+        private Map<String, String> hookHeaders = new LinkedHashMap<>();
+        private Path seedFile;
+        private Clock clock = Clock.systemUTC();
+
+        /** Free ports, in-memory CA, EC keys: what tests want. */
+        public Builder forTests() {
+            return mqttPort(0).httpPort(0).keyAlgorithm(KeyAlgorithm.EC_P256);
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder bindHost(String bindHost) {
+            this.bindHost = bindHost;
+            return this;
+        }
+
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = advertisedHost;
+            return this;
+        }
+
+        public Builder mqttPort(int mqttPort) {
+            this.mqttPort = mqttPort;
+            return this;
+        }
+
+        public Builder httpPort(int httpPort) {
+            this.httpPort = httpPort;
+            return this;
+        }
+
+        public Builder hostName(String hostName) {
+            this.hostNames.add(hostName);
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder accountId(String accountId) {
+            this.accountId = accountId;
+            return this;
+        }
+
+        public Builder keyAlgorithm(KeyAlgorithm keyAlgorithm) {
+            this.keyAlgorithm = keyAlgorithm;
+            return this;
+        }
+
+        public Builder keyPoolSize(int keyPoolSize) {
+            this.keyPoolSize = keyPoolSize;
+            return this;
+        }
+
+        public Builder claimLifetime(Duration claimLifetime) {
+            this.claimLifetime = claimLifetime;
+            return this;
+        }
+
+        public Builder tokenLifetime(Duration tokenLifetime) {
+            this.tokenLifetime = tokenLifetime;
+            return this;
+        }
+
+        public Builder hookTimeout(Duration hookTimeout) {
+            this.hookTimeout = hookTimeout;
+            return this;
+        }
+
+        /** Requests per second allowed for an API such as {@code RegisterThing}. */
+        public Builder throttle(String api, double perSecond) {
+            this.throttleRates.put(api, perSecond);
+            return this;
+        }
+
+        /** A header sent with every pre-provisioning hook call (for example a shared secret). */
+        public Builder hookHeader(String name, String value) {
+            this.hookHeaders.put(name, value);
+            return this;
+        }
+
+        public Builder seedFile(Path seedFile) {
+            this.seedFile = seedFile;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public EmulatorConfig build() {
+            return new EmulatorConfig(dataDir, bindHost, advertisedHost, mqttPort, httpPort, hostNames, region,
+                    accountId, keyAlgorithm, keyPoolSize, claimLifetime, tokenLifetime, hookTimeout, throttleRates,
+                    hookHeaders, seedFile, clock);
+        }
+    }
+}

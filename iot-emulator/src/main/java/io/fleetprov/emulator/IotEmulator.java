@@ -1,0 +1,179 @@
+package io.fleetprov.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetprov.emulator.broker.MqttBroker;
+import io.fleetprov.emulator.ca.CertificateAuthority;
+import io.fleetprov.emulator.ca.KeyPairPool;
+import io.fleetprov.emulator.provisioning.ApiThrottle;
+import io.fleetprov.emulator.provisioning.FleetProvisioningService;
+import io.fleetprov.emulator.provisioning.OwnershipTokens;
+import io.fleetprov.emulator.provisioning.PreProvisioningHookClient;
+import io.fleetprov.emulator.provisioning.ProvisioningClaim;
+import io.fleetprov.emulator.registry.Arns;
+import io.fleetprov.emulator.registry.Registry;
+import io.fleetprov.emulator.seed.SeedFile;
+import io.fleetprov.emulator.seed.Seeder;
+import io.fleetprov.emulator.template.TemplateEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AWS side of fleet provisioning, in one process: CA, registry, fleet-provisioning MQTT API over an mTLS
+ * broker. Start it with {@link #start(EmulatorConfig)}, stop it with {@link #close()}.
+ */
+public final class IotEmulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IotEmulator.class);
+
+    private final EmulatorConfig config;
+    private final CertificateAuthority ca;
+    private final KeyPairPool keys;
+    private final Registry registry;
+    private final ApiThrottle throttle;
+    private final FleetProvisioningService provisioning;
+    private final MqttBroker broker;
+    private final ScheduledExecutorService housekeeping;
+
+    private IotEmulator(EmulatorConfig config) {
+        this.config = config;
+        this.ca = config.dataDir() == null
+                ? CertificateAuthority.ephemeral(config.clock())
+                : CertificateAuthority.persistent(config.dataDir(), config.clock());
+        TemplateEngine templates = new TemplateEngine();
+        this.registry = new Registry(config.clock(), new Arns(config.region(), config.accountId()), templates);
+        if (config.seedFile() != null) {
+            Seeder.apply(SeedFile.read(config.seedFile()), registry);
+        }
+        this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
+        this.throttle = new ApiThrottle(config.clock(), config.throttleRates());
+        this.provisioning = new FleetProvisioningService(registry, ca, keys, templates,
+                new OwnershipTokens(config.clock(), config.tokenLifetime()),
+                new PreProvisioningHookClient(config.hookHeaders()), throttle, config.clock(),
+                config.claimLifetime(), config.hookTimeout());
+        int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
+        this.broker = MqttBroker.start(config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning,
+                config.clock(), List.of());
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "emulator-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        housekeeping.scheduleWithFixedDelay(this::expireStale, 1, 1, TimeUnit.SECONDS);
+        if (config.dataDir() != null) {
+            writeEndpointFiles(config.dataDir());
+        }
+        LOG.info("iot-emulator MQTT endpoint {} (TLS, client certificate required)", mqttEndpoint());
+    }
+
+    public static IotEmulator start(EmulatorConfig config) {
+        return new IotEmulator(config);
+    }
+
+    public EmulatorConfig config() {
+        return config;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public FleetProvisioningService provisioning() {
+        return provisioning;
+    }
+
+    public ApiThrottle throttle() {
+        return throttle;
+    }
+
+    public MqttBroker broker() {
+        return broker;
+    }
+
+    public CertificateAuthority ca() {
+        return ca;
+    }
+
+    /** The CA devices must trust to connect to the broker. */
+    public String caCertificatePem() {
+        return ca.certificatePem();
+    }
+
+    public String mqttHost() {
+        return config.advertisedHost();
+    }
+
+    public int mqttPort() {
+        return broker.port();
+    }
+
+    /** host:port, as DescribeEndpoint returns it. */
+    public String mqttEndpoint() {
+        return mqttHost() + ":" + mqttPort();
+    }
+
+    /** CreateProvisioningClaim: a temporary certificate that may only provision with this template. */
+    public ProvisioningClaim createProvisioningClaim(String templateName) {
+        return provisioning.createProvisioningClaim(templateName);
+    }
+
+    /** Removes expired ownership tokens' unregistered certificates and expired claims; runs every second. */
+    public void expireStale() {
+        try {
+            provisioning.expireStale();
+        } catch (RuntimeException e) {
+            LOG.warn("housekeeping failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        broker.close();
+        keys.close();
+    }
+
+    private static List<String> hostNames(EmulatorConfig config) {
+        var names = new java.util.ArrayList<>(config.hostNames());
+        names.add(config.advertisedHost());
+        return names;
+    }
+
+    private void writeEndpointFiles(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path caFile = dir.resolve("ca.pem");
+            Files.writeString(caFile, ca.certificatePem());
+            Map<String, Object> endpoints = new LinkedHashMap<>();
+            endpoints.put("mqttEndpoint", mqttEndpoint());
+            endpoints.put("mqttHost", mqttHost());
+            endpoints.put("mqttPort", mqttPort());
+            endpoints.put("caFile", caFile.toAbsolutePath().toString());
+            endpoints.put("region", config.region());
+            endpoints.put("accountId", config.accountId());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(dir.resolve("endpoints.json").toFile(), endpoints);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write endpoint files to " + dir, e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.fleetprov.emulator.broker;
+
+import io.fleetprov.emulator.ca.CertificateAuthority;
+import io.fleetprov.emulator.ca.IssuedCertificate;
+import io.fleetprov.emulator.provisioning.FleetProvisioningService;
+import io.fleetprov.emulator.registry.Registry;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.moquette.broker.MoquetteSessions;
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthorizatorPolicy;
+import io.moquette.broker.subscriptions.Topic;
+import io.moquette.interception.InterceptHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * The emulator's MQTT endpoint: Moquette 0.17 speaking MQTT 3.1.1 over TLS only, with a client certificate
+ * required and checked against the registry, AWS IoT policies on every publish and subscribe, and the
+ * fleet-provisioning API answered in-process.
+ */
+public final class MqttBroker implements AutoCloseable {
+
+    /** Room for the fixed and variable headers on top of AWS's 128 KB payload limit. */
+    private static final int FRAME_ALLOWANCE_BYTES = 1024;
+
+    private final Server server = new Server();
+    private final ScheduledExecutorService housekeeping;
+    private final ExecutorService workers;
+    private final MoquetteSessions sessions;
+    private final PeerTrackingSslContext tls;
+    private final int port;
+    private volatile PolicyAuthorizer authorizer;
+
+    /** Receives every answer of the fleet-provisioning API before it is delivered; may veto it. */
+    public interface ReplyFilter {
+        boolean deliver(String clientId, String topic, boolean accepted);
+    }
+
+    private volatile ReplyFilter replyFilter = (clientId, topic, accepted) -> true;
+
+    private MqttBroker(String bindHost, int port, Collection<String> hostNames, CertificateAuthority ca,
+            Registry registry, FleetProvisioningService provisioning, Clock clock,
+            List<InterceptHandler> extraHandlers) {
+        this.port = port;
+        this.tls = new PeerTrackingSslContext(serverContext(ca, hostNames, registry, clock));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("emulator-broker-housekeeping"));
+        this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                daemon("emulator-provisioning"));
+        try {
+            server.startServer(new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null,
+                    new DeferredAuthorizer());
+            this.sessions = new MoquetteSessions(server);
+            var identities = new ClientIdentities(sessions, tls, registry);
+            this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
+            server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
+            server.addInterceptHandler(new ProvisioningRequestHandler(provisioning, identities, this::reply, workers));
+            extraHandlers.forEach(server::addInterceptHandler);
+        } catch (IOException e) {
+            workers.shutdownNow();
+            housekeeping.shutdownNow();
+            throw new UncheckedIOException("cannot start the MQTT broker on port " + port, e);
+        }
+        housekeeping.scheduleWithFixedDelay(tls::forgetClosed, 5, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts the broker on {@code bindHost:port}. The server certificate covers localhost, 127.0.0.1 and
+     * {@code hostNames}. {@code extraHandlers} see every connection and publish (events, fault injection).
+     */
+    public static MqttBroker start(String bindHost, int port, Collection<String> hostNames, CertificateAuthority ca,
+            Registry registry, FleetProvisioningService provisioning, Clock clock,
+            List<InterceptHandler> extraHandlers) {
+        return new MqttBroker(bindHost, port, hostNames, ca, registry, provisioning, clock, extraHandlers);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public void setReplyFilter(ReplyFilter filter) {
+        this.replyFilter = filter;
+    }
+
+    /** Publishes to every subscriber, as AWS does for registry and lifecycle events. */
+    public void publish(String topic, byte[] payload, MqttQoS qos) {
+        server.internalPublish(MqttMessageBuilders.publish()
+                .topicName(topic)
+                .qos(qos)
+                .retained(false)
+                .payload(Unpooled.wrappedBuffer(payload))
+                .build(), "iot-emulator");
+    }
+
+    /** Drops a client's connection, as AWS does on a policy violation or a duplicate client id. */
+    public void disconnect(String clientId) {
+        server.disconnectClient(clientId);
+    }
+
+    /** Client ids of the connected clients. */
+    public List<String> connectedClients() {
+        List<String> ids = new ArrayList<>();
+        server.listConnectedClients().forEach(c -> ids.add(c.getClientID()));
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        server.stopServer();
+        workers.shutdownNow();
+        housekeeping.shutdownNow();
+    }
+
+    private void reply(String clientId, String topic, byte[] payload, boolean accepted) {
+        if (replyFilter.deliver(clientId, topic, accepted)) {
+            sessions.publishTo(clientId, topic, MqttQoS.AT_LEAST_ONCE, Unpooled.wrappedBuffer(payload));
+        }
+    }
+
+    /** Runs outside Moquette's session loop, which must not be re-entered by a disconnect. */
+    private void disconnectSoon(String clientId) {
+        housekeeping.execute(() -> server.disconnectClient(clientId));
+    }
+
+    private static SslContext serverContext(CertificateAuthority ca, Collection<String> hostNames,
+            Registry registry, Clock clock) {
+        IssuedCertificate serverCertificate = ca.issueServerCertificate(hostNames);
+        try {
+            return SslContextBuilder
+                    .forServer(serverCertificate.keyPair().getPrivate(), serverCertificate.certificate(),
+                            ca.certificate())
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .trustManager(new ClientCertificateTrustManager(ca, registry, clock))
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the broker's TLS context", e);
+        }
+    }
+
+    private static Properties properties(String bindHost, int port) {
+        Properties p = new Properties();
+        p.setProperty("host", bindHost);
+        p.setProperty("port", "disabled");
+        p.setProperty("websocket_port", "disabled");
+        p.setProperty("ssl_port", Integer.toString(port));
+        p.setProperty("need_client_auth", "true");
+        // Devices authenticate with their certificate; the device SDK sends a username and no password.
+        p.setProperty("allow_anonymous", "true");
+        p.setProperty("allow_zero_byte_client_id", "false");
+        p.setProperty("persistence_enabled", "false");
+        p.setProperty("telemetry_enabled", "false");
+        p.setProperty("immediate_buffer_flush", "true");
+        p.setProperty("netty.mqtt.message_size",
+                Integer.toString(PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES));
+        return p;
+    }
+
+    static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Moquette takes its authorizer at start, but ours needs Moquette's sessions, which exist only after start:
+     * until then (no client can have connected yet) everything is denied.
+     */
+    private final class DeferredAuthorizer implements IAuthorizatorPolicy {
+
+        @Override
+        public boolean canWrite(Topic topic, String user, String client) {
+            PolicyAuthorizer current = authorizer;
+            return current != null && current.canWrite(topic, user, client);
+        }
+
+        @Override
+        public boolean canRead(Topic topic, String user, String client) {
+            PolicyAuthorizer current = authorizer;
+            return current != null && current.canRead(topic, user, client);
+        }
+    }
+}

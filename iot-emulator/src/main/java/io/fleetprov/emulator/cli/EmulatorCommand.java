@@ -1,0 +1,87 @@
+package io.fleetprov.emulator.cli;
+
+import io.fleetprov.emulator.EmulatorConfig;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.ca.KeyAlgorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fleetprov emulator}: runs the emulator until interrupted. */
+@Command(name = "emulator", mixinStandardHelpOptions = true, subcommands = ClaimCommand.class,
+        description = {"Runs the AWS side of fleet provisioning locally: an MQTT broker over mutual TLS with the",
+            "fleet-provisioning API, and a CA. Writes DIR/ca.pem (the CA to trust) and DIR/endpoints.json."})
+public final class EmulatorCommand implements Callable<Integer> {
+
+    @Option(names = "--data-dir", defaultValue = ".fleetprov/emulator",
+            description = "Where the CA and keys persist (created on first start). Default: ${DEFAULT-VALUE}")
+    Path dataDir;
+
+    @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT over TLS port. Default: ${DEFAULT-VALUE}")
+    int mqttPort;
+
+    @Option(names = "--http-port", defaultValue = "4566",
+            description = "HTTP port of the control plane. Default: ${DEFAULT-VALUE}")
+    int httpPort;
+
+    @Option(names = "--seed", description = "Seed file: provisioning templates and policies in AWS's JSON.")
+    Path seed;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    String bind;
+
+    @Option(names = "--host", description = "Extra host name for the broker's server certificate (repeatable).")
+    List<String> hostNames = List.of();
+
+    @Option(names = "--key-algorithm", defaultValue = "RSA_2048",
+            description = "Key type of claims and CreateKeysAndCertificate: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    KeyAlgorithm keyAlgorithm;
+
+    @Option(names = "--throttle", description = "Rate limit an API, e.g. RegisterThing=10 (requests/s; repeatable).")
+    Map<String, Double> throttle = Map.of();
+
+    @Option(names = "--hook-header", description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret.")
+    Map<String, String> hookHeaders = Map.of();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        EmulatorConfig.Builder config = EmulatorConfig.builder()
+                .dataDir(dataDir)
+                .mqttPort(mqttPort)
+                .httpPort(httpPort)
+                .bindHost(bind)
+                .keyAlgorithm(keyAlgorithm)
+                .seedFile(seed);
+        hostNames.forEach(config::hostName);
+        throttle.forEach(config::throttle);
+        hookHeaders.forEach(config::hookHeader);
+        IotEmulator emulator = IotEmulator.start(config.build());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            emulator.close();
+            stopped.countDown();
+        }, "emulator-shutdown"));
+        System.out.println("iot-emulator running");
+        System.out.println("  MQTT (TLS, client certificate): " + emulator.mqttEndpoint());
+        System.out.println("  CA to trust:                    " + dataDir.resolve("ca.pem").toAbsolutePath());
+        System.out.println("  endpoints:                      " + dataDir.resolve("endpoints.json").toAbsolutePath());
+        System.out.println("Press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) throws IOException {
+        try (InputStream logging = EmulatorCommand.class.getResourceAsStream("logging.properties")) {
+            LogManager.getLogManager().readConfiguration(logging);
+        }
+        System.exit(new CommandLine(new EmulatorCommand()).execute(args));
+    }
+}

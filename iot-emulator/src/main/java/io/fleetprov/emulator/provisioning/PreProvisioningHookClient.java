@@ -1,0 +1,66 @@
+package io.fleetprov.emulator.provisioning;
+
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.codec.PayloadException;
+import io.fleetprov.protocol.hook.PreProvisioningHookRequest;
+import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Calls a template's pre-provisioning hook. On AWS the target is a Lambda function; locally it is an HTTP(S) URL
+ * that receives the same JSON payload. Any failure — non-2xx, malformed answer, timeout — counts as a denial,
+ * as on AWS.
+ */
+public final class PreProvisioningHookClient {
+
+    /** Thrown when the hook cannot give an answer; the message says why, for the rejected payload. */
+    public static final class HookFailure extends Exception {
+        public HookFailure(String message) {
+            super(message);
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, String> headers;
+
+    /** {@code headers} are added to every call, e.g. the shared secret the hook endpoint expects. */
+    public PreProvisioningHookClient(Map<String, String> headers) {
+        this.headers = Map.copyOf(headers);
+    }
+
+    public PreProvisioningHookResponse invoke(String target, PreProvisioningHookRequest request, Duration timeout)
+            throws HookFailure {
+        if (!target.startsWith("http://") && !target.startsWith("https://")) {
+            throw new HookFailure("pre-provisioning hook target " + target
+                    + " is not an http(s) URL; the emulator cannot invoke Lambda functions");
+        }
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(PayloadCodec.json().encode(request)));
+        headers.forEach(builder::header);
+        try {
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() / 100 != 2) {
+                throw new HookFailure("pre-provisioning hook answered HTTP " + response.statusCode());
+            }
+            return PayloadCodec.json().decode(response.body(), PreProvisioningHookResponse.class);
+        } catch (HttpTimeoutException e) {
+            throw new HookFailure("pre-provisioning hook did not answer within " + timeout.toMillis() + " ms");
+        } catch (PayloadException e) {
+            throw new HookFailure("pre-provisioning hook gave a malformed answer: " + e.getMessage());
+        } catch (IOException e) {
+            throw new HookFailure("pre-provisioning hook could not be reached: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HookFailure("interrupted while calling the pre-provisioning hook");
+        }
+    }
+}
