@@ -49,11 +49,13 @@ public final class Registry {
     private final Map<String, Set<String>> policyAttachments = new HashMap<>();
     /** thing name → principal ARNs */
     private final Map<String, Set<String>> thingPrincipals = new HashMap<>();
+    private EventConfigurations eventConfigurations;
 
     public Registry(Clock clock, Arns arns, TemplateEngine templateEngine) {
         this.clock = clock;
         this.arns = arns;
         this.templateEngine = templateEngine;
+        this.eventConfigurations = EventConfigurations.allOff(clock.instant());
     }
 
     public Arns arns() {
@@ -62,6 +64,25 @@ public final class Registry {
 
     public void addListener(RegistryListener listener) {
         listeners.add(listener);
+    }
+
+    // ---- event configurations ----
+
+    public synchronized EventConfigurations eventConfigurations() {
+        return eventConfigurations;
+    }
+
+    /** Sets the given event types on or off; others keep their setting. Unknown types are refused, as on AWS. */
+    public synchronized EventConfigurations updateEventConfigurations(Map<String, Boolean> changes) {
+        Map<String, Boolean> enabled = new HashMap<>(eventConfigurations.enabled());
+        changes.forEach((type, on) -> {
+            if (!EventConfigurations.EVENT_TYPES.contains(type)) {
+                throw RegistryException.invalid("Unknown event type: " + type);
+            }
+            enabled.put(type, Boolean.TRUE.equals(on));
+        });
+        eventConfigurations = new EventConfigurations(enabled, eventConfigurations.creationDate(), clock.instant());
+        return eventConfigurations;
     }
 
     // ---- provisioning templates ----
