@@ -4,13 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetprov.emulator.broker.MqttBroker;
 import io.fleetprov.emulator.ca.CertificateAuthority;
+import io.fleetprov.emulator.ca.KeyAlgorithm;
 import io.fleetprov.emulator.ca.KeyPairPool;
+import io.fleetprov.emulator.ca.Pem;
+import io.fleetprov.emulator.events.ServiceIdentity;
+import io.fleetprov.emulator.events.ThingEvents;
 import io.fleetprov.emulator.provisioning.ApiThrottle;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.provisioning.OwnershipTokens;
 import io.fleetprov.emulator.provisioning.PreProvisioningHookClient;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.emulator.registry.Arns;
+import io.fleetprov.emulator.registry.CertificateRecord;
+import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.seed.SeedFile;
 import io.fleetprov.emulator.seed.Seeder;
@@ -20,6 +26,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +74,7 @@ public final class IotEmulator implements AutoCloseable {
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
         this.broker = MqttBroker.start(config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning,
                 config.clock(), List.of());
+        registry.addListener(new ThingEvents(registry, broker::publishEvent, config.clock()));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "emulator-housekeeping");
             thread.setDaemon(true);
@@ -126,6 +136,25 @@ public final class IotEmulator implements AutoCloseable {
     /** CreateProvisioningClaim: a temporary certificate that may only provision with this template. */
     public ProvisioningClaim createProvisioningClaim(String templateName) {
         return provisioning.createProvisioningClaim(templateName);
+    }
+
+    /**
+     * Mints credentials for a fleetprov service: an ACTIVE certificate with a policy allowing it to publish and
+     * subscribe to {@code $aws/events/#} and {@code fleetprov/events/#}.
+     */
+    public ServiceIdentity createServiceIdentity(String name) {
+        KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
+        X509Certificate certificate = ca.issueClientCertificate(keyPair.getPublic(), name,
+                Instant.parse("2049-12-31T23:59:59Z"));
+        synchronized (registry) {
+            CertificateRecord record = registry.registerCertificate(certificate, CertificateStatus.ACTIVE, null);
+            if (registry.findPolicy(ServiceIdentity.POLICY_NAME).isEmpty()) {
+                registry.createPolicy(ServiceIdentity.POLICY_NAME, ServiceIdentity.POLICY_DOCUMENT);
+            }
+            registry.attachPolicy(ServiceIdentity.POLICY_NAME, record.certificateArn());
+            return new ServiceIdentity(name, record.certificateId(), record.certificatePem(),
+                    Pem.privateKey(keyPair.getPrivate()));
+        }
     }
 
     /** Removes expired ownership tokens' unregistered certificates and expired claims; runs every second. */
