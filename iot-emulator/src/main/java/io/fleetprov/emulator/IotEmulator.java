@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetprov.emulator.broker.MqttBroker;
 import io.fleetprov.emulator.ca.CertificateAuthority;
 import io.fleetprov.emulator.ca.KeyPairPool;
+import io.fleetprov.emulator.cognito.CognitoHttpHandler;
+import io.fleetprov.emulator.cognito.CognitoUserPools;
+import io.fleetprov.emulator.http.ControlPlane;
+import io.fleetprov.emulator.http.EmulatorHttpServer;
+import io.fleetprov.emulator.http.SigV4Verifier;
 import io.fleetprov.emulator.provisioning.ApiThrottle;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.provisioning.OwnershipTokens;
@@ -20,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +51,8 @@ public final class IotEmulator implements AutoCloseable {
     private final FleetProvisioningService provisioning;
     private final MqttBroker broker;
     private final ScheduledExecutorService housekeeping;
+    private final EmulatorHttpServer http;
+    private final CognitoUserPools cognito;
 
     private IotEmulator(EmulatorConfig config) {
         this.config = config;
@@ -53,8 +61,11 @@ public final class IotEmulator implements AutoCloseable {
                 : CertificateAuthority.persistent(config.dataDir(), config.clock());
         TemplateEngine templates = new TemplateEngine();
         this.registry = new Registry(config.clock(), new Arns(config.region(), config.accountId()), templates);
+        // Bound first: Cognito's token issuer is this server's URL, and with port 0 only binding tells the port.
+        this.http = EmulatorHttpServer.bind(config.bindHost(), config.httpPort());
+        this.cognito = new CognitoUserPools(config.dataDir(), httpUrl(), config.clock(), config.region());
         if (config.seedFile() != null) {
-            Seeder.apply(SeedFile.read(config.seedFile()), registry);
+            Seeder.apply(SeedFile.read(config.seedFile()), registry, cognito);
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
         this.throttle = new ApiThrottle(config.clock(), config.throttleRates());
@@ -71,10 +82,15 @@ public final class IotEmulator implements AutoCloseable {
             return thread;
         });
         housekeeping.scheduleWithFixedDelay(this::expireStale, 1, 1, TimeUnit.SECONDS);
+        // Clients sign with real time, so signatures are checked against it, not against a test's moved clock.
+        http.start(ControlPlane.of(this), new CognitoHttpHandler(cognito),
+                new SigV4Verifier(config.accessKeys(), config.region(), Clock.systemUTC()));
         if (config.dataDir() != null) {
             writeEndpointFiles(config.dataDir());
         }
         LOG.info("iot-emulator MQTT endpoint {} (TLS, client certificate required)", mqttEndpoint());
+        LOG.info("iot-emulator HTTP endpoint {} (AWS IoT control plane, Cognito; SigV4 {})", httpUrl(),
+                config.strictSigV4() ? "verified" : "not verified");
     }
 
     public static IotEmulator start(EmulatorConfig config) {
@@ -123,6 +139,20 @@ public final class IotEmulator implements AutoCloseable {
         return mqttHost() + ":" + mqttPort();
     }
 
+    /** The control plane and Cognito, for {@code --endpoint-url} and {@code endpointOverride}. */
+    public String httpUrl() {
+        return "http://" + config.advertisedHost() + ":" + http.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The Cognito user pools served on {@link #httpUrl()}; token issuer {@code httpUrl()/<userPoolId>}. */
+    public CognitoUserPools cognito() {
+        return cognito;
+    }
+
     /** CreateProvisioningClaim: a temporary certificate that may only provision with this template. */
     public ProvisioningClaim createProvisioningClaim(String templateName) {
         return provisioning.createProvisioningClaim(templateName);
@@ -140,6 +170,7 @@ public final class IotEmulator implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        http.close();
         broker.close();
         keys.close();
     }
@@ -160,6 +191,8 @@ public final class IotEmulator implements AutoCloseable {
             endpoints.put("mqttHost", mqttHost());
             endpoints.put("mqttPort", mqttPort());
             endpoints.put("caFile", caFile.toAbsolutePath().toString());
+            endpoints.put("httpUrl", httpUrl());
+            endpoints.put("userPools", userPoolSummaries());
             endpoints.put("region", config.region());
             endpoints.put("accountId", config.accountId());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -167,6 +200,18 @@ public final class IotEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write endpoint files to " + dir, e);
         }
+    }
+
+    private List<Map<String, Object>> userPoolSummaries() {
+        return cognito.userPools().stream().map(pool -> {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("id", pool.id());
+            summary.put("name", pool.name());
+            summary.put("issuer", pool.issuer());
+            summary.put("clients", cognito.appClients(pool.id()).stream()
+                    .map(c -> Map.of("clientId", c.clientId(), "clientName", c.clientName())).toList());
+            return summary;
+        }).toList();
     }
 
     static int freePort() {

@@ -17,7 +17,8 @@ import java.util.Map;
  * value = "emulator-seed.json"))}. The seed is a class-path resource or a file path. The running emulator is
  * injected into fields annotated {@link InjectIotEmulator}, and these properties are set:
  * {@code fleetprov.emulator.mqtt.host}, {@code fleetprov.emulator.mqtt.port},
- * {@code fleetprov.emulator.mqtt.endpoint} and {@code fleetprov.emulator.ca-file}.
+ * {@code fleetprov.emulator.mqtt.endpoint}, {@code fleetprov.emulator.ca-file} and
+ * {@code fleetprov.emulator.http.url} (control plane and Cognito, for {@code endpointOverride}).
  */
 public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -46,6 +47,7 @@ public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleMana
             properties.put("fleetprov.emulator.mqtt.port", Integer.toString(emulator.mqttPort()));
             properties.put("fleetprov.emulator.mqtt.endpoint", emulator.mqttEndpoint());
             properties.put("fleetprov.emulator.ca-file", caFile.toString());
+            properties.put("fleetprov.emulator.http.url", emulator.httpUrl());
             return properties;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
