@@ -65,7 +65,12 @@ public final class IotEmulator implements AutoCloseable {
         this.http = EmulatorHttpServer.bind(config.bindHost(), config.httpPort());
         this.cognito = new CognitoUserPools(config.dataDir(), httpUrl(), config.clock(), config.region());
         if (config.seedFile() != null) {
-            Seeder.apply(SeedFile.read(config.seedFile()), registry, cognito);
+            try {
+                Seeder.apply(SeedFile.read(config.seedFile()), registry, cognito);
+            } catch (RuntimeException e) {
+                http.close(); // a bad seed must not leave the port bound
+                throw e;
+            }
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
         this.throttle = new ApiThrottle(config.clock(), config.throttleRates());

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The emulator's one HTTP port (LocalStack's 4566 by default): the AWS IoT control plane and the Cognito subset
- * side by side, as {@code --endpoint-url} users expect one URL to serve both. Bound before it is started, so that
- * the actual port (when asked for port 0) is known to things built before it serves, such as Cognito's issuer URL.
+ * side by side, as {@code --endpoint-url} users expect one URL to serve both. Bound before the rest of the emulator
+ * exists, so that the actual port (when asked for port 0) is known to what is built before it serves, such as
+ * Cognito's issuer URL; until {@link #start} it answers 503 ServiceUnavailableException.
  */
 public final class EmulatorHttpServer implements AutoCloseable {
 
@@ -21,6 +22,13 @@ public final class EmulatorHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    /** Swapped from "starting" to the real dispatcher by {@link #start}. */
+    private volatile HttpHandler handler = exchange -> {
+        try (exchange) {
+            AwsErrors.send(exchange, new AwsException(io.fleetprov.emulator.registry.ErrorType.ServiceUnavailableException,
+                    "The emulator is starting"), "application/json");
+        }
+    };
 
     private EmulatorHttpServer(HttpServer server) {
         this.server = server;
@@ -31,9 +39,13 @@ public final class EmulatorHttpServer implements AutoCloseable {
             return thread;
         });
         server.setExecutor(executor);
+        server.createContext("/", exchange -> handler.handle(exchange));
+        // Serving from the start also matters for close(): the JDK releases a listening socket only through its
+        // dispatcher thread, so a bound but never-started server would keep the port until the JVM exits.
+        server.start();
     }
 
-    /** Binds the port (0 = a free one) without serving yet. */
+    /** Binds the port (0 = a free one); it answers 503 until {@link #start}. */
     public static EmulatorHttpServer bind(String host, int port) {
         try {
             return new EmulatorHttpServer(HttpServer.create(new InetSocketAddress(host, port), 64));
@@ -48,8 +60,7 @@ public final class EmulatorHttpServer implements AutoCloseable {
 
     /** Starts serving the control plane and, for requests {@code CognitoHttpHandler.handles}, Cognito. */
     public void start(ControlPlane controlPlane, HttpHandler cognito, SigV4Verifier sigV4) {
-        server.createContext("/", new RequestDispatcher(controlPlane, cognito, sigV4));
-        server.start();
+        handler = new RequestDispatcher(controlPlane, cognito, sigV4);
     }
 
     @Override

@@ -101,6 +101,23 @@ class ControlPlaneCognitoIT {
         }
     }
 
+    @Test
+    void anInvalidUserPoolSeedStopsTheStartAndFreesTheHttpPort() throws Exception {
+        Path seed = Files.writeString(dir.resolve("bad-seed.json"), """
+                {"userPools": [{"name": "p", "users": [{"username": "bob", "password": "short"}]}]}
+                """);
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        assertThatThrownBy(() -> IotEmulator.start(EmulatorConfig.builder().forTests().httpPort(port).seedFile(seed)
+                .build())).hasMessageContaining("assword");
+        try (java.net.ServerSocket rebind = new java.net.ServerSocket(port, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertThat(rebind.getLocalPort()).isEqualTo(port);
+        }
+    }
+
     private static JsonNode claims(String jwt) throws Exception {
         String payload = jwt.split("\\.")[1];
         return new ObjectMapper().readTree(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
