@@ -315,7 +315,8 @@ public final class DeviceClient implements AutoCloseable {
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(classify(unwrap(e), what)));
     }
 
-    static Throwable unwrap(Throwable e) {
+    /** Strips the CompletionException/ExecutionException wrappers futures add. */
+    public static Throwable unwrap(Throwable e) {
         while ((e instanceof java.util.concurrent.CompletionException
                 || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
             e = e.getCause();
@@ -323,7 +324,8 @@ public final class DeviceClient implements AutoCloseable {
         return e;
     }
 
-    static DeviceException classify(Throwable e, String what) {
+    /** Maps what Vert.x, Netty and the JDK throw to a {@link DeviceException} with a stable error code. */
+    public static DeviceException classify(Throwable e, String what) {
         if (e instanceof DeviceException device) {
             return device;
         }
