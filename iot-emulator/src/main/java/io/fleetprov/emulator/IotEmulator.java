@@ -4,13 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetprov.emulator.broker.MqttBroker;
 import io.fleetprov.emulator.ca.CertificateAuthority;
+import io.fleetprov.emulator.ca.KeyAlgorithm;
 import io.fleetprov.emulator.ca.KeyPairPool;
+import io.fleetprov.emulator.ca.Pem;
+import io.fleetprov.emulator.events.ServiceIdentity;
+import io.fleetprov.emulator.events.ThingEvents;
+import io.fleetprov.emulator.faults.FaultInjector;
 import io.fleetprov.emulator.provisioning.ApiThrottle;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.provisioning.OwnershipTokens;
 import io.fleetprov.emulator.provisioning.PreProvisioningHookClient;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.emulator.registry.Arns;
+import io.fleetprov.emulator.registry.CertificateRecord;
+import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.seed.SeedFile;
 import io.fleetprov.emulator.seed.Seeder;
@@ -20,6 +27,10 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +55,7 @@ public final class IotEmulator implements AutoCloseable {
     private final ApiThrottle throttle;
     private final FleetProvisioningService provisioning;
     private final MqttBroker broker;
+    private final FaultInjector faults;
     private final ScheduledExecutorService housekeeping;
 
     private IotEmulator(EmulatorConfig config) {
@@ -57,14 +69,16 @@ public final class IotEmulator implements AutoCloseable {
             Seeder.apply(SeedFile.read(config.seedFile()), registry);
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
-        this.throttle = new ApiThrottle(config.clock(), config.throttleRates());
+        this.throttle = new ApiThrottle(config.clock(), config.faults().throttle());
         this.provisioning = new FleetProvisioningService(registry, ca, keys, templates,
                 new OwnershipTokens(config.clock(), config.tokenLifetime()),
                 new PreProvisioningHookClient(config.hookHeaders()), throttle, config.clock(),
-                config.claimLifetime(), config.hookTimeout());
+                config.claimLifetime(), Duration.ofMillis(config.faults().hookTimeoutMillis()));
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
         this.broker = MqttBroker.start(config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning,
                 config.clock(), List.of());
+        registry.addListener(new ThingEvents(registry, broker::publishEvent, config.clock()));
+        this.faults = new FaultInjector(throttle, provisioning, broker, config.faults());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "emulator-housekeeping");
             thread.setDaemon(true);
@@ -95,6 +109,11 @@ public final class IotEmulator implements AutoCloseable {
 
     public ApiThrottle throttle() {
         return throttle;
+    }
+
+    /** The faults being injected; change them at run time with {@link FaultInjector#update}. */
+    public FaultInjector faults() {
+        return faults;
     }
 
     public MqttBroker broker() {
@@ -128,6 +147,25 @@ public final class IotEmulator implements AutoCloseable {
         return provisioning.createProvisioningClaim(templateName);
     }
 
+    /**
+     * Mints credentials for a fleetprov service: an ACTIVE certificate with a policy allowing it to publish and
+     * subscribe to {@code $aws/events/#} and {@code fleetprov/events/#}.
+     */
+    public ServiceIdentity createServiceIdentity(String name) {
+        KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
+        X509Certificate certificate = ca.issueClientCertificate(keyPair.getPublic(), name,
+                Instant.parse("2049-12-31T23:59:59Z"));
+        synchronized (registry) {
+            CertificateRecord record = registry.registerCertificate(certificate, CertificateStatus.ACTIVE, null);
+            if (registry.findPolicy(ServiceIdentity.POLICY_NAME).isEmpty()) {
+                registry.createPolicy(ServiceIdentity.POLICY_NAME, ServiceIdentity.POLICY_DOCUMENT);
+            }
+            registry.attachPolicy(ServiceIdentity.POLICY_NAME, record.certificateArn());
+            return new ServiceIdentity(name, record.certificateId(), record.certificatePem(),
+                    Pem.privateKey(keyPair.getPrivate()));
+        }
+    }
+
     /** Removes expired ownership tokens' unregistered certificates and expired claims; runs every second. */
     public void expireStale() {
         try {
@@ -140,6 +178,7 @@ public final class IotEmulator implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        faults.close();
         broker.close();
         keys.close();
     }

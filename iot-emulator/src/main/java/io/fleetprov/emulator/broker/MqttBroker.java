@@ -49,6 +49,7 @@ public final class MqttBroker implements AutoCloseable {
     private final PeerTrackingSslContext tls;
     private final int port;
     private volatile PolicyAuthorizer authorizer;
+    private final PresenceEvents presence;
 
     /** Receives every answer of the fleet-provisioning API before it is delivered; may veto it. */
     public interface ReplyFilter {
@@ -71,7 +72,9 @@ public final class MqttBroker implements AutoCloseable {
             this.sessions = new MoquetteSessions(server);
             var identities = new ClientIdentities(sessions, tls, registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
+            this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
             server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
+            server.addInterceptHandler(presence);
             server.addInterceptHandler(new ProvisioningRequestHandler(provisioning, identities, this::reply, workers));
             extraHandlers.forEach(server::addInterceptHandler);
         } catch (IOException e) {
@@ -100,7 +103,12 @@ public final class MqttBroker implements AutoCloseable {
         this.replyFilter = filter;
     }
 
-    /** Publishes to every subscriber, as AWS does for registry and lifecycle events. */
+    /** Publishes an event at QoS 1 to every subscriber, as AWS does for registry and lifecycle events. */
+    public void publishEvent(String topic, byte[] payload) {
+        publish(topic, payload, MqttQoS.AT_LEAST_ONCE);
+    }
+
+    /** Publishes to every subscriber. */
     public void publish(String topic, byte[] payload, MqttQoS qos) {
         server.internalPublish(MqttMessageBuilders.publish()
                 .topicName(topic)
@@ -110,8 +118,9 @@ public final class MqttBroker implements AutoCloseable {
                 .build(), "iot-emulator");
     }
 
-    /** Drops a client's connection, as AWS does on a policy violation or a duplicate client id. */
+    /** Drops a client's connection from the server side (its disconnected event says so). */
     public void disconnect(String clientId) {
+        presence.willDisconnect(clientId, "SERVER_INITIATED_DISCONNECT");
         server.disconnectClient(clientId);
     }
 
@@ -135,8 +144,12 @@ public final class MqttBroker implements AutoCloseable {
         }
     }
 
-    /** Runs outside Moquette's session loop, which must not be re-entered by a disconnect. */
+    /**
+     * Drops a client that broke its policy, outside Moquette's session loop, which must not be re-entered by a
+     * disconnect.
+     */
     private void disconnectSoon(String clientId) {
+        presence.willDisconnect(clientId, "FORBIDDEN_ACCESS");
         housekeeping.execute(() -> server.disconnectClient(clientId));
     }
 

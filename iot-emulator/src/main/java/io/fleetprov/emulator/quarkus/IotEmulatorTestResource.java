@@ -2,6 +2,7 @@ package io.fleetprov.emulator.quarkus;
 
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.events.ServiceIdentity;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,9 @@ import java.util.Map;
  * value = "emulator-seed.json"))}. The seed is a class-path resource or a file path. The running emulator is
  * injected into fields annotated {@link InjectIotEmulator}, and these properties are set:
  * {@code fleetprov.emulator.mqtt.host}, {@code fleetprov.emulator.mqtt.port},
- * {@code fleetprov.emulator.mqtt.endpoint} and {@code fleetprov.emulator.ca-file}.
+ * {@code fleetprov.emulator.mqtt.endpoint} and {@code fleetprov.emulator.ca-file}. With the init argument
+ * {@code serviceIdentity=NAME} it also mints a service identity ({@code $aws/events/#}, {@code fleetprov/events/#})
+ * and sets {@code fleetprov.emulator.service-identity.cert-file} and {@code ...key-file}.
  */
 public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -46,6 +49,14 @@ public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleMana
             properties.put("fleetprov.emulator.mqtt.port", Integer.toString(emulator.mqttPort()));
             properties.put("fleetprov.emulator.mqtt.endpoint", emulator.mqttEndpoint());
             properties.put("fleetprov.emulator.ca-file", caFile.toString());
+            String serviceIdentity = args.get("serviceIdentity");
+            if (serviceIdentity != null) {
+                ServiceIdentity identity = emulator.createServiceIdentity(serviceIdentity);
+                Path cert = Files.writeString(workDir.resolve("service.pem.crt"), identity.certificatePem());
+                Path key = Files.writeString(workDir.resolve("service.private.key"), identity.privateKeyPem());
+                properties.put("fleetprov.emulator.service-identity.cert-file", cert.toString());
+                properties.put("fleetprov.emulator.service-identity.key-file", key.toString());
+            }
             return properties;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
