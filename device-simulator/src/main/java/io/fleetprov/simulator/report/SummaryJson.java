@@ -58,6 +58,14 @@ public final class SummaryJson {
         return m;
     }
 
+    public static String toJson(RunData run, SloResult slo) {
+        try {
+            return JSON.writeValueAsString(toMap(run, slo));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static void write(Path file, RunData run, SloResult slo) throws IOException {
         JSON.writeValue(file.toFile(), toMap(run, slo));
     }
