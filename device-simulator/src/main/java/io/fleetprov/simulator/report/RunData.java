@@ -39,10 +39,16 @@ public record RunData(
         settings = Map.copyOf(settings);
         failuresByCode = new TreeMap<>(failuresByCode);
         throttledByPhase = new TreeMap<>(throttledByPhase);
-        histograms = new EnumMap<>(histograms);
-        histogramLogs = new EnumMap<>(histogramLogs);
+        histograms = enumMap(histograms);
+        histogramLogs = enumMap(histogramLogs);
         timeline = List.copyOf(timeline);
         faults = new TreeMap<>(faults);
+    }
+
+    private static <V> Map<Phase, V> enumMap(Map<Phase, V> source) {
+        Map<Phase, V> copy = new EnumMap<>(Phase.class);
+        copy.putAll(source);
+        return copy;
     }
 
     public double durationSeconds() {
