@@ -78,7 +78,7 @@ public class SimulateCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     String source;
 
-    @Option(names = "--template", required = true, description = "Provisioning template name.")
+    @Option(names = "--template", description = "Provisioning template name (required for a run).")
     String template;
 
     @Option(names = "--devices", paramLabel = "N", description = "Devices to provision across all shards.")
@@ -198,6 +198,9 @@ public class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        if (template == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --template NAME");
+        }
         if (devices <= 0 && duration == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --devices N or --duration D");
         }
