@@ -304,7 +304,7 @@ public class SimulateCommand implements Callable<Integer> {
                 endpoint = IotEndpoints.dataAts(iot).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
-        return MqttTarget.fromEndpoint(endpoint, target.caPem(), target.openSsl);
+        return MqttTarget.fromEndpoint(endpoint, target.caPem(), target.useOpenSsl());
     }
 
     private Map<String, Object> settings(LoadPlan plan, FlowOptions flow, ClaimSource claims, MqttTarget mqtt) {

@@ -2,6 +2,7 @@ package io.fleetprov.simulator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,7 +15,7 @@ public class TargetOptions {
 
     @Option(names = "--emulator-dir", paramLabel = "DIR",
             description = "A running emulator's data directory: reads DIR/endpoints.json (MQTT endpoint, CA, "
-                    + "region, control-plane URL) and signs with fixed local credentials.")
+                    + "region, control-plane URL httpUrl) and signs with fixed local credentials.")
     Path emulatorDir;
 
     @Option(names = "--iot-endpoint-url", paramLabel = "URL",
@@ -23,8 +24,8 @@ public class TargetOptions {
     URI iotEndpointUrl;
 
     @Option(names = "--mqtt-endpoint", paramLabel = "HOST[:PORT]",
-            description = "Where devices connect. Default: DescribeEndpoint iot:Data-ATS (port 8883 when AWS "
-                    + "returns only a host).")
+            description = "Where devices connect. Default: DescribeEndpoint iot:Data-ATS on the control plane "
+                    + "(the emulator answers host:port; AWS a host, port 8883).")
     String mqttEndpoint;
 
     @Option(names = "--ca-file", paramLabel = "FILE",
@@ -35,9 +36,10 @@ public class TargetOptions {
     @Option(names = "--region", description = "AWS region. Default: the SDK's region chain (AWS_REGION, profile).")
     String region;
 
-    @Option(names = "--openssl", description = "TLS with OpenSSL (netty-tcnative) instead of the JDK, "
-            + "when it is on the class path.")
-    boolean openSsl;
+    @Option(names = "--tls", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+            description = "Devices' TLS engine: OpenSSL (BoringSSL from netty-tcnative, about four times cheaper per "
+                    + "handshake) or the JDK's; auto = OpenSSL where it loads. Default: ${DEFAULT-VALUE}.")
+    String tls = "auto";
 
     /** Values from {@code --emulator-dir}/endpoints.json, read lazily. */
     JsonNode emulatorEndpoints() {
@@ -51,23 +53,20 @@ public class TargetOptions {
         }
     }
 
+    /** The control plane (and the emulator's Cognito): {@code --iot-endpoint-url}, else endpoints.json's httpUrl. */
     URI controlPlaneUrl() {
         if (iotEndpointUrl != null) {
             return iotEndpointUrl;
         }
         JsonNode endpoints = emulatorEndpoints();
-        if (endpoints != null) {
-            for (String key : new String[] {"iotEndpointUrl", "httpEndpoint", "controlPlaneUrl", "httpUrl"}) {
-                if (endpoints.hasNonNull(key)) {
-                    return URI.create(endpoints.get(key).asText());
-                }
-            }
-            if (endpoints.hasNonNull("httpPort")) {
-                return URI.create("http://" + endpoints.path("mqttHost").asText("localhost") + ":"
-                        + endpoints.get("httpPort").asInt());
-            }
+        if (endpoints == null) {
+            return null;
         }
-        return null;
+        if (!endpoints.hasNonNull("httpUrl")) {
+            throw new IllegalStateException(emulatorDir.resolve("endpoints.json") + " has no httpUrl: is the "
+                    + "emulator older than its control plane?");
+        }
+        return URI.create(endpoints.get("httpUrl").asText());
     }
 
     String region() {
@@ -93,13 +92,25 @@ public class TargetOptions {
         }
     }
 
-    /** An explicit endpoint, or the emulator's; null means ask DescribeEndpoint. */
+    /** An explicit endpoint; null means ask DescribeEndpoint (AWS and the emulator alike). */
     String mqttEndpoint() {
-        if (mqttEndpoint != null) {
-            return mqttEndpoint;
-        }
-        JsonNode endpoints = emulatorEndpoints();
-        return endpoints == null ? null : endpoints.path("mqttEndpoint").asText(null);
+        return mqttEndpoint;
+    }
+
+    /** OpenSSL when asked for, or by default when netty-tcnative loads on this platform; the JDK otherwise. */
+    boolean useOpenSsl() {
+        return switch (tls) {
+            case "openssl" -> {
+                if (!OpenSSLEngineOptions.isAvailable()) {
+                    throw new IllegalStateException("--tls openssl: netty-tcnative did not load: "
+                            + io.netty.handler.ssl.OpenSsl.unavailabilityCause());
+                }
+                yield true;
+            }
+            case "jdk" -> false;
+            case "auto" -> OpenSSLEngineOptions.isAvailable();
+            default -> throw new IllegalArgumentException("--tls must be auto, openssl or jdk, not " + tls);
+        };
     }
 
     boolean isEmulator() {
