@@ -1,0 +1,188 @@
+package io.fleetprov.simulator.claim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.junit.IotEmulatorExtension;
+import io.fleetprov.emulator.provisioning.ProvisioningClaim;
+import io.fleetprov.simulator.TestTemplates;
+import io.fleetprov.simulator.client.DeviceClient;
+import io.fleetprov.simulator.client.DeviceException;
+import io.fleetprov.simulator.client.FlowListener;
+import io.fleetprov.simulator.client.FlowOptions;
+import io.fleetprov.simulator.client.MqttTarget;
+import io.fleetprov.simulator.client.ProvisionedDevice;
+import io.fleetprov.simulator.client.ProvisioningFlow;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The trusted-user claim source. The Cognito half is real: InitiateAuth against the emulator's user pool through
+ * the SDK, as against Amazon Cognito. claim-service is not in this reactor yet, so {@code POST /v1/claims} is
+ * answered by a stand-in that speaks its contract (Bearer token in, 201 claim bundle or problem+json out) and
+ * mints each claim from the emulator. Once claim-service lands, an IT against the real service replaces it.
+ */
+class TrustedUserClaimSourceIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PASSWORD = "Installer-Passw0rd!";
+
+    @RegisterExtension
+    static IotEmulatorExtension emulatorExtension = new IotEmulatorExtension();
+
+    private static IotEmulator emulator;
+    private static String clientId;
+    private static HttpServer claimService;
+    private static final List<String> bearers = new CopyOnWriteArrayList<>();
+    private static Vertx vertx;
+    private static ExecutorService cpu;
+
+    @BeforeAll
+    static void start() throws IOException {
+        emulator = emulatorExtension.get();
+        TestTemplates.install(emulator);
+        var pools = emulator.cognito();
+        String poolId = pools.createUserPool("installers").id();
+        clientId = pools.createAppClient(poolId, "installer-app").clientId();
+        pools.adminCreateUser(poolId, "alice", null, Map.of("email", "alice@example.com"));
+        pools.adminSetUserPassword(poolId, "alice", PASSWORD, true);
+        pools.createGroup(poolId, "installer");
+        pools.adminAddUserToGroup(poolId, "alice", "installer");
+
+        claimService = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        claimService.createContext("/v1/claims", TrustedUserClaimSourceIT::claims);
+        claimService.start();
+        vertx = Vertx.vertx();
+        cpu = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        claimService.stop(0);
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cpu.shutdownNow();
+    }
+
+    /** claim-service's contract: 401 without an installer's id token, 403 for a refused serial, else 201. */
+    private static void claims(HttpExchange exchange) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        if (!"POST".equals(exchange.getRequestMethod()) || authorization == null
+                || !authorization.startsWith("Bearer ")) {
+            respond(exchange, 401, Map.of("title", "Unauthorized"));
+            return;
+        }
+        String token = authorization.substring("Bearer ".length());
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+        if (!"id".equals(claims.path("token_use").asText()) || !"alice".equals(claims.path("cognito:username").asText())
+                || !claims.path("cognito:groups").toString().contains("installer")) {
+            respond(exchange, 403, Map.of("title", "Not an installer"));
+            return;
+        }
+        bearers.add(token);
+        String serial = body.path("serialNumber").asText();
+        if (serial.startsWith("refused-")) {
+            respond(exchange, 403, Map.of("title", "Serial number not allowed"));
+            return;
+        }
+        ProvisioningClaim claim = emulator.createProvisioningClaim(body.path("templateName").asText());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("certificateId", claim.certificateId());
+        answer.put("certificatePem", claim.certificatePem());
+        answer.put("privateKey", claim.privateKeyPem());
+        answer.put("expiresAt", claim.expiration().toString());
+        answer.put("templateName", claim.templateName());
+        answer.put("iotEndpoint", emulator.mqttEndpoint());
+        respond(exchange, 201, answer);
+    }
+
+    private static void respond(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().add("Content-Type",
+                status >= 400 ? "application/problem+json" : "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static TrustedUserClaimSource source(String password) {
+        AwsClients aws = new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 4);
+        return new TrustedUserClaimSource(aws.cognito(), new TrustedUserClaimSource.Settings(clientId, "alice",
+                password, URI.create("http://127.0.0.1:" + claimService.getAddress().getPort()),
+                TestTemplates.TEMPLATE, false, Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void signsInOnceAndProvisionsDevicesWithTheClaimsItIsGiven() throws Exception {
+        bearers.clear();
+        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
+        var flow = new ProvisioningFlow(vertx, target,
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
+        try (TrustedUserClaimSource source = source(PASSWORD)) {
+            for (String serial : List.of("tu-1", "tu-2")) {
+                ProvisionedDevice device = flow.provision(serial, source, System.nanoTime(), FlowListener.NONE)
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(device.thingName()).isEqualTo("device-" + serial);
+                assertThat(emulator.registry().findThing("device-" + serial)).isPresent();
+            }
+        }
+        // One InitiateAuth: the id token is reused until shortly before it expires.
+        assertThat(bearers).hasSize(2);
+        assertThat(bearers.get(0)).isEqualTo(bearers.get(1));
+    }
+
+    @Test
+    void aWrongPasswordFailsWithCognitosErrorCode() {
+        try (TrustedUserClaimSource source = source("Wrong-Passw0rd!")) {
+            assertThatThrownBy(() -> source.claim("tu-x").get(10, TimeUnit.SECONDS))
+                    .satisfies(e -> assertThat(DeviceClient.unwrap(e)).isInstanceOfSatisfying(DeviceException.class,
+                            d -> assertThat(d.errorCode()).isEqualTo("NotAuthorizedException")));
+        }
+    }
+
+    @Test
+    void aRefusalByClaimServiceIsClassifiedByStatusWithItsProblemTitle() {
+        try (TrustedUserClaimSource source = source(PASSWORD)) {
+            assertThatThrownBy(() -> source.claim("refused-1").get(10, TimeUnit.SECONDS))
+                    .satisfies(e -> assertThat(DeviceClient.unwrap(e)).isInstanceOfSatisfying(DeviceException.class,
+                            d -> {
+                                assertThat(d.errorCode()).isEqualTo("HTTP403");
+                                assertThat(d.statusCode()).isEqualTo(403);
+                                assertThat(d.getMessage()).contains("Serial number not allowed");
+                            }));
+        }
+    }
+
+    @Test
+    void claimBundlesAreParsedFromClaimServicesContract() {
+        String body = "{\"certificateId\":\"abc\",\"certificatePem\":\"-----BEGIN CERTIFICATE-----\","
+                + "\"privateKey\":\"k\",\"publicKey\":\"p\",\"expiresAt\":\"2030-01-01T00:00:00Z\","
+                + "\"templateName\":\"t\",\"iotEndpoint\":\"localhost:8883\"}";
+        ClaimBundle bundle = TrustedUserClaimSource.parse(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(bundle.certificateId()).isEqualTo("abc");
+        assertThat(bundle.iotEndpoint()).isEqualTo("localhost:8883");
+        assertThat(bundle.expiresAt()).hasToString("2030-01-01T00:00:00Z");
+        assertThat(bundle.toString()).doesNotContain("k\"").doesNotContain("privateKey");
+    }
+}
