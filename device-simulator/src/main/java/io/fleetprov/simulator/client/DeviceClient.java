@@ -7,8 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttConnectionException;
@@ -87,15 +86,13 @@ public final class DeviceClient implements AutoCloseable {
                 .setMaxMessageSize(MAX_MESSAGE_SIZE)
                 .setAckTimeout((int) Math.max(1, timeout.toSeconds()))
                 .setSsl(true)
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertValue(Buffer.buffer(credentials.certificatePem()))
-                        .setKeyValue(Buffer.buffer(PemCodec.toPkcs8(credentials.privateKeyPem()))));
+                .setKeyCertOptions(KeyCertOptions.wrap(DeviceKeyManager.of(credentials)));
         options.setAutoAck(true);
         options.setConnectTimeout((int) timeout.toMillis());
         // Vert.x verifies no host name unless told to; a device must, or any certificate from the CA would do.
         options.setHostnameVerificationAlgorithm("HTTPS");
-        if (target.caPem() != null) {
-            options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(target.caPem())));
+        if (target.trustOptions() != null) {
+            options.setTrustOptions(target.trustOptions());
         }
         if (target.openSsl()) {
             if (!OpenSSLEngineOptions.isAvailable()) {
@@ -114,7 +111,9 @@ public final class DeviceClient implements AutoCloseable {
         mqtt.publishHandler(this::onMessage);
         mqtt.closeHandler(ignored -> onClose());
         mqtt.exceptionHandler(e -> { /* surfaces through closeHandler or the failed operation */ });
-        Future<?> attempt = mqtt.connect(target.port(), target.host(), target.host());
+        // No explicit server name: Vert.x would then look the client key up per name, which a key manager handed
+        // over as such does not support. SNI and host-name checks still use the host connected to.
+        Future<?> attempt = mqtt.connect(target.port(), target.host());
         attempt.onComplete(result -> {
             if (result.succeeded()) {
                 connected.complete(this);

@@ -1,24 +1,44 @@
 package io.fleetprov.simulator.client;
 
+import io.vertx.core.net.TrustOptions;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Objects;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Where devices connect: the broker's host and port, and the CA to trust. A null {@code caPem} trusts the JVM's
- * default store, which already holds the Amazon root CAs that AWS IoT Core's ATS endpoints chain to.
- *
- * @param openSsl use Netty's OpenSSL engine (netty-tcnative) instead of the JDK's TLS; about four times cheaper
- *                per handshake, so it matters when thousands of devices connect
+ * default store, which already holds the Amazon root CAs that AWS IoT Core's ATS endpoints chain to. The CA is
+ * parsed once here, not once per connection: every device shares this target's trust manager.
  */
-public record MqttTarget(String host, int port, String caPem, boolean openSsl) {
+public final class MqttTarget {
 
     /** AWS IoT Core's MQTT-over-TLS port; DescribeEndpoint on AWS returns only a host. */
     public static final int AWS_MQTT_PORT = 8883;
 
-    public MqttTarget {
-        Objects.requireNonNull(host, "host");
+    private final String host;
+    private final int port;
+    private final String caPem;
+    private final boolean openSsl;
+    private final TrustOptions trust;
+
+    /**
+     * @param openSsl use Netty's OpenSSL engine (netty-tcnative) instead of the JDK's TLS; about four times
+     *                cheaper per handshake, so it matters when thousands of devices connect
+     */
+    public MqttTarget(String host, int port, String caPem, boolean openSsl) {
+        this.host = Objects.requireNonNull(host, "host");
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("invalid port " + port);
         }
+        this.port = port;
+        this.caPem = caPem;
+        this.openSsl = openSsl;
+        this.trust = caPem == null ? null : TrustOptions.wrap(trustManagerFactory(caPem));
     }
 
     /**
@@ -34,8 +54,49 @@ public record MqttTarget(String host, int port, String caPem, boolean openSsl) {
         return new MqttTarget(address, AWS_MQTT_PORT, caPem, openSsl);
     }
 
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String caPem() {
+        return caPem;
+    }
+
+    public boolean openSsl() {
+        return openSsl;
+    }
+
+    /** The shared trust of every connection to this target; null for the JVM's default trust store. */
+    TrustOptions trustOptions() {
+        return trust;
+    }
+
     public String endpoint() {
         return host + ":" + port;
+    }
+
+    private static TrustManagerFactory trustManagerFactory(String caPem) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (Certificate ca : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)))) {
+                store.setCertificateEntry("ca-" + n++, ca);
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("no certificate in the CA PEM");
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalArgumentException("unreadable CA certificate(s)", e);
+        }
     }
 
     @Override

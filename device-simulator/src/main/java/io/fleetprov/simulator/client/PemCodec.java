@@ -48,6 +48,11 @@ public final class PemCodec {
      * PKCS#8, because what AWS returns (PKCS#1/SEC1) is not what every TLS engine accepts.
      */
     public static String toPkcs8(String privateKeyPem) {
+        return pkcs8(privateKey(privateKeyPem));
+    }
+
+    /** Reads a private key in any of the forms AWS and OpenSSL use (PKCS#1 RSA, SEC1 EC, PKCS#8). */
+    public static PrivateKey privateKey(String privateKeyPem) {
         try (PEMParser parser = new PEMParser(new StringReader(privateKeyPem))) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -61,7 +66,7 @@ public final class PemCodec {
                 throw new IllegalArgumentException("not a PEM private key ("
                         + (object == null ? "nothing" : object.getClass().getSimpleName()) + ")");
             }
-            return pkcs8(key);
+            return key;
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable PEM private key", e);
         }

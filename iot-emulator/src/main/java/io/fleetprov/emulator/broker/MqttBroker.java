@@ -15,6 +15,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -31,6 +32,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The emulator's MQTT endpoint: Moquette 0.17 speaking MQTT 3.1.1 over TLS only, with a client certificate
@@ -38,6 +41,8 @@ import javax.net.ssl.SSLException;
  * fleet-provisioning API answered in-process.
  */
 public final class MqttBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttBroker.class);
 
     /** Room for the fixed and variable headers on top of AWS's 128 KB payload limit. */
     private static final int FRAME_ALLOWANCE_BYTES = 1024;
@@ -156,11 +161,13 @@ public final class MqttBroker implements AutoCloseable {
     private static SslContext serverContext(CertificateAuthority ca, Collection<String> hostNames,
             Registry registry, Clock clock) {
         IssuedCertificate serverCertificate = ca.issueServerCertificate(hostNames);
+        SslProvider provider = tlsProvider();
+        LOG.info("broker TLS engine: {}", provider == SslProvider.OPENSSL ? OpenSsl.versionString() : "JDK");
         try {
             return SslContextBuilder
                     .forServer(serverCertificate.keyPair().getPrivate(), serverCertificate.certificate(),
                             ca.certificate())
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .clientAuth(ClientAuth.REQUIRE)
                     .trustManager(new ClientCertificateTrustManager(ca, registry, clock))
@@ -168,6 +175,17 @@ public final class MqttBroker implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the broker's TLS context", e);
         }
+    }
+
+    /**
+     * BoringSSL (netty-tcnative) when it loads, the JDK's TLS otherwise: with thousands of devices connecting, the
+     * handshake is the broker's main cost and the JDK's costs about four times as much. Both engines hand the client
+     * chain to {@link ClientCertificateTrustManager}, so the registry still decides who connects.
+     * {@code -Dfleetprov.emulator.tls=jdk} forces the JDK's.
+     */
+    static SslProvider tlsProvider() {
+        boolean jdk = "jdk".equalsIgnoreCase(System.getProperty("fleetprov.emulator.tls", "auto"));
+        return !jdk && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     private static Properties properties(String bindHost, int port) {

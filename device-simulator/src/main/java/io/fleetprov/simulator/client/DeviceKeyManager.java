@@ -1,0 +1,102 @@
+package io.fleetprov.simulator.client;
+
+import java.io.ByteArrayInputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedKeyManager;
+
+/**
+ * One device's TLS client identity, parsed once from PEM. Vert.x's {@code PemKeyCertOptions} would build a PKCS#12
+ * key store per connection and encrypt and decrypt the key in it three times with PBKDF2 (10,000 HMAC rounds each):
+ * profiled, that was most of the simulator's CPU per connection. This hands the parsed key straight to the TLS
+ * engine (the JDK's or OpenSSL's, which both ask an {@link X509ExtendedKeyManager}).
+ */
+final class DeviceKeyManager extends X509ExtendedKeyManager {
+
+    private static final String ALIAS = "device";
+
+    private final PrivateKey key;
+    private final X509Certificate[] chain;
+    private final String keyType;
+
+    private DeviceKeyManager(PrivateKey key, X509Certificate[] chain) {
+        this.key = key;
+        this.chain = chain;
+        this.keyType = key.getAlgorithm();
+    }
+
+    static DeviceKeyManager of(DeviceCredentials credentials) {
+        try {
+            X509Certificate[] chain = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(
+                            credentials.certificatePem().getBytes(StandardCharsets.US_ASCII)))
+                    .stream().map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+            if (chain.length == 0) {
+                throw new IllegalArgumentException("no certificate in the device's PEM");
+            }
+            return new DeviceKeyManager(PemCodec.privateKey(credentials.privateKeyPem()), chain);
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("unreadable device certificate", e);
+        }
+    }
+
+    @Override
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+        return matches(keyTypes) ? ALIAS : null;
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+        return matches(keyTypes) ? ALIAS : null;
+    }
+
+    private boolean matches(String[] keyTypes) {
+        if (keyTypes == null) {
+            return true;
+        }
+        for (String type : keyTypes) {
+            // TLS 1.2 asks for "EC"/"RSA", TLS 1.3 and OpenSSL sometimes for "EC_EC", "RSA" or a signature scheme.
+            if (type == null || type.startsWith(keyType) || (keyType.equals("EC") && type.startsWith("EC"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String[] getClientAliases(String keyType, Principal[] issuers) {
+        return new String[] {ALIAS};
+    }
+
+    @Override
+    public X509Certificate[] getCertificateChain(String alias) {
+        return ALIAS.equals(alias) ? chain.clone() : null;
+    }
+
+    @Override
+    public PrivateKey getPrivateKey(String alias) {
+        return ALIAS.equals(alias) ? key : null;
+    }
+
+    @Override
+    public String[] getServerAliases(String keyType, Principal[] issuers) {
+        return null;
+    }
+
+    @Override
+    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+        return null;
+    }
+
+    /** Keeps the key out of logs. */
+    @Override
+    public String toString() {
+        return "DeviceKeyManager[" + chain[0].getSubjectX500Principal() + "]";
+    }
+}
