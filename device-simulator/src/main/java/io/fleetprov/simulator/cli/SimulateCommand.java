@@ -14,6 +14,17 @@ import io.fleetprov.simulator.client.MqttTarget;
 import io.fleetprov.simulator.client.ProvisionedDevice;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.simulator.client.ProvisioningMode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetprov.simulator.limit.HandshakeCost;
+import io.fleetprov.simulator.limit.MachineLimit;
+import io.fleetprov.simulator.load.CeilingFinder;
+import io.fleetprov.simulator.load.SoakResult;
+import io.fleetprov.simulator.load.SoakRunner;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import io.fleetprov.simulator.load.FaultPlan;
 import io.fleetprov.simulator.load.LoadPlan;
 import io.fleetprov.simulator.load.LoadRunner;
@@ -170,6 +181,41 @@ public class SimulateCommand implements Callable<Integer> {
     @Option(names = "--plain", description = "Periodic plain progress lines even on a terminal.")
     boolean plain;
 
+    @Option(names = "--soak", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Soak: keep every provisioned device connected with its own certificate and publishing "
+                    + "for DURATION after the run; reports publish latency (from each publish's due time), "
+                    + "disconnects, and the simulator's heap per connected device (DIR/soak.json).")
+    Duration soak;
+
+    @Option(names = "--soak-rate", defaultValue = "100", paramLabel = "MSGS/S",
+            description = "Publishes per second across all soaking devices (QoS 1, devices take turns). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    double soakRate;
+
+    @Option(names = "--find-ceiling", description = "Ceiling discovery: run steps from --rate upwards (each "
+            + "--ceiling-factor times the last, --ceiling-step long) until a step misses the --slo (default "
+            + "'errors<=0') or is throttled; reports the highest sustainable rate and, per API, the rate where "
+            + "throttling began (DIR/ceiling.json, one report per step in DIR/step-RATE/).")
+    boolean findCeiling;
+
+    @Option(names = "--ceiling-factor", defaultValue = "1.5", description = "Rate multiplier between ceiling steps. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double ceilingFactor;
+
+    @Option(names = "--ceiling-step", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Arrivals per ceiling step last this long (devices = rate x step). Default: ${DEFAULT-VALUE}.")
+    Duration ceilingStep;
+
+    @Option(names = "--ceiling-max-rate", defaultValue = "1000", paramLabel = "DEVICES/S",
+            description = "Highest rate a ceiling search tries. Default: ${DEFAULT-VALUE}.")
+    double ceilingMaxRate;
+
+    @Option(names = "--machine-limit", description = "Before the run, measure this machine's limit "
+            + "cores / (t1 + t2 + t3 + 2 x t4) (claim key + certificate, device key + CSR, CSR check + certificate, "
+            + "one mutual-TLS handshake on both ends by openssl s_time) and report the run's devices/s against it "
+            + "(DIR/machine-limit.json).")
+    boolean machineLimit;
+
     @ArgGroup(exclusive = false, heading = "%nTrusted-user source:%n")
     TrustedUserOptions trustedUser;
 
@@ -201,13 +247,15 @@ public class SimulateCommand implements Callable<Integer> {
         if (template == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --template NAME");
         }
-        if (devices <= 0 && duration == null) {
+        if (!findCeiling && devices <= 0 && duration == null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give --devices N or --duration D");
         }
         Slo objectives = slo == null ? null : Slo.parse(slo);
         Shard shard = new Shard(shardIndex != null ? shardIndex : Shard.indexFromEnvironment(), shardCount);
         String id = runId != null ? runId : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        LoadPlan plan = new LoadPlan(id, devices, duration, rate, ramp, concurrency, shard, serialPrefix,
+        // A ceiling search sizes each step itself; the plan only carries the shared settings then.
+        LoadPlan plan = new LoadPlan(id, findCeiling ? Math.max(1, devices) : devices, findCeiling ? null : duration,
+                rate, ramp, concurrency, shard, serialPrefix,
                 FaultPlan.parse(faults));
         FlowOptions flowOptions = new FlowOptions(template, mode, format, keyType,
                 parameters == null || parameters.isEmpty() ? Map.of("SerialNumber", "{serial}") : parameters,
@@ -225,33 +273,168 @@ public class SimulateCommand implements Callable<Integer> {
         try (ClaimSource claims = claimSource(aws)) {
             MqttTarget mqtt = mqttTarget(aws);
             Map<String, Object> settings = settings(plan, flowOptions, claims, mqtt);
-            err.printf("fleetprov simulate: run %s, shard %d/%d, %s claims, %s/%s, target %s, %s%n", id,
-                    shard.index(), shard.count(), claims.name(), mode, format, mqtt.endpoint(),
-                    devices > 0 ? plan.shardDevices() + " devices" : "for " + duration);
-            ProvisioningFlow flow = new ProvisioningFlow(vertx, mqtt, flowOptions, cpu);
-            LoadRunner runner = new LoadRunner(flow, claims, plan, this::saveCredentials);
-            Thread hook = new Thread(runner::stop, "simulator-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Progress[] progress = new Progress[1];
-            RunData run;
-            try {
-                run = runner.run(settings, metrics -> progress[0] = new Progress(metrics,
-                        devices > 0 ? plan.shardDevices() : -1, System.console() != null && !plain, err));
-            } finally {
-                if (progress[0] != null) {
-                    progress[0].close();
-                }
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the JVM is already stopping; nothing to remove
-                }
+            MachineLimit.Result limit = machineLimit ? measureMachineLimit(mqtt, err) : null;
+            if (limit != null) {
+                settings.put("machineLimit", limit.toMap());
             }
-            return finish(run, objectives, out, err);
+            ProvisioningFlow flow = new ProvisioningFlow(vertx, mqtt, flowOptions, cpu);
+            if (findCeiling) {
+                return findCeiling(flow, claims, plan, settings, err);
+            }
+            err.printf("fleetprov simulate: run %s, shard %d/%d, %s claims, %s/%s, target %s (%s TLS), %s%n", id,
+                    shard.index(), shard.count(), claims.name(), mode, format, mqtt.endpoint(),
+                    mqtt.openSsl() ? "OpenSSL" : "JDK",
+                    devices > 0 ? plan.shardDevices() + " devices" : "for " + duration);
+            long heapBefore = soak != null ? SoakRunner.usedHeapAfterGc() : 0;
+            Queue<ProvisioningFlow.Connected> connected = new ConcurrentLinkedQueue<>();
+            LoadRunner runner = new LoadRunner(flow, claims, plan, this::saveCredentials,
+                    soak != null ? connected::add : null);
+            RunData run = runWithProgress(runner, plan, settings, err);
+            int exit = finish(run, objectives, out, err);
+            if (limit != null) {
+                reportAgainstLimit(run, limit, err);
+            }
+            if (soak != null) {
+                soak(new ArrayList<>(connected), heapBefore, err);
+            }
+            return exit;
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             cpu.shutdownNow();
         }
+    }
+
+    private RunData runWithProgress(LoadRunner runner, LoadPlan plan, Map<String, Object> settings, PrintStream err) {
+        Thread hook = new Thread(runner::stop, "simulator-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Progress[] progress = new Progress[1];
+        try {
+            return runner.run(settings, metrics -> progress[0] = new Progress(metrics,
+                    plan.devices() > 0 ? plan.shardDevices() : -1, System.console() != null && !plain, err));
+        } finally {
+            if (progress[0] != null) {
+                progress[0].close();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping; nothing to remove
+            }
+        }
+    }
+
+    private MachineLimit.Result measureMachineLimit(MqttTarget mqtt, PrintStream err) {
+        err.println("fleetprov simulate: measuring this machine's limit (about 15 s) ...");
+        HandshakeCost.Result jdk = HandshakeCost.inProcess(SslProvider.JDK, keyType, 200);
+        HandshakeCost.Result openSsl = OpenSsl.isAvailable()
+                ? HandshakeCost.inProcess(SslProvider.OPENSSL, keyType, 200) : null;
+        HandshakeCost.Result sTime = HandshakeCost.openSslSTime(keyType, Duration.ofSeconds(3));
+        HandshakeCost.Result t4 = sTime != null ? sTime : openSsl != null && mqtt.openSsl() ? openSsl : jdk;
+        err.printf("fleetprov simulate: one mutual-TLS handshake, both ends: %s%s%s%n",
+                sTime == null ? "" : String.format("%.3f ms by openssl s_time; ", sTime.millisPerHandshake()),
+                openSsl == null ? "" : String.format("%.3f ms in-process OpenSSL; ", openSsl.millisPerHandshake()),
+                String.format("%.3f ms in-process JDK", jdk.millisPerHandshake()));
+        MachineLimit.Result limit = MachineLimit.measure(keyType, t4);
+        err.println("fleetprov simulate: " + limit.describe());
+        return limit;
+    }
+
+    private void reportAgainstLimit(RunData run, MachineLimit.Result limit, PrintStream err) throws IOException {
+        double ratio = run.devicesPerSecond() / limit.devicesPerSecond();
+        err.printf("fleetprov simulate: achieved %.2f devices/s = %.1f%% of this machine's limit %.1f devices/s%n",
+                run.devicesPerSecond(), 100 * ratio, limit.devicesPerSecond());
+        if (out != null) {
+            Map<String, Object> m = new LinkedHashMap<>(limit.toMap());
+            m.put("achievedDevicesPerSecond", Math.round(run.devicesPerSecond() * 100) / 100.0);
+            m.put("ratio", Math.round(ratio * 10_000) / 10_000.0);
+            writeJson(out.resolve("machine-limit.json"), m);
+        }
+    }
+
+    private void soak(List<ProvisioningFlow.Connected> connected, long heapBefore, PrintStream err)
+            throws IOException {
+        err.printf("fleetprov simulate: soak: %d devices connected, publishing %.1f/s for %s%n", connected.size(),
+                soakRate, soak);
+        SoakRunner soaker = new SoakRunner(connected, publishTopic);
+        Thread hook = new Thread(soaker::stop, "simulator-soak-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        SoakResult result;
+        try {
+            result = soaker.run(soakRate, soak, heapBefore);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping
+            }
+        }
+        soaker.disconnectAll();
+        Map<String, Object> m = result.toMap();
+        err.printf("fleetprov simulate: soak: %d connected, %d disconnects, %d/%d publishes acknowledged, publish "
+                + "p50 %s ms p99 %s ms, heap %.1f MiB for %d devices = %.2f KiB per connected device%n",
+                result.connectedAtStart(), result.disconnects(), result.acknowledged(), result.published(),
+                ((Map<?, ?>) m.get("publishLatency")).get("p50Ms"), ((Map<?, ?>) m.get("publishLatency")).get("p99Ms"),
+                (result.heapConnectedBytes() - result.heapBeforeBytes()) / 1048576.0, result.connectedAtStart(),
+                result.heapBytesPerDevice() / 1024);
+        if (out != null) {
+            writeJson(out.resolve("soak.json"), m);
+        }
+    }
+
+    private int findCeiling(ProvisioningFlow flow, ClaimSource claims, LoadPlan base, Map<String, Object> settings,
+            PrintStream err) throws IOException {
+        Slo objectives = Slo.parse(slo != null ? slo : "errors<=0");
+        Map<String, String> apis = Map.of(
+                "claim", claims.name().equals("direct") ? "CreateProvisioningClaim" : "POST /v1/claims",
+                "create-certificate", mode == ProvisioningMode.CSR ? "CreateCertificateFromCsr"
+                        : "CreateKeysAndCertificate",
+                "register-thing", "RegisterThing");
+        CeilingFinder finder = new CeilingFinder(objectives, rate, ceilingFactor, ceilingMaxRate, apis);
+        err.printf("fleetprov simulate: finding the ceiling from %.1f devices/s (x%.2f per step of %s, SLO %s)%n",
+                rate, ceilingFactor, ceilingStep, objectives.expression());
+        CeilingFinder.Result result = finder.find(stepRate -> {
+            long stepDevices = Math.max(1, Math.round(stepRate * ceilingStep.toMillis() / 1000.0));
+            LoadPlan plan = new LoadPlan(base.runId() + "-r" + formatRate(stepRate), stepDevices * base.shard().count(),
+                    null, stepRate * base.shard().count(), base.ramp(), base.concurrency(), base.shard(),
+                    base.serialPrefix(), FaultPlan.NONE);
+            Map<String, Object> stepSettings = new LinkedHashMap<>(settings);
+            stepSettings.put("rate", stepRate);
+            stepSettings.put("devices", stepDevices);
+            return runWithProgress(new LoadRunner(flow, claims, plan, this::saveCredentials), plan, stepSettings, err);
+        }, step -> {
+            err.printf("fleetprov simulate: step %.1f devices/s: achieved %.2f/s, %d provisioned, %d failed %s, "
+                    + "p99 total %.0f ms, throttled %s -> %s%n", step.offeredRate(), step.run().devicesPerSecond(),
+                    step.run().provisioned(), step.run().failed(), step.run().failuresByCode(),
+                    step.run().histogram(io.fleetprov.simulator.client.Phase.TOTAL).getValueAtPercentile(99) / 1000.0,
+                    step.throttledByApi(), step.sustainable() ? "sustainable" : "not sustainable");
+            if (out != null) {
+                try {
+                    ReportWriter.write(out.resolve("step-" + formatRate(step.offeredRate())), step.run(), step.slo());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        Map<String, Object> m = result.toMap();
+        m.put("slo", objectives.expression());
+        m.put("settings", settings);
+        if (out != null) {
+            writeJson(out.resolve("ceiling.json"), m);
+        }
+        err.printf("fleetprov simulate: highest sustainable rate %s devices/s (%s); throttling began at %s%n",
+                result.sustainableRate() == null ? "none" : result.sustainableRate(), result.stoppedBecause(),
+                result.throttlingBeganAt().isEmpty() ? "no step" : result.throttlingBeganAt());
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+        return 0;
+    }
+
+    private static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+
+    private static void writeJson(Path file, Map<String, Object> content) throws IOException {
+        java.nio.file.Files.createDirectories(file.getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), content);
     }
 
     /** Prints the summary, writes the output directory, and turns the SLO verdict into the exit code. */

@@ -31,14 +31,25 @@ public final class LoadRunner {
     private final ClaimSource claims;
     private final LoadPlan plan;
     private final Consumer<ProvisionedDevice> onProvisioned;
+    private final Consumer<ProvisioningFlow.Connected> keepConnected;
     private volatile boolean stopRequested;
 
     public LoadRunner(ProvisioningFlow flow, ClaimSource claims, LoadPlan plan,
             Consumer<ProvisionedDevice> onProvisioned) {
+        this(flow, claims, plan, onProvisioned, null);
+    }
+
+    /**
+     * @param keepConnected when not null, each provisioned device stays connected with its own certificate and is
+     *                      handed over here (soak) instead of disconnecting
+     */
+    public LoadRunner(ProvisioningFlow flow, ClaimSource claims, LoadPlan plan,
+            Consumer<ProvisionedDevice> onProvisioned, Consumer<ProvisioningFlow.Connected> keepConnected) {
         this.flow = flow;
         this.claims = claims;
         this.plan = plan;
         this.onProvisioned = onProvisioned;
+        this.keepConnected = keepConnected;
     }
 
     /** Stops new arrivals (Ctrl-C); devices in flight finish. */
@@ -101,7 +112,11 @@ public final class LoadRunner {
     private CompletableFuture<Void> startDevice(String serial, long dueNanos, RunMetrics metrics) {
         CompletableFuture<ProvisionedDevice> device;
         try {
-            device = flow.provision(serial, claims, dueNanos, metrics);
+            device = keepConnected == null ? flow.provision(serial, claims, dueNanos, metrics)
+                    : flow.provisionConnected(serial, claims, dueNanos, metrics).thenApply(connected -> {
+                        keepConnected.accept(connected);
+                        return connected.device();
+                    });
         } catch (RuntimeException e) {
             device = CompletableFuture.failedFuture(e);
         }

@@ -1,0 +1,159 @@
+package io.fleetprov.simulator.limit;
+
+import io.fleetprov.simulator.client.DeviceKeyType;
+import io.fleetprov.simulator.client.PemCodec;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+
+/**
+ * What this machine could provision at best: {@code cores / (t1 + t2 + t3 + 2·t4)}, the CPU a device's crypto
+ * needs on both ends with nothing else counted (no MQTT, no registry, no JSON, no scheduling):
+ * <ul>
+ * <li>t1: a claim's key pair and certificate (CreateProvisioningClaim),</li>
+ * <li>t2: the device's key pair and CSR,</li>
+ * <li>t3: the CSR's verification and the device certificate (CreateCertificateFromCsr),</li>
+ * <li>t4: one full mutual-TLS handshake, client and server CPU together; a device makes two (with its claim, then
+ * with its own certificate).</li>
+ * </ul>
+ * t1–t3 are timed in this JVM with the crypto the emulator and simulator use (JCA keys and signatures through
+ * BouncyCastle's builders), as thread CPU time averaged over many iterations after a warm-up. t4 comes from
+ * {@link HandshakeCost}.
+ */
+public final class MachineLimit {
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** The figures, in milliseconds of CPU. */
+    public record Result(int cores, DeviceKeyType keyType, double t1Ms, double t2Ms, double t3Ms,
+            HandshakeCost.Result t4) {
+
+        public double perDeviceMs() {
+            return t1Ms + t2Ms + t3Ms + 2 * t4.millisPerHandshake();
+        }
+
+        public double devicesPerSecond() {
+            return cores * 1000.0 / perDeviceMs();
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cores", cores);
+            m.put("keyType", keyType.name());
+            m.put("t1ClaimKeyAndCertificateMs", round(t1Ms));
+            m.put("t2DeviceKeyAndCsrMs", round(t2Ms));
+            m.put("t3CsrVerifyAndCertificateMs", round(t3Ms));
+            m.put("t4HandshakeMs", round(t4.millisPerHandshake()));
+            m.put("t4Method", t4.method());
+            m.put("devicesPerSecond", round(devicesPerSecond()));
+            return m;
+        }
+
+        public String describe() {
+            return String.format("machine limit %.1f devices/s = %d cores / (t1 %.3f + t2 %.3f + t3 %.3f + 2 x t4 %.3f)"
+                    + " ms CPU; t4 by %s", devicesPerSecond(), cores, t1Ms, t2Ms, t3Ms, t4.millisPerHandshake(),
+                    t4.method());
+        }
+    }
+
+    private MachineLimit() {
+    }
+
+    public static Result measure(DeviceKeyType keyType, HandshakeCost.Result handshake) {
+        Authority ca = new Authority(keyType);
+        AtomicLong serial = new AtomicLong(1);
+        double t1 = cpuMillisPer(200, () -> {
+            KeyPair claimKey = keyType.generate();
+            ca.issue(claimKey.getPublic(), "claim", serial.incrementAndGet());
+        });
+        String[] csr = new String[1];
+        double t2 = cpuMillisPer(200, () -> csr[0] = PemCodec.csr(keyType.generate(), keyType, "sim-limit"));
+        double t3 = cpuMillisPer(200, () -> ca.issue(ca.verifiedKey(csr[0]), "device", serial.incrementAndGet()));
+        return new Result(Runtime.getRuntime().availableProcessors(), keyType, t1, t2, t3, handshake);
+    }
+
+    /** Average thread CPU of {@code task} over {@code n} runs, after {@code n} runs to warm the JIT up. */
+    static double cpuMillisPer(int n, Runnable task) {
+        for (int i = 0; i < n; i++) {
+            task.run();
+        }
+        long start = THREADS.getCurrentThreadCpuTime();
+        for (int i = 0; i < n; i++) {
+            task.run();
+        }
+        return (THREADS.getCurrentThreadCpuTime() - start) / 1e6 / n;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** A CA of the emulator's kind: a self-signed root whose key signs every certificate. */
+    static final class Authority {
+        final KeyPair key;
+        final X509Certificate certificate;
+        private final String signatureAlgorithm;
+
+        Authority(DeviceKeyType keyType) {
+            this.key = keyType.generate();
+            this.signatureAlgorithm = keyType == DeviceKeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA";
+            this.certificate = build(new X500Name("CN=fleetprov limit CA"), key.getPublic(), BigInteger.ONE);
+        }
+
+        X509Certificate issue(PublicKey subjectKey, String commonName, long serialNumber) {
+            return build(new X500Name("CN=" + commonName), subjectKey, BigInteger.valueOf(serialNumber));
+        }
+
+        private X509Certificate build(X500Name subject, PublicKey subjectKey, BigInteger serialNumber) {
+            try {
+                Instant now = Instant.now();
+                X500Name issuer = certificate == null ? subject
+                        : new X500Name(certificate.getSubjectX500Principal().getName());
+                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serialNumber,
+                        java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plusSeconds(86_400)),
+                        subject, subjectKey);
+                if (certificate == null) {
+                    builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                            new org.bouncycastle.asn1.x509.BasicConstraints(true));
+                }
+                ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm).build(key.getPrivate());
+                return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot issue a certificate", e);
+            }
+        }
+
+        /** Parses and verifies a CSR as CreateCertificateFromCsr does, returning its public key. */
+        PublicKey verifiedKey(String csrPem) {
+            try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
+                var request = new JcaPKCS10CertificationRequest((PKCS10CertificationRequest) parser.readObject());
+                if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getPublicKey()))) {
+                    throw new IllegalStateException("CSR signature does not verify");
+                }
+                return request.getPublicKey();
+            } catch (IOException | org.bouncycastle.operator.OperatorCreationException
+                    | org.bouncycastle.pkcs.PKCSException | java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot verify the CSR", e);
+            }
+        }
+    }
+}

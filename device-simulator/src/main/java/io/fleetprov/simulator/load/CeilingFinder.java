@@ -1,0 +1,110 @@
+package io.fleetprov.simulator.load;
+
+import io.fleetprov.simulator.report.RunData;
+import io.fleetprov.simulator.report.Slo;
+import io.fleetprov.simulator.report.SloResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleFunction;
+
+/**
+ * Ceiling discovery: runs steps at rising arrival rates (each rate {@code factor} times the last) until a step
+ * misses the SLO or is throttled, or {@code maxRate} is passed. The highest sustainable rate is that of the last
+ * step that met the SLO without any throttling; for each API, the rate of the first step where it was throttled
+ * is where its throttling began.
+ */
+public final class CeilingFinder {
+
+    /** One step: the rate offered, what it achieved, and why it passed or not. */
+    public record Step(double offeredRate, RunData run, SloResult slo, Map<String, Long> throttledByApi) {
+
+        public boolean sustainable() {
+            return slo.passed() && throttledByApi.isEmpty();
+        }
+    }
+
+    /** @param throttlingBeganAt API → the offered rate of the first step where it was throttled */
+    public record Result(List<Step> steps, Double sustainableRate, Map<String, Double> throttlingBeganAt,
+            String stoppedBecause) {
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("highestSustainableRate", sustainableRate);
+            m.put("throttlingBeganAt", throttlingBeganAt);
+            m.put("stoppedBecause", stoppedBecause);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Step step : steps) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("offeredRate", step.offeredRate());
+                row.put("devicesPerSecond", Math.round(step.run().devicesPerSecond() * 100) / 100.0);
+                row.put("provisioned", step.run().provisioned());
+                row.put("failed", step.run().failed());
+                row.put("failedByErrorCode", step.run().failuresByCode());
+                row.put("p99TotalMs", step.run().histogram(io.fleetprov.simulator.client.Phase.TOTAL)
+                        .getValueAtPercentile(99) / 1000.0);
+                row.put("throttledByApi", step.throttledByApi());
+                row.put("sloPassed", step.slo().passed());
+                row.put("sustainable", step.sustainable());
+                rows.add(row);
+            }
+            m.put("steps", rows);
+            return m;
+        }
+    }
+
+    private final Slo slo;
+    private final double startRate;
+    private final double factor;
+    private final double maxRate;
+    private final Map<String, String> apiByPhase;
+
+    /** @param apiByPhase phase label → the API it calls, e.g. register-thing → RegisterThing */
+    public CeilingFinder(Slo slo, double startRate, double factor, double maxRate, Map<String, String> apiByPhase) {
+        if (!(factor > 1)) {
+            throw new IllegalArgumentException("the step factor must be above 1");
+        }
+        this.slo = slo;
+        this.startRate = startRate;
+        this.factor = factor;
+        this.maxRate = maxRate;
+        this.apiByPhase = Map.copyOf(apiByPhase);
+    }
+
+    /** {@code runAt} runs one step at the given rate; {@code onStep} hears about each as it ends. */
+    public Result find(DoubleFunction<RunData> runAt, java.util.function.Consumer<Step> onStep) {
+        List<Step> steps = new ArrayList<>();
+        Map<String, Double> throttlingBegan = new LinkedHashMap<>();
+        Double sustainable = null;
+        String stopped = "reached the maximum rate";
+        for (double rate = startRate; rate <= maxRate * 1.000001; rate = next(rate)) {
+            RunData run = runAt.apply(rate);
+            Map<String, Long> throttled = new LinkedHashMap<>();
+            run.throttledByPhase().forEach((phase, count) -> {
+                if (count > 0) {
+                    throttled.put(apiByPhase.getOrDefault(phase, phase), count);
+                }
+            });
+            Step step = new Step(rate, run, slo.evaluate(run), throttled);
+            steps.add(step);
+            onStep.accept(step);
+            for (String api : throttled.keySet()) {
+                throttlingBegan.putIfAbsent(api, rate);
+            }
+            if (!step.sustainable()) {
+                stopped = !step.slo().passed() ? "SLO missed at " + rate + " devices/s"
+                        : "throttled at " + rate + " devices/s";
+                break;
+            }
+            sustainable = rate;
+        }
+        return new Result(steps, sustainable, throttlingBegan, stopped);
+    }
+
+    private double next(double rate) {
+        // Whole devices/s above 10, so step names and rates stay readable.
+        double next = rate * factor;
+        return next >= 10 ? Math.round(next) : Math.round(next * 10) / 10.0;
+    }
+}

@@ -1,0 +1,135 @@
+package io.fleetprov.simulator.load;
+
+import io.fleetprov.simulator.client.DeviceClient;
+import io.fleetprov.simulator.client.DeviceException;
+import io.fleetprov.simulator.client.ProvisioningFlow;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Soak: keeps provisioned devices connected with their own certificates and has them publish at a total rate for
+ * a while. Publishes follow an open model like arrivals do (message k is due at k / rate, devices take turns), and
+ * each PUBACK's latency is measured from the due time. Every connection that closes during the soak without being
+ * asked to counts as a disconnect.
+ */
+public final class SoakRunner {
+
+    /** Publishes in flight at most; beyond it the schedule waits and the wait counts as latency. */
+    private static final int MAX_IN_FLIGHT = 10_000;
+
+    private final List<ProvisioningFlow.Connected> devices;
+    private final String topicTemplate;
+    private volatile boolean stopRequested;
+
+    /** @param topicTemplate with {@code {thingName}} and {@code {serial}} replaced per device */
+    public SoakRunner(List<ProvisioningFlow.Connected> devices, String topicTemplate) {
+        this.devices = List.copyOf(devices);
+        this.topicTemplate = topicTemplate;
+    }
+
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /**
+     * @param heapBeforeBytes the simulator's used heap (after a GC) before any device connected; the heap per
+     *                        device is the growth since, measured after a GC with every device connected
+     */
+    public SoakResult run(double publishesPerSecond, Duration duration, long heapBeforeBytes) {
+        long heapConnected = usedHeapAfterGc();
+        int connected = (int) devices.stream().filter(d -> d.connection().isConnected()).count();
+        LongAdder disconnects = new LongAdder();
+        AtomicBoolean soaking = new AtomicBoolean(true);
+        for (ProvisioningFlow.Connected device : devices) {
+            device.connection().closed().thenRun(() -> {
+                if (soaking.get()) {
+                    disconnects.increment();
+                }
+            });
+        }
+        Recorder latency = new Recorder(3);
+        LongAdder acked = new LongAdder();
+        Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        long sent = 0;
+        if (!devices.isEmpty()) {
+            for (long k = 0; !stopRequested; k++) {
+                long due = start + (long) (k * 1e9 / publishesPerSecond);
+                if (due >= end) {
+                    break;
+                }
+                long remaining;
+                while ((remaining = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(remaining);
+                }
+                inFlight.acquireUninterruptibly();
+                ProvisioningFlow.Connected device = devices.get((int) (k % devices.size()));
+                String topic = topicTemplate.replace("{thingName}", device.device().thingName())
+                        .replace("{serial}", device.device().serialNumber());
+                sent++;
+                device.connection().publish(topic, ProvisioningFlow.telemetry(device.device().serialNumber(), k + 1))
+                        .whenComplete((ok, error) -> {
+                            inFlight.release();
+                            if (error == null) {
+                                latency.recordValue(Math.max(0, (System.nanoTime() - due) / 1_000));
+                                acked.increment();
+                            } else {
+                                Throwable cause = DeviceClient.unwrap(error);
+                                String code = cause instanceof DeviceException d ? d.errorCode()
+                                        : cause.getClass().getSimpleName();
+                                failures.computeIfAbsent(code, c -> new LongAdder()).increment();
+                            }
+                        });
+            }
+        }
+        try {
+            inFlight.tryAcquire(MAX_IN_FLIGHT, 60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        soaking.set(false);
+        int stillConnected = (int) devices.stream().filter(d -> d.connection().isConnected()).count();
+        Map<String, Long> failed = new TreeMap<>();
+        failures.forEach((k, v) -> failed.put(k, v.sum()));
+        Histogram histogram = latency.getIntervalHistogram();
+        return new SoakResult(devices.size(), connected, stillConnected, disconnects.sum(), sent, acked.sum(), failed,
+                histogram, seconds, publishesPerSecond, heapBeforeBytes, heapConnected);
+    }
+
+    /** Closes every connection and waits for the sockets to go (bounded by each client's timeout). */
+    public void disconnectAll() {
+        devices.stream().map(d -> d.connection().disconnect()).toList()
+                .forEach(f -> f.orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> null).join());
+    }
+
+    /** Heap in use after asking for a full collection a few times (the JVM may take the hint only partly). */
+    public static long usedHeapAfterGc() {
+        var memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return used;
+    }
+}
