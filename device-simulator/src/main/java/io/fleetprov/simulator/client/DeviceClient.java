@@ -43,6 +43,7 @@ public final class DeviceClient implements AutoCloseable {
     private final Duration timeout;
     private final String clientId;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile Throwable lastError;
 
     // Acks can be processed before the future that tells us the packet id completes, hence the "early" sets.
     private final Map<Integer, CompletableFuture<MqttSubAckMessage>> pendingSubAcks = new HashMap<>();
@@ -110,7 +111,8 @@ public final class DeviceClient implements AutoCloseable {
                 "no PUBACK for packet " + id, null)));
         mqtt.publishHandler(this::onMessage);
         mqtt.closeHandler(ignored -> onClose());
-        mqtt.exceptionHandler(e -> { /* surfaces through closeHandler or the failed operation */ });
+        // Kept so that a lost connection says why (TLS alert, decode error, reset) instead of only "closed".
+        mqtt.exceptionHandler(e -> lastError = e);
         // No explicit server name: Vert.x would then look the client key up per name, which a key manager handed
         // over as such does not support. SNI and host-name checks still use the host connected to.
         Future<?> attempt = mqtt.connect(target.port(), target.host());
@@ -306,7 +308,9 @@ public final class DeviceClient implements AutoCloseable {
     }
 
     private DeviceException connectionLost() {
-        return new DeviceException(DeviceException.CONNECTION_LOST, "connection of " + clientId + " closed", null);
+        Throwable cause = lastError;
+        return new DeviceException(DeviceException.CONNECTION_LOST, "connection of " + clientId + " closed"
+                + (cause == null ? " by the peer or the network" : " after " + cause), cause);
     }
 
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String what) {

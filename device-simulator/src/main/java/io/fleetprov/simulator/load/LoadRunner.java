@@ -33,6 +33,7 @@ public final class LoadRunner {
     private final Consumer<ProvisionedDevice> onProvisioned;
     private final Consumer<ProvisioningFlow.Connected> keepConnected;
     private volatile boolean stopRequested;
+    private final java.util.Set<String> reportedKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public LoadRunner(ProvisioningFlow flow, ClaimSource claims, LoadPlan plan,
             Consumer<ProvisionedDevice> onProvisioned) {
@@ -126,8 +127,13 @@ public final class LoadRunner {
                 onProvisioned.accept(provisioned);
             } else {
                 Throwable cause = DeviceClient.unwrap(error);
-                metrics.deviceFailed(cause instanceof FlowException flowFailure ? flowFailure
-                        : new FlowException(Phase.TOTAL, DeviceClient.classify(cause, "device " + serial)));
+                FlowException failure = cause instanceof FlowException flowFailure ? flowFailure
+                        : new FlowException(Phase.TOTAL, DeviceClient.classify(cause, "device " + serial));
+                metrics.deviceFailed(failure);
+                if (reportedKinds.add(failure.key())) {
+                    // The first failure of each kind, in words; the summary then counts them by key.
+                    System.err.println("fleetprov simulate: first " + failure.key() + ": " + failure.getMessage());
+                }
             }
             return null;
         });

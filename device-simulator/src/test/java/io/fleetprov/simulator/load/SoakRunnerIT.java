@@ -1,0 +1,85 @@
+package io.fleetprov.simulator.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.junit.IotEmulatorExtension;
+import io.fleetprov.simulator.EmulatorClaims;
+import io.fleetprov.simulator.TestTemplates;
+import io.fleetprov.simulator.client.FlowOptions;
+import io.fleetprov.simulator.client.MqttTarget;
+import io.fleetprov.simulator.client.ProvisioningFlow;
+import io.fleetprov.simulator.report.RunData;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Soak against a real in-process emulator: devices stay connected as their things, publish, and are counted. */
+class SoakRunnerIT {
+
+    @RegisterExtension
+    static IotEmulatorExtension emulatorExtension = new IotEmulatorExtension();
+
+    private static Vertx vertx;
+    private static ExecutorService cpu;
+
+    @BeforeAll
+    static void start() {
+        TestTemplates.install(emulatorExtension.get());
+        vertx = Vertx.vertx();
+        cpu = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cpu.shutdownNow();
+    }
+
+    @Test
+    void keepsDevicesConnectedPublishingAndCountsAServerSideDisconnect() throws Exception {
+        IotEmulator emulator = emulatorExtension.get();
+        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
+        var flow = new ProvisioningFlow(vertx, target,
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
+        var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
+        long heapBefore = SoakRunner.usedHeapAfterGc();
+        RunData run = new LoadRunner(flow, new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                new LoadPlan("soak", 6, null, 20, Duration.ZERO, 6, Shard.SINGLE, "sim-", FaultPlan.NONE),
+                d -> { }, connected::add).run(Map.of(), m -> { });
+        assertThat(run.provisioned()).as("failures: %s", run.failuresByCode()).isEqualTo(6);
+        assertThat(connected).hasSize(6).allSatisfy(c -> assertThat(c.connection().isConnected()).isTrue());
+        assertThat(emulator.broker().connectedClients()).contains("device-sim-soak-000000");
+
+        var soak = new SoakRunner(List.copyOf(connected), "devices/{thingName}/telemetry");
+        String dropped = connected.peek().device().thingName();
+        CompletableFuture<Void> drop = CompletableFuture.runAsync(() -> emulator.broker().disconnect(dropped),
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+        SoakResult result = soak.run(30, Duration.ofSeconds(3), heapBefore);
+        drop.join();
+
+        assertThat(result.connectedAtStart()).isEqualTo(6);
+        assertThat(result.disconnects()).isEqualTo(1);
+        assertThat(result.connectedAtEnd()).isEqualTo(5);
+        assertThat(result.published()).isBetween(85L, 90L);
+        long failed = result.publishFailuresByCode().values().stream().mapToLong(Long::longValue).sum();
+        assertThat(result.acknowledged() + failed).isEqualTo(result.published());
+        // The dropped device's later publishes fail; everyone else's are acknowledged.
+        assertThat(failed).isPositive().isLessThanOrEqualTo(result.published() / 6 + 1);
+        assertThat(result.publishLatency().getTotalCount()).isEqualTo(result.acknowledged());
+        assertThat(result.toMap()).containsKeys("heapPerConnectedDeviceKiB", "publishLatency", "disconnects");
+
+        soak.disconnectAll();
+        assertThat(connected).allSatisfy(c -> assertThat(c.connection().isConnected()).isFalse());
+    }
+}
