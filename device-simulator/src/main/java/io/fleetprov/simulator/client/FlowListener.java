@@ -13,4 +13,11 @@ public interface FlowListener {
     /** One throttled attempt that will be retried (or, after the last attempt, fail). */
     default void throttled(Phase phase) {
     }
+
+    /**
+     * The connection was lost in {@code phase} before an answer came, and the device reconnects and tries again,
+     * as device SDKs do; {@code key} is {@code phase/errorCode}.
+     */
+    default void retried(String key) {
+    }
 }

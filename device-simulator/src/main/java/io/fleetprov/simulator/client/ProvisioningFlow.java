@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -59,33 +60,74 @@ public final class ProvisioningFlow {
         Session session = new Session(serial, listener);
         return session.timed(Phase.CLAIM, intendedStartNanos, () -> options.backoff().retryThrottled(
                         () -> claims.claim(serial), () -> listener.throttled(Phase.CLAIM)))
-                .thenCompose(claim -> session.timed(Phase.CONNECT_WITH_CLAIM, () -> connect(claim.credentials(), serial)))
-                .thenCompose(claimConnection -> {
-                    session.claimConnection = new FleetProvisioningClient(claimConnection, options.format());
-                    return deviceKey;
-                })
-                .thenCompose(key -> session.timed(Phase.CREATE_CERTIFICATE, () -> createCertificate(session, key)))
+                .thenCompose(claim -> reconnecting(session, () -> session.timed(Phase.CONNECT_WITH_CLAIM,
+                                () -> connect(claim.credentials(), serial))
+                        .thenCompose(claimConnection -> {
+                            session.claimConnection = new FleetProvisioningClient(claimConnection, options.format());
+                            return deviceKey;
+                        })
+                        .thenCompose(key -> session.timed(Phase.CREATE_CERTIFICATE,
+                                () -> createCertificate(session, key)))))
                 .thenCompose(created -> session.timed(Phase.REGISTER_THING, () -> options.backoff().retryThrottled(
                                 () -> session.claimConnection.registerThing(options.templateName(), created.token(),
                                         options.parametersFor(serial)),
                                 () -> listener.throttled(Phase.REGISTER_THING)))
                         .thenApply(registered -> new ProvisionedDevice(serial, registered.thingName(),
                                 created.credentials(), registered.deviceConfiguration())))
-                .thenCompose(device -> session.timed(Phase.RECONNECT, () -> session.claimConnection.connection()
-                                .disconnect()
-                                .thenCompose(ignored -> connect(device.credentials(), device.thingName())))
-                        .thenCompose(own -> session.timed(Phase.FIRST_PUBLISH, () -> own.publish(
-                                        options.publishTopicFor(device.thingName(), serial), telemetry(serial, 0)))
-                                .thenApply(ignored -> {
-                                    listener.phaseCompleted(Phase.TOTAL, intendedStartNanos, System.nanoTime());
-                                    return new Connected(device, own);
-                                })
-                                .whenComplete((ok, error) -> {
-                                    if (error != null) {
-                                        own.close();
-                                    }
-                                })))
+                .thenCompose(device -> session.claimConnection.connection().disconnect()
+                        .thenCompose(ignored -> reconnecting(session, () -> session.timed(Phase.RECONNECT,
+                                        () -> connect(device.credentials(), device.thingName()))
+                                .thenCompose(own -> session.timed(Phase.FIRST_PUBLISH, () -> own.publish(
+                                                options.publishTopicFor(device.thingName(), serial),
+                                                telemetry(serial, 0)))
+                                        .thenApply(ignored2 -> new Connected(device, own))
+                                        .whenComplete((ok, error) -> {
+                                            if (error != null) {
+                                                own.close();
+                                            }
+                                        }))))
+                        .thenApply(connected -> {
+                            listener.phaseCompleted(Phase.TOTAL, intendedStartNanos, System.nanoTime());
+                            return connected;
+                        }))
                 .whenComplete((ok, error) -> session.closeClaimConnection());
+    }
+
+    /** Attempts at a step whose connection was lost before an answer: the first and this many more. */
+    static final int CONNECTION_RETRIES = 2;
+
+    /**
+     * Runs {@code step} (connect and the requests on that connection) again on a new connection when the broker
+     * closed the old one before answering — a device SDK reconnects too. Only steps that are safe to repeat use it:
+     * connecting, CreateKeysAndCertificate/CreateCertificateFromCsr (an unused certificate is simply abandoned, as
+     * its ownership token expires) and the first publish; not RegisterThing, whose token works once. Each retry is
+     * counted, so the report shows it.
+     */
+    private <T> CompletableFuture<T> reconnecting(Session session, Supplier<CompletableFuture<T>> step) {
+        return retryOnConnectionLoss(step, session.listener::retried, session::closeClaimConnection, 0);
+    }
+
+    static <T> CompletableFuture<T> retryOnConnectionLoss(Supplier<CompletableFuture<T>> step,
+            java.util.function.Consumer<String> onRetry, Runnable beforeRetry, int retry) {
+        CompletableFuture<T> attempt;
+        try {
+            attempt = step.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        return attempt.exceptionallyCompose(error -> {
+            Throwable cause = DeviceClient.unwrap(error);
+            if (retry >= CONNECTION_RETRIES || !(cause instanceof FlowException flow)
+                    || !DeviceException.CONNECTION_LOST.equals(flow.failure().errorCode())) {
+                return CompletableFuture.failedFuture(cause);
+            }
+            onRetry.accept(flow.key());
+            beforeRetry.run();
+            long pauseMillis = ThreadLocalRandom.current().nextLong(50, 250);
+            return CompletableFuture.runAsync(() -> { },
+                            CompletableFuture.delayedExecutor(pauseMillis, TimeUnit.MILLISECONDS))
+                    .thenCompose(ignored -> retryOnConnectionLoss(step, onRetry, beforeRetry, retry + 1));
+        });
     }
 
     /** Runs one faulty device and reports whether the server refused it the way it should. */

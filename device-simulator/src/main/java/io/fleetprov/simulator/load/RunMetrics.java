@@ -44,6 +44,7 @@ public final class RunMetrics implements FlowListener {
     private final AtomicLong inFlight = new AtomicLong();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Map<Phase, LongAdder> throttled = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> retried = new ConcurrentHashMap<>();
     private final Map<FaultMode, LongAdder> faultsInjected = new ConcurrentHashMap<>();
     private final Map<FaultMode, LongAdder> faultsAsExpected = new ConcurrentHashMap<>();
     private final Map<FaultMode, Map<String, LongAdder>> faultsObserved = new ConcurrentHashMap<>();
@@ -84,6 +85,11 @@ public final class RunMetrics implements FlowListener {
     @Override
     public void throttled(Phase phase) {
         throttled.computeIfAbsent(phase, p -> new LongAdder()).increment();
+    }
+
+    @Override
+    public void retried(String key) {
+        retried.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
     void deviceStarted() {
@@ -167,11 +173,13 @@ public final class RunMetrics implements FlowListener {
             faults.put(mode.label(), new FaultTally(mode.expected(), count.sum(),
                     faultsAsExpected.getOrDefault(mode, new LongAdder()).sum(), observed));
         });
+        TreeMap<String, Long> retriedAfter = new TreeMap<>();
+        retried.forEach((k, v) -> retriedAfter.put(k, v.sum()));
         Map<Phase, Histogram> histograms = new EnumMap<>(Phase.class);
         cumulative.forEach((phase, h) -> histograms.put(phase, h.copy()));
         return new RunData(runId, settings, shard.index(), shard.count(), 1, startedAtMs, lastTickMs,
                 requested < 0 ? started.sum() : requested, started.sum(), provisioned.sum(), failed.sum(),
-                failuresByCode, throttledByPhase, histograms, logText, timeline, faults);
+                failuresByCode, throttledByPhase, histograms, logText, timeline, faults, retriedAfter);
     }
 
     /** What the progress display shows. */

@@ -76,14 +76,16 @@ final class HtmlReport {
         html.append("<h2>Throughput over time</h2>").append(img(throughputChart(run)));
         html.append("<h2>Latency percentiles per phase</h2>").append(img(percentileChart(run)));
         html.append("<h2>Errors by code</h2>");
-        if (run.failuresByCode().isEmpty() && run.throttledByPhase().isEmpty()) {
-            html.append("<p>No failed devices and no throttling.</p>");
+        if (run.failuresByCode().isEmpty() && run.throttledByPhase().isEmpty() && run.retriedAfter().isEmpty()) {
+            html.append("<p>No failed devices, no throttling and no lost connections.</p>");
         } else {
             html.append(img(errorChart(run))).append("<table><tr><th>phase/errorCode</th><th>devices</th></tr>");
             run.failuresByCode().forEach((code, n) -> html.append("<tr><td>").append(esc(code)).append("</td><td>")
                     .append(n).append("</td></tr>"));
             run.throttledByPhase().forEach((phase, n) -> html.append("<tr><td>throttled attempts, ")
                     .append(esc(phase)).append(" (retried)</td><td>").append(n).append("</td></tr>"));
+            run.retriedAfter().forEach((key, n) -> html.append("<tr><td>connection lost, ").append(esc(key))
+                    .append(" (device reconnected and retried)</td><td>").append(n).append("</td></tr>"));
             html.append("</table>\n");
         }
         if (!run.faults().isEmpty()) {

@@ -14,6 +14,7 @@ import org.HdrHistogram.Histogram;
  *
  * @param settings    what was run (source, mode, format, rates…), echoed into summary.json
  * @param requested   devices the run was asked for; in duration mode, the devices it started
+ * @param retriedAfter  {@code phase/errorCode} → steps redone on a new connection after the broker dropped one
  * @param histogramLogs per phase, the text of an HdrHistogram interval log (one interval per second)
  */
 public record RunData(
@@ -33,7 +34,8 @@ public record RunData(
         Map<Phase, Histogram> histograms,
         Map<Phase, String> histogramLogs,
         List<TimelineRow> timeline,
-        SortedMap<String, FaultTally> faults) {
+        SortedMap<String, FaultTally> faults,
+        SortedMap<String, Long> retriedAfter) {
 
     public RunData {
         settings = Map.copyOf(settings);
@@ -43,6 +45,7 @@ public record RunData(
         histogramLogs = enumMap(histogramLogs);
         timeline = List.copyOf(timeline);
         faults = new TreeMap<>(faults);
+        retriedAfter = new TreeMap<>(retriedAfter);
     }
 
     private static <V> Map<Phase, V> enumMap(Map<Phase, V> source) {

@@ -47,6 +47,7 @@ public final class RunMerger {
         int shardsMerged = 0;
         TreeMap<String, Long> failures = new TreeMap<>();
         TreeMap<String, Long> throttled = new TreeMap<>();
+        TreeMap<String, Long> retried = new TreeMap<>();
         TreeMap<String, FaultTally> faults = new TreeMap<>();
         Map<Phase, List<Histogram>> intervals = new EnumMap<>(Phase.class);
         TreeMap<Long, TimelineRow> timeline = new TreeMap<>();
@@ -70,6 +71,8 @@ public final class RunMerger {
             s.path("failedByErrorCode").fields().forEachRemaining(e -> failures.merge(e.getKey(),
                     e.getValue().asLong(), Long::sum));
             s.path("throttled").path("byPhase").fields().forEachRemaining(e -> throttled.merge(e.getKey(),
+                    e.getValue().asLong(), Long::sum));
+            s.path("retriedAfterConnectionLoss").fields().forEachRemaining(e -> retried.merge(e.getKey(),
                     e.getValue().asLong(), Long::sum));
             s.path("faults").fields().forEachRemaining(e -> faults.merge(e.getKey(),
                     SummaryJson.JSON.convertValue(e.getValue(), FaultTally.class), FaultTally::plus));
@@ -108,7 +111,7 @@ public final class RunMerger {
         });
         return new RunData(runId, settings == null ? Map.of() : settings, 0, shardCount, shardsMerged, startedAt,
                 finishedAt, requested, started, provisioned, failed, failures, throttled, histograms, logs, rows,
-                faults);
+                faults, retried);
     }
 
     static List<Histogram> readIntervals(Path log) throws IOException {

@@ -25,7 +25,7 @@ class SloTest {
         }
         return new RunData("r", Map.of(), 0, 1, 1, 0, 10_000, 1002, 1002, 1000, 2,
                 new TreeMap<>(Map.of("register-thing/AccessDenied", 2L)), new TreeMap<>(), histograms, Map.of(),
-                List.of(), new TreeMap<>());
+                List.of(), new TreeMap<>(), new TreeMap<>());
     }
 
     @Test
