@@ -1,6 +1,7 @@
 package io.fleetprov.emulator;
 
 import io.fleetprov.emulator.ca.KeyAlgorithm;
+import io.fleetprov.emulator.faults.FaultSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,15 +33,13 @@ public record EmulatorConfig(
         int keyPoolSize,
         Duration claimLifetime,
         Duration tokenLifetime,
-        Duration hookTimeout,
-        Map<String, Double> throttleRates,
+        FaultSettings faults,
         Map<String, String> hookHeaders,
         Path seedFile,
         Clock clock) {
 
     public EmulatorConfig {
         hostNames = List.copyOf(hostNames);
-        throttleRates = Map.copyOf(throttleRates);
         hookHeaders = Map.copyOf(hookHeaders);
     }
 
@@ -62,8 +61,11 @@ public record EmulatorConfig(
         b.keyPoolSize = keyPoolSize;
         b.claimLifetime = claimLifetime;
         b.tokenLifetime = tokenLifetime;
-        b.hookTimeout = hookTimeout;
-        b.throttleRates = new LinkedHashMap<>(throttleRates);
+        b.hookTimeout = Duration.ofMillis(faults.hookTimeoutMillis());
+        b.throttleRates = new LinkedHashMap<>(faults.throttle());
+        b.latency = Duration.ofMillis(faults.latencyMillis());
+        b.dropAcceptedFraction = faults.dropAcceptedFraction();
+        b.disconnectAfterCreateFraction = faults.disconnectAfterCreateFraction();
         b.hookHeaders = new LinkedHashMap<>(hookHeaders);
         b.seedFile = seedFile;
         b.clock = clock;
@@ -85,6 +87,9 @@ public record EmulatorConfig(
         private Duration tokenLifetime = Duration.ofHours(1);
         private Duration hookTimeout = Duration.ofSeconds(5);
         private Map<String, Double> throttleRates = new LinkedHashMap<>();
+        private Duration latency = Duration.ZERO;
+        private double dropAcceptedFraction;
+        private double disconnectAfterCreateFraction;
         private Map<String, String> hookHeaders = new LinkedHashMap<>();
         private Path seedFile;
         private Clock clock = Clock.systemUTC();
@@ -165,6 +170,24 @@ public record EmulatorConfig(
             return this;
         }
 
+        /** Added before every fleet-provisioning answer and CreateProvisioningClaim (fault injection). */
+        public Builder latency(Duration latency) {
+            this.latency = latency;
+            return this;
+        }
+
+        /** Share of {@code /accepted} answers never delivered (fault injection). */
+        public Builder dropAcceptedFraction(double fraction) {
+            this.dropAcceptedFraction = fraction;
+            return this;
+        }
+
+        /** Share of devices disconnected between certificate creation and RegisterThing (fault injection). */
+        public Builder disconnectAfterCreateFraction(double fraction) {
+            this.disconnectAfterCreateFraction = fraction;
+            return this;
+        }
+
         /** A header sent with every pre-provisioning hook call (for example a shared secret). */
         public Builder hookHeader(String name, String value) {
             this.hookHeaders.put(name, value);
@@ -183,7 +206,9 @@ public record EmulatorConfig(
 
         public EmulatorConfig build() {
             return new EmulatorConfig(dataDir, bindHost, advertisedHost, mqttPort, httpPort, hostNames, region,
-                    accountId, keyAlgorithm, keyPoolSize, claimLifetime, tokenLifetime, hookTimeout, throttleRates,
+                    accountId, keyAlgorithm, keyPoolSize, claimLifetime, tokenLifetime,
+                    new FaultSettings(throttleRates, latency.toMillis(), dropAcceptedFraction, hookTimeout.toMillis(),
+                            disconnectAfterCreateFraction),
                     hookHeaders, seedFile, clock);
         }
     }

@@ -9,6 +9,7 @@ import io.fleetprov.emulator.ca.KeyPairPool;
 import io.fleetprov.emulator.ca.Pem;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.events.ThingEvents;
+import io.fleetprov.emulator.faults.FaultInjector;
 import io.fleetprov.emulator.provisioning.ApiThrottle;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.provisioning.OwnershipTokens;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +55,7 @@ public final class IotEmulator implements AutoCloseable {
     private final ApiThrottle throttle;
     private final FleetProvisioningService provisioning;
     private final MqttBroker broker;
+    private final FaultInjector faults;
     private final ScheduledExecutorService housekeeping;
 
     private IotEmulator(EmulatorConfig config) {
@@ -66,15 +69,16 @@ public final class IotEmulator implements AutoCloseable {
             Seeder.apply(SeedFile.read(config.seedFile()), registry);
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
-        this.throttle = new ApiThrottle(config.clock(), config.throttleRates());
+        this.throttle = new ApiThrottle(config.clock(), config.faults().throttle());
         this.provisioning = new FleetProvisioningService(registry, ca, keys, templates,
                 new OwnershipTokens(config.clock(), config.tokenLifetime()),
                 new PreProvisioningHookClient(config.hookHeaders()), throttle, config.clock(),
-                config.claimLifetime(), config.hookTimeout());
+                config.claimLifetime(), Duration.ofMillis(config.faults().hookTimeoutMillis()));
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
         this.broker = MqttBroker.start(config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning,
                 config.clock(), List.of());
         registry.addListener(new ThingEvents(registry, broker::publishEvent, config.clock()));
+        this.faults = new FaultInjector(throttle, provisioning, broker, config.faults());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "emulator-housekeeping");
             thread.setDaemon(true);
@@ -105,6 +109,11 @@ public final class IotEmulator implements AutoCloseable {
 
     public ApiThrottle throttle() {
         return throttle;
+    }
+
+    /** The faults being injected; change them at run time with {@link FaultInjector#update}. */
+    public FaultInjector faults() {
+        return faults;
     }
 
     public MqttBroker broker() {
@@ -169,6 +178,7 @@ public final class IotEmulator implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.shutdownNow();
+        faults.close();
         broker.close();
         keys.close();
     }

@@ -6,6 +6,7 @@ import io.fleetprov.emulator.ca.KeyAlgorithm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,6 +49,21 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--throttle", description = "Rate limit an API, e.g. RegisterThing=10 (requests/s; repeatable).")
     Map<String, Double> throttle = Map.of();
 
+    @Option(names = "--hook-timeout-ms", defaultValue = "5000",
+            description = "Deadline for pre-provisioning hooks (AWS: 5000). Default: ${DEFAULT-VALUE}")
+    long hookTimeoutMillis;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Fault: added before every answer.")
+    long latencyMillis;
+
+    @Option(names = "--drop-accepted", defaultValue = "0",
+            description = "Fault: share (0..1) of /accepted answers never delivered.")
+    double dropAccepted;
+
+    @Option(names = "--disconnect-after-create", defaultValue = "0",
+            description = "Fault: share (0..1) of devices disconnected between certificate creation and RegisterThing.")
+    double disconnectAfterCreate;
+
     @Option(names = "--hook-header", description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret.")
     Map<String, String> hookHeaders = Map.of();
 
@@ -59,7 +75,11 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .httpPort(httpPort)
                 .bindHost(bind)
                 .keyAlgorithm(keyAlgorithm)
-                .seedFile(seed);
+                .seedFile(seed)
+                .hookTimeout(Duration.ofMillis(hookTimeoutMillis))
+                .latency(Duration.ofMillis(latencyMillis))
+                .dropAcceptedFraction(dropAccepted)
+                .disconnectAfterCreateFraction(disconnectAfterCreate);
         hostNames.forEach(config::hostName);
         throttle.forEach(config::throttle);
         hookHeaders.forEach(config::hookHeader);

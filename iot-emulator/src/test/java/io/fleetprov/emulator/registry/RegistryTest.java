@@ -1,0 +1,158 @@
+package io.fleetprov.emulator.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetprov.emulator.MutableClock;
+import io.fleetprov.emulator.ca.CertificateAuthority;
+import io.fleetprov.emulator.ca.KeyAlgorithm;
+import io.fleetprov.emulator.template.TemplateEngine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RegistryTest {
+
+    private static final String BODY = """
+            {"Parameters": {"SerialNumber": {"Type": "String"}},
+             "Resources": {"thing": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": {"Ref": "SerialNumber"}}}}}
+            """;
+    private static final String POLICY = """
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}
+            """;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final CertificateAuthority ca = CertificateAuthority.ephemeral(clock);
+    private final Registry registry = new Registry(clock, new Arns("eu-west-1", "111122223333"), new TemplateEngine());
+
+    @Test
+    void templatesHaveVersionsAndAwsErrors() {
+        var template = registry.createProvisioningTemplate("t1", "d", BODY, true, "arn:aws:iam::1:role/r", null, null);
+        assertThat(template.templateArn()).isEqualTo("arn:aws:iot:eu-west-1:111122223333:provisioningtemplate/t1");
+        assertThat(template.type()).isEqualTo("FLEET_PROVISIONING");
+        assertThat(template.defaultVersionId()).isEqualTo(1);
+        assertError(() -> registry.createProvisioningTemplate("t1", null, BODY, true, "r", null, null),
+                ErrorType.ResourceAlreadyExistsException);
+        assertError(() -> registry.createProvisioningTemplate("t2", null, "{not json", true, "r", null, null),
+                ErrorType.InvalidRequestException);
+        assertError(() -> registry.template("missing"), ErrorType.ResourceNotFoundException);
+
+        for (int v = 2; v <= Registry.MAX_TEMPLATE_VERSIONS; v++) {
+            registry.createTemplateVersion("t1", BODY, v == 3);
+        }
+        assertThat(registry.template("t1").defaultVersionId()).isEqualTo(3);
+        assertError(() -> registry.createTemplateVersion("t1", BODY, false), ErrorType.VersionsLimitExceededException);
+        assertError(() -> registry.deleteTemplateVersion("t1", 3), ErrorType.DeleteConflictException);
+        registry.deleteTemplateVersion("t1", 2);
+        assertThat(registry.template("t1").versions()).extracting(ProvisioningTemplate.Version::versionId)
+                .containsExactly(1, 3, 4, 5);
+    }
+
+    @Test
+    void claimsAreHiddenFromCertificateLists() {
+        var device = register(CertificateStatus.PENDING_ACTIVATION, null);
+        var claim = register(CertificateStatus.ACTIVE, "t1");
+        assertThat(registry.listCertificates(true)).extracting(CertificateRecord::certificateId)
+                .containsExactly(device.certificateId());
+        assertThat(registry.findCertificate(claim.certificateId())).isPresent();
+        assertError(() -> registry.updateCertificateStatus(claim.certificateId(), CertificateStatus.INACTIVE),
+                ErrorType.CertificateStateException);
+    }
+
+    @Test
+    void activeOrAttachedCertificatesAreNotDeletedWithoutForce() {
+        var cert = register(CertificateStatus.ACTIVE, null);
+        assertError(() -> registry.deleteCertificate(cert.certificateId(), false), ErrorType.CertificateStateException);
+        registry.updateCertificateStatus(cert.certificateId(), CertificateStatus.INACTIVE);
+        registry.createThing("thing-1", null, Map.of(), null, List.of());
+        registry.attachThingPrincipal("thing-1", cert.certificateArn());
+        assertError(() -> registry.deleteCertificate(cert.certificateId(), false), ErrorType.DeleteConflictException);
+        registry.deleteCertificate(cert.certificateId(), true);
+        assertThat(registry.thingPrincipals("thing-1")).isEmpty();
+    }
+
+    @Test
+    void thingsVersionFilterAndNotifyListeners() {
+        List<String> seen = new ArrayList<>();
+        registry.addListener(new RegistryListener() {
+            @Override
+            public void thingCreated(Thing thing) {
+                seen.add("created " + thing.thingName() + " v" + thing.version());
+            }
+
+            @Override
+            public void thingUpdated(Thing thing) {
+                seen.add("updated " + thing.thingName() + " v" + thing.version());
+            }
+
+            @Override
+            public void thingDeleted(Thing thing) {
+                seen.add("deleted " + thing.thingName());
+            }
+        });
+        registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of());
+        registry.createThing("b", null, Map.of("site", "northeast"), null, List.of());
+        assertThat(registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of()).version()).isOne();
+        assertError(() -> registry.createThing("a", "other", Map.of(), null, List.of()),
+                ErrorType.ResourceAlreadyExistsException);
+        assertError(() -> registry.createThing("bad name", null, Map.of(), null, List.of()),
+                ErrorType.InvalidRequestException);
+        registry.updateThing("a", "sensor", Map.of("site", "south"), null, List.of());
+
+        assertThat(registry.listThings("site", "north", null, true)).extracting(Thing::thingName).containsExactly("b");
+        assertThat(registry.listThings(null, null, "sensor", false)).extracting(Thing::thingName).containsExactly("a");
+        assertError(() -> registry.deleteThing("a", 1L), ErrorType.VersionConflictException);
+        registry.deleteThing("a", 2L);
+        registry.deleteThing("never-existed", null);
+        assertThat(seen).containsExactly("created a v1", "created b v1", "updated a v2", "deleted a");
+    }
+
+    @Test
+    void policiesAreParsedAndAttachedToCertificates() {
+        var cert = register(CertificateStatus.ACTIVE, null);
+        registry.createPolicy("p1", POLICY);
+        assertError(() -> registry.createPolicy("p2", "{\"Statement\": 3}"), ErrorType.MalformedPolicyException);
+        assertError(() -> registry.attachPolicy("p1", "arn:aws:iot:eu-west-1:111122223333:thing/x"),
+                ErrorType.InvalidRequestException);
+        registry.attachPolicy("p1", cert.certificateArn());
+        assertThat(registry.attachedPolicies(cert.certificateArn())).extracting(Policy::policyName).containsExactly("p1");
+        assertThat(registry.policyDocumentsForCertificate(cert.certificateId())).hasSize(1);
+        assertThat(registry.isAttached(cert.certificateId())).isTrue();
+    }
+
+    @Test
+    void eventConfigurationsAreOffByDefault() {
+        assertThat(registry.eventConfigurations().isEnabled("THING")).isFalse();
+        clock.advance(Duration.ofMinutes(1));
+        var updated = registry.updateEventConfigurations(Map.of("THING", true));
+        assertThat(updated.isEnabled("THING")).isTrue();
+        assertThat(updated.lastModifiedDate()).isAfter(updated.creationDate());
+        assertError(() -> registry.updateEventConfigurations(Map.of("NOPE", true)), ErrorType.InvalidRequestException);
+    }
+
+    @Test
+    void expiredClaimsArePurged() {
+        var claim = registry.registerCertificate(ca.issueClientCertificate(KeyAlgorithm.EC_P256.generate().getPublic(),
+                "claim", clock.instant().plus(Duration.ofMinutes(5))), CertificateStatus.ACTIVE, "t1");
+        assertThat(registry.purgeExpiredClaims(clock.instant())).isZero();
+        assertThat(claim.mayConnect(clock.instant())).isTrue();
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(claim.mayConnect(clock.instant())).isFalse();
+        assertThat(registry.purgeExpiredClaims(clock.instant())).isOne();
+        assertThat(registry.findCertificate(claim.certificateId())).isEmpty();
+    }
+
+    private CertificateRecord register(CertificateStatus status, String claimTemplate) {
+        var key = KeyAlgorithm.EC_P256.generate();
+        return registry.registerCertificate(ca.issueClientCertificate(key.getPublic(), "c",
+                clock.instant().plus(Duration.ofDays(1))), status, claimTemplate);
+    }
+
+    private static void assertError(Runnable call, ErrorType type) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistryException.class,
+                e -> assertThat(e.type()).isEqualTo(type));
+    }
+}
