@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class AuthorizationTest {
 
+    private static final String ALICE = EmulatorTestResource.installer();
+
     @Test
     void withoutTokenIs401Problem() {
         given().contentType(ContentType.JSON).body(Map.of("serialNumber", "SN-1")).post("/v1/claims")
@@ -35,7 +37,7 @@ class AuthorizationTest {
         EmulatorTestResource.CLOCK.advance(Duration.ofHours(-2));
         String expired;
         try {
-            expired = Tokens.signIn("alice");
+            expired = Tokens.signIn(EmulatorTestResource.installer());
         } finally {
             EmulatorTestResource.CLOCK.advance(Duration.ofHours(2));
         }
@@ -52,28 +54,30 @@ class AuthorizationTest {
 
     @Test
     void templateNotAllowedForGroupIs403() {
-        Claims.request("alice", Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null).statusCode(403)
+        Claims.request(ALICE, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null).statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://fleetprov.io/problems/forbidden-template"));
     }
 
     @Test
     void invalidSerialIs400() {
-        Claims.request("alice", "bad serial/../x").statusCode(400).contentType("application/problem+json")
+        Claims.request(ALICE, "bad serial/../x").statusCode(400).contentType("application/problem+json")
                 .body("type", equalTo("https://fleetprov.io/problems/invalid-input"));
-        Claims.request("alice", "S".repeat(65)).statusCode(400);
-        given().auth().oauth2(Tokens.of("alice")).contentType(ContentType.JSON).body("{not json")
+        Claims.request(ALICE, "S".repeat(65)).statusCode(400);
+        given().auth().oauth2(Tokens.of(ALICE)).contentType(ContentType.JSON).body("{not json")
                 .post("/v1/claims").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test
     void claimIsVisibleToItsInstallerAndAdminsOnly() {
+        String alice = EmulatorTestResource.installer();
+        String bob = EmulatorTestResource.installer();
         String serial = Claims.serial();
-        String certificateId = (String) Claims.issue("alice", serial).get("certificateId");
+        String certificateId = (String) Claims.issue(alice, serial).get("certificateId");
 
-        Claims.get("alice", certificateId).statusCode(200)
+        Claims.get(alice, certificateId).statusCode(200)
                 .body("status", equalTo("ISSUED")).body("serialNumber", equalTo(serial));
         Claims.get("carol-admin", certificateId).statusCode(200).body("serialNumber", equalTo(serial));
-        Claims.get("bob", certificateId).statusCode(404).contentType("application/problem+json");
+        Claims.get(bob, certificateId).statusCode(404).contentType("application/problem+json");
     }
 }

@@ -3,7 +3,6 @@ package io.fleetprov.claims;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.MutableClock;
 import io.fleetprov.emulator.cognito.CognitoHttpHandler;
 import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.events.ServiceIdentity;
@@ -29,14 +28,24 @@ import java.util.UUID;
  */
 public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
-    public static final MutableClock CLOCK = MutableClock.startingNow();
+    public static final TestClock CLOCK = new TestClock();
     public static final String TEMPLATE = "fleetprov-device";
     /** Allowed for admins only. */
     public static final String RESTRICTED_TEMPLATE = "fleetprov-lab";
     public static final String HOOK_HEADER = "X-Fleetprov-Hook-Secret";
     public static final String PASSWORD = "Installer-Passw0rd!";
-    public static final List<String> INSTALLERS = List.of("alice", "bob", "hook-user", "idem-user", "quota-user",
-            "throttle-user", "event-user", "log-user", "flow-user");
+    /** Installers {@code installer-1} .. {@code installer-N}; tests take fresh ones with {@link #installer()}. */
+    public static final int INSTALLERS = 40;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_INSTALLER = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** An installer no other test has used, so per-installer quotas never couple tests. */
+    public static String installer() {
+        int n = NEXT_INSTALLER.incrementAndGet();
+        if (n > INSTALLERS) {
+            throw new IllegalStateException("raise EmulatorTestResource.INSTALLERS");
+        }
+        return "installer-" + n;
+    }
 
     private IotEmulator emulator;
     private HttpServer cognitoServer;
@@ -109,8 +118,8 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
         for (String group : List.of("installer", "admin", "auditor")) {
             pools.createGroup(poolId, group);
         }
-        for (String name : INSTALLERS) {
-            user(pools, poolId, name, "installer");
+        for (int n = 1; n <= INSTALLERS; n++) {
+            user(pools, poolId, "installer-" + n, "installer");
         }
         user(pools, poolId, "carol-admin", "admin");
         user(pools, poolId, "dave-auditor", "auditor");

@@ -52,6 +52,10 @@ public interface ClaimServiceConfig {
          * they expire. Without it a random key per process is used: retries then work only against the same process.
          */
         Optional<String> bundleKey();
+
+        /** How often claims past their expiry are marked EXPIRED (a Quarkus scheduler interval, e.g. 30s). */
+        @WithDefault("30s")
+        String expiryInterval();
     }
 
     interface Aws {
@@ -119,5 +123,9 @@ public interface ClaimServiceConfig {
         /** An event sent but not seen back from the broker within this time is sent again. */
         @WithDefault("PT10S")
         Duration redeliverAfter();
+
+        /** How often the outbox is relayed (a Quarkus scheduler interval, e.g. 1s). */
+        @WithDefault("1s")
+        String relayInterval();
     }
 }

@@ -52,7 +52,7 @@ public class OutboxRelay {
                 .register(registry);
     }
 
-    @Scheduled(every = "${fleetprov.events.relay-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${fleetprov.events.relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relay() {
         try {
             int sent;

@@ -32,7 +32,7 @@ public class ClaimExpiry {
         this.registry = registry;
     }
 
-    @Scheduled(every = "${fleetprov.claims.expiry-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${fleetprov.claims.expiry-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     public void sweep() {
         int expired;
         do {
