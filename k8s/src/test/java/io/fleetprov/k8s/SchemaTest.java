@@ -14,24 +14,25 @@ class SchemaTest {
 
     static Stream<Arguments> invalidValues() {
         return Stream.of(
-                Arguments.of("claimService.replicaCount", -1),
-                Arguments.of("claimService.replicaCount", "two"),
-                Arguments.of("claimService.hook.auth", "basic"),
-                Arguments.of("postgresql.sslMode", "sometimes"),
-                Arguments.of("simulator.shards", 0),
-                Arguments.of("simulator.claimSource", "magic"),
-                Arguments.of("iot.port", 70000),
-                Arguments.of("containerSecurityContext.readOnlyRootFilesystem", false),
-                Arguments.of("podSecurityContext.runAsNonRoot", false),
-                Arguments.of("claimService.serviceAccount.roleArn", "my-role"),
-                Arguments.of("claimServce.replicaCount", 1));
+                Arguments.of("claimService.replicaCount", -1, "at '/claimService/replicaCount': minimum"),
+                Arguments.of("claimService.replicaCount", "two", "at '/claimService/replicaCount': got string, want integer"),
+                Arguments.of("claimService.hook.auth", "basic", "at '/claimService/hook/auth': value must be one of"),
+                Arguments.of("postgresql.sslMode", "sometimes", "at '/postgresql/sslMode': value must be one of"),
+                Arguments.of("simulator.shards", 0, "at '/simulator/shards': minimum"),
+                Arguments.of("simulator.claimSource", "magic", "at '/simulator/claimSource'"),
+                Arguments.of("iot.port", 70000, "at '/iot/port': maximum"),
+                Arguments.of("containerSecurityContext.readOnlyRootFilesystem", false, "at '/containerSecurityContext/readOnlyRootFilesystem'"),
+                Arguments.of("podSecurityContext.runAsNonRoot", false, "at '/podSecurityContext/runAsNonRoot'"),
+                Arguments.of("claimService.serviceAccount.roleArn", "my-role", "at '/claimService/serviceAccount/roleArn'"),
+                Arguments.of("claimServce.replicaCount", 1, "additional properties 'claimServce' not allowed"));
     }
 
-    @ParameterizedTest(name = "{0}={1}")
+    @ParameterizedTest(name = "{0}={1} → {2}")
     @MethodSource("invalidValues")
-    void refuses(String key, Object value) {
+    void refuses(String key, Object value, String expected) {
         assertThatThrownBy(() -> Chart.template().set(key, value).call())
-                .hasMessageContaining("schema");
+                .hasMessageContaining("don't meet the specifications of the schema")
+                .hasMessageContaining(expected);
     }
 
     @Test
