@@ -69,6 +69,8 @@ FLEETPROV_EVENTS_SOURCE: "claim-service"
 {{- define "fleetprov.config.auditService" -}}
 {{- $v := .Values.auditService -}}
 {{ include "fleetprov.config.common" (list . $v) }}
+QUARKUS_FLYWAY_USERNAME: {{ $v.database.ownerUsername | quote }}
+FLEETPROV_MQTT_CLIENT_ID: {{ $v.mqtt.clientId | quote }}
 {{- range $name, $value := $v.extraConfig }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -85,16 +87,6 @@ FLEETPROV_EVENTS_SOURCE: "claim-service"
       optional: {{ index . 3 }}
 {{- end -}}
 
-{{/* The MQTT client id must differ per replica: the pod name is appended. */}}
-{{- define "fleetprov.mqttClientIdEnv" -}}
-- name: POD_NAME
-  valueFrom:
-    fieldRef:
-      fieldPath: metadata.name
-- name: FLEETPROV_MQTT_CLIENT_ID
-  value: {{ printf "%s-$(POD_NAME)" . | quote }}
-{{- end -}}
-
 {{- define "fleetprov.secretEnv.claimService" -}}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_DATASOURCE_PASSWORD" "claim-service-db-password" false) }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_OIDC_CREDENTIALS_SECRET" "oidc-client-secret" true) }}
@@ -104,6 +96,7 @@ FLEETPROV_EVENTS_SOURCE: "claim-service"
 
 {{- define "fleetprov.secretEnv.auditService" -}}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_DATASOURCE_PASSWORD" "audit-service-db-password" false) }}
+{{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_FLYWAY_PASSWORD" "audit-service-db-owner-password" false) }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_OIDC_CREDENTIALS_SECRET" "oidc-client-secret" true) }}
 {{- end -}}
 
@@ -155,7 +148,7 @@ and merge are fixed by the contract, the others are the chart's best reading of 
 {{/* The chart-made Secret's data: only the values given, so optional keys stay absent. */}}
 {{- define "fleetprov.secretData" -}}
 {{- $s := .Values.secrets -}}
-{{- $keys := dict "oidc-client-secret" $s.oidcClientSecret "hook-shared-secret" $s.hookSharedSecret "claim-bundle-key" $s.claimBundleKey "claim-service-db-password" $s.claimServiceDbPassword "audit-service-db-password" $s.auditServiceDbPassword "postgresql-password" $s.postgresqlPassword "simulator-installer-password" $s.simulatorInstallerPassword -}}
+{{- $keys := dict "oidc-client-secret" $s.oidcClientSecret "hook-shared-secret" $s.hookSharedSecret "claim-bundle-key" $s.claimBundleKey "claim-service-db-password" $s.claimServiceDbPassword "audit-service-db-password" $s.auditServiceDbPassword "audit-service-db-owner-password" $s.auditServiceDbOwnerPassword "postgresql-password" $s.postgresqlPassword "simulator-installer-password" $s.simulatorInstallerPassword -}}
 {{- range $key, $value := $keys }}
 {{- if $value }}
 {{ $key }}: {{ $value | b64enc | quote }}

@@ -61,9 +61,11 @@ metadata:
   labels:
     {{- include "fleetprov.labels" (list $root $component) | nindent 4 }}
 spec:
-  {{- if not $v.autoscaling.enabled }}
+  {{- if not (dig "autoscaling" "enabled" false $v) }}
   replicas: {{ $v.replicaCount }}
   {{- end }}
+  strategy:
+    type: {{ $v.strategy.type }}
   selector:
     matchLabels:
       {{- include "fleetprov.selectorLabels" (list $root $component) | nindent 6 }}
@@ -100,7 +102,6 @@ spec:
             - configMapRef:
                 name: {{ $name }}
           env:
-            {{- include "fleetprov.mqttClientIdEnv" $v.mqtt.clientIdPrefix | nindent 12 }}
             {{- include (printf "fleetprov.secretEnv.%s" $key) $root | nindent 12 }}
           # Quarkus SmallRye Health: live = the process works, ready = database and broker are reachable.
           startupProbe:
@@ -158,7 +159,7 @@ spec:
           labelSelector:
             matchLabels:
               {{- include "fleetprov.selectorLabels" (list $root $component) | nindent 14 }}
-{{- if $v.autoscaling.enabled }}
+{{- if dig "autoscaling" "enabled" false $v }}
 ---
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler

@@ -34,6 +34,7 @@ final class Chart {
             "secrets.claimBundleKey", "dDNzdC1idW5kbGUta2V5LVEzLTE2Ynl0ZXM=",
             "secrets.claimServiceDbPassword", "t3st-claims-db-password-Q4",
             "secrets.auditServiceDbPassword", "t3st-audit-db-password-Q5",
+            "secrets.auditServiceDbOwnerPassword", "t3st-audit-db-owner-password-Q8",
             "secrets.postgresqlPassword", "t3st-postgres-password-Q6",
             "secrets.simulatorInstallerPassword", "t3st-installer-password-Q7");
 

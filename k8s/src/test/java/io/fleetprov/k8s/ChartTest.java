@@ -43,7 +43,7 @@ class ChartTest {
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_URL",
                         "jdbc:postgresql://fleetprov.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/claims?sslmode=verify-full")
                 .containsEntry("FLEETPROV_MQTT_HOST", "a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com")
-                .containsEntry("FLEETPROV_CLAIMS_TEMPLATES_BY_GROUP_INSTALLERS", "fleetprov-production")
+                .containsEntry("FLEETPROV_CLAIMS_TEMPLATES_BY_GROUP_INSTALLER", "fleetprov-production")
                 .doesNotContainKey("FLEETPROV_AWS_ENDPOINT_OVERRIDE");
         // The secrets live in a Secret the operator manages: the chart makes none.
         assertThat(r.all(Secret.class)).isEmpty();
@@ -74,7 +74,14 @@ class ChartTest {
         assertThat(config)
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + PREFIX + "postgresql:5432/audit?sslmode=disable")
                 .containsEntry("FLEETPROV_MQTT_HOST", PREFIX + "emulator")
-                .containsEntry("FLEETPROV_MQTT_PORT", "8883");
+                .containsEntry("FLEETPROV_MQTT_PORT", "8883")
+                .containsEntry("FLEETPROV_MQTT_CLIENT_ID", "audit-service")
+                .containsEntry("QUARKUS_DATASOURCE_USERNAME", "audit_app")
+                .containsEntry("QUARKUS_FLYWAY_USERNAME", "audit")
+                .containsEntry("QUARKUS_HTTP_PORT", "8080");
+        Deployment audit = r.get(Deployment.class, PREFIX + "audit-service");
+        assertThat(audit.getSpec().getReplicas()).isEqualTo(1);
+        assertThat(audit.getSpec().getStrategy().getType()).isEqualTo("Recreate");
         assertThat(r.get(ConfigMap.class, PREFIX + "claim-service").getData())
                 .containsEntry("FLEETPROV_AWS_ENDPOINT_OVERRIDE", "http://" + PREFIX + "emulator:4566");
 

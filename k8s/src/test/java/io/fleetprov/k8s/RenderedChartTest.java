@@ -38,7 +38,7 @@ class RenderedChartTest {
             "everything", Chart.render("everything", Chart.example("staging-emulator.yaml"), Map.of(
                     "simulator.enabled", true, "simulator.merge.enabled", true, "simulator.shards", 3,
                     "simulator.userPoolClientId", "client", "simulator.installerUsername", "installer",
-                    "metrics.serviceMonitor.enabled", true, "auditService.autoscaling.enabled", true)));
+                    "metrics.serviceMonitor.enabled", true, "claimService.autoscaling.enabled", true)));
 
     Stream<Arguments> renderings() {
         return renderings.entrySet().stream().sorted(Map.Entry.comparingByKey())

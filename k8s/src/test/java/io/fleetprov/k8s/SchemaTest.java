@@ -24,6 +24,8 @@ class SchemaTest {
                 Arguments.of("containerSecurityContext.readOnlyRootFilesystem", false, "at '/containerSecurityContext/readOnlyRootFilesystem'"),
                 Arguments.of("podSecurityContext.runAsNonRoot", false, "at '/podSecurityContext/runAsNonRoot'"),
                 Arguments.of("claimService.serviceAccount.roleArn", "my-role", "at '/claimService/serviceAccount/roleArn'"),
+                Arguments.of("auditService.replicaCount", 2, "at '/auditService/replicaCount': maximum"),
+                Arguments.of("secrets.hookSharedSecret", "short", "at '/secrets/hookSharedSecret'"),
                 Arguments.of("claimServce.replicaCount", 1, "additional properties 'claimServce' not allowed"));
     }
 
