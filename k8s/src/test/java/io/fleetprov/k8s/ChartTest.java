@@ -67,8 +67,13 @@ class ChartTest {
         assertThat(container.getArgs()).contains("--data-dir=/data", "--mqtt-port=8883", "--http-port=4566",
                 "--seed=/etc/fleetprov/seed/seed.json", "--host=" + PREFIX + "emulator",
                 "--hook-header=X-Fleetprov-Hook-Secret=$(HOOK_SECRET)");
-        assertThat(r.get(ConfigMap.class, PREFIX + "emulator-seed").getData().get("seed.json"))
-                .contains("\"targetArn\": \"http://" + PREFIX + "claim-service:8080/v1/hooks/pre-provisioning\"");
+        String seed = new String(Base64.getDecoder().decode(r.get(Secret.class, PREFIX + "emulator-seed").getData().get("seed.json")),
+                StandardCharsets.UTF_8);
+        assertThat(seed)
+                .contains("\"targetArn\": \"http://" + PREFIX + "claim-service:8080/v1/hooks/pre-provisioning\"")
+                .contains("\"id\": \"us-east-1_fleetprov\"");
+        assertThat(r.get(ConfigMap.class, PREFIX + "claim-service").getData())
+                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "http://fleetprov-emulator:4566/us-east-1_fleetprov");
 
         Map<String, String> config = r.get(ConfigMap.class, PREFIX + "audit-service").getData();
         assertThat(config)
