@@ -106,33 +106,32 @@ and merge are fixed by the contract, the others are the chart's best reading of 
 */}}
 {{- define "fleetprov.simulator.args" -}}
 {{- $s := .Values.simulator -}}
-- --shard-index=$(JOB_COMPLETION_INDEX)
-- --shard-count={{ $s.shards }}
-- --out=/results/shard-$(JOB_COMPLETION_INDEX)
-- --devices={{ $s.devices }}
-- --rate={{ $s.rate }}
-- --concurrency={{ $s.concurrency }}
-- --claim-source={{ $s.claimSource }}
-- --template={{ $s.template }}
-- --iot-endpoint={{ required "iot.endpoint is required for the simulator (or enable emulator)" (include "fleetprov.mqttHost" .) }}:{{ include "fleetprov.mqttPort" . }}
-- --ca-file=/etc/fleetprov/mqtt-ca/ca.pem
+{{- $args := list
+  "--shard-index=$(JOB_COMPLETION_INDEX)"
+  (printf "--shard-count=%d" (int64 $s.shards))
+  "--out=/results/shard-$(JOB_COMPLETION_INDEX)"
+  (printf "--devices=%d" (int64 $s.devices))
+  (printf "--rate=%v" $s.rate)
+  (printf "--concurrency=%d" (int64 $s.concurrency))
+  (printf "--claim-source=%s" $s.claimSource)
+  (printf "--template=%s" $s.template)
+  (printf "--iot-endpoint=%s:%s" (required "iot.endpoint is required for the simulator (or enable emulator)" (include "fleetprov.mqttHost" .)) (include "fleetprov.mqttPort" .))
+  "--ca-file=/etc/fleetprov/mqtt-ca/ca.pem" -}}
 {{- with .Values.aws.region }}
-- --region={{ . }}
+{{- $args = append $args (printf "--region=%s" .) }}
 {{- end }}
 {{- with include "fleetprov.awsEndpoint" . }}
-- --aws-endpoint={{ . }}
+{{- $args = append $args (printf "--aws-endpoint=%s" .) }}
 {{- end }}
 {{- if eq $s.claimSource "trusted-user" }}
-- --claim-service={{ include "fleetprov.simulator.claimServiceUrl" . }}
-- --user-pool-client-id={{ required "simulator.userPoolClientId is required in trusted-user mode" $s.userPoolClientId }}
-- --username={{ required "simulator.installerUsername is required in trusted-user mode" $s.installerUsername }}
+{{- $args = append $args (printf "--claim-service=%s" (include "fleetprov.simulator.claimServiceUrl" .)) }}
+{{- $args = append $args (printf "--user-pool-client-id=%s" (required "simulator.userPoolClientId is required in trusted-user mode" $s.userPoolClientId)) }}
+{{- $args = append $args (printf "--username=%s" (required "simulator.installerUsername is required in trusted-user mode" $s.installerUsername)) }}
 {{- end }}
 {{- with $s.slo }}
-- --slo={{ . }}
+{{- $args = append $args (printf "--slo=%s" .) }}
 {{- end }}
-{{- range $s.extraArgs }}
-- {{ . | quote }}
-{{- end }}
+{{- concat $args $s.extraArgs | toYaml }}
 {{- end -}}
 
 {{- define "fleetprov.simulator.claimServiceUrl" -}}
