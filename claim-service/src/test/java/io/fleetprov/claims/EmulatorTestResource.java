@@ -1,9 +1,7 @@
 package io.fleetprov.claims;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.cognito.CognitoHttpHandler;
 import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.quarkus.InjectIotEmulator;
@@ -11,7 +9,6 @@ import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +20,8 @@ import java.util.UUID;
 /**
  * The AWS side for the service's tests, in-process: the iot-emulator (broker, CA, registry, provisioning API,
  * CreateProvisioningClaim) with its hook pointing at this service on a fixed test port and sending the shared
- * secret, a service identity for the event relay, and a Cognito user pool with installers, an admin and an auditor.
+ * secret, a service identity for the event relay, and a Cognito user pool (served by the emulator on its HTTP
+ * port, with the control plane) holding installers, an admin and an auditor.
  * Everything runs on {@link #CLOCK}, which the service uses too.
  */
 public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager {
@@ -48,7 +46,6 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
     }
 
     private IotEmulator emulator;
-    private HttpServer cognitoServer;
     private Path workDir;
 
     @Override
@@ -70,7 +67,7 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
             Path cert = Files.writeString(workDir.resolve("claim-service.pem.crt"), identity.certificatePem());
             Path key = Files.writeString(workDir.resolve("claim-service.private.key"), identity.privateKeyPem());
 
-            Cognito cognito = startCognito();
+            Cognito cognito = seedUsers(emulator.cognito(), emulator.httpUrl());
             // The SDK's default credential chain reads these; the emulator does not check signatures by default.
             System.setProperty("aws.accessKeyId", "AKIDCLAIMSERVICETEST");
             System.setProperty("aws.secretAccessKey", "claim-service-test-secret");
@@ -83,7 +80,7 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
             p.put("quarkus.oidc.auth-server-url", cognito.url() + "/" + cognito.poolId());
             p.put("fleetprov.hook.secret", hookSecret);
             p.put("fleetprov.aws.region", "us-east-1");
-            p.put("fleetprov.aws.endpoint-override", controlPlaneUrl());
+            p.put("fleetprov.aws.endpoint-override", emulator.httpUrl());
             p.put("fleetprov.aws.iot-endpoint", emulator.mqttEndpoint());
             p.put("fleetprov.claims.default-template", TEMPLATE);
             p.put("fleetprov.claims.templates-by-group.installer", TEMPLATE);
@@ -100,16 +97,6 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
     }
 
     private record Cognito(String url, String poolId, String clientId) {
-    }
-
-    private Cognito startCognito() throws IOException {
-        cognitoServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        String url = "http://localhost:" + cognitoServer.getAddress().getPort();
-        CognitoUserPools pools = new CognitoUserPools(null, url, CLOCK);
-        CognitoHttpHandler handler = new CognitoHttpHandler(pools);
-        cognitoServer.createContext("/", handler);
-        cognitoServer.start();
-        return seedUsers(pools, url);
     }
 
     private static Cognito seedUsers(CognitoUserPools pools, String url) {
@@ -132,10 +119,6 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
         pools.adminAddUserToGroup(poolId, name, group);
     }
 
-    private String controlPlaneUrl() {
-        return "http://localhost:1";
-    }
-
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(emulator,
@@ -144,9 +127,6 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
-        if (cognitoServer != null) {
-            cognitoServer.stop(0);
-        }
         if (emulator != null) {
             emulator.close();
         }
