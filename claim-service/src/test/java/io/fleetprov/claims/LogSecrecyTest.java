@@ -78,12 +78,11 @@ class LogSecrecyTest {
         String keyBody = privateKey.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         String signature = token.substring(token.lastIndexOf('.') + 1);
         String tokenPayload = token.split("\\.")[1];
-        assertThat(String.join("\n", lines).replaceAll("\\s", ""))
-                .doesNotContain(keyBody.substring(0, 40))
-                .doesNotContain(keyBody.substring(keyBody.length() - 40))
-                .doesNotContain(signature)
-                .doesNotContain(tokenPayload)
-                .doesNotContain(Claims.hookSecret());
+        List<String> secrets = List.of(keyBody.substring(0, 40), keyBody.substring(keyBody.length() - 40),
+                signature, tokenPayload, Claims.hookSecret());
+        assertThat(lines).as("log lines holding a secret")
+                .filteredOn(line -> secrets.stream().anyMatch(line.replaceAll("\\s", "")::contains))
+                .isEmpty();
         assertThat(lines).noneMatch(line -> line.contains("PRIVATE KEY"));
     }
 }
