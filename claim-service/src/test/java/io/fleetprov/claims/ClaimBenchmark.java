@@ -29,16 +29,16 @@ import software.amazon.awssdk.services.iot.IotAsyncClient;
 /**
  * Claims per second through claim-service (OIDC, quota, PostgreSQL, outbox, SDK call) next to the emulator's raw
  * CreateProvisioningClaim rate through the same SDK in the same run. Run it with
- * {@code ./mvnw -o -pl claim-service -am test -Dtest=ClaimBenchmark -Dfleetprov.benchmark=true
+ * {@code ./mvnw -o -pl claim-service -am test -Dtest=ClaimBenchmark -Dbenchmark=true
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @QuarkusTest
 @TestProfile(ClaimBenchmark.Unlimited.class)
-@EnabledIfSystemProperty(named = "fleetprov.benchmark", matches = "true")
+@EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class ClaimBenchmark {
 
-    private static final int CLAIMS = Integer.getInteger("fleetprov.benchmark.claims", 2000);
-    private static final int CONCURRENCY = Integer.getInteger("fleetprov.benchmark.concurrency", 16);
+    private static final int CLAIMS = Integer.getInteger("benchmark.claims", 2000);
+    private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", 16);
     private static final int WARMUP = 200;
 
     /** Quotas and service-wide limits out of the way: this measures the service's own cost. */
