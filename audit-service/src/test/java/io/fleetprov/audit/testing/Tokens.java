@@ -1,0 +1,38 @@
+package io.fleetprov.audit.testing;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Real access tokens from the user pool, by Cognito's InitiateAuth (USER_PASSWORD_AUTH) on the wire. */
+public final class Tokens {
+
+    private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
+
+    private Tokens() {
+    }
+
+    public static String accessToken(String username) {
+        return CACHE.computeIfAbsent(username, Tokens::signIn);
+    }
+
+    public static String auditor() {
+        return accessToken(CognitoPoolTestResource.AUDITOR);
+    }
+
+    private static String signIn(String username) {
+        var config = ConfigProvider.getConfig();
+        String endpoint = config.getValue("test.cognito.endpoint", String.class);
+        String clientId = config.getValue("test.cognito.client-id", String.class);
+        return given().baseUri(endpoint)
+                .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
+                .contentType("application/x-amz-json-1.1")
+                .body(Map.of("AuthFlow", "USER_PASSWORD_AUTH", "ClientId", clientId,
+                        "AuthParameters", Map.of("USERNAME", username, "PASSWORD", CognitoPoolTestResource.PASSWORD)))
+                .post("/")
+                .then().statusCode(200)
+                .extract().path("AuthenticationResult.AccessToken");
+    }
+}
