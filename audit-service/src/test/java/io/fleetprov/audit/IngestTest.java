@@ -103,6 +103,16 @@ class IngestTest {
                 .body(org.hamcrest.Matchers.containsString("audit_events_quarantined_total"));
         given().auth().oauth2(Tokens.auditor()).queryParam("type", "ClaimIssued").get("/v1/events")
                 .then().statusCode(200).body("items.installer", hasItem("installer-q"));
+        String ndjson = given().auth().oauth2(Tokens.auditor()).queryParam("type", "ClaimIssued")
+                .get("/v1/events/export").then().statusCode(200).contentType("application/x-ndjson")
+                .extract().asString();
+        assertThat(ndjson.lines()).isNotEmpty().allMatch(l -> l.startsWith("{\"seq\":"))
+                .anyMatch(l -> l.contains("\"installer\":\"installer-q\""));
+        String csv = given().auth().oauth2(Tokens.auditor()).queryParam("type", "ClaimIssued")
+                .queryParam("format", "csv").get("/v1/events/export").then().statusCode(200)
+                .extract().asString();
+        assertThat(csv.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).startsWith("seq,eventId,type,"));
+        assertThat(csv).contains("installer-q");
     }
 
     @Test

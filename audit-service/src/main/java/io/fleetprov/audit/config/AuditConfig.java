@@ -54,6 +54,10 @@ public interface AuditConfig {
 
         @WithDefault("PT10M")
         Duration denialBurstWindow();
+
+        /** How often the {@code audit_anomalies} gauges are recomputed. */
+        @WithDefault("PT30S")
+        Duration refreshInterval();
     }
 
     interface Api {

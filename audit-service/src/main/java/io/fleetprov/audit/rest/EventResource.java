@@ -9,11 +9,14 @@ import io.fleetprov.audit.service.EventQueries;
 import io.fleetprov.audit.service.EventView;
 import io.fleetprov.audit.service.Page;
 import jakarta.annotation.security.RolesAllowed;
+import io.fleetprov.audit.service.InvalidRequestException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,8 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * The log itself: a JSON page by default; with {@code Accept: application/x-ndjson} or {@code text/csv}, every
- * matching event from the cursor on, streamed (an export).
+ * The log itself: JSON pages, and an export of every matching event as NDJSON or CSV.
  */
 @Path("/v1/events")
 @RolesAllowed(Roles.AUDITOR)
@@ -60,21 +62,27 @@ public class EventResource {
     }
 
     @GET
-    @Produces(NDJSON)
-    @Operation(summary = "Export matching events as newline-delimited JSON")
-    public StreamingOutput ndjson(@QueryParam("type") String type, @QueryParam("since") Instant since,
-            @QueryParam("until") Instant until, @QueryParam("cursor") String cursor) {
+    @Path("/export")
+    @Produces({NDJSON, CSV})
+    @Operation(summary = "Export every matching event from the cursor on, streamed",
+            description = "format=ndjson (newline-delimited JSON, the default) or format=csv (payload as a JSON column).")
+    public Response export(@QueryParam("type") String type, @QueryParam("since") Instant since,
+            @QueryParam("until") Instant until, @QueryParam("cursor") String cursor,
+            @QueryParam("format") @DefaultValue("ndjson") String format) {
         EventQueries.Filter filter = new EventQueries.Filter(type, since, until);
+        return switch (format) {
+            case "ndjson" -> Response.ok(ndjson(filter, cursor), NDJSON).build();
+            case "csv" -> Response.ok(csv(filter, cursor), CSV).build();
+            default -> throw new InvalidRequestException("format must be ndjson or csv");
+        };
+    }
+
+    private StreamingOutput ndjson(EventQueries.Filter filter, String cursor) {
         ObjectWriter writer = json.writer();
         return out -> events.export(filter, cursor, view -> write(out, writer, view));
     }
 
-    @GET
-    @Produces(CSV)
-    @Operation(summary = "Export matching events as CSV (payload as a JSON column)")
-    public StreamingOutput csv(@QueryParam("type") String type, @QueryParam("since") Instant since,
-            @QueryParam("until") Instant until, @QueryParam("cursor") String cursor) {
-        EventQueries.Filter filter = new EventQueries.Filter(type, since, until);
+    private StreamingOutput csv(EventQueries.Filter filter, String cursor) {
         return out -> {
             try (SequenceWriter rows = CSV_MAPPER.writer(CSV_SCHEMA).writeValues(out)) {
                 events.export(filter, cursor, view -> {

@@ -49,13 +49,14 @@ public class EventParser {
     }
 
     private AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received) {
+        String eventId = requiredText(body, "eventId");
         String type = requiredText(body, "type");
         if (!type.equals(topicType)) {
             throw new MalformedEventException("type " + type + " does not match topic " + topic);
         }
         Instant occurredAt = instant(requiredText(body, "occurredAt"), "occurredAt");
         String source = text(body, "source");
-        return new AuditEvent(requiredText(body, "eventId"), type, source == null ? "unknown" : source, topic,
+        return new AuditEvent(eventId, type, source == null ? "unknown" : source, topic,
                 occurredAt,
                 received, text(body, "installer"), text(body, "serialNumber"), text(body, "templateName"),
                 text(body, "claimCertificateId"), text(body, "certificateId"), text(body, "thingName"), null,

@@ -9,6 +9,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /** Real access tokens from the user pool, by Cognito's InitiateAuth (USER_PASSWORD_AUTH) on the wire. */
 public final class Tokens {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
     private Tokens() {
@@ -29,8 +31,9 @@ public final class Tokens {
         return given().baseUri(endpoint)
                 .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
                 .contentType("application/x-amz-json-1.1")
-                .body(Map.of("AuthFlow", "USER_PASSWORD_AUTH", "ClientId", clientId,
-                        "AuthParameters", Map.of("USERNAME", username, "PASSWORD", CognitoPoolTestResource.PASSWORD)))
+                .body(JSON.valueToTree(Map.of("AuthFlow", "USER_PASSWORD_AUTH", "ClientId", clientId,
+                        "AuthParameters", Map.of("USERNAME", username, "PASSWORD", CognitoPoolTestResource.PASSWORD))).toString()
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/")
                 .then().statusCode(200)
                 .extract().path("AuthenticationResult.AccessToken");
