@@ -19,6 +19,8 @@ import java.util.Map;
  * @param advertisedHost host name given to clients (endpoints.json, DescribeEndpoint); must be in the server
  *                       certificate, which always covers localhost and 127.0.0.1
  * @param hostNames      extra names for the broker's server certificate
+ * @param accessKeys     access key id → secret; when not empty, the HTTP API verifies SigV4 signatures strictly
+ *                       and refuses requests that are unsigned or signed by other keys
  */
 public record EmulatorConfig(
         Path dataDir,
@@ -36,11 +38,42 @@ public record EmulatorConfig(
         FaultSettings faults,
         Map<String, String> hookHeaders,
         Path seedFile,
-        Clock clock) {
+        Clock clock,
+        Map<String, String> accessKeys) {
 
     public EmulatorConfig {
         hostNames = List.copyOf(hostNames);
         hookHeaders = Map.copyOf(hookHeaders);
+        accessKeys = new RedactedSecrets(accessKeys);
+    }
+
+    /** An immutable map whose {@code toString} shows key ids only, so that logging a config never leaks a secret. */
+    private static final class RedactedSecrets extends java.util.AbstractMap<String, String> {
+        private final Map<String, String> secrets;
+
+        RedactedSecrets(Map<String, String> secrets) {
+            this.secrets = Map.copyOf(secrets);
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            return secrets.entrySet();
+        }
+
+        @Override
+        public String get(Object key) {
+            return secrets.get(key);
+        }
+
+        @Override
+        public String toString() {
+            return secrets.keySet() + " (secrets redacted)";
+        }
+    }
+
+    /** Strict SigV4: signatures are verified against {@link #accessKeys()}. */
+    public boolean strictSigV4() {
+        return !accessKeys.isEmpty();
     }
 
     public static Builder builder() {
@@ -69,6 +102,7 @@ public record EmulatorConfig(
         b.hookHeaders = new LinkedHashMap<>(hookHeaders);
         b.seedFile = seedFile;
         b.clock = clock;
+        b.accessKeys = new LinkedHashMap<>(accessKeys);
         return b;
     }
 
@@ -93,6 +127,7 @@ public record EmulatorConfig(
         private Map<String, String> hookHeaders = new LinkedHashMap<>();
         private Path seedFile;
         private Clock clock = Clock.systemUTC();
+        private Map<String, String> accessKeys = new LinkedHashMap<>();
 
         /** Free ports, in-memory CA, EC keys: what tests want. */
         public Builder forTests() {
@@ -204,12 +239,18 @@ public record EmulatorConfig(
             return this;
         }
 
+        /** Accepts requests signed with this key and turns strict SigV4 verification on. */
+        public Builder accessKey(String accessKeyId, String secretAccessKey) {
+            this.accessKeys.put(accessKeyId, secretAccessKey);
+            return this;
+        }
+
         public EmulatorConfig build() {
             return new EmulatorConfig(dataDir, bindHost, advertisedHost, mqttPort, httpPort, hostNames, region,
                     accountId, keyAlgorithm, keyPoolSize, claimLifetime, tokenLifetime,
                     new FaultSettings(throttleRates, latency.toMillis(), dropAcceptedFraction, hookTimeout.toMillis(),
                             disconnectAfterCreateFraction),
-                    hookHeaders, seedFile, clock);
+                    hookHeaders, seedFile, clock, accessKeys);
         }
     }
 }

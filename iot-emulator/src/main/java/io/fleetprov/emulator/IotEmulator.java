@@ -10,6 +10,11 @@ import io.fleetprov.emulator.ca.Pem;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.events.ThingEvents;
 import io.fleetprov.emulator.faults.FaultInjector;
+import io.fleetprov.emulator.cognito.CognitoHttpHandler;
+import io.fleetprov.emulator.cognito.CognitoUserPools;
+import io.fleetprov.emulator.http.ControlPlane;
+import io.fleetprov.emulator.http.EmulatorHttpServer;
+import io.fleetprov.emulator.http.SigV4Verifier;
 import io.fleetprov.emulator.provisioning.ApiThrottle;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.provisioning.OwnershipTokens;
@@ -31,6 +36,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +63,8 @@ public final class IotEmulator implements AutoCloseable {
     private final MqttBroker broker;
     private final FaultInjector faults;
     private final ScheduledExecutorService housekeeping;
+    private final EmulatorHttpServer http;
+    private final CognitoUserPools cognito;
 
     private IotEmulator(EmulatorConfig config) {
         this.config = config;
@@ -65,8 +73,16 @@ public final class IotEmulator implements AutoCloseable {
                 : CertificateAuthority.persistent(config.dataDir(), config.clock());
         TemplateEngine templates = new TemplateEngine();
         this.registry = new Registry(config.clock(), new Arns(config.region(), config.accountId()), templates);
+        // Bound first: Cognito's token issuer is this server's URL, and with port 0 only binding tells the port.
+        this.http = EmulatorHttpServer.bind(config.bindHost(), config.httpPort());
+        this.cognito = new CognitoUserPools(config.dataDir(), httpUrl(), config.clock(), config.region());
         if (config.seedFile() != null) {
-            Seeder.apply(SeedFile.read(config.seedFile()), registry);
+            try {
+                Seeder.apply(SeedFile.read(config.seedFile()), registry, cognito);
+            } catch (RuntimeException e) {
+                http.close(); // a bad seed must not leave the port bound
+                throw e;
+            }
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
         this.throttle = new ApiThrottle(config.clock(), config.faults().throttle());
@@ -85,10 +101,15 @@ public final class IotEmulator implements AutoCloseable {
             return thread;
         });
         housekeeping.scheduleWithFixedDelay(this::expireStale, 1, 1, TimeUnit.SECONDS);
+        // Clients sign with real time, so signatures are checked against it, not against a test's moved clock.
+        http.start(ControlPlane.of(this), new CognitoHttpHandler(cognito),
+                new SigV4Verifier(config.accessKeys(), config.region(), Clock.systemUTC()));
         if (config.dataDir() != null) {
             writeEndpointFiles(config.dataDir());
         }
         LOG.info("iot-emulator MQTT endpoint {} (TLS, client certificate required)", mqttEndpoint());
+        LOG.info("iot-emulator HTTP endpoint {} (AWS IoT control plane, Cognito; SigV4 {})", httpUrl(),
+                config.strictSigV4() ? "verified" : "not verified");
     }
 
     public static IotEmulator start(EmulatorConfig config) {
@@ -142,6 +163,20 @@ public final class IotEmulator implements AutoCloseable {
         return mqttHost() + ":" + mqttPort();
     }
 
+    /** The control plane and Cognito, for {@code --endpoint-url} and {@code endpointOverride}. */
+    public String httpUrl() {
+        return "http://" + config.advertisedHost() + ":" + http.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The Cognito user pools served on {@link #httpUrl()}; token issuer {@code httpUrl()/<userPoolId>}. */
+    public CognitoUserPools cognito() {
+        return cognito;
+    }
+
     /** CreateProvisioningClaim: a temporary certificate that may only provision with this template. */
     public ProvisioningClaim createProvisioningClaim(String templateName) {
         return provisioning.createProvisioningClaim(templateName);
@@ -179,6 +214,7 @@ public final class IotEmulator implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         faults.close();
+        http.close();
         broker.close();
         keys.close();
     }
@@ -199,6 +235,8 @@ public final class IotEmulator implements AutoCloseable {
             endpoints.put("mqttHost", mqttHost());
             endpoints.put("mqttPort", mqttPort());
             endpoints.put("caFile", caFile.toAbsolutePath().toString());
+            endpoints.put("httpUrl", httpUrl());
+            endpoints.put("userPools", userPoolSummaries());
             endpoints.put("region", config.region());
             endpoints.put("accountId", config.accountId());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
@@ -206,6 +244,18 @@ public final class IotEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write endpoint files to " + dir, e);
         }
+    }
+
+    private List<Map<String, Object>> userPoolSummaries() {
+        return cognito.userPools().stream().map(pool -> {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("id", pool.id());
+            summary.put("name", pool.name());
+            summary.put("issuer", pool.issuer());
+            summary.put("clients", cognito.appClients(pool.id()).stream()
+                    .map(c -> Map.of("clientId", c.clientId(), "clientName", c.clientName())).toList());
+            return summary;
+        }).toList();
     }
 
     static int freePort() {

@@ -17,9 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fleetprov emulator}: runs the emulator until interrupted. */
-@Command(name = "emulator", mixinStandardHelpOptions = true, subcommands = ClaimCommand.class,
+@Command(name = "emulator", mixinStandardHelpOptions = true, subcommands = {ClaimCommand.class, IdentityCommand.class},
         description = {"Runs the AWS side of fleet provisioning locally: an MQTT broker over mutual TLS with the",
-            "fleet-provisioning API, and a CA. Writes DIR/ca.pem (the CA to trust) and DIR/endpoints.json."})
+            "fleet-provisioning API, and a CA; the AWS IoT control-plane REST API and Cognito user pools over HTTP.",
+            "Writes DIR/ca.pem (the CA to trust) and DIR/endpoints.json."})
 public final class EmulatorCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = ".fleetprov/emulator",
@@ -33,11 +34,16 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "HTTP port of the control plane. Default: ${DEFAULT-VALUE}")
     int httpPort;
 
-    @Option(names = "--seed", description = "Seed file: provisioning templates and policies in AWS's JSON.")
+    @Option(names = "--seed", description = "Seed file: provisioning templates, policies, event configurations and user pools.")
     Path seed;
 
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind;
+
+    @Option(names = "--advertised-host", defaultValue = "localhost",
+            description = "Host name clients use to reach the emulator (endpoints.json, DescribeEndpoint, Cognito "
+                    + "issuer); added to the server certificate. Default: ${DEFAULT-VALUE}")
+    String advertisedHost;
 
     @Option(names = "--host", description = "Extra host name for the broker's server certificate (repeatable).")
     List<String> hostNames = List.of();
@@ -67,6 +73,11 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--hook-header", description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret.")
     Map<String, String> hookHeaders = Map.of();
 
+    @Option(names = "--access-key", paramLabel = "ID=SECRET",
+            description = "Accept HTTP requests signed with this access key (repeatable). Turns strict SigV4 on: "
+                    + "unsigned requests and other keys are refused. Default: signatures are not checked.")
+    Map<String, String> accessKeys = Map.of();
+
     @Override
     public Integer call() throws InterruptedException {
         EmulatorConfig.Builder config = EmulatorConfig.builder()
@@ -74,6 +85,7 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .mqttPort(mqttPort)
                 .httpPort(httpPort)
                 .bindHost(bind)
+                .advertisedHost(advertisedHost)
                 .keyAlgorithm(keyAlgorithm)
                 .seedFile(seed)
                 .hookTimeout(Duration.ofMillis(hookTimeoutMillis))
@@ -83,6 +95,7 @@ public final class EmulatorCommand implements Callable<Integer> {
         hostNames.forEach(config::hostName);
         throttle.forEach(config::throttle);
         hookHeaders.forEach(config::hookHeader);
+        accessKeys.forEach(config::accessKey);
         IotEmulator emulator = IotEmulator.start(config.build());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -91,6 +104,11 @@ public final class EmulatorCommand implements Callable<Integer> {
         }, "emulator-shutdown"));
         System.out.println("iot-emulator running");
         System.out.println("  MQTT (TLS, client certificate): " + emulator.mqttEndpoint());
+        System.out.println("  HTTP (AWS IoT API, Cognito):     " + emulator.httpUrl()
+                + (accessKeys.isEmpty() ? "  (SigV4 not checked)" : "  (SigV4 verified)"));
+        emulator.cognito().userPools().forEach(pool -> System.out.println("  user pool " + pool.id() + " ("
+                + pool.name() + "), app clients " + emulator.cognito().appClients(pool.id()).stream()
+                        .map(c -> c.clientId()).toList()));
         System.out.println("  CA to trust:                    " + dataDir.resolve("ca.pem").toAbsolutePath());
         System.out.println("  endpoints:                      " + dataDir.resolve("endpoints.json").toAbsolutePath());
         System.out.println("Press Ctrl-C to stop.");

@@ -121,6 +121,18 @@ public final class CognitoUserPools {
         return Optional.ofNullable(userPoolId == null ? null : pools.get(userPoolId)).map(PoolState::pool);
     }
 
+    /** All pools, by id; for listing endpoints to users (endpoints.json). */
+    public java.util.List<UserPool> userPools() {
+        return pools.values().stream().map(PoolState::pool)
+                .sorted(java.util.Comparator.comparing(UserPool::id)).toList();
+    }
+
+    /** The app clients of a pool, by client id. */
+    public java.util.List<AppClient> appClients(String userPoolId) {
+        return clients.values().stream().filter(c -> c.userPoolId().equals(userPoolId))
+                .sorted(java.util.Comparator.comparing(AppClient::clientId)).toList();
+    }
+
     public AppClient createAppClient(String userPoolId, String clientName) {
         return createAppClient(userPoolId, null, clientName, AppClient.DEFAULT_AUTH_FLOWS);
     }

@@ -21,6 +21,8 @@ import java.util.Map;
  * {@code fleetprov.emulator.mqtt.endpoint} and {@code fleetprov.emulator.ca-file}. With the init argument
  * {@code serviceIdentity=NAME} it also mints a service identity ({@code $aws/events/#}, {@code fleetprov/events/#})
  * and sets {@code fleetprov.emulator.service-identity.cert-file} and {@code ...key-file}.
+ * {@code fleetprov.emulator.mqtt.endpoint}, {@code fleetprov.emulator.ca-file} and
+ * {@code fleetprov.emulator.http.url} (control plane and Cognito, for {@code endpointOverride}).
  */
 public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -57,6 +59,7 @@ public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleMana
                 properties.put("fleetprov.emulator.service-identity.cert-file", cert.toString());
                 properties.put("fleetprov.emulator.service-identity.key-file", key.toString());
             }
+            properties.put("fleetprov.emulator.http.url", emulator.httpUrl());
             return properties;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,15 +1,43 @@
 package io.fleetprov.emulator.seed;
 
+import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.emulator.registry.Registry;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Loads a seed file into the registry; anything invalid stops the start with the registry's error. */
+/** Loads a seed file into the registry and the user pools; anything invalid stops the start with its error. */
 public final class Seeder {
 
     private Seeder() {
     }
 
+    /** Registry, event configurations and user pools. */
+    public static void apply(SeedFile seed, Registry registry, CognitoUserPools cognito) {
+        apply(seed, registry);
+        seed.userPools().forEach(pool -> applyUserPool(pool, cognito));
+    }
+
+    private static void applyUserPool(SeedFile.UserPoolSeed seed, CognitoUserPools cognito) {
+        String poolId = (seed.id() == null ? cognito.createUserPool(seed.name())
+                : cognito.createUserPool(seed.id(), seed.name())).id();
+        seed.clients().forEach(client -> cognito.createAppClient(poolId, client.clientId(), client.clientName()));
+        seed.groups().forEach(group -> cognito.createGroup(poolId, group));
+        for (SeedFile.UserSeed user : seed.users()) {
+            cognito.adminCreateUser(poolId, user.username(), null, user.attributes());
+            // Seeded users are meant to sign in at once, without the first-sign-in password change.
+            cognito.adminSetUserPassword(poolId, user.username(), user.password(), true);
+            user.groups().forEach(group -> cognito.adminAddUserToGroup(poolId, user.username(), group));
+        }
+    }
+
+    /** Registry and event configurations only. */
     public static void apply(SeedFile seed, Registry registry) {
+        if (!seed.eventConfigurations().isEmpty()) {
+            Map<String, Boolean> changes = new LinkedHashMap<>();
+            seed.eventConfigurations().forEach((type, config) -> changes.put(type, config.enabled()));
+            registry.updateEventConfigurations(changes);
+        }
         for (SeedFile.PolicySeed policy : seed.policies()) {
             registry.createPolicy(policy.policyName(), SeedFile.asJsonString(policy.policyDocument()));
         }

@@ -16,6 +16,10 @@ import io.fleetprov.protocol.model.CreateKeysAndCertificateResponse;
 import io.fleetprov.protocol.model.ErrorResponse;
 import io.fleetprov.protocol.model.RegisterThingRequest;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -141,6 +145,29 @@ class FaultInjectionIT {
         assertThatThrownBy(() -> emulator.faults().update(new FaultSettings(null, -1L, null, null, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latencyMillis");
         assertThat(emulator.faults().settings().dropAcceptedFraction()).isZero();
+    }
+
+    @Test
+    void faultsCanBeChangedOverHttp() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI faults = URI.create(emulator.httpUrl() + "/_emulator/faults");
+        HttpResponse<String> updated = http.send(HttpRequest.newBuilder(faults)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"dropAcceptedFraction\":0.25,\"latencyMillis\":5}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(updated.statusCode()).isEqualTo(200);
+        assertThat(emulator.faults().settings().dropAcceptedFraction()).isEqualTo(0.25);
+        assertThat(emulator.faults().settings().latencyMillis()).isEqualTo(5);
+
+        HttpResponse<String> current = http.send(HttpRequest.newBuilder(faults).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(current.body()).contains("\"dropAcceptedFraction\":0.25");
+
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(faults)
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"disconnectAfterCreateFraction\":2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("x-amzn-ErrorType")).hasValue("InvalidRequestException");
+        assertThat(refused.body()).contains("disconnectAfterCreateFraction must be between 0 and 1");
     }
 
     private static Devices.RawDevice claimDevice(String template) throws Exception {

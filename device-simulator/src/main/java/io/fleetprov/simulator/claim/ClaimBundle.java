@@ -1,0 +1,23 @@
+package io.fleetprov.simulator.claim;
+
+import io.fleetprov.simulator.client.DeviceCredentials;
+import java.time.Instant;
+
+/**
+ * A temporary claim certificate as the installer hands it to a device: claim-service's {@code POST /v1/claims}
+ * answer, or CreateProvisioningClaim's. {@code templateName} and {@code iotEndpoint} are null when the source
+ * does not say.
+ */
+public record ClaimBundle(String certificateId, String certificatePem, String privateKeyPem, Instant expiresAt,
+        String templateName, String iotEndpoint) {
+
+    public DeviceCredentials credentials() {
+        return new DeviceCredentials(certificateId, certificatePem, privateKeyPem);
+    }
+
+    /** Keeps the private key out of logs. */
+    @Override
+    public String toString() {
+        return "ClaimBundle[certificateId=" + certificateId + ", expiresAt=" + expiresAt + "]";
+    }
+}

@@ -1,0 +1,151 @@
+package io.fleetprov.simulator.claim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetprov.simulator.client.DeviceException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderAsyncClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
+
+/**
+ * The trusted-user path: sign in as an installer with Cognito {@code InitiateAuth} (USER_PASSWORD_AUTH; the real
+ * Cognito or the emulator's user pool, same code), then ask claim-service for one claim per device with
+ * {@code POST /v1/claims} and the installer's bearer token. The token is reused until a minute before it expires.
+ */
+public final class TrustedUserClaimSource implements ClaimSource {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CognitoIdentityProviderAsyncClient cognito;
+    private final HttpClient http;
+    private final Settings settings;
+    private CompletableFuture<Token> token;
+
+    /**
+     * @param claimServiceUrl base URL of claim-service, e.g. {@code http://localhost:8080}
+     * @param templateName    sent in the request when not null; claim-service may default it
+     * @param useAccessToken  send the access token instead of the id token
+     */
+    public record Settings(String userPoolClientId, String username, String password, URI claimServiceUrl,
+            String templateName, boolean useAccessToken, Duration timeout) {
+
+        @Override
+        public String toString() {
+            return "Settings[user=" + username + ", claimService=" + claimServiceUrl + "]";
+        }
+    }
+
+    public TrustedUserClaimSource(CognitoIdentityProviderAsyncClient cognito, Settings settings) {
+        this.cognito = cognito;
+        this.settings = settings;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+    }
+
+    @Override
+    public CompletableFuture<ClaimBundle> claim(String serialNumber) {
+        return currentToken().thenCompose(t -> requestClaim(t, serialNumber));
+    }
+
+    private synchronized CompletableFuture<Token> currentToken() {
+        if (token == null || (token.isDone() && (token.isCompletedExceptionally()
+                || token.join().expiresAt().isBefore(Instant.now().plusSeconds(60))))) {
+            token = signIn();
+        }
+        return token;
+    }
+
+    private CompletableFuture<Token> signIn() {
+        return cognito.initiateAuth(r -> r.authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .clientId(settings.userPoolClientId())
+                        .authParameters(Map.of("USERNAME", settings.username(), "PASSWORD", settings.password())))
+                .handle((response, error) -> {
+                    if (error != null) {
+                        throw AwsErrors.translate(error, "InitiateAuth");
+                    }
+                    AuthenticationResultType result = response.authenticationResult();
+                    if (result == null) {
+                        throw new DeviceException("AuthChallenge", "InitiateAuth returned challenge "
+                                + response.challengeNameAsString() + " instead of tokens", null);
+                    }
+                    String bearer = settings.useAccessToken() ? result.accessToken() : result.idToken();
+                    int lifetime = result.expiresIn() == null ? 3600 : result.expiresIn();
+                    return new Token(bearer, Instant.now().plusSeconds(lifetime));
+                });
+    }
+
+    private CompletableFuture<ClaimBundle> requestClaim(Token bearer, String serialNumber) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("serialNumber", serialNumber);
+        if (settings.templateName() != null) {
+            body.put("templateName", settings.templateName());
+        }
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(settings.claimServiceUrl().resolve("/v1/claims"))
+                    .timeout(settings.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .header("Authorization", "Bearer " + bearer.value())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build();
+        } catch (java.io.IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
+            if (error != null) {
+                throw new DeviceException(DeviceException.CLIENT_ERROR, "POST /v1/claims: " + error, error);
+            }
+            if (response.statusCode() != 201 && response.statusCode() != 200) {
+                throw new DeviceException("HTTP" + response.statusCode(), response.statusCode(),
+                        "POST /v1/claims answered " + response.statusCode() + ": " + problemTitle(response.body()),
+                        null);
+            }
+            return parse(response.body());
+        });
+    }
+
+    static ClaimBundle parse(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            String expiresAt = node.path("expiresAt").asText(null);
+            return new ClaimBundle(node.path("certificateId").asText(null), node.path("certificatePem").asText(null),
+                    node.path("privateKey").asText(null), expiresAt == null ? null : Instant.parse(expiresAt),
+                    node.path("templateName").asText(null), node.path("iotEndpoint").asText(null));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new DeviceException("InvalidClaimResponse", "claim-service answered an unreadable claim", e);
+        }
+    }
+
+    /** RFC 7807 problem details carry a title; anything else is summarised by its size, not echoed. */
+    private static String problemTitle(byte[] body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node.path("title").asText(node.path("detail").asText(body.length + " bytes"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "trusted-user";
+    }
+
+    @Override
+    public void close() {
+        cognito.close();
+    }
+
+    private record Token(String value, Instant expiresAt) {
+    }
+}

@@ -1,0 +1,45 @@
+package io.fleetprov.simulator.client;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Exponential backoff with full jitter (sleep a random time up to {@code base·2^attempt}, capped), AWS's advice
+ * for throttled calls: jitter keeps thousands of throttled devices from retrying in lock-step.
+ */
+public record Backoff(Duration base, Duration cap, int maxAttempts) {
+
+    public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), 8);
+
+    public long delayMillis(int attempt) {
+        long ceiling = Math.min(cap.toMillis(), base.toMillis() << Math.min(attempt, 20));
+        return ThreadLocalRandom.current().nextLong(ceiling + 1);
+    }
+
+    /**
+     * Runs {@code call} until it succeeds, fails with something other than throttling, or runs out of attempts;
+     * {@code onThrottled} is told of each throttled attempt.
+     */
+    public <T> CompletableFuture<T> retryThrottled(Supplier<CompletableFuture<T>> call, Runnable onThrottled) {
+        return attempt(call, onThrottled, 0);
+    }
+
+    private <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> call, Runnable onThrottled, int n) {
+        return call.get().exceptionallyCompose(e -> {
+            Throwable cause = DeviceClient.unwrap(e);
+            if (cause instanceof DeviceException device && device.isThrottling() && n + 1 < maxAttempts) {
+                onThrottled.run();
+                var later = CompletableFuture.delayedExecutor(delayMillis(n), TimeUnit.MILLISECONDS);
+                return CompletableFuture.supplyAsync(() -> null, later)
+                        .thenCompose(ignored -> attempt(call, onThrottled, n + 1));
+            }
+            if (cause instanceof DeviceException device && device.isThrottling()) {
+                onThrottled.run();
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+}

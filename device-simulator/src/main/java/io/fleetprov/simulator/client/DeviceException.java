@@ -1,0 +1,44 @@
+package io.fleetprov.simulator.client;
+
+/**
+ * A device operation that failed, with a short stable {@code errorCode} for reports: AWS's own code when AWS
+ * answered (a rejected payload's {@code errorCode}, a control-plane exception name), otherwise one of the codes
+ * below for what the transport saw.
+ */
+public class DeviceException extends RuntimeException {
+
+    public static final String TIMEOUT = "Timeout";
+    public static final String TLS_HANDSHAKE = "TlsHandshakeFailed";
+    public static final String CONNECTION_REFUSED = "ConnectionRefused";
+    public static final String CONNECTION_LOST = "ConnectionLost";
+    public static final String SUBSCRIBE_REFUSED = "SubscribeRefused";
+    public static final String CLIENT_ERROR = "ClientError";
+
+    private final String errorCode;
+    private final int statusCode;
+
+    public DeviceException(String errorCode, int statusCode, String message, Throwable cause) {
+        super(message, cause);
+        this.errorCode = errorCode;
+        this.statusCode = statusCode;
+    }
+
+    public DeviceException(String errorCode, String message, Throwable cause) {
+        this(errorCode, 0, message, cause);
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+
+    /** The AWS {@code statusCode} or HTTP status, 0 when there was none. */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /** AWS answers throttled fleet-provisioning requests with 429/Throttling, control-plane ones with ThrottlingException. */
+    public boolean isThrottling() {
+        return statusCode == 429 || "Throttling".equals(errorCode) || "ThrottlingException".equals(errorCode)
+                || "TooManyRequestsException".equals(errorCode);
+    }
+}

@@ -1,0 +1,16 @@
+package io.fleetprov.simulator.client;
+
+/** Told what a {@link ProvisioningFlow} does, as it does it; the load generator records latency from this. */
+public interface FlowListener {
+
+    FlowListener NONE = new FlowListener() {
+    };
+
+    /** {@code startNanos}/{@code endNanos} are {@link System#nanoTime()} values. */
+    default void phaseCompleted(Phase phase, long startNanos, long endNanos) {
+    }
+
+    /** One throttled attempt that will be retried (or, after the last attempt, fail). */
+    default void throttled(Phase phase) {
+    }
+}

@@ -1,0 +1,95 @@
+package io.fleetprov.simulator.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.junit.IotEmulatorExtension;
+import io.fleetprov.emulator.registry.CertificateStatus;
+import io.fleetprov.protocol.PayloadFormat;
+import io.fleetprov.simulator.EmulatorClaims;
+import io.fleetprov.simulator.TestTemplates;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The whole device flow against a real in-process emulator (mTLS broker, CA, templates, policies). */
+class ProvisioningFlowIT {
+
+    @RegisterExtension
+    static IotEmulatorExtension emulatorExtension = new IotEmulatorExtension();
+
+    private static Vertx vertx;
+    private static ExecutorService cpu;
+
+    @BeforeAll
+    static void start() {
+        TestTemplates.install(emulatorExtension.get());
+        vertx = Vertx.vertx();
+        cpu = Executors.newFixedThreadPool(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+        cpu.shutdownNow();
+    }
+
+    @ParameterizedTest(name = "{0} mode, {1}")
+    @CsvSource({"KEYS, JSON", "KEYS, CBOR", "CSR, JSON", "CSR, CBOR"})
+    void provisionsAndPublishesAsItsThing(ProvisioningMode mode, PayloadFormat format) throws Exception {
+        IotEmulator emulator = emulatorExtension.get();
+        FlowOptions options = FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode).withFormat(format)
+                .withTimeout(Duration.ofSeconds(10));
+        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
+        var flow = new ProvisioningFlow(vertx, target, options, cpu);
+        String serial = mode + "-" + format + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<Phase, Long> phases = new ConcurrentHashMap<>();
+
+        ProvisionedDevice device = flow.provision(serial, new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                System.nanoTime(), new FlowListener() {
+                    @Override
+                    public void phaseCompleted(Phase phase, long startNanos, long endNanos) {
+                        phases.put(phase, endNanos - startNanos);
+                    }
+                }).get(30, TimeUnit.SECONDS);
+
+        assertThat(device.thingName()).isEqualTo("device-" + serial);
+        assertThat(device.deviceConfiguration()).containsEntry("Greeting", "hello");
+        assertThat(phases).containsOnlyKeys(Phase.values());
+        assertThat(phases.get(Phase.TOTAL)).isGreaterThanOrEqualTo(phases.get(Phase.FIRST_PUBLISH));
+        var certificate = emulator.registry().certificate(device.credentials().certificateId());
+        assertThat(certificate.status()).isEqualTo(CertificateStatus.ACTIVE);
+        assertThat(emulator.registry().thingPrincipals(device.thingName()))
+                .containsExactly(certificate.certificateArn());
+    }
+
+    @ParameterizedTest(name = "publish outside the policy as {0}")
+    @CsvSource({"CSR"})
+    void publishOutsideThePolicyFailsTheFirstPublishPhase(ProvisioningMode mode) {
+        IotEmulator emulator = emulatorExtension.get();
+        FlowOptions base = FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode)
+                .withTimeout(Duration.ofSeconds(10));
+        FlowOptions options = new FlowOptions(base.templateName(), base.mode(), base.format(), base.keyType(),
+                base.parameters(), "devices/someone-else/telemetry", base.timeout(), base.backoff());
+        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
+        var flow = new ProvisioningFlow(vertx, target, options, cpu);
+
+        assertThatThrownBy(() -> flow.provision("forbidden-" + UUID.randomUUID().toString().substring(0, 6),
+                new EmulatorClaims(emulator, TestTemplates.TEMPLATE), System.nanoTime(), FlowListener.NONE).join())
+                .hasCauseInstanceOf(FlowException.class)
+                .satisfies(e -> assertThat(((FlowException) e.getCause()).phase()).isEqualTo(Phase.FIRST_PUBLISH));
+        assertThat(List.of(Phase.values())).isNotEmpty();
+    }
+}

@@ -1,0 +1,71 @@
+package io.fleetprov.emulator.http;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The emulator's one HTTP port (LocalStack's 4566 by default): the AWS IoT control plane and the Cognito subset
+ * side by side, as {@code --endpoint-url} users expect one URL to serve both. Bound before the rest of the emulator
+ * exists, so that the actual port (when asked for port 0) is known to what is built before it serves, such as
+ * Cognito's issuer URL; until {@link #start} it answers 503 ServiceUnavailableException.
+ */
+public final class EmulatorHttpServer implements AutoCloseable {
+
+    /** Control-plane calls are short; a few threads keep a load test's claim minting concurrent. */
+    private static final int THREADS = 8;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    /** Swapped from "starting" to the real dispatcher by {@link #start}. */
+    private volatile HttpHandler handler = exchange -> {
+        try (exchange) {
+            AwsErrors.send(exchange, new AwsException(io.fleetprov.emulator.registry.ErrorType.ServiceUnavailableException,
+                    "The emulator is starting"), "application/json");
+        }
+    };
+
+    private EmulatorHttpServer(HttpServer server) {
+        this.server = server;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread thread = new Thread(r, "emulator-http-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> handler.handle(exchange));
+        // Serving from the start also matters for close(): the JDK releases a listening socket only through its
+        // dispatcher thread, so a bound but never-started server would keep the port until the JVM exits.
+        server.start();
+    }
+
+    /** Binds the port (0 = a free one); it answers 503 until {@link #start}. */
+    public static EmulatorHttpServer bind(String host, int port) {
+        try {
+            return new EmulatorHttpServer(HttpServer.create(new InetSocketAddress(host, port), 64));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind the HTTP port " + host + ":" + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Starts serving the control plane and, for requests {@code CognitoHttpHandler.handles}, Cognito. */
+    public void start(ControlPlane controlPlane, HttpHandler cognito, SigV4Verifier sigV4) {
+        handler = new RequestDispatcher(controlPlane, cognito, sigV4);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
