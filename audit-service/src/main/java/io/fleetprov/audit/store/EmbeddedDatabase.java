@@ -64,6 +64,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the embedded database", e);
         }
+        // PostgreSQL 14 lets every role create tables in public; the service's role must not own anything.
+        try (Connection c = superuser(); Statement s = c.createStatement()) {
+            s.execute("revoke create on schema public from public");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the embedded database", e);
+        }
     }
 
     public int port() {
@@ -81,7 +87,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         p.put("fleetprov.db.username", APP_ROLE);
         p.put("fleetprov.db.password", APP_ROLE);
         p.put("fleetprov.db.owner-username", "postgres");
-        p.put("fleetprov.db.owner-password", "");
+        p.put("fleetprov.db.owner-password", "postgres"); // trust authentication: any password passes
         return p;
     }
 
