@@ -113,20 +113,22 @@ and merge are fixed by the contract, the others are the chart's best reading of 
   (printf "--devices=%d" (int64 $s.devices))
   (printf "--rate=%v" $s.rate)
   (printf "--concurrency=%d" (int64 $s.concurrency))
-  (printf "--claim-source=%s" $s.claimSource)
+  (printf "--source=%s" $s.claimSource)
   (printf "--template=%s" $s.template)
-  (printf "--iot-endpoint=%s:%s" (required "iot.endpoint is required for the simulator (or enable emulator)" (include "fleetprov.mqttHost" .)) (include "fleetprov.mqttPort" .))
+  (printf "--mqtt-endpoint=%s:%s" (required "iot.endpoint is required for the simulator (or enable emulator)" (include "fleetprov.mqttHost" .)) (include "fleetprov.mqttPort" .))
   "--ca-file=/etc/fleetprov/mqtt-ca/ca.pem" -}}
 {{- with .Values.aws.region }}
 {{- $args = append $args (printf "--region=%s" .) }}
 {{- end }}
 {{- with include "fleetprov.awsEndpoint" . }}
-{{- $args = append $args (printf "--aws-endpoint=%s" .) }}
+{{- $args = append $args (printf "--iot-endpoint-url=%s" .) }}
 {{- end }}
 {{- if eq $s.claimSource "trusted-user" }}
-{{- $args = append $args (printf "--claim-service=%s" (include "fleetprov.simulator.claimServiceUrl" .)) }}
+{{- $args = append $args (printf "--claim-service-url=%s" (include "fleetprov.simulator.claimServiceUrl" .)) }}
 {{- $args = append $args (printf "--user-pool-client-id=%s" (required "simulator.userPoolClientId is required in trusted-user mode" $s.userPoolClientId)) }}
 {{- $args = append $args (printf "--username=%s" (required "simulator.installerUsername is required in trusted-user mode" $s.installerUsername)) }}
+{{- /* claim-service accepts Cognito access tokens (token_use=access). */}}
+{{- $args = append $args "--bearer=access" }}
 {{- end }}
 {{- with $s.slo }}
 {{- $args = append $args (printf "--slo=%s" .) }}

@@ -3,7 +3,7 @@ package io.fleetprov.audit;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.fleetprov.audit.testing.CognitoPoolTestResource;
+import io.fleetprov.audit.testing.Users;
 import io.fleetprov.audit.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every endpoint × every kind of caller, with real tokens from the Cognito user pool. */
+/** Every endpoint × every kind of caller, with real tokens from the emulator's Cognito user pool. */
 @QuarkusTest
 class AuthorizationTest {
 
@@ -22,9 +22,9 @@ class AuthorizationTest {
         return Stream.of(endpoints).flatMap(e -> Stream.of(
                 Arguments.of(e, "none", 401),
                 Arguments.of(e, "forged", 401),
-                Arguments.of(e, CognitoPoolTestResource.NO_GROUP, 403),
-                Arguments.of(e, CognitoPoolTestResource.INSTALLER, 403),
-                Arguments.of(e, CognitoPoolTestResource.AUDITOR, e.contains("some") ? 404 : 200)));
+                Arguments.of(e, Users.NO_GROUP, 403),
+                Arguments.of(e, Users.INSTALLER, 403),
+                Arguments.of(e, Users.AUDITOR, e.contains("some") ? 404 : 200)));
     }
 
     @ParameterizedTest(name = "{1} GET {0} -> {2}")

@@ -110,8 +110,8 @@ class ChartTest {
         assertThat(job.getSpec().getCompletions()).isEqualTo(20);
         Container simulator = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(simulator.getArgs()).contains("--shard-count=20", "--devices=1000000",
-                "--out=/results/shard-$(JOB_COMPLETION_INDEX)", "--claim-service=https://claims.example.com",
-                "--iot-endpoint=a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com:8883");
+                "--out=/results/shard-$(JOB_COMPLETION_INDEX)", "--claim-service-url=https://claims.example.com",
+                "--mqtt-endpoint=a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com:8883");
         assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
                 .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(PREFIX + "simulator-results"));
         assertThat(simulator.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/results"));

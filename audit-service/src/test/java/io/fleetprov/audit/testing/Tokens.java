@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Real access tokens from the user pool, by Cognito's InitiateAuth (USER_PASSWORD_AUTH) on the wire. */
+/** Real access tokens from the emulator's user pool, by Cognito's InitiateAuth (USER_PASSWORD_AUTH) on the wire. */
 public final class Tokens {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -21,18 +21,18 @@ public final class Tokens {
     }
 
     public static String auditor() {
-        return accessToken(CognitoPoolTestResource.AUDITOR);
+        return accessToken(Users.AUDITOR);
     }
 
     private static String signIn(String username) {
         var config = ConfigProvider.getConfig();
-        String endpoint = config.getValue("test.cognito.endpoint", String.class);
-        String clientId = config.getValue("test.cognito.client-id", String.class);
+        String endpoint = config.getValue("fleetprov.emulator.http.url", String.class);
+        String clientId = Users.CLIENT_ID;
         return given().baseUri(endpoint)
                 .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
                 .contentType("application/x-amz-json-1.1")
                 .body(JSON.valueToTree(Map.of("AuthFlow", "USER_PASSWORD_AUTH", "ClientId", clientId,
-                        "AuthParameters", Map.of("USERNAME", username, "PASSWORD", CognitoPoolTestResource.PASSWORD))).toString()
+                        "AuthParameters", Map.of("USERNAME", username, "PASSWORD", Users.PASSWORD))).toString()
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/")
                 .then().statusCode(200)
