@@ -19,7 +19,8 @@ final class Database implements AutoCloseable {
         this.postgres = postgres;
     }
 
-    static Database start(Path dataDir, String... databases) {
+    /** Starts PostgreSQL with the given databases and login roles (name → password). */
+    static Database start(Path dataDir, java.util.Map<String, String> roles, String... databases) {
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
@@ -29,6 +30,10 @@ final class Database implements AutoCloseable {
                     Statement statement = connection.createStatement()) {
                 for (String database : databases) {
                     statement.execute("CREATE DATABASE " + database);
+                }
+                for (var role : roles.entrySet()) {
+                    statement.execute("CREATE ROLE " + role.getKey() + " LOGIN PASSWORD '"
+                            + role.getValue().replace("'", "''") + "'");
                 }
             }
             return new Database(postgres);

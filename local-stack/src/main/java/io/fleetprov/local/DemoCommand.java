@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--devices", defaultValue = "1000", description = "Devices to provision. Default: ${DEFAULT-VALUE}")
     int devices;
 
-    @Option(names = "--rate", defaultValue = "25",
+    @Option(names = "--rate", defaultValue = "10",
             description = "Device arrivals per second. Default: ${DEFAULT-VALUE}")
     double rate;
 
@@ -124,9 +124,10 @@ public final class DemoCommand implements Callable<Integer> {
                 summary.path("requested").asLong(), summary.path("failed").asLong());
         System.out.printf("devices/s           : %.1f%n", summary.path("devicesPerSecond").asDouble());
         System.out.println("p99 per phase (ms)  : " + phaseP99(summary));
-        System.out.println("audit events        : " + integrity.path("checked").asText(integrity.toString()));
-        System.out.println("integrity check     : " + (integrity.path("valid").asBoolean() ? "chain intact"
-                : "BROKEN " + integrity));
+        System.out.println("audit events        : " + integrity.path("verified").asLong());
+        System.out.println("integrity check     : " + (integrity.path("intact").asBoolean()
+                ? "chain intact (" + integrity.path("verified").asLong() + " links verified)"
+                : "BROKEN at " + integrity.path("firstBrokenLink")));
         if (exampleThing != null) {
             System.out.println("example provenance  : " + exampleThing);
             System.out.println(JSON.writeValueAsString(audit.get("/v1/devices/" + encode(exampleThing)
@@ -197,7 +198,7 @@ public final class DemoCommand implements Callable<Integer> {
             while (System.nanoTime() < deadline) {
                 Thread.sleep(2_000);
                 JsonNode next = get("/v1/integrity");
-                if (next.path("checked").asLong() == last.path("checked").asLong()) {
+                if (next.path("verified").asLong() == last.path("verified").asLong()) {
                     return next;
                 }
                 last = next;

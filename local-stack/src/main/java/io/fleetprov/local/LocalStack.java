@@ -23,6 +23,7 @@ import java.util.Map;
 final class LocalStack implements AutoCloseable {
 
     private static final String HOOK_SECRET_HEADER = "X-Fleetprov-Hook-Secret";
+    private static final String AUDIT_ROLE = "audit_app";
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Path stateDir;
@@ -64,7 +65,10 @@ final class LocalStack implements AutoCloseable {
                 .seedFile(seed)
                 .hookHeader(HOOK_SECRET_HEADER, hookSecret)
                 .build()));
-        database = track(Database.start(stateDir.resolve("postgres"), "claims", "audit"));
+        // audit-service writes through a role that may only read and insert; Flyway migrates as the owner.
+        String auditPassword = secret(12);
+        database = track(Database.start(stateDir.resolve("postgres"), Map.of(AUDIT_ROLE, auditPassword),
+                "claims", "audit"));
 
         Path mqttDir = stateDir.resolve("mqtt");
         Files.createDirectories(mqttDir);
@@ -79,6 +83,9 @@ final class LocalStack implements AutoCloseable {
         claimProps.put("quarkus.datasource.username", Database.USER);
         claimProps.put("quarkus.oidc.auth-server-url", issuer);
         claimProps.put("fleetprov.claims.default-template", DemoSeed.TEMPLATE);
+        // One installer provisions the whole demo fleet: lift the per-installer quotas meant for people.
+        claimProps.put("fleetprov.quota.claims-per-minute", "1000000");
+        claimProps.put("fleetprov.quota.outstanding", "1000000");
         claimProps.put("fleetprov.aws.endpoint-override", emulator.httpUrl());
         claimProps.put("fleetprov.aws.region", emulator.config().region());
         claimProps.put("fleetprov.aws.iot-endpoint", emulator.mqttEndpoint());
@@ -98,6 +105,7 @@ final class LocalStack implements AutoCloseable {
         Map<String, String> auditProps = new LinkedHashMap<>();
         auditProps.put("quarkus.http.port", Integer.toString(auditPort));
         auditProps.put("fleetprov.db.url", database.jdbcUrl("audit"));
+        auditProps.put("fleetprov.db.username", AUDIT_ROLE);
         auditProps.put("fleetprov.db.owner-username", Database.USER);
         auditProps.put("fleetprov.oidc.issuer", issuer);
         auditProps.put("fleetprov.mqtt.host", emulator.mqttHost());
@@ -106,7 +114,8 @@ final class LocalStack implements AutoCloseable {
         auditProps.put("fleetprov.mqtt.cert-file", auditIdentity.certificate().toString());
         auditProps.put("fleetprov.mqtt.key-file", auditIdentity.privateKey().toString());
         auditService = track(ServiceProcess.start("audit-service",
-                root.resolve("audit-service/target/quarkus-app/quarkus-run.jar"), auditPort, auditProps, Map.of(),
+                root.resolve("audit-service/target/quarkus-app/quarkus-run.jar"), auditPort, auditProps,
+                Map.of("FLEETPROV_DB_PASSWORD", auditPassword),
                 stateDir.resolve("logs/audit-service.log")));
 
         claimService.awaitReady(Duration.ofSeconds(120));
