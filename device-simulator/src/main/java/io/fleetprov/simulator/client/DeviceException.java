@@ -36,9 +36,14 @@ public class DeviceException extends RuntimeException {
         return statusCode;
     }
 
-    /** AWS answers throttled fleet-provisioning requests with 429/Throttling, control-plane ones with ThrottlingException. */
+    /**
+     * "Try again later": AWS answers throttled fleet-provisioning requests with 429/Throttling, control-plane ones
+     * with ThrottlingException; claim-service answers 429 over quota and 503 + Retry-After when it or AWS is
+     * saturated. All are retried with backoff and counted as throttling.
+     */
     public boolean isThrottling() {
-        return statusCode == 429 || "Throttling".equals(errorCode) || "ThrottlingException".equals(errorCode)
-                || "TooManyRequestsException".equals(errorCode);
+        return statusCode == 429 || statusCode == 503 || "Throttling".equals(errorCode)
+                || "ThrottlingException".equals(errorCode) || "TooManyRequestsException".equals(errorCode)
+                || "ServiceUnavailableException".equals(errorCode);
     }
 }

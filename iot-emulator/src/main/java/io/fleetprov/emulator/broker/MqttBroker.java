@@ -138,6 +138,7 @@ public final class MqttBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        presence.close();
         server.stopServer();
         workers.shutdownNow();
         housekeeping.shutdownNow();

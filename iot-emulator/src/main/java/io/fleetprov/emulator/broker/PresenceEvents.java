@@ -9,11 +9,16 @@ import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
 import io.moquette.interception.messages.InterceptConnectionLostMessage;
 import io.moquette.interception.messages.InterceptDisconnectMessage;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,8 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PresenceEvents extends AbstractInterceptHandler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long TAKE_OVER_WINDOW_MILLIS = 300;
 
-    private record Connection(String sessionIdentifier, String principal, long versionNumber) {
+    private record Connection(String sessionIdentifier, String principal, long versionNumber,
+            InetSocketAddress address) {
+    }
+
+    /** An end Moquette reported, published once it is clear it was not a take-over by a duplicate client id. */
+    private record Ended(Connection connection, boolean clientInitiated, String reason) {
     }
 
     private final MoquetteSessions sessions;
@@ -35,7 +46,10 @@ final class PresenceEvents extends AbstractInterceptHandler {
     private final Clock clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
     private final Map<String, String> pendingReasons = new ConcurrentHashMap<>();
+    private final Map<String, Ended> undecided = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
+    private final ScheduledExecutorService decisions = Executors.newSingleThreadScheduledExecutor(
+            MqttBroker.daemon("emulator-presence"));
 
     PresenceEvents(MoquetteSessions sessions, ClientIdentities identities, EventSink sink, Clock clock) {
         this.sessions = sessions;
@@ -61,13 +75,22 @@ final class PresenceEvents extends AbstractInterceptHandler {
             return;
         }
         String principal = identities.resolve(clientId).map(ClientIdentity::certificateId).orElse(null);
-        Connection connection = new Connection(UUID.randomUUID().toString(), principal, versions.incrementAndGet());
+        InetSocketAddress address = sessions.remoteAddress(clientId).orElse(null);
+        Connection connection = new Connection(UUID.randomUUID().toString(), principal, versions.incrementAndGet(),
+                address);
         Connection previous = connections.put(clientId, connection);
         if (previous != null) {
-            publishDisconnected(clientId, previous, false, "DUPLICATE_CLIENTID");
+            Ended ended = undecided.remove(clientId);
+            if (ended != null && ended.connection() == previous) {
+                publishDisconnected(clientId, previous, ended.clientInitiated(), ended.reason());
+            } else {
+                publishDisconnected(clientId, previous, false, "DUPLICATE_CLIENTID");
+            }
         }
         ObjectNode event = base(clientId, "connected", connection);
-        sessions.remoteAddress(clientId).ifPresent(a -> event.put("ipAddress", a.getAddress().getHostAddress()));
+        if (address != null) {
+            event.put("ipAddress", address.getAddress().getHostAddress());
+        }
         publish(AwsEventTopics.presence("connected", clientId), event);
     }
 
@@ -86,21 +109,42 @@ final class PresenceEvents extends AbstractInterceptHandler {
         // Reported by ProvisioningRequestHandler.
     }
 
+    /**
+     * Moquette reports only the client id of a connection that ended. When a duplicate client id takes over, the
+     * old connection's end can be reported before or after the new one's start. An end reported while the
+     * recorded connection is still connected belongs to an older one (already reported as DUPLICATE_CLIENTID);
+     * otherwise the end is published a moment later, unless a new connection of the client id arrives first.
+     */
     private void ended(String clientId, boolean clientInitiated, String defaultReason) {
         if (!hasEvents(clientId)) {
             return;
         }
-        // With a duplicate client id, the old connection's end may be reported after the new one started; its
-        // disconnected event was already published when the new one connected.
-        if (sessions.remoteAddress(clientId).isPresent()) {
+        Connection ending = connections.get(clientId);
+        Optional<InetSocketAddress> connectedNow = sessions.remoteAddress(clientId);
+        if (ending == null || connectedNow.filter(a -> a.equals(ending.address())).isPresent()) {
             return;
         }
-        Connection connection = connections.remove(clientId);
-        if (connection != null) {
-            String reason = pendingReasons.remove(clientId);
-            publishDisconnected(clientId, connection, clientInitiated && reason == null,
-                    reason != null ? reason : defaultReason);
+        if (connectedNow.isPresent()) {
+            // Another connection already holds the client id: it took over.
+            clientInitiated = false;
+            defaultReason = "DUPLICATE_CLIENTID";
         }
+        Ended already = undecided.get(clientId);
+        if (already != null && already.connection() == ending) {
+            return; // Moquette may report a DISCONNECT and then the closed connection: the first report counts
+        }
+        String reason = pendingReasons.remove(clientId);
+        Ended ended = new Ended(ending, clientInitiated && reason == null, reason != null ? reason : defaultReason);
+        undecided.put(clientId, ended);
+        decisions.schedule(() -> {
+            if (undecided.remove(clientId, ended) && connections.remove(clientId, ending)) {
+                publishDisconnected(clientId, ending, ended.clientInitiated(), ended.reason());
+            }
+        }, TAKE_OVER_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    void close() {
+        decisions.shutdownNow();
     }
 
     private void publishDisconnected(String clientId, Connection connection, boolean clientInitiated,

@@ -40,6 +40,11 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind;
 
+    @Option(names = "--advertised-host", defaultValue = "localhost",
+            description = "Host name clients use to reach the emulator (endpoints.json, DescribeEndpoint, Cognito "
+                    + "issuer); added to the server certificate. Default: ${DEFAULT-VALUE}")
+    String advertisedHost;
+
     @Option(names = "--host", description = "Extra host name for the broker's server certificate (repeatable).")
     List<String> hostNames = List.of();
 
@@ -80,6 +85,7 @@ public final class EmulatorCommand implements Callable<Integer> {
                 .mqttPort(mqttPort)
                 .httpPort(httpPort)
                 .bindHost(bind)
+                .advertisedHost(advertisedHost)
                 .keyAlgorithm(keyAlgorithm)
                 .seedFile(seed)
                 .hookTimeout(Duration.ofMillis(hookTimeoutMillis))

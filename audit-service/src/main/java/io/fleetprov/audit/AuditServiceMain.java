@@ -1,0 +1,33 @@
+package io.fleetprov.audit;
+
+import io.fleetprov.audit.store.EmbeddedDatabase;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Starts audit-service. With {@code fleetprov.embedded-db.dir} set (a system property, or the environment
+ * variable {@code FLEETPROV_EMBEDDED_DB_DIR}) it first starts an embedded PostgreSQL keeping its data there —
+ * the local run; otherwise it connects to the JDBC URL it is given.
+ */
+@QuarkusMain
+public final class AuditServiceMain {
+
+    private AuditServiceMain() {
+    }
+
+    public static void main(String... args) {
+        String dir = System.getProperty("fleetprov.embedded-db.dir", System.getenv("FLEETPROV_EMBEDDED_DB_DIR"));
+        if (dir != null && !dir.isBlank()) {
+            int port = Integer.parseInt(System.getProperty("fleetprov.embedded-db.port",
+                    System.getenv().getOrDefault("FLEETPROV_EMBEDDED_DB_PORT", "0")));
+            EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(dir), port);
+            Runtime.getRuntime().addShutdownHook(new Thread(db::close, "embedded-postgres-stop"));
+            for (Map.Entry<String, String> p : db.properties().entrySet()) {
+                System.setProperty(p.getKey(), p.getValue());
+            }
+        }
+        Quarkus.run(args);
+    }
+}

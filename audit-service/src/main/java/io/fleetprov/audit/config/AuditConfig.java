@@ -1,0 +1,70 @@
+package io.fleetprov.audit.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Everything audit-service reads from configuration under {@code audit.}. */
+@ConfigMapping(prefix = "audit")
+public interface AuditConfig {
+
+    Ingest ingest();
+
+    Custody custody();
+
+    Anomalies anomalies();
+
+    Api api();
+
+    interface Ingest {
+        /** Most events committed in one transaction. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Messages waiting for the writer; when full, the MQTT consumer stops taking more. */
+        @WithDefault("2000")
+        int queueCapacity();
+
+        /** First pause after a failed commit; doubles up to {@link #maxRetryBackoff()}. */
+        @WithDefault("PT0.5S")
+        Duration retryBackoff();
+
+        @WithDefault("PT10S")
+        Duration maxRetryBackoff();
+    }
+
+    interface Custody {
+        /** The thing attribute that holds the device's serial number, when the template sets one. */
+        @WithDefault("SerialNumber")
+        String serialAttribute();
+    }
+
+    interface Anomalies {
+        /** A provisioned device that has not connected with its new certificate after this long is reported. */
+        @WithDefault("PT10M")
+        Duration reconnectDeadline();
+
+        /** A thing younger than this is not yet reported as having no claim: its hook event may be in flight. */
+        @WithDefault("PT1M")
+        Duration claimGrace();
+
+        /** This many denials of one installer within {@link #denialBurstWindow()} is a burst. */
+        @WithDefault("5")
+        int denialBurstCount();
+
+        @WithDefault("PT10M")
+        Duration denialBurstWindow();
+
+        /** How often the {@code audit_anomalies} gauges are recomputed. */
+        @WithDefault("PT30S")
+        Duration refreshInterval();
+    }
+
+    interface Api {
+        @WithDefault("100")
+        int defaultPageSize();
+
+        @WithDefault("1000")
+        int maxPageSize();
+    }
+}

@@ -1,0 +1,187 @@
+package io.fleetprov.audit.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.fleetprov.audit.config.AuditConfig;
+import io.fleetprov.audit.store.AuditEvent;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.codec.PayloadException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/**
+ * Reads an MQTT message into an {@link AuditEvent}: the fleetprov envelope on {@code fleetprov/events/{type}},
+ * AWS thing events on {@code $aws/events/thing/{name}/{op}} and presence events on
+ * {@code $aws/events/presence/{eventType}/{clientId}}. Anything it cannot vouch for is refused with a
+ * {@link MalformedEventException} saying why.
+ */
+@ApplicationScoped
+public class EventParser {
+
+    private static final String FLEETPROV_PREFIX = "fleetprov/events/";
+    private static final String THING_PREFIX = "$aws/events/thing/";
+    private static final String PRESENCE_PREFIX = "$aws/events/presence/";
+
+    private final String serialAttribute;
+
+    public EventParser(AuditConfig config) {
+        this.serialAttribute = config.custody().serialAttribute();
+    }
+
+    public AuditEvent parse(String topic, byte[] payload, Instant receivedAt) {
+        Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+        JsonNode body = readObject(payload);
+        if (topic.startsWith(FLEETPROV_PREFIX)) {
+            return fleetEvent(topic, topic.substring(FLEETPROV_PREFIX.length()), body, received);
+        }
+        if (topic.startsWith(THING_PREFIX)) {
+            String[] levels = levels(topic, THING_PREFIX, 2);
+            return thingEvent(topic, levels[0], levels[1], body, received);
+        }
+        if (topic.startsWith(PRESENCE_PREFIX)) {
+            String[] levels = levels(topic, PRESENCE_PREFIX, 2);
+            return presenceEvent(topic, levels[0], levels[1], body, received);
+        }
+        throw new MalformedEventException("topic " + topic + " is not an audited event topic");
+    }
+
+    private AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received) {
+        String eventId = requiredText(body, "eventId");
+        String type = requiredText(body, "type");
+        if (!type.equals(topicType)) {
+            throw new MalformedEventException("type " + type + " does not match topic " + topic);
+        }
+        Instant occurredAt = instant(requiredText(body, "occurredAt"), "occurredAt");
+        String source = text(body, "source");
+        return new AuditEvent(eventId, type, source == null ? "unknown" : source, topic,
+                occurredAt,
+                received, text(body, "installer"), text(body, "serialNumber"), text(body, "templateName"),
+                text(body, "claimCertificateId"), text(body, "certificateId"), text(body, "thingName"), null,
+                text(body, "outcome"), text(body, "reason"), body);
+    }
+
+    private AuditEvent thingEvent(String topic, String thingName, String operation, JsonNode body,
+            Instant received) {
+        String type = switch (operation) {
+            case "created" -> EventTypes.THING_CREATED;
+            case "updated" -> EventTypes.THING_UPDATED;
+            case "deleted" -> EventTypes.THING_DELETED;
+            default -> throw new MalformedEventException("unknown thing operation " + operation);
+        };
+        if (!thingName.equals(requiredText(body, "thingName"))) {
+            throw new MalformedEventException("thingName does not match topic " + topic);
+        }
+        if (!operation.toUpperCase(Locale.ROOT).equals(requiredText(body, "operation"))) {
+            throw new MalformedEventException("operation does not match topic " + topic);
+        }
+        JsonNode attributes = body.path("attributes");
+        String serial = attributes.isObject() ? text(attributes, serialAttribute) : null;
+        return new AuditEvent(requiredText(body, "eventId"), type, EventTypes.AWS_IOT, topic,
+                millis(body, "timestamp"), received, null, serial, null, null, null, thingName, null, null, null,
+                body);
+    }
+
+    private AuditEvent presenceEvent(String topic, String eventType, String clientId, JsonNode body,
+            Instant received) {
+        String type = switch (eventType) {
+            case "connected" -> EventTypes.PRESENCE_CONNECTED;
+            case "disconnected" -> EventTypes.PRESENCE_DISCONNECTED;
+            default -> throw new MalformedEventException("unknown presence event " + eventType);
+        };
+        if (!clientId.equals(requiredText(body, "clientId"))) {
+            throw new MalformedEventException("clientId does not match topic " + topic);
+        }
+        if (!eventType.equals(requiredText(body, "eventType"))) {
+            throw new MalformedEventException("eventType does not match topic " + topic);
+        }
+        Instant timestamp = millis(body, "timestamp");
+        String session = requiredText(body, "sessionIdentifier");
+        // AWS gives presence events no id; these four fields identify one, and stay equal on redelivery.
+        String eventId = "presence:" + clientId + ":" + timestamp.toEpochMilli() + ":" + eventType + ":" + session;
+        String reason = text(body, "disconnectReason");
+        return new AuditEvent(eventId, type, EventTypes.AWS_IOT, topic, timestamp, received, null, null, null, null,
+                text(body, "principalIdentifier"), null, clientId, null, reason, body);
+    }
+
+    private static JsonNode readObject(byte[] payload) {
+        JsonNode body;
+        try {
+            body = PayloadCodec.json().decode(payload, JsonNode.class);
+        } catch (PayloadException e) {
+            throw new MalformedEventException(e.getMessage());
+        }
+        if (!body.isObject()) {
+            throw new MalformedEventException("payload is a JSON " + body.getNodeType().name().toLowerCase(Locale.ROOT)
+                    + ", not an object");
+        }
+        if (containsNul(body)) {
+            // PostgreSQL's jsonb cannot hold U+0000; no genuine event carries one.
+            throw new MalformedEventException("payload contains a U+0000 character");
+        }
+        return body;
+    }
+
+    private static boolean containsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        var names = node.fieldNames();
+        while (names.hasNext()) {
+            if (names.next().indexOf('\0') >= 0) {
+                return true;
+            }
+        }
+        for (JsonNode child : node) {
+            if (containsNul(child)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String[] levels(String topic, String prefix, int count) {
+        String[] levels = topic.substring(prefix.length()).split("/", -1);
+        if (levels.length != count || levels[0].isEmpty() || levels[1].isEmpty()) {
+            throw new MalformedEventException("unexpected topic " + topic);
+        }
+        return levels;
+    }
+
+    private static String requiredText(JsonNode body, String field) {
+        String value = text(body, field);
+        if (value == null || value.isBlank()) {
+            throw new MalformedEventException("missing " + field);
+        }
+        return value;
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.getNodeType() != JsonNodeType.STRING) {
+            throw new MalformedEventException(field + " is not a string");
+        }
+        return node.textValue();
+    }
+
+    private static Instant instant(String value, String field) {
+        try {
+            return Instant.parse(value).truncatedTo(ChronoUnit.MILLIS);
+        } catch (DateTimeParseException e) {
+            throw new MalformedEventException(field + " is not an ISO-8601 instant");
+        }
+    }
+
+    private static Instant millis(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node == null || !node.canConvertToExactIntegral() || !node.isNumber() || node.asLong() <= 0) {
+            throw new MalformedEventException(field + " is not a positive number of milliseconds");
+        }
+        return Instant.ofEpochMilli(node.asLong());
+    }
+}

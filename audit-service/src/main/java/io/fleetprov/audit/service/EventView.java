@@ -1,0 +1,43 @@
+package io.fleetprov.audit.service;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetprov.audit.store.AuditEvent;
+import io.fleetprov.audit.store.ChainedEvent;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/** An event as the API shows it: its place in the chain, the extracted fields and the payload as received. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"seq", "eventId", "type", "source", "topic", "occurredAt", "receivedAt"})
+public record EventView(
+        long seq,
+        String eventId,
+        String type,
+        String source,
+        String topic,
+        Instant occurredAt,
+        Instant receivedAt,
+        String installer,
+        String serialNumber,
+        String templateName,
+        String claimCertificateId,
+        String certificateId,
+        String thingName,
+        String clientId,
+        String outcome,
+        String reason,
+        String hash,
+        String prevHash,
+        JsonNode payload) {
+
+    public static EventView of(ChainedEvent c) {
+        AuditEvent e = c.event();
+        HexFormat hex = HexFormat.of();
+        return new EventView(c.seq(), e.eventId(), e.eventType(), e.source(), e.topic(), e.occurredAt(),
+                e.receivedAt(), e.installer(), e.serialNumber(), e.templateName(), e.claimCertificateId(),
+                e.certificateId(), e.thingName(), e.clientId(), e.outcome(), e.reason(), hex.formatHex(c.hash()),
+                hex.formatHex(c.prevHash()), e.payload());
+    }
+}

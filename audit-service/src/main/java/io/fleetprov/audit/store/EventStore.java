@@ -1,0 +1,272 @@
+package io.fleetprov.audit.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The append-only, hash-chained event log in PostgreSQL. {@link #append} is the only writer: it takes a
+ * transaction-scoped advisory lock, so the chain has one order even with several service instances.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    /** The advisory lock key that serializes appends to the chain. */
+    private static final long CHAIN_LOCK = 0x6175646974L;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static final String COLUMNS = "seq, event_id, event_type, source, topic, occurred_at, received_at, installer, "
+            + "serial_number, template_name, claim_certificate_id, certificate_id, thing_name, client_id, outcome, "
+            + "reason, payload::text as payload, prev_hash, hash";
+
+    private final AgroalDataSource dataSource;
+
+    public EventStore(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Appends the events not yet on record (by event id; the first of duplicates within the batch wins) and the
+     * quarantined messages, in one transaction. Throws on any database failure, leaving nothing written.
+     */
+    public AppendResult append(List<AuditEvent> events, List<QuarantinedMessage> quarantine) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                AppendResult result = append(c, events, quarantine);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        }
+    }
+
+    private AppendResult append(Connection c, List<AuditEvent> events, List<QuarantinedMessage> quarantine)
+            throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, CHAIN_LOCK);
+            lock.execute();
+        }
+        Map<String, AuditEvent> fresh = new LinkedHashMap<>();
+        for (AuditEvent e : events) {
+            fresh.putIfAbsent(e.eventId(), e);
+        }
+        if (!fresh.isEmpty()) {
+            for (String known : existingIds(c, fresh.keySet())) {
+                fresh.remove(known);
+            }
+        }
+        List<ChainedEvent> appended = new ArrayList<>(fresh.size());
+        if (!fresh.isEmpty()) {
+            long seq = 0;
+            byte[] prev = HashChain.GENESIS;
+            try (PreparedStatement head = c.prepareStatement(
+                    "select seq, hash from audit_event order by seq desc limit 1");
+                    ResultSet rs = head.executeQuery()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1);
+                    prev = rs.getBytes(2);
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("insert into audit_event (seq, event_id, event_type, "
+                    + "source, topic, occurred_at, received_at, installer, serial_number, template_name, "
+                    + "claim_certificate_id, certificate_id, thing_name, client_id, outcome, reason, payload, "
+                    + "prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+                for (AuditEvent e : fresh.values()) {
+                    seq++;
+                    byte[] hash = HashChain.hash(prev, seq, e);
+                    int i = 1;
+                    insert.setLong(i++, seq);
+                    insert.setString(i++, e.eventId());
+                    insert.setString(i++, e.eventType());
+                    insert.setString(i++, e.source());
+                    insert.setString(i++, e.topic());
+                    insert.setTimestamp(i++, Timestamp.from(e.occurredAt()));
+                    insert.setTimestamp(i++, Timestamp.from(e.receivedAt()));
+                    insert.setString(i++, e.installer());
+                    insert.setString(i++, e.serialNumber());
+                    insert.setString(i++, e.templateName());
+                    insert.setString(i++, e.claimCertificateId());
+                    insert.setString(i++, e.certificateId());
+                    insert.setString(i++, e.thingName());
+                    insert.setString(i++, e.clientId());
+                    insert.setString(i++, e.outcome());
+                    insert.setString(i++, e.reason());
+                    insert.setString(i++, e.payload().toString());
+                    insert.setBytes(i++, prev);
+                    insert.setBytes(i, hash);
+                    insert.addBatch();
+                    appended.add(new ChainedEvent(seq, e, prev, hash));
+                    prev = hash;
+                }
+                insert.executeBatch();
+            }
+        }
+        if (!quarantine.isEmpty()) {
+            try (PreparedStatement insert = c.prepareStatement(
+                    "insert into quarantined_event (received_at, topic, reason, payload) values (?, ?, ?, ?)")) {
+                for (QuarantinedMessage q : quarantine) {
+                    insert.setTimestamp(1, Timestamp.from(q.receivedAt()));
+                    insert.setString(2, q.topic());
+                    insert.setString(3, q.reason());
+                    insert.setBytes(4, q.payload());
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        return new AppendResult(appended, events.size() - appended.size(), quarantine.size());
+    }
+
+    private static Set<String> existingIds(Connection c, Set<String> ids) throws SQLException {
+        Set<String> known = new HashSet<>();
+        try (PreparedStatement select = c.prepareStatement("select event_id from audit_event where event_id = any(?)")) {
+            Array array = c.createArrayOf("text", ids.toArray());
+            select.setArray(1, array);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    known.add(rs.getString(1));
+                }
+            }
+        }
+        return known;
+    }
+
+    /** Runs a read-only query and maps each row. */
+    public <T> List<T> query(String sql, List<?> parameters, RowMapper<T> mapper) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(c, ps, parameters);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Streams events in sequence order from {@code fromSeq} through {@code toSeq}, without holding them all. */
+    public void forEachInRange(long fromSeq, long toSeq, RowConsumer<ChainedEvent> consumer) {
+        stream("select " + COLUMNS + " from audit_event where seq between ? and ? order by seq",
+                List.of(fromSeq, toSeq), rs -> consumer.accept(chained(rs)));
+    }
+
+    /** Runs a query through a server-side cursor, handing each row to {@code consumer} until it returns false. */
+    public void stream(String sql, List<?> parameters, RowConsumer<ResultSet> consumer) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false); // a server-side cursor needs a transaction
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(1000);
+                bind(c, ps, parameters);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (!consumer.accept(rs)) {
+                            break;
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public Optional<ChainedEvent> bySeq(long seq) {
+        List<ChainedEvent> rows = query("select " + COLUMNS + " from audit_event where seq = ?", List.of(seq),
+                EventStore::chained);
+        return rows.stream().findFirst();
+    }
+
+    public long headSeq() {
+        return query("select coalesce(max(seq), 0) from audit_event", List.of(), rs -> rs.getLong(1)).get(0);
+    }
+
+    public long quarantineCount() {
+        return query("select count(*) from quarantined_event", List.of(), rs -> rs.getLong(1)).get(0);
+    }
+
+    /** Maps a row selected with {@link #COLUMNS}. */
+    public static ChainedEvent chained(ResultSet rs) throws SQLException {
+        AuditEvent event = new AuditEvent(rs.getString("event_id"), rs.getString("event_type"),
+                rs.getString("source"), rs.getString("topic"), instant(rs, "occurred_at"),
+                instant(rs, "received_at"), rs.getString("installer"), rs.getString("serial_number"),
+                rs.getString("template_name"), rs.getString("claim_certificate_id"), rs.getString("certificate_id"),
+                rs.getString("thing_name"), rs.getString("client_id"), rs.getString("outcome"),
+                rs.getString("reason"), json(rs.getString("payload")));
+        return new ChainedEvent(rs.getLong("seq"), event, rs.getBytes("prev_hash"), rs.getBytes("hash"));
+    }
+
+    public static String columns() {
+        return COLUMNS;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void bind(Connection c, PreparedStatement ps, List<?> parameters) throws SQLException {
+        int i = 1;
+        for (Object p : parameters) {
+            if (p instanceof Instant instant) {
+                ps.setTimestamp(i++, Timestamp.from(instant));
+            } else if (p instanceof String[] strings) {
+                ps.setArray(i++, c.createArrayOf("text", strings));
+            } else {
+                ps.setObject(i++, p);
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    @FunctionalInterface
+    public interface RowMapper<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface RowConsumer<T> {
+        /** Returns false to stop. */
+        boolean accept(T row) throws SQLException;
+    }
+}

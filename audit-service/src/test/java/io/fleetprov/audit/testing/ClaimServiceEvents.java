@@ -1,0 +1,69 @@
+package io.fleetprov.audit.testing;
+
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.events.ServiceIdentity;
+import io.fleetprov.protocol.AwsEventTopics;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.event.FleetEvent;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+
+/** Publishes fleetprov events as claim-service does: its own service identity, QoS 1, {@code fleetprov/events/{type}}. */
+public final class ClaimServiceEvents implements AutoCloseable {
+
+    private final MqttClient client;
+
+    public ClaimServiceEvents(IotEmulator emulator) throws Exception {
+        ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
+        this.client = Mqtt.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
+                "claim-service-" + UUID.randomUUID());
+    }
+
+    public FleetEvent publish(FleetEvent event) throws Exception {
+        return publishRaw(event.type(), event);
+    }
+
+    public FleetEvent publishRaw(String topicType, FleetEvent event) throws Exception {
+        client.publish(AwsEventTopics.fleetprov(topicType), PayloadCodec.json().encode(event), 1, false);
+        return event;
+    }
+
+    public void publishBytes(String topic, byte[] payload) throws Exception {
+        client.publish(topic, payload, 1, false);
+    }
+
+    public static FleetEvent claimIssued(String installer, String serial, String claimId) {
+        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.CLAIM_ISSUED, Instant.now(), "claim-service",
+                installer, serial, "audit-template", claimId, null, null, null, null, trace());
+    }
+
+    public static FleetEvent claimRefused(String installer, String serial, String reason) {
+        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.CLAIM_REFUSED, Instant.now(), "claim-service",
+                installer, serial, "audit-template", null, null, null, "DENIED", reason, trace());
+    }
+
+    public static FleetEvent hookDecision(String installer, String serial, String claimId, String certificateId,
+            boolean allowed, String reason) {
+        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.HOOK_DECISION, Instant.now(), "claim-service",
+                installer, serial, "audit-template", claimId, certificateId, null, allowed ? "ALLOWED" : "DENIED",
+                reason, trace());
+    }
+
+    public static FleetEvent expiredUnused(String installer, String serial, String claimId) {
+        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.CLAIM_EXPIRED_UNUSED, Instant.now(),
+                "claim-service", installer, serial, "audit-template", claimId, null, null, null, null, trace());
+    }
+
+    private static String trace() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (client.isConnected()) {
+            client.disconnect(2000);
+        }
+        client.close();
+    }
+}

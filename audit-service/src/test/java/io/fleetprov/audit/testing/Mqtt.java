@@ -1,0 +1,69 @@
+package io.fleetprov.audit.testing;
+
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.ca.Pem;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** Raw MQTT 3.1.1 clients (Eclipse Paho) with TLS client certificates against the emulator's broker. */
+public final class Mqtt {
+
+    private Mqtt() {
+    }
+
+    public static MqttClient connect(IotEmulator emulator, String certificatePem, String privateKeyPem,
+            String clientId) throws Exception {
+        MqttClient client = new MqttClient(uri(emulator), clientId, new MemoryPersistence());
+        client.connect(options(emulator, certificatePem, privateKeyPem, 10));
+        return client;
+    }
+
+    public static MqttAsyncClient connectAsync(IotEmulator emulator, String certificatePem, String privateKeyPem,
+            String clientId, int maxInflight) throws Exception {
+        MqttAsyncClient client = new MqttAsyncClient(uri(emulator), clientId, new MemoryPersistence());
+        client.connect(options(emulator, certificatePem, privateKeyPem, maxInflight)).waitForCompletion(10_000);
+        return client;
+    }
+
+    private static String uri(IotEmulator emulator) {
+        return "ssl://localhost:" + emulator.mqttPort();
+    }
+
+    private static MqttConnectOptions options(IotEmulator emulator, String certificatePem, String privateKeyPem,
+            int maxInflight) throws Exception {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setCleanSession(true);
+        options.setConnectionTimeout(10);
+        options.setAutomaticReconnect(false);
+        options.setMaxInflight(maxInflight);
+        options.setSocketFactory(socketFactory(emulator.caCertificatePem(), certificatePem, privateKeyPem));
+        return options;
+    }
+
+    public static SSLSocketFactory socketFactory(String caPem, String certificatePem, String privateKeyPem)
+            throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("client", Pem.parsePrivateKey(privateKeyPem), new char[0],
+                new Certificate[] {Pem.parseCertificate(certificatePem)});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", Pem.parseCertificate(caPem));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return context.getSocketFactory();
+    }
+}

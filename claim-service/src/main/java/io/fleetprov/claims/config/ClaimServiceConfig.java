@@ -1,0 +1,131 @@
+package io.fleetprov.claims.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** All of claim-service's own settings, under {@code fleetprov.*}. */
+@ConfigMapping(prefix = "fleetprov")
+public interface ClaimServiceConfig {
+
+    Claims claims();
+
+    Aws aws();
+
+    Hook hook();
+
+    Quota quota();
+
+    Events events();
+
+    interface Claims {
+        /** A serial number must match this pattern as a whole. */
+        @WithDefault("[A-Za-z0-9][A-Za-z0-9_.:-]*")
+        String serialPattern();
+
+        @WithDefault("1")
+        int serialMinLength();
+
+        @WithDefault("64")
+        int serialMaxLength();
+
+        /** The template used when a request names none; it must be allowed for the caller's groups too. */
+        String defaultTemplate();
+
+        /** Cognito group → provisioning templates its members may ask claims for. */
+        Map<String, List<String>> templatesByGroup();
+
+        /** The device's RegisterThing parameter that must equal the claim's serial number. */
+        @WithDefault("SerialNumber")
+        String serialParameter();
+
+        /** The device parameter recorded as the thing name (the sample templates name the thing after it). */
+        @WithDefault("SerialNumber")
+        String thingNameParameter();
+
+        /**
+         * AES key (base64, 16/24/32 bytes) that encrypts claim bundles kept for {@code Idempotency-Key} retries until
+         * they expire. Without it a random key per process is used: retries then work only against the same process.
+         */
+        Optional<String> bundleKey();
+
+        /** How often claims past their expiry are marked EXPIRED (a Quarkus scheduler interval, e.g. 30s). */
+        @WithDefault("30s")
+        String expiryInterval();
+    }
+
+    interface Aws {
+        /** The IoT control-plane endpoint; unset on AWS (the SDK derives it from the region). */
+        Optional<URI> endpointOverride();
+
+        /** Unset: the SDK's default region chain. */
+        Optional<String> region();
+
+        /** The MQTT endpoint handed to installers; unset: DescribeEndpoint(iot:Data-ATS), once. */
+        Optional<String> iotEndpoint();
+
+        /** Throttled CreateProvisioningClaim calls are retried with jittered backoff until this deadline. */
+        @WithDefault("PT3S")
+        Duration callDeadline();
+
+        @WithDefault("6")
+        int maxAttempts();
+
+        @WithDefault("PT0.1S")
+        Duration backoffBase();
+
+        @WithDefault("PT1S")
+        Duration backoffMax();
+
+        /** The Retry-After given with a 503 when AWS stays unavailable. */
+        @WithDefault("PT2S")
+        Duration retryAfter();
+    }
+
+    interface Hook {
+        @WithDefault("shared-secret")
+        HookAuth auth();
+
+        @WithDefault("X-Fleetprov-Hook-Secret")
+        String secretHeader();
+
+        /** Required with {@code auth=shared-secret}. */
+        Optional<String> secret();
+
+        /** With {@code auth=mtls}: the allowed client-certificate subjects (RFC 2253 names). */
+        Optional<List<String>> allowedSubjects();
+    }
+
+    enum HookAuth {
+        SHARED_SECRET, MTLS
+    }
+
+    interface Quota {
+        @WithDefault("10")
+        int claimsPerMinute();
+
+        /** Issued, unused and unexpired claims an installer may hold at once. */
+        @WithDefault("20")
+        int outstanding();
+    }
+
+    interface Events {
+        @WithDefault("claim-service")
+        String source();
+
+        @WithDefault("200")
+        int batchSize();
+
+        /** An event sent but not seen back from the broker within this time is sent again. */
+        @WithDefault("PT10S")
+        Duration redeliverAfter();
+
+        /** How often the outbox is relayed (a Quarkus scheduler interval, e.g. 1s). */
+        @WithDefault("1s")
+        String relayInterval();
+    }
+}

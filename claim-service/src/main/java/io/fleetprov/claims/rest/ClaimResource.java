@@ -1,0 +1,88 @@
+package io.fleetprov.claims.rest;
+
+import io.fleetprov.claims.service.ClaimBundle;
+import io.fleetprov.claims.service.ClaimRefusedException;
+import io.fleetprov.claims.service.ClaimService;
+import io.fleetprov.claims.service.ClaimView;
+import io.fleetprov.claims.service.Installer;
+import io.fleetprov.claims.service.RefusalReason;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/** The installer-facing API. */
+@Path("/v1/claims")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClaimResource {
+
+    private final ClaimService claims;
+    private final SecurityIdentity identity;
+    private final JsonWebToken token;
+
+    public ClaimResource(ClaimService claims, SecurityIdentity identity, JsonWebToken token) {
+        this.claims = claims;
+        this.identity = identity;
+        this.token = token;
+    }
+
+    @POST
+    @Blocking
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Installer.INSTALLER)
+    @Operation(summary = "Issue a claim certificate bound to one device serial number")
+    @APIResponse(responseCode = "201", description = "The claim bundle; never cached",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ClaimBundle.class)))
+    @APIResponse(responseCode = "400", description = "Invalid serial number or Idempotency-Key")
+    @APIResponse(responseCode = "403", description = "Template not allowed for the caller's groups")
+    @APIResponse(responseCode = "409", description = "Idempotency-Key conflict")
+    @APIResponse(responseCode = "429", description = "Per-installer quota exceeded; see Retry-After")
+    @APIResponse(responseCode = "503", description = "AWS IoT or the service is saturated; see Retry-After")
+    public Uni<Response> issue(ClaimRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        if (request == null) {
+            throw new ClaimRefusedException(RefusalReason.INVALID_INPUT, "a JSON body with serialNumber is required");
+        }
+        return claims.issue(caller(), request.serialNumber(), request.templateName(), idempotencyKey)
+                .map(bundle -> Response.created(URI.create("/v1/claims/" + bundle.certificateId()))
+                        .entity(bundle)
+                        .cacheControl(noStore())
+                        .header("Pragma", "no-cache")
+                        .build());
+    }
+
+    @GET
+    @Path("{certificateId}")
+    @RolesAllowed({Installer.INSTALLER, Installer.ADMIN})
+    @Operation(summary = "A claim's state, to the installer who asked for it or an admin")
+    @APIResponse(responseCode = "404", description = "No such claim, or another installer's")
+    public ClaimView get(@PathParam("certificateId") String certificateId) {
+        return claims.view(caller(), certificateId);
+    }
+
+    private Installer caller() {
+        return new Installer(token.getSubject(), identity.getRoles());
+    }
+
+    private static CacheControl noStore() {
+        CacheControl cc = new CacheControl();
+        cc.setNoStore(true);
+        cc.setNoTransform(false);
+        return cc;
+    }
+}

@@ -1,0 +1,34 @@
+package io.fleetprov.claims.store;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A row of the claims table. */
+public record ClaimRecord(
+        UUID id,
+        String certificateId,
+        String installer,
+        String serialNumber,
+        String templateName,
+        ClaimStatus status,
+        String idempotencyKey,
+        Instant requestedAt,
+        Instant issuedAt,
+        Instant expiresAt,
+        Instant usedAt,
+        String deviceCertificateId,
+        String thingName,
+        String denyReason,
+        byte[] sealedBundle) {
+
+    /** The status as of {@code now}: an ISSUED claim past its expiry is EXPIRED even before the sweeper ran. */
+    public ClaimStatus statusAt(Instant now) {
+        return status == ClaimStatus.ISSUED && expiresAt != null && !now.isBefore(expiresAt)
+                ? ClaimStatus.EXPIRED : status;
+    }
+
+    @Override
+    public String toString() {
+        return "ClaimRecord[id=" + id + ", certificateId=" + certificateId + ", status=" + status + "]";
+    }
+}

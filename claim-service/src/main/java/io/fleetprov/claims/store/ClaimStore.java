@@ -1,0 +1,169 @@
+package io.fleetprov.claims.store;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The claims table. Every method joins the caller's transaction; the decisions that must be atomic are single
+ * conditional statements, so PostgreSQL's row locks settle races.
+ */
+@ApplicationScoped
+public class ClaimStore {
+
+    private static final String COLUMNS = "id, certificate_id, installer, serial_number, template_name, status, "
+            + "idempotency_key, requested_at, issued_at, expires_at, used_at, device_certificate_id, thing_name, "
+            + "deny_reason, sealed_bundle";
+
+    private final DataSource dataSource;
+
+    public ClaimStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Serialises quota decisions of one installer until the transaction ends. */
+    public void lockInstaller(String installer) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+            ps.setString(1, installer);
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public Optional<ClaimRecord> findByIdempotencyKey(String installer, String key) {
+        return queryOne("select " + COLUMNS + " from claims where installer = ? and idempotency_key = ?",
+                installer, key);
+    }
+
+    public Optional<ClaimRecord> findByCertificateId(String certificateId) {
+        return queryOne("select " + COLUMNS + " from claims where certificate_id = ?", certificateId);
+    }
+
+    /** Requests (issued or in flight) of an installer since {@code since}, oldest first. */
+    public List<Instant> requestedSince(String installer, Instant since) {
+        return instants("select requested_at from claims where installer = ? and requested_at > ? "
+                + "order by requested_at", installer, since);
+    }
+
+    /** Expiry times of the installer's claims that are issued, unused and unexpired (or still in flight). */
+    public List<Instant> outstanding(String installer, Instant now) {
+        return instants("select coalesce(expires_at, ?) from claims where installer = ? and "
+                + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1", now, installer, now);
+    }
+
+    public void insertPending(UUID id, String installer, String serialNumber, String templateName,
+            String idempotencyKey, Instant now) {
+        update("insert into claims (id, installer, serial_number, template_name, status, idempotency_key, "
+                + "requested_at) values (?, ?, ?, ?, 'PENDING', ?, ?)",
+                id, installer, serialNumber, templateName, idempotencyKey, now);
+    }
+
+    public void markIssued(UUID id, String certificateId, Instant issuedAt, Instant expiresAt, byte[] sealedBundle) {
+        update("update claims set status = 'ISSUED', certificate_id = ?, issued_at = ?, expires_at = ?, "
+                + "sealed_bundle = ? where id = ? and status = 'PENDING'",
+                certificateId, issuedAt, expiresAt, sealedBundle, id);
+    }
+
+    public void deletePending(UUID id) {
+        update("delete from claims where id = ? and status = 'PENDING'", id);
+    }
+
+    /** Removes in-flight rows a crash left behind, so they stop counting against quotas. */
+    public int deletePendingOlderThan(Instant cutoff) {
+        return update("delete from claims where status = 'PENDING' and requested_at < ?", cutoff);
+    }
+
+    /**
+     * Marks the claim USED if, and only if, it is ISSUED, unexpired and bound to this serial. Of two concurrent
+     * callers exactly one gets true: the second waits for the first's row lock and then no longer matches.
+     */
+    public boolean use(String certificateId, String serialNumber, String templateName, String deviceCertificateId,
+            String thingName, Instant now) {
+        return update("update claims set status = 'USED', used_at = ?, device_certificate_id = ?, thing_name = ?, "
+                + "sealed_bundle = null where certificate_id = ? and status = 'ISSUED' and expires_at > ? "
+                + "and serial_number = ? and template_name = ?",
+                now, deviceCertificateId, thingName, certificateId, now, serialNumber, templateName) == 1;
+    }
+
+    /** An ISSUED claim presented for the wrong device is burnt: it was handed to someone it was not meant for. */
+    public boolean deny(String certificateId, String reason, String deviceCertificateId) {
+        return update("update claims set status = 'DENIED', deny_reason = ?, device_certificate_id = ?, "
+                + "sealed_bundle = null where certificate_id = ? and status = 'ISSUED'",
+                reason, deviceCertificateId, certificateId) == 1;
+    }
+
+    /** Marks every ISSUED claim whose expiry has passed EXPIRED and returns them. */
+    public List<ClaimRecord> expireDue(Instant now, int limit) {
+        return query("update claims set status = 'EXPIRED', sealed_bundle = null where id in ("
+                + "select id from claims where status = 'ISSUED' and expires_at <= ? order by expires_at limit ? "
+                + "for update skip locked) returning " + COLUMNS, now, limit);
+    }
+
+    private Optional<ClaimRecord> queryOne(String sql, Object... args) {
+        List<ClaimRecord> rows = query(sql, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    private List<ClaimRecord> query(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            List<ClaimRecord> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(new ClaimRecord(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getString(5), ClaimStatus.valueOf(rs.getString(6)), rs.getString(7),
+                        instant(rs, 8), instant(rs, 9), instant(rs, 10), instant(rs, 11), rs.getString(12),
+                        rs.getString(13), rs.getString(14), rs.getBytes(15)));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private List<Instant> instants(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+                ResultSet rs = ps.executeQuery()) {
+            List<Instant> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(instant(rs, 1));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < args.length; i++) {
+            Object arg = args[i];
+            ps.setObject(i + 1, arg instanceof Instant t ? OffsetDateTime.ofInstant(t, ZoneOffset.UTC) : arg);
+        }
+        return ps;
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+}

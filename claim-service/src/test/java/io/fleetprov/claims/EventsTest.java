@@ -1,0 +1,106 @@
+package io.fleetprov.claims;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetprov.claims.service.ClaimExpiry;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.quarkus.InjectIotEmulator;
+import io.fleetprov.emulator.registry.CertificateStatus;
+import io.fleetprov.protocol.event.FleetEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Events through the outbox: delayed by a broker outage, never lost, never duplicated under a new id. */
+@QuarkusTest
+class EventsTest {
+
+    @InjectIotEmulator
+    IotEmulator emulator;
+
+    @Inject
+    ClaimExpiry expiry;
+
+    @Test
+    void brokerOutageDelaysEventsAndLosesNone() throws Exception {
+        String serviceCertificate = Tokens.config("fleetprov-test.service-identity-id");
+        try (EventListener events = EventListener.subscribe(emulator)) {
+            // The outage, as the service sees it: the broker drops its connections and refuses it on reconnect.
+            emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.INACTIVE);
+            List<String> dropped = emulator.broker().connectedClients().stream()
+                    .filter(id -> id.startsWith("claim-service-")).toList();
+            assertThat(dropped).hasSize(2);
+            dropped.forEach(emulator.broker()::disconnect);
+
+            String installer = EmulatorTestResource.installer();
+            List<String> claims = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                claims.add((String) Claims.issue(installer, Claims.serial()).get("certificateId"));
+            }
+            Thread.sleep(1500);
+            assertThat(claims).allSatisfy(claim -> assertThat(events.about(claim)).isEmpty());
+
+            emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.ACTIVE);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(claims)
+                    .allSatisfy(claim -> assertThat(events.about(claim)).isNotEmpty()));
+            // A redelivery may repeat an event, but always with its id and content unchanged.
+            Map<String, List<String>> byId = claims.stream().flatMap(claim -> events.about(claim).stream())
+                    .collect(Collectors.groupingBy(r -> r.event().get("eventId").asText(),
+                            Collectors.mapping(EventListener.Received::raw, Collectors.toList())));
+            assertThat(byId).hasSize(3);
+            assertThat(byId.values()).allSatisfy(copies -> assertThat(copies).containsOnly(copies.get(0)));
+            assertThat(events.received).allSatisfy(r -> assertThat(r.topic())
+                    .isEqualTo("fleetprov/events/" + r.event().get("type").asText()));
+        } finally {
+            emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.ACTIVE);
+        }
+    }
+
+    @Test
+    void unusedClaimsExpireWithAnEvent() throws Exception {
+        try (EventListener events = EventListener.subscribe(emulator)) {
+            String installer = EmulatorTestResource.installer();
+            String serial = Claims.serial();
+            String claim = (String) Claims.issue(installer, serial).get("certificateId");
+            EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(6));
+            try {
+                expiry.sweep();
+            } finally {
+                EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(-6));
+            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events.about(claim))
+                    .extracting(r -> r.event().get("type").asText())
+                    .contains(FleetEvent.CLAIM_EXPIRED_UNUSED));
+            var expired = events.about(claim).stream()
+                    .filter(r -> r.event().get("type").asText().equals(FleetEvent.CLAIM_EXPIRED_UNUSED))
+                    .findFirst().orElseThrow().event();
+            assertThat(expired.get("serialNumber").asText()).isEqualTo(serial);
+            assertThat(expired.get("source").asText()).isEqualTo("claim-service");
+            Claims.get(installer, claim).statusCode(200)
+                    .body("status", org.hamcrest.Matchers.equalTo("EXPIRED"));
+        }
+    }
+
+    @Test
+    void refusalsAreEvents() throws Exception {
+        try (EventListener events = EventListener.subscribe(emulator)) {
+            String installer = EmulatorTestResource.installer();
+            Claims.request(installer, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null)
+                    .statusCode(403);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                    events.ofType(FleetEvent.CLAIM_REFUSED))
+                    .anySatisfy(r -> {
+                        assertThat(r.event().get("reason").asText()).isEqualTo("forbidden-template");
+                        assertThat(r.event().get("templateName").asText())
+                                .isEqualTo(EmulatorTestResource.RESTRICTED_TEMPLATE);
+                    }));
+        }
+    }
+}

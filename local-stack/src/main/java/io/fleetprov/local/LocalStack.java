@@ -1,0 +1,195 @@
+package io.fleetprov.local;
+
+import io.fleetprov.emulator.EmulatorConfig;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.ca.KeyAlgorithm;
+import io.fleetprov.emulator.events.ServiceIdentity;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system on one machine: the emulator (in this process), a real PostgreSQL from Maven artifacts (in this
+ * process), and claim-service and audit-service as child JVMs on free ports, wired to each other.
+ */
+final class LocalStack implements AutoCloseable {
+
+    private static final String HOOK_SECRET_HEADER = "X-Fleetprov-Hook-Secret";
+    private static final String AUDIT_ROLE = "audit_app";
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Path stateDir;
+    private final String installerPassword = secret(12);
+    private final String auditorPassword = secret(12);
+    private IotEmulator emulator;
+    private Database database;
+    private ServiceProcess claimService;
+    private ServiceProcess auditService;
+
+    private LocalStack(Path stateDir) {
+        this.stateDir = stateDir;
+    }
+
+    /** Starts everything and waits until both services report ready. */
+    static LocalStack start(Path root, Path stateDir) throws Exception {
+        LocalStack stack = new LocalStack(stateDir);
+        try {
+            stack.startAll(root);
+            return stack;
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Path root) throws Exception {
+        Files.createDirectories(stateDir);
+        int claimPort = freePort();
+        int auditPort = freePort();
+        String hookSecret = secret(24);
+
+        Path seed = DemoSeed.write(stateDir.resolve("seed.json"), claimPort, installerPassword, auditorPassword);
+        emulator = track(IotEmulator.start(EmulatorConfig.builder()
+                .dataDir(stateDir.resolve("emulator"))
+                .mqttPort(0)
+                .httpPort(0)
+                .keyAlgorithm(KeyAlgorithm.EC_P256)
+                .seedFile(seed)
+                .hookHeader(HOOK_SECRET_HEADER, hookSecret)
+                .build()));
+        // audit-service writes through a role that may only read and insert; Flyway migrates as the owner.
+        String auditPassword = secret(12);
+        database = track(Database.start(stateDir.resolve("postgres"), Map.of(AUDIT_ROLE, auditPassword),
+                "claims", "audit"));
+
+        Path mqttDir = stateDir.resolve("mqtt");
+        Files.createDirectories(mqttDir);
+        Path caFile = stateDir.resolve("emulator").resolve("ca.pem");
+        ServiceFiles claimIdentity = ServiceFiles.write(mqttDir, emulator.createServiceIdentity("claim-service"));
+        ServiceFiles auditIdentity = ServiceFiles.write(mqttDir, emulator.createServiceIdentity("audit-service"));
+        String issuer = emulator.httpUrl() + "/" + DemoSeed.USER_POOL_ID;
+
+        Map<String, String> claimProps = new LinkedHashMap<>();
+        claimProps.put("quarkus.http.port", Integer.toString(claimPort));
+        claimProps.put("quarkus.datasource.jdbc.url", database.jdbcUrl("claims"));
+        claimProps.put("quarkus.datasource.username", Database.USER);
+        claimProps.put("quarkus.oidc.auth-server-url", issuer);
+        claimProps.put("fleetprov.claims.default-template", DemoSeed.TEMPLATE);
+        // One installer provisions the whole demo fleet: lift the per-installer quotas meant for people.
+        claimProps.put("fleetprov.quota.claims-per-minute", "1000000");
+        claimProps.put("fleetprov.quota.outstanding", "1000000");
+        claimProps.put("fleetprov.aws.endpoint-override", emulator.httpUrl());
+        claimProps.put("fleetprov.aws.region", emulator.config().region());
+        claimProps.put("fleetprov.aws.iot-endpoint", emulator.mqttEndpoint());
+        claimProps.put("fleetprov.hook.secret-header", HOOK_SECRET_HEADER);
+        claimProps.put("mp.messaging.outgoing.fleet-events.host", emulator.mqttHost());
+        claimProps.put("mp.messaging.outgoing.fleet-events.port", Integer.toString(emulator.mqttPort()));
+        claimProps.put("quarkus.tls.mqtt.key-store.pem.0.cert", claimIdentity.certificate().toString());
+        claimProps.put("quarkus.tls.mqtt.key-store.pem.0.key", claimIdentity.privateKey().toString());
+        claimProps.put("quarkus.tls.mqtt.trust-store.pem.certs", caFile.toString());
+        Map<String, String> claimEnv = Map.of("FLEETPROV_HOOK_SECRET", hookSecret,
+                "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION",
+                emulator.config().region());
+        claimService = track(ServiceProcess.start("claim-service",
+                root.resolve("claim-service/target/quarkus-app/quarkus-run.jar"), claimPort, claimProps, claimEnv,
+                stateDir.resolve("logs/claim-service.log")));
+
+        Map<String, String> auditProps = new LinkedHashMap<>();
+        auditProps.put("quarkus.http.port", Integer.toString(auditPort));
+        auditProps.put("fleetprov.db.url", database.jdbcUrl("audit"));
+        auditProps.put("fleetprov.db.username", AUDIT_ROLE);
+        auditProps.put("fleetprov.db.owner-username", Database.USER);
+        auditProps.put("fleetprov.oidc.issuer", issuer);
+        auditProps.put("fleetprov.mqtt.host", emulator.mqttHost());
+        auditProps.put("fleetprov.mqtt.port", Integer.toString(emulator.mqttPort()));
+        auditProps.put("fleetprov.mqtt.ca-file", caFile.toString());
+        auditProps.put("fleetprov.mqtt.cert-file", auditIdentity.certificate().toString());
+        auditProps.put("fleetprov.mqtt.key-file", auditIdentity.privateKey().toString());
+        auditService = track(ServiceProcess.start("audit-service",
+                root.resolve("audit-service/target/quarkus-app/quarkus-run.jar"), auditPort, auditProps,
+                Map.of("FLEETPROV_DB_PASSWORD", auditPassword),
+                stateDir.resolve("logs/audit-service.log")));
+
+        claimService.awaitReady(Duration.ofSeconds(120));
+        auditService.awaitReady(Duration.ofSeconds(120));
+    }
+
+    IotEmulator emulator() {
+        return emulator;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    ServiceProcess claimService() {
+        return claimService;
+    }
+
+    ServiceProcess auditService() {
+        return auditService;
+    }
+
+    Path stateDir() {
+        return stateDir;
+    }
+
+    String installerPassword() {
+        return installerPassword;
+    }
+
+    String auditorPassword() {
+        return auditorPassword;
+    }
+
+    /** Stops everything started, newest first. */
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("fleetprov: stopping " + started.get(i) + " failed: " + e.getMessage());
+            }
+        }
+        started.clear();
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        started.add(resource);
+        return resource;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String secret(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** A service identity's certificate and key as files (the key readable by its owner only). */
+    record ServiceFiles(Path certificate, Path privateKey) {
+        static ServiceFiles write(Path dir, ServiceIdentity identity) throws IOException {
+            Path certificate = Files.writeString(dir.resolve(identity.name() + ".pem.crt"), identity.certificatePem());
+            Path key = dir.resolve(identity.name() + ".private.key");
+            Files.deleteIfExists(key);
+            Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(key, identity.privateKeyPem());
+            return new ServiceFiles(certificate, key);
+        }
+    }
+}
