@@ -51,7 +51,7 @@ class SoakRunnerIT {
         IotEmulator emulator = emulatorExtension.get();
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
         var flow = new ProvisioningFlow(vertx, target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(4)), cpu);
         var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
         long heapBefore = SoakRunner.usedHeapAfterGc();
         RunData run = new LoadRunner(flow, new EmulatorClaims(emulator, TestTemplates.TEMPLATE),

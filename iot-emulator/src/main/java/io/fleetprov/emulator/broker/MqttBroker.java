@@ -180,7 +180,7 @@ public final class MqttBroker implements AutoCloseable {
 
     /**
      * BoringSSL (netty-tcnative) when it loads, the JDK's TLS otherwise: with thousands of devices connecting, the
-     * handshake is the broker's main cost and the JDK's costs about four times as much. Both engines hand the client
+     * handshake is the broker's main cost and the JDK's costs several times as much. Both engines hand the client
      * chain to {@link ClientCertificateTrustManager}, so the registry still decides who connects.
      * {@code -Dfleetprov.emulator.tls=jdk} forces the JDK's.
      */
