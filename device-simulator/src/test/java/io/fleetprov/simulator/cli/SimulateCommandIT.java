@@ -25,7 +25,9 @@ class SimulateCommandIT {
         assertThat(result.exitCode()).isZero();
         assertThat(result.getOutput()).contains("--source", "--template", "--devices", "--rate", "--ramp",
                 "--concurrency", "--mode", "--format", "--key-type", "--out", "--slo", "--shard-index",
-                "--shard-count", "--fault", "--emulator-dir", "--claim-service-url", "merge", "cleanup");
+                "--shard-count", "--fault", "--emulator-dir", "--claim-service-url", "merge", "cleanup", "--soak",
+                "--soak-rate", "--find-ceiling", "--ceiling-factor", "--ceiling-step", "--ceiling-max-rate",
+                "--machine-limit", "--tls", "--mqtt-endpoint", "--iot-endpoint-url");
     }
 
     @Test
