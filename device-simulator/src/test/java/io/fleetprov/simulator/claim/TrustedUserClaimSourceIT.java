@@ -39,9 +39,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The trusted-user claim source. The Cognito half is real: InitiateAuth against the emulator's user pool through
- * the SDK, as against Amazon Cognito. claim-service is not in this reactor yet, so {@code POST /v1/claims} is
- * answered by a stand-in that speaks its contract (Bearer token in, 201 claim bundle or problem+json out) and
- * mints each claim from the emulator. Once claim-service lands, an IT against the real service replaces it.
+ * the SDK, as against Amazon Cognito. {@code POST /v1/claims} is answered here by a stand-in that speaks
+ * claim-service's contract (Bearer token in, 201 claim bundle or problem+json out) and mints each claim from the
+ * emulator, so refusals can be provoked at will; the simulator never depends on claim-service's code. The real
+ * claim-service is driven by this same source in {@code ./fleetprov demo} (local-stack), which CI runs.
  */
 class TrustedUserClaimSourceIT {
 
