@@ -16,8 +16,9 @@ public final class ClaimServiceEvents implements AutoCloseable {
 
     public ClaimServiceEvents(IotEmulator emulator) throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
+        // A steady stream from one thread on a busy machine can outrun Paho's in-flight bookkeeping at 10.
         this.client = Mqtt.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
-                "claim-service-" + UUID.randomUUID());
+                "claim-service-" + UUID.randomUUID(), 100);
     }
 
     public FleetEvent publish(FleetEvent event) throws Exception {

@@ -21,8 +21,17 @@ public final class Mqtt {
 
     public static MqttClient connect(IotEmulator emulator, String certificatePem, String privateKeyPem,
             String clientId) throws Exception {
+        return connect(emulator, certificatePem, privateKeyPem, clientId, 10);
+    }
+
+    /**
+     * A blocking client; {@code maxInflight} above 1 still matters to it, because Paho counts a publish as in
+     * flight until its callback thread has processed the PUBACK, after {@code publish} has already returned.
+     */
+    public static MqttClient connect(IotEmulator emulator, String certificatePem, String privateKeyPem,
+            String clientId, int maxInflight) throws Exception {
         MqttClient client = new MqttClient(uri(emulator), clientId, new MemoryPersistence());
-        client.connect(options(emulator, certificatePem, privateKeyPem, 10));
+        client.connect(options(emulator, certificatePem, privateKeyPem, maxInflight));
         return client;
     }
 

@@ -25,10 +25,13 @@ public final class Tokens {
     }
 
     private static String signIn(String username) {
-        var config = ConfigProvider.getConfig();
-        String endpoint = config.getValue("fleetprov.emulator.http.url", String.class);
+        return signIn(ConfigProvider.getConfig().getValue("fleetprov.emulator.http.url", String.class), username);
+    }
+
+    /** Signs in at the emulator's Cognito endpoint {@code emulatorHttpUrl}, for tests outside a Quarkus app. */
+    public static String signIn(String emulatorHttpUrl, String username) {
         String clientId = Users.CLIENT_ID;
-        return given().baseUri(endpoint)
+        return given().baseUri(emulatorHttpUrl)
                 .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
                 .contentType("application/x-amz-json-1.1")
                 .body(JSON.valueToTree(Map.of("AuthFlow", "USER_PASSWORD_AUTH", "ClientId", clientId,
