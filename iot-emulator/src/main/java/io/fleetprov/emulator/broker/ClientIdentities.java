@@ -30,6 +30,11 @@ final class ClientIdentities {
         this.registry = registry;
     }
 
+    /** Whether a connection currently holds this client id. */
+    boolean isConnected(String clientId) {
+        return clientId != null && sessions.remoteAddress(clientId).isPresent();
+    }
+
     Optional<ClientIdentity> resolve(String clientId) {
         if (clientId == null) {
             return Optional.empty();
