@@ -91,6 +91,11 @@ final class Devices {
 
     static RawDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId)
             throws Exception {
+        return connect(emulator, certificatePem, privateKeyPem, clientId, true);
+    }
+
+    static RawDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId,
+            boolean cleanSession) throws Exception {
         MqttClient client = new MqttClient("ssl://localhost:" + emulator.mqttPort(), clientId, new MemoryPersistence());
         RawDevice device = new RawDevice(client);
         client.setCallback(new MqttCallback() {
@@ -109,7 +114,7 @@ final class Devices {
         });
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setCleanSession(true);
+        options.setCleanSession(cleanSession);
         options.setConnectionTimeout(10);
         options.setAutomaticReconnect(false);
         options.setSocketFactory(socketFactory(emulator.caCertificatePem(), certificatePem, privateKeyPem));

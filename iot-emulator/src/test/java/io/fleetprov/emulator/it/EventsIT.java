@@ -147,6 +147,45 @@ class EventsIT {
     }
 
     @Test
+    void persistentSessionKeepsItsSubscriptionsAcrossReconnects() throws Exception {
+        ServiceIdentity identity = emulator.createServiceIdentity("persistent-listener");
+        String clientId = "persistent-" + UUID.randomUUID();
+        try (var first = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId,
+                false)) {
+            first.client.subscribe("$aws/events/presence/connected/#", 1);
+            first.client.disconnect(2000);
+        }
+        var received = new java.util.concurrent.CompletableFuture<String>();
+        String deviceId = "claim-" + UUID.randomUUID();
+        try (var again = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId,
+                false)) {
+            again.client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
+                    if (topic.endsWith("/" + deviceId)) {
+                        received.complete(topic);
+                    }
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                }
+            });
+            ProvisioningClaim claim = emulator.createProvisioningClaim(TEMPLATE);
+            try (var device = Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), deviceId)) {
+                // Not subscribed again: the session's subscription from before must still deliver.
+                assertThat(received).succeedsWithin(Duration.ofSeconds(10))
+                        .isEqualTo("$aws/events/presence/connected/" + deviceId);
+                assertThat(again.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void serviceIdentityIsLimitedToEventTopics() throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
         try (var service = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
