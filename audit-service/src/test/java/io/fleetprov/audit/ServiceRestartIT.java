@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,12 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps its persistent session meanwhile — the messages published while it is down and the ones it had received
  * but not yet committed — so every event ends up in the log exactly once and the chain is intact.
  */
-@Disabled("""
-        Loses the one or two events in flight at the kill: Moquette 0.17 keeps a reopened persistent session's \
-        unacknowledged messages, but the new connection numbers its packets from 1 again, so later messages \
-        overwrite them in the session's in-flight window before the idle-time resend (5 s) delivers them. \
-        Everything published before and while the service is down, and after it returns, arrives (the emulator \
-        keeps the reopened session's subscriptions). Enable once the broker keeps packet ids across a reopen.""")
 class ServiceRestartIT {
 
     /** A steady stream, well below what the service ingests, so a backlog only builds while it is down. */

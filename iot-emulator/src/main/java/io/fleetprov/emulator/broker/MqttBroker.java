@@ -218,6 +218,10 @@ public final class MqttBroker implements AutoCloseable {
     /**
      * Moquette takes its authorizer at start, but ours needs Moquette's sessions, which exist only after start:
      * until then (no client can have connected yet) everything is denied.
+     * <p>
+     * Moquette's only call-out while it reopens a persistent session (on the session's loop, before the new
+     * connection is bound) is the re-check of the session's subscriptions, so that is where the session's
+     * unacknowledged messages are put back in its queue.
      */
     private final class DeferredAuthorizer implements IAuthorizatorPolicy {
 
@@ -230,7 +234,13 @@ public final class MqttBroker implements AutoCloseable {
         @Override
         public boolean canRead(Topic topic, String user, String client) {
             PolicyAuthorizer current = authorizer;
-            return current != null && current.canRead(topic, user, client);
+            if (current == null) {
+                return false;
+            }
+            if (sessions.isConnecting(client)) {
+                sessions.requeueUnacknowledged(client);
+            }
+            return current.canRead(topic, user, client);
         }
     }
 }

@@ -112,8 +112,9 @@ final class PresenceEvents extends AbstractInterceptHandler {
     /**
      * Moquette reports only the client id of a connection that ended. When a duplicate client id takes over, the
      * old connection's end can be reported before or after the new one's start. An end reported while the
-     * recorded connection is still connected belongs to an older one (already reported as DUPLICATE_CLIENTID);
-     * otherwise the end is published a moment later, unless a new connection of the client id arrives first.
+     * recorded connection is still connected belongs to an older one (already reported as DUPLICATE_CLIENTID); one
+     * reported while another connection holds the client id or is being accepted for it is a take-over; otherwise
+     * the end is published a moment later, unless a new connection of the client id arrives first.
      */
     private void ended(String clientId, boolean clientInitiated, String defaultReason) {
         if (!hasEvents(clientId)) {
@@ -124,8 +125,8 @@ final class PresenceEvents extends AbstractInterceptHandler {
         if (ending == null || connectedNow.filter(a -> a.equals(ending.address())).isPresent()) {
             return;
         }
-        if (connectedNow.isPresent()) {
-            // Another connection already holds the client id: it took over.
+        if (connectedNow.isPresent() || sessions.isConnecting(clientId)) {
+            // Another connection holds the client id or is being given it: it took over.
             clientInitiated = false;
             defaultReason = "DUPLICATE_CLIENTID";
         }

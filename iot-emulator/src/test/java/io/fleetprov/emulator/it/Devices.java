@@ -96,6 +96,12 @@ final class Devices {
 
     static RawDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId,
             boolean cleanSession) throws Exception {
+        return connect(emulator, certificatePem, privateKeyPem, clientId, cleanSession, (topic, message) -> { });
+    }
+
+    /** Connects with {@code onMessage} receiving what arrives on the session's subscriptions, from the first. */
+    static RawDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId,
+            boolean cleanSession, java.util.function.BiConsumer<String, MqttMessage> onMessage) throws Exception {
         MqttClient client = new MqttClient("ssl://localhost:" + emulator.mqttPort(), clientId, new MemoryPersistence());
         RawDevice device = new RawDevice(client);
         client.setCallback(new MqttCallback() {
@@ -106,6 +112,7 @@ final class Devices {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
+                onMessage.accept(topic, message);
             }
 
             @Override

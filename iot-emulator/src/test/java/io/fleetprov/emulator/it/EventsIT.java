@@ -15,10 +15,14 @@ import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.model.CreateKeysAndCertificateResponse;
 import io.fleetprov.protocol.model.RegisterThingRequest;
 import io.fleetprov.protocol.model.RegisterThingResponse;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +190,33 @@ class EventsIT {
     }
 
     @Test
+    void unacknowledgedMessagesAreDeliveredAgainWhenAPersistentSessionReconnects() throws Exception {
+        ServiceIdentity identity = emulator.createServiceIdentity("redelivery-listener");
+        String clientId = "redelivery-" + UUID.randomUUID();
+        String topic = "fleetprov/events/" + clientId;
+        Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
+        var first = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId, false,
+                (t, message) -> unacknowledged.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        first.client.setManualAcks(true);
+        first.client.subscribe(topic, 1);
+        publish(topic, "sent-1", "sent-2", "sent-3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> unacknowledged.size() == 3);
+        // Gone without a DISCONNECT and without acknowledging; more messages are queued while it is away.
+        first.client.disconnectForcibly(0, 0, false);
+        first.client.close(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !emulator.broker().connectedClients().contains(clientId));
+        publish(topic, "queued-1", "queued-2", "queued-3");
+
+        Set<String> received = ConcurrentHashMap.newKeySet();
+        try (var again = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId,
+                false, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)))) {
+            // QoS 1 is at least once: every message arrives, the unacknowledged ones possibly twice.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received)
+                    .containsExactlyInAnyOrder("sent-1", "sent-2", "sent-3", "queued-1", "queued-2", "queued-3"));
+        }
+    }
+
+    @Test
     void serviceIdentityIsLimitedToEventTopics() throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
         try (var service = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
@@ -214,6 +245,12 @@ class EventsIT {
             device.client.disconnect(2000);
         }
         return registered.thingName();
+    }
+
+    private static void publish(String topic, String... payloads) {
+        for (String payload : payloads) {
+            emulator.broker().publish(topic, payload.getBytes(StandardCharsets.UTF_8), MqttQoS.AT_LEAST_ONCE);
+        }
     }
 
     private Event awaitEvent(String topic) {
