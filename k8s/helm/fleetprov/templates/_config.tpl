@@ -16,7 +16,7 @@ QUARKUS_HTTP_PORT: "8080"
 QUARKUS_DATASOURCE_JDBC_URL: {{ printf "jdbc:postgresql://%s:%v/%s?sslmode=%s" (include "fleetprov.postgresHost" $root) $root.Values.postgresql.port $svc.database.name (ternary "disable" $root.Values.postgresql.sslMode $root.Values.postgresql.inCluster.enabled) | quote }}
 {{- end }}
 QUARKUS_DATASOURCE_USERNAME: {{ $svc.database.username | quote }}
-{{- with $root.Values.oidc.authServerUrl }}
+{{- with include "fleetprov.oidcIssuer" $root }}
 QUARKUS_OIDC_AUTH_SERVER_URL: {{ . | quote }}
 {{- end }}
 {{- with $root.Values.oidc.clientId }}
@@ -166,13 +166,13 @@ the defaults work); NOTES.txt lists what is missing.
 {{- if not (or .Values.postgresql.host .Values.postgresql.inCluster.enabled) }}
 - postgresql.host (or postgresql.inCluster.enabled=true)
 {{- end }}
-{{- if not .Values.oidc.authServerUrl }}
-- oidc.authServerUrl
+{{- if not (include "fleetprov.oidcIssuer" .) }}
+- oidc.authServerUrl{{ if .Values.emulator.enabled }} (or a user pool with a fixed id, first in emulator.seed.userPools){{ end }}
 {{- end }}
 {{- if not (include "fleetprov.mqttHost" .) }}
 - iot.endpoint (or emulator.enabled=true)
 {{- end }}
-{{- if not (or .Values.iot.ca.pem .Values.iot.ca.existingConfigMap) }}
+{{- if not (or .Values.iot.ca.pem .Values.iot.ca.existingConfigMap (include "fleetprov.identities" . | fromYaml).caConfigMap) }}
 - iot.ca.pem or iot.ca.existingConfigMap (until then create ConfigMap {{ include "fleetprov.caConfigMap" . }} with key ca.pem)
 {{- end }}
 {{- end }}

@@ -110,9 +110,66 @@ imagePullSecrets:
 {{- end -}}
 {{- end -}}
 
-{{/* The ConfigMap holding the broker's CA: one the user names, else the chart's. */}}
+{{/*
+The ConfigMap holding the broker's CA: one the user names; else the chart's own from iot.ca.pem; else the one the
+identities Job fills from the in-cluster emulator; else the chart's name, for the user to create.
+*/}}
 {{- define "fleetprov.caConfigMap" -}}
-{{- default (include "fleetprov.componentName" (list . "mqtt-ca")) .Values.iot.ca.existingConfigMap -}}
+{{- if .Values.iot.ca.existingConfigMap -}}
+{{- .Values.iot.ca.existingConfigMap -}}
+{{- else if .Values.iot.ca.pem -}}
+{{- include "fleetprov.componentName" (list . "mqtt-ca") -}}
+{{- else -}}
+{{- $identities := include "fleetprov.identities" . | fromYaml -}}
+{{- default (include "fleetprov.componentName" (list . "mqtt-ca")) $identities.caConfigMap -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The host name the in-cluster emulator gives its clients and its Cognito issuer: emulator.advertisedHost, else its Service. */}}
+{{- define "fleetprov.emulatorHost" -}}
+{{- default (include "fleetprov.componentName" (list . "emulator")) .Values.emulator.advertisedHost -}}
+{{- end -}}
+
+{{/*
+The OIDC issuer: oidc.authServerUrl, else the first user pool seeded into the in-cluster emulator (when it has a
+fixed id), whose issuer is http://<advertised host>:<httpPort>/<poolId>.
+*/}}
+{{- define "fleetprov.oidcIssuer" -}}
+{{- if .Values.oidc.authServerUrl -}}
+{{- .Values.oidc.authServerUrl -}}
+{{- else if .Values.emulator.enabled -}}
+{{- $pools := default (list) (dig "seed" "userPools" (list) .Values.emulator) -}}
+{{- if $pools -}}
+{{- with (index $pools 0).id -}}
+{{- printf "http://%s:%v/%s" (include "fleetprov.emulatorHost" $) $.Values.emulator.httpPort . -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+What the identities Job writes, as YAML: {secrets: [{service, secret}], caConfigMap}. An MQTT identity Secret for
+each enabled service whose Secret the chart names (no mqtt.existingSecret), and the emulator's CA in a ConfigMap
+unless iot.ca names one. Empty when there is nothing to do: no emulator, emulator.identities off, or the services
+use another broker (iot.endpoint).
+*/}}
+{{- define "fleetprov.identities" -}}
+{{- $secrets := list -}}
+{{- $ca := "" -}}
+{{- if and .Values.emulator.enabled .Values.emulator.identities.enabled (not .Values.iot.endpoint) -}}
+{{- range $component, $key := dict "claim-service" "claimService" "audit-service" "auditService" -}}
+{{- $v := index $.Values $key -}}
+{{- if and $v.enabled (not $v.mqtt.existingSecret) -}}
+{{- $secrets = append $secrets (dict "service" $component "secret" (include "fleetprov.mqttClientSecret" (list $ $component $v))) -}}
+{{- end -}}
+{{- end -}}
+{{- if not (or .Values.iot.ca.pem .Values.iot.ca.existingConfigMap) -}}
+{{- $ca = include "fleetprov.componentName" (list . "emulator-ca") -}}
+{{- end -}}
+{{- end -}}
+{{- if or $secrets $ca -}}
+{{- toYaml (dict "secrets" $secrets "caConfigMap" $ca) -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Prometheus scrape annotations for a Quarkus pod. */}}

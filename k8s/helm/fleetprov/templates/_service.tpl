@@ -132,13 +132,17 @@ spec:
         - name: tmp
           emptyDir:
             sizeLimit: 256Mi
+        # Not optional: until the Secret and the ConfigMap exist (made by you, or by the identities Job against the
+        # in-cluster emulator), the pod waits in ContainerCreating instead of starting without its MQTT identity.
         - name: mqtt-client
           secret:
             secretName: {{ include "fleetprov.mqttClientSecret" (list $root $component $v) }}
             defaultMode: 0440
+            optional: false
         - name: mqtt-ca
           configMap:
             name: {{ include "fleetprov.caConfigMap" $root }}
+            optional: false
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -65,7 +65,7 @@ class ChartTest {
         Container container = emulator.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactlyInAnyOrder(8883, 4566);
         assertThat(container.getArgs()).contains("--data-dir=/data", "--mqtt-port=8883", "--http-port=4566",
-                "--seed=/etc/fleetprov/seed/seed.json", "--host=" + PREFIX + "emulator",
+                "--seed=/etc/fleetprov/seed/seed.json", "--advertised-host=" + PREFIX + "emulator", "--host=" + PREFIX + "emulator",
                 "--hook-header=X-Fleetprov-Hook-Secret=$(HOOK_SECRET)");
         String seed = new String(Base64.getDecoder().decode(r.get(Secret.class, PREFIX + "emulator-seed").getData().get("seed.json")),
                 StandardCharsets.UTF_8);
@@ -73,7 +73,7 @@ class ChartTest {
                 .contains("\"targetArn\": \"http://" + PREFIX + "claim-service:8080/v1/hooks/pre-provisioning\"")
                 .contains("\"id\": \"us-east-1_fleetprov\"");
         assertThat(r.get(ConfigMap.class, PREFIX + "claim-service").getData())
-                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "http://fleetprov-emulator:4566/us-east-1_fleetprov");
+                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "http://" + PREFIX + "emulator:4566/us-east-1_fleetprov");
 
         Map<String, String> config = r.get(ConfigMap.class, PREFIX + "audit-service").getData();
         assertThat(config)

@@ -14,11 +14,17 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -116,7 +122,7 @@ class RenderedChartTest {
         rendered.workloads().stream().filter(w -> !w.name().startsWith("Pod/")).forEach(workload -> {
             List<String> emptyDirs = workload.pod().getVolumes().stream()
                     .filter(v -> v.getEmptyDir() != null).map(Volume::getName).toList();
-            workload.pod().getContainers().forEach(container ->
+            workload.containers().forEach(container ->
                     assertThat(container.getVolumeMounts())
                             .as(workload.name() + " container " + container.getName() + " mounts an emptyDir at /tmp")
                             .anyMatch(m -> m.getMountPath().equals("/tmp") && emptyDirs.contains(m.getName())));
@@ -160,7 +166,7 @@ class RenderedChartTest {
     @MethodSource("renderings")
     void everySimulatorJobRunsOneShardPerPod(String name, Rendered rendered) {
         for (Job job : rendered.all(Job.class)) {
-            if (job.getMetadata().getName().endsWith("-merge")) {
+            if (!"simulator".equals(job.getMetadata().getLabels().get("app.kubernetes.io/component"))) {
                 continue;
             }
             String where = Rendered.describe(job);
@@ -172,6 +178,69 @@ class RenderedChartTest {
             assertThat(simulator.getArgs()).as(where + " args")
                     .contains("--shard-count=" + completions, "--shard-index=$(JOB_COMPLETION_INDEX)")
                     .filteredOn(a -> a.startsWith("--shard-count")).hasSize(1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void everyRoleGrantsOnlyNamedObjects(String name, Rendered rendered) {
+        for (Role role : rendered.all(Role.class)) {
+            assertThat(role.getRules()).as(Rendered.describe(role)).isNotEmpty().allSatisfy(rule -> {
+                String where = Rendered.describe(role) + " rule " + rule.getResources();
+                assertThat(rule.getResourceNames()).as(where + " resourceNames").isNotEmpty().doesNotContain("*", "");
+                assertThat(rule.getResources()).as(where).doesNotContain("*");
+                assertThat(rule.getVerbs()).as(where + " verbs").isSubsetOf("get", "create", "patch");
+            });
+        }
+        assertThat(rendered.objects()).as("no cluster-wide RBAC")
+                .noneMatch(o -> o.getKind().equals("ClusterRole") || o.getKind().equals("ClusterRoleBinding"));
+    }
+
+    /**
+     * The shell scripts the chart runs (container {@code [sh|bash, -ec] script} and the PostgreSQL init script) parse:
+     * a quoting slip in a template would otherwise surface only in a cluster. Checked with the build machine's
+     * shells, `sh -n` / `bash -n`.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renderings")
+    void everyShellScriptParses(String name, Rendered rendered) throws Exception {
+        List<Script> scripts = new ArrayList<>();
+        for (Rendered.Workload workload : rendered.workloads()) {
+            workload.containers().forEach(container -> {
+                List<String> command = container.getCommand();
+                if (command.size() == 2 && List.of("sh", "bash").contains(command.get(0)) && command.get(1).startsWith("-")
+                        && command.get(1).contains("c")) {
+                    assertThat(container.getArgs()).as(workload.name() + " container " + container.getName()).hasSize(1);
+                    scripts.add(new Script(workload.name() + " container " + container.getName(), command.get(0),
+                            container.getArgs().get(0)));
+                }
+            });
+        }
+        for (ConfigMap configMap : rendered.all(ConfigMap.class)) {
+            configMap.getData().forEach((key, value) -> {
+                if (key.endsWith(".sh")) {
+                    scripts.add(new Script(Rendered.describe(configMap) + " " + key, "bash", value));
+                }
+            });
+        }
+        for (Script script : scripts) {
+            assertThat(script.parseErrors()).as(script.where() + ":\n" + script.text()).isEmpty();
+        }
+    }
+
+    private record Script(String where, String shell, String text) {
+        String parseErrors() throws Exception {
+            Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin", shell)) || Files.isExecutable(Path.of("/usr/bin", shell)),
+                    shell + " is not installed here");
+            Path file = Files.createTempFile("chart-script", ".sh");
+            try {
+                Files.writeString(file, text);
+                Process process = new ProcessBuilder(shell, "-n", file.toString()).redirectErrorStream(true).start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                return process.waitFor() == 0 ? "" : output.isBlank() ? "exit " + process.exitValue() : output;
+            } finally {
+                Files.delete(file);
+            }
         }
     }
 

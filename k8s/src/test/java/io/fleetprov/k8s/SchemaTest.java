@@ -26,6 +26,10 @@ class SchemaTest {
                 Arguments.of("claimService.serviceAccount.roleArn", "my-role", "at '/claimService/serviceAccount/roleArn'"),
                 Arguments.of("auditService.replicaCount", 2, "at '/auditService/replicaCount': maximum"),
                 Arguments.of("secrets.hookSharedSecret", "short", "at '/secrets/hookSharedSecret'"),
+                Arguments.of("emulator.advertisedHost", "http://emulator:4566", "at '/emulator/advertisedHost'"),
+                Arguments.of("emulator.identities.enabled", "yes", "at '/emulator/identities/enabled': got string, want boolean"),
+                Arguments.of("emulator.identities.image.tag", "", "at '/emulator/identities/image/tag'"),
+                Arguments.of("emulator.identities.image.pullPolicy", "Sometimes", "at '/emulator/identities/image/pullPolicy'"),
                 Arguments.of("claimServce.replicaCount", 1, "additional properties 'claimServce' not allowed"));
     }
 
