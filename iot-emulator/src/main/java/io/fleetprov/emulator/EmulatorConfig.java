@@ -14,7 +14,8 @@ import java.util.Map;
  * How to run the emulator. Defaults follow AWS: claims live 5 minutes, ownership tokens 1 hour, hooks get 5
  * seconds, keys are RSA-2048; no throttling. Port 0 picks a free port.
  *
- * @param dataDir        where the CA and signing keys persist; null keeps everything in memory (tests)
+ * @param dataDir        where the CA, signing keys and service identities' certificates persist; null keeps
+ *                       everything in memory (tests)
  * @param bindHost       address the broker and HTTP server listen on
  * @param advertisedHost host name given to clients (endpoints.json, DescribeEndpoint); must be in the server
  *                       certificate, which always covers localhost and 127.0.0.1

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetprov.emulator.broker.MqttBroker;
 import io.fleetprov.emulator.ca.CertificateAuthority;
-import io.fleetprov.emulator.ca.KeyAlgorithm;
 import io.fleetprov.emulator.ca.KeyPairPool;
-import io.fleetprov.emulator.ca.Pem;
+import io.fleetprov.emulator.events.ServiceIdentities;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.events.ThingEvents;
 import io.fleetprov.emulator.faults.FaultInjector;
@@ -21,8 +20,6 @@ import io.fleetprov.emulator.provisioning.OwnershipTokens;
 import io.fleetprov.emulator.provisioning.PreProvisioningHookClient;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.emulator.registry.Arns;
-import io.fleetprov.emulator.registry.CertificateRecord;
-import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.seed.SeedFile;
 import io.fleetprov.emulator.seed.Seeder;
@@ -32,10 +29,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +59,7 @@ public final class IotEmulator implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final EmulatorHttpServer http;
     private final CognitoUserPools cognito;
+    private final ServiceIdentities serviceIdentities;
 
     private IotEmulator(EmulatorConfig config) {
         this.config = config;
@@ -83,6 +78,11 @@ public final class IotEmulator implements AutoCloseable {
                 http.close(); // a bad seed must not leave the port bound
                 throw e;
             }
+        }
+        this.serviceIdentities = new ServiceIdentities(registry, ca, config.dataDir());
+        int restored = serviceIdentities.restore();
+        if (restored > 0) {
+            LOG.info("{} service identities kept in {} are registered again", restored, config.dataDir());
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
         this.throttle = new ApiThrottle(config.clock(), config.faults().throttle());
@@ -184,21 +184,11 @@ public final class IotEmulator implements AutoCloseable {
 
     /**
      * Mints credentials for a fleetprov service: an ACTIVE certificate with a policy allowing it to publish and
-     * subscribe to {@code $aws/events/#} and {@code fleetprov/events/#}.
+     * subscribe to {@code $aws/events/#} and {@code fleetprov/events/#}. With a data directory, the identity
+     * still works after a restart.
      */
     public ServiceIdentity createServiceIdentity(String name) {
-        KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
-        X509Certificate certificate = ca.issueClientCertificate(keyPair.getPublic(), name,
-                Instant.parse("2049-12-31T23:59:59Z"));
-        synchronized (registry) {
-            CertificateRecord record = registry.registerCertificate(certificate, CertificateStatus.ACTIVE, null);
-            if (registry.findPolicy(ServiceIdentity.POLICY_NAME).isEmpty()) {
-                registry.createPolicy(ServiceIdentity.POLICY_NAME, ServiceIdentity.POLICY_DOCUMENT);
-            }
-            registry.attachPolicy(ServiceIdentity.POLICY_NAME, record.certificateArn());
-            return new ServiceIdentity(name, record.certificateId(), record.certificatePem(),
-                    Pem.privateKey(keyPair.getPrivate()));
-        }
+        return serviceIdentities.create(name);
     }
 
     /** Removes expired ownership tokens' unregistered certificates and expired claims; runs every second. */

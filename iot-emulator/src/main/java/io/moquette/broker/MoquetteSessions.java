@@ -49,10 +49,14 @@ public final class MoquetteSessions {
         }
     }
 
-    /** The remote address of a connected client. */
+    /**
+     * The remote address of the connection holding the client id, from the moment Moquette binds it to the session
+     * (before CONNACK is written) until it ends. Moquette's own {@code Session.remoteAddress()} answers only once
+     * the CONNACK write has completed, but a client may publish as soon as it reads the CONNACK, and that publish
+     * must be judged by its certificate.
+     */
     public Optional<InetSocketAddress> remoteAddress(String clientId) {
-        Session session = sessions.retrieve(clientId);
-        return session == null ? Optional.empty() : session.remoteAddress();
+        return boundConnection(clientId).map(MQTTConnection::remoteAddress);
     }
 
     /** The Netty channel of a connected client. */
@@ -61,12 +65,7 @@ public final class MoquetteSessions {
         if (session == null || !session.connected()) {
             return Optional.empty();
         }
-        try {
-            MQTTConnection connection = (MQTTConnection) sessionConnection.get(session);
-            return connection == null ? Optional.empty() : Optional.of(connection.channel);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return boundConnection(clientId).map(connection -> connection.channel);
     }
 
     /**
@@ -103,12 +102,7 @@ public final class MoquetteSessions {
      */
     public boolean isConnecting(String clientId) {
         Session session = sessions.retrieve(clientId);
-        try {
-            return session != null && ((AtomicReference<?>) sessionStatus.get(session)).get()
-                    == Session.SessionStatus.CONNECTING;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return session != null && status(session) == Session.SessionStatus.CONNECTING;
     }
 
     /**
@@ -146,6 +140,30 @@ public final class MoquetteSessions {
             ((Collection<Session.InFlightPacket>) inflightTimeouts.get(session))
                     .removeIf(p -> unacknowledged.contains(p.packetId));
             ((AtomicInteger) inflightSlots.get(session)).addAndGet(unacknowledged.size());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Optional<MQTTConnection> boundConnection(String clientId) {
+        Session session = sessions.retrieve(clientId);
+        if (session == null) {
+            return Optional.empty();
+        }
+        Session.SessionStatus status = status(session);
+        if (status != Session.SessionStatus.CONNECTING && status != Session.SessionStatus.CONNECTED) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable((MQTTConnection) sessionConnection.get(session));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Session.SessionStatus status(Session session) {
+        try {
+            return (Session.SessionStatus) ((AtomicReference<?>) sessionStatus.get(session)).get();
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }

@@ -131,7 +131,9 @@ public class IngestWriter {
                     MDC.remove("seq");
                 }
                 return;
-            } catch (Exception e) {
+            } catch (Exception | AssertionError e) {
+                // AssertionError: with assertions on (as in tests), pgjdbc asserts on a connection that the
+                // database closed under it, where it would otherwise throw an SQLException; either way, retry.
                 metrics.commitFailed();
                 if (lastFailure.getAndSet(e.getMessage() == null ? e.toString() : e.getMessage()) == null) {
                     LOG.warnf("cannot commit %d events, retrying until the database answers: %s", batch.size(),

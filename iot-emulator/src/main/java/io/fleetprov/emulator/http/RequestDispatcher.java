@@ -25,6 +25,8 @@ final class RequestDispatcher implements HttpHandler {
 
     /** Far above any control-plane request (template bodies are at most 10 KB); bounds what a client makes us buffer. */
     static final int MAX_BODY_BYTES = 256 * 1024;
+    /** How much of an oversized body is read and dropped before the 413, so the client gets to read it. */
+    private static final long DISCARD_LIMIT_BYTES = 4L * 1024 * 1024;
 
     /** IoT signs as {@code iot} since 2023, as {@code execute-api} before; clients of both eras exist. */
     static final List<String> IOT_SERVICES = List.of("iot", "execute-api");
@@ -80,27 +82,38 @@ final class RequestDispatcher implements HttpHandler {
 
     private static RawRequest read(HttpExchange exchange) throws IOException {
         String declaredLength = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declaredLength != null) {
-            try {
-                if (Long.parseLong(declaredLength.trim()) > MAX_BODY_BYTES) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw AwsException.invalidRequest("Invalid Content-Length");
-            }
+        long declared;
+        try {
+            declared = declaredLength == null ? -1 : Long.parseLong(declaredLength.trim());
+        } catch (NumberFormatException e) {
+            throw AwsException.invalidRequest("Invalid Content-Length");
         }
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(MAX_BODY_BYTES + 1);
-        }
-        if (body.length > MAX_BODY_BYTES) {
-            throw tooLarge();
+            body = declared > MAX_BODY_BYTES ? null : in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body == null || body.length > MAX_BODY_BYTES) {
+                discardRest(in);
+                throw tooLarge();
+            }
         }
         Map<String, List<String>> headers = new HashMap<>();
         exchange.getRequestHeaders().forEach((name, values) ->
                 headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>()).addAll(values));
         return new RawRequest(exchange.getRequestMethod().toUpperCase(Locale.ROOT),
                 exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), headers, body);
+    }
+
+    /**
+     * Reads what is left of an oversized body, up to a bound, without keeping it: a connection closed with request
+     * bytes unread is reset, and the reset can destroy the 413 before the client reads it.
+     */
+    private static void discardRest(InputStream in) throws IOException {
+        // read, not skip: the JDK server's request body stream does not bound skip() by the Content-Length.
+        byte[] buffer = new byte[16 * 1024];
+        long left = DISCARD_LIMIT_BYTES;
+        for (int n; left > 0 && (n = in.read(buffer)) >= 0; ) {
+            left -= n;
+        }
     }
 
     private static AwsException tooLarge() {
