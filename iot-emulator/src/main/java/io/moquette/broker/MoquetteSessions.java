@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The few things the emulator needs from Moquette 0.17 that its public API does not offer: a client's remote
  * address and channel, redelivering a reopened session's unacknowledged messages, and delivering a message to
  * <em>one</em> connection (AWS answers a fleet-provisioning request only on the connection that made it, while
- * {@code Server.internalPublish} reaches every subscriber). It lives in Moquette's package to reach package-private types, and reads private fields of {@link Server} and
- * {@link Session}; keep it in step when upgrading Moquette.
+ * {@code Server.internalPublish} reaches every subscriber). It lives in Moquette's package to reach package-private
+ * types, and reads private fields of {@link Server} and {@link Session}; keep it in step when upgrading Moquette.
  */
 public final class MoquetteSessions {
 
@@ -107,7 +107,7 @@ public final class MoquetteSessions {
 
     /**
      * Puts the QoS 1 messages that a persistent session sent and that were never acknowledged back at the head of
-     * its queue, in the order they were sent, to go out again on the next connection.
+     * its queue, in packet-id order, to go out again on the next connection.
      * <p>
      * Moquette 0.17 numbers each connection's packets from 1 and keeps unacknowledged messages in the session's
      * in-flight window under their old packet ids, so the reconnected client's first messages overwrite them and

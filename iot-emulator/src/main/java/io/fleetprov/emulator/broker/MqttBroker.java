@@ -7,6 +7,7 @@ import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.moquette.broker.MoquetteSessions;
 import io.moquette.broker.Server;
+import io.moquette.broker.SessionLoopRestarter;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
@@ -74,6 +75,7 @@ public final class MqttBroker implements AutoCloseable {
         try {
             server.startServer(new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null,
                     new DeferredAuthorizer());
+            SessionLoopRestarter.watch(server);
             this.sessions = new MoquetteSessions(server);
             var identities = new ClientIdentities(sessions, tls, registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
