@@ -3,17 +3,10 @@ package io.fleetprov.claims;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.ca.Pem;
 import io.fleetprov.emulator.events.ServiceIdentity;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -41,8 +34,7 @@ final class EventListener implements AutoCloseable {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
         options.setConnectionTimeout(10);
-        options.setSocketFactory(socketFactory(emulator.caCertificatePem(), identity.certificatePem(),
-                identity.privateKeyPem()));
+        options.setSocketFactory(emulator.clientSocketFactory(identity.certificatePem(), identity.privateKeyPem()));
         client.connect(options);
         EventListener listener = new EventListener(client);
         client.subscribe("fleetprov/events/#", 1, (topic, message) -> {
@@ -68,23 +60,5 @@ final class EventListener implements AutoCloseable {
             client.disconnectForcibly(100, 100);
         }
         client.close(true);
-    }
-
-    private static SSLSocketFactory socketFactory(String caPem, String certificatePem, String privateKeyPem)
-            throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("listener", Pem.parsePrivateKey(privateKeyPem), new char[0],
-                new Certificate[] {Pem.parseCertificate(certificatePem)});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.parseCertificate(caPem));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
     }
 }

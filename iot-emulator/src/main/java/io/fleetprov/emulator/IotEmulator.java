@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetprov.emulator.broker.MqttBroker;
 import io.fleetprov.emulator.ca.CertificateAuthority;
+import io.fleetprov.emulator.ca.ClientTls;
 import io.fleetprov.emulator.ca.KeyPairPool;
 import io.fleetprov.emulator.events.ServiceIdentities;
 import io.fleetprov.emulator.events.ServiceIdentity;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,6 +150,14 @@ public final class IotEmulator implements AutoCloseable {
     /** The CA devices must trust to connect to the broker. */
     public String caCertificatePem() {
         return ca.certificatePem();
+    }
+
+    /**
+     * TLS for a JDK-socket MQTT client of this broker (Paho, for example): presents the given certificate and
+     * trusts only the emulator's CA.
+     */
+    public SSLSocketFactory clientSocketFactory(String certificatePem, String privateKeyPem) {
+        return ClientTls.socketFactory(caCertificatePem(), certificatePem, privateKeyPem);
     }
 
     public String mqttHost() {

@@ -1,13 +1,6 @@
 package io.fleetprov.audit.testing;
 
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.ca.Pem;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -54,25 +47,7 @@ public final class Mqtt {
         options.setConnectionTimeout(10);
         options.setAutomaticReconnect(false);
         options.setMaxInflight(maxInflight);
-        options.setSocketFactory(socketFactory(emulator.caCertificatePem(), certificatePem, privateKeyPem));
+        options.setSocketFactory(emulator.clientSocketFactory(certificatePem, privateKeyPem));
         return options;
-    }
-
-    public static SSLSocketFactory socketFactory(String caPem, String certificatePem, String privateKeyPem)
-            throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("client", Pem.parsePrivateKey(privateKeyPem), new char[0],
-                new Certificate[] {Pem.parseCertificate(certificatePem)});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.parseCertificate(caPem));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
     }
 }

@@ -7,17 +7,11 @@ import io.fleetprov.emulator.ca.Pem;
 import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -124,26 +118,8 @@ final class Devices {
         options.setCleanSession(cleanSession);
         options.setConnectionTimeout(10);
         options.setAutomaticReconnect(false);
-        options.setSocketFactory(socketFactory(emulator.caCertificatePem(), certificatePem, privateKeyPem));
+        options.setSocketFactory(emulator.clientSocketFactory(certificatePem, privateKeyPem));
         client.connect(options);
         return device;
-    }
-
-    static SSLSocketFactory socketFactory(String caPem, String certificatePem, String privateKeyPem)
-            throws Exception {
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("device", Pem.parsePrivateKey(privateKeyPem), new char[0],
-                new Certificate[] {Pem.parseCertificate(certificatePem)});
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, new char[0]);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", Pem.parseCertificate(caPem));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return context.getSocketFactory();
     }
 }
