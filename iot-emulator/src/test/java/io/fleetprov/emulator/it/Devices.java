@@ -64,6 +64,15 @@ final class Devices {
             return reply.get(10, TimeUnit.SECONDS);
         }
 
+        /**
+         * A QoS 0 publish the broker is expected to answer by dropping the connection. Paho can lose the publish's
+         * completion when the connection drops at that moment, so only the drop is awaited, not the publish.
+         */
+        Throwable publishAndAwaitDrop(String topic, byte[] payload) throws Exception {
+            client.getTopic(topic).publish(payload, 0, false);
+            return connectionLost.get(10, TimeUnit.SECONDS);
+        }
+
         boolean isConnected() {
             return client.isConnected();
         }
