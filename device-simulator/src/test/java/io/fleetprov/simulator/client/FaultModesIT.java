@@ -9,6 +9,7 @@ import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.protocol.hook.PreProvisioningHookRequest;
 import io.fleetprov.simulator.EmulatorClaims;
+import io.fleetprov.simulator.FlowRuntime;
 import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.load.FaultPlan;
 import io.fleetprov.simulator.load.LoadPlan;
@@ -16,15 +17,12 @@ import io.fleetprov.simulator.load.LoadRunner;
 import io.fleetprov.simulator.load.Shard;
 import io.fleetprov.simulator.report.FaultTally;
 import io.fleetprov.simulator.report.RunData;
-import io.vertx.core.Vertx;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,8 +50,8 @@ class FaultModesIT {
 
     private static HttpServer hook;
     private static EmulatorClaims claims;
-    private static Vertx vertx;
-    private static ExecutorService cpu;
+    @RegisterExtension
+    static FlowRuntime runtime = new FlowRuntime();
     private static ProvisioningFlow flow;
 
     @BeforeAll
@@ -74,17 +72,13 @@ class FaultModesIT {
                 TestTemplates.ROLE, new ProvisioningTemplate.PreProvisioningHook(
                         "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook", "2020-04-01"), null);
         claims = new EmulatorClaims(emulator, HOOKED);
-        vertx = Vertx.vertx();
-        cpu = Executors.newFixedThreadPool(2);
-        flow = new ProvisioningFlow(vertx,
+        flow = new ProvisioningFlow(runtime.vertx(),
                 new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false),
-                FlowOptions.defaults(HOOKED).withTimeout(Duration.ofSeconds(10)), cpu);
+                FlowOptions.defaults(HOOKED).withTimeout(Duration.ofSeconds(10)), runtime.cpu());
     }
 
     @AfterAll
     static void stop() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cpu.shutdownNow();
         hook.stop(0);
     }
 

@@ -8,17 +8,14 @@ import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.protocol.PayloadFormat;
 import io.fleetprov.simulator.EmulatorClaims;
+import io.fleetprov.simulator.FlowRuntime;
 import io.fleetprov.simulator.TestTemplates;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,20 +27,12 @@ class ProvisioningFlowIT {
     @RegisterExtension
     static IotEmulatorExtension emulatorExtension = new IotEmulatorExtension();
 
-    private static Vertx vertx;
-    private static ExecutorService cpu;
+    @RegisterExtension
+    static FlowRuntime runtime = new FlowRuntime();
 
     @BeforeAll
     static void start() {
         TestTemplates.install(emulatorExtension.get());
-        vertx = Vertx.vertx();
-        cpu = Executors.newFixedThreadPool(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cpu.shutdownNow();
     }
 
     @ParameterizedTest(name = "{0} mode, {1}")
@@ -53,7 +42,7 @@ class ProvisioningFlowIT {
         FlowOptions options = FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode).withFormat(format)
                 .withTimeout(Duration.ofSeconds(10));
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        var flow = new ProvisioningFlow(vertx, target, options, cpu);
+        var flow = new ProvisioningFlow(runtime.vertx(), target, options, runtime.cpu());
         String serial = mode + "-" + format + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<Phase, Long> phases = new ConcurrentHashMap<>();
 
@@ -84,7 +73,7 @@ class ProvisioningFlowIT {
         FlowOptions options = new FlowOptions(base.templateName(), base.mode(), base.format(), base.keyType(),
                 base.parameters(), "devices/someone-else/telemetry", base.timeout(), base.backoff());
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        var flow = new ProvisioningFlow(vertx, target, options, cpu);
+        var flow = new ProvisioningFlow(runtime.vertx(), target, options, runtime.cpu());
 
         assertThatThrownBy(() -> flow.provision("forbidden-" + UUID.randomUUID().toString().substring(0, 6),
                 new EmulatorClaims(emulator, TestTemplates.TEMPLATE), System.nanoTime(), FlowListener.NONE).join())

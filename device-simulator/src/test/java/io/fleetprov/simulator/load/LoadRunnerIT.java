@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.simulator.EmulatorClaims;
+import io.fleetprov.simulator.FlowRuntime;
 import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
@@ -16,7 +17,6 @@ import io.fleetprov.simulator.report.ReportWriter;
 import io.fleetprov.simulator.report.RunData;
 import io.fleetprov.simulator.report.RunMerger;
 import io.fleetprov.simulator.report.TimelineRow;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.HdrHistogram.Histogram;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,8 +36,8 @@ class LoadRunnerIT {
     @RegisterExtension
     static IotEmulatorExtension emulatorExtension = new IotEmulatorExtension();
 
-    private static Vertx vertx;
-    private static ExecutorService cpu;
+    @RegisterExtension
+    static FlowRuntime runtime = new FlowRuntime();
     private static ProvisioningFlow flow;
     private static EmulatorClaims claims;
 
@@ -48,18 +45,10 @@ class LoadRunnerIT {
     static void start() {
         IotEmulator emulator = emulatorExtension.get();
         TestTemplates.install(emulator);
-        vertx = Vertx.vertx();
-        cpu = Executors.newFixedThreadPool(2);
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        flow = new ProvisioningFlow(vertx, target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
+        flow = new ProvisioningFlow(runtime.vertx(), target,
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), runtime.cpu());
         claims = new EmulatorClaims(emulator, TestTemplates.TEMPLATE);
-    }
-
-    @AfterAll
-    static void stop() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cpu.shutdownNow();
     }
 
     private static LoadPlan plan(String runId, long devices, double rate, Shard shard) {

@@ -5,21 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.simulator.EmulatorClaims;
+import io.fleetprov.simulator.FlowRuntime;
 import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.simulator.report.RunData;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,28 +27,20 @@ class SoakRunnerIT {
     @RegisterExtension
     static IotEmulatorExtension emulatorExtension = new IotEmulatorExtension();
 
-    private static Vertx vertx;
-    private static ExecutorService cpu;
+    @RegisterExtension
+    static FlowRuntime runtime = new FlowRuntime();
 
     @BeforeAll
     static void start() {
         TestTemplates.install(emulatorExtension.get());
-        vertx = Vertx.vertx();
-        cpu = Executors.newFixedThreadPool(2);
-    }
-
-    @AfterAll
-    static void stop() {
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-        cpu.shutdownNow();
     }
 
     @Test
     void keepsDevicesConnectedPublishingAndCountsAServerSideDisconnect() throws Exception {
         IotEmulator emulator = emulatorExtension.get();
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        var flow = new ProvisioningFlow(vertx, target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(4)), cpu);
+        var flow = new ProvisioningFlow(runtime.vertx(), target,
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(4)), runtime.cpu());
         var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
         long heapBefore = SoakRunner.usedHeapAfterGc();
         RunData run = new LoadRunner(flow, new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
