@@ -14,14 +14,13 @@ import java.util.Map;
 @QuarkusMain
 public final class AuditServiceMain {
 
-    private AuditServiceMain() {
-    }
+    private AuditServiceMain() {}
 
     public static void main(String... args) {
         String dir = System.getProperty("fleetprov.embedded-db.dir", System.getenv("FLEETPROV_EMBEDDED_DB_DIR"));
         if (dir != null && !dir.isBlank()) {
-            int port = Integer.parseInt(System.getProperty("fleetprov.embedded-db.port",
-                    System.getenv().getOrDefault("FLEETPROV_EMBEDDED_DB_PORT", "0")));
+            int port = Integer.parseInt(System.getProperty(
+                    "fleetprov.embedded-db.port", System.getenv().getOrDefault("FLEETPROV_EMBEDDED_DB_PORT", "0")));
             EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(dir), port);
             Runtime.getRuntime().addShutdownHook(new Thread(db::close, "embedded-postgres-stop"));
             for (Map.Entry<String, String> p : db.properties().entrySet()) {

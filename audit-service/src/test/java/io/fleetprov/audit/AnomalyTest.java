@@ -42,15 +42,20 @@ class AnomalyTest {
         Devices.reconnect(emulator, first);
         try (ClaimServiceEvents claims = new ClaimServiceEvents(emulator)) {
             claims.publish(ClaimServiceEvents.claimIssued("inst-" + run, serial, first.claimCertificateId()));
-            claims.publish(ClaimServiceEvents.hookDecision("inst-" + run, serial, first.claimCertificateId(),
-                    first.certificateId(), true, null));
+            claims.publish(ClaimServiceEvents.hookDecision(
+                    "inst-" + run, serial, first.claimCertificateId(), first.certificateId(), true, null));
             // the same claim again, for another key pair: claim-service denies it
-            claims.publish(ClaimServiceEvents.hookDecision("inst-" + run, serial, first.claimCertificateId(),
-                    "cert-second-" + run, false, "claim already used"));
+            claims.publish(ClaimServiceEvents.hookDecision(
+                    "inst-" + run,
+                    serial,
+                    first.claimCertificateId(),
+                    "cert-second-" + run,
+                    false,
+                    "claim already used"));
             // a second claim for the same serial, allowed (another installer made a mistake)
             claims.publish(ClaimServiceEvents.claimIssued("other-" + run, serial, "claim-b-" + run));
-            claims.publish(ClaimServiceEvents.hookDecision("other-" + run, serial, "claim-b-" + run,
-                    "cert-b-" + run, true, null));
+            claims.publish(ClaimServiceEvents.hookDecision(
+                    "other-" + run, serial, "claim-b-" + run, "cert-b-" + run, true, null));
         }
         awaitAnomaly("CLAIM_USED_TWICE", "claim:" + first.claimCertificateId());
         awaitAnomaly("SERIAL_PROVISIONED_TWICE", "serial:" + serial);
@@ -61,8 +66,13 @@ class AnomalyTest {
         String installer = "burst-" + run;
         try (ClaimServiceEvents claims = new ClaimServiceEvents(emulator)) {
             claims.publish(ClaimServiceEvents.claimIssued(installer, "SN-right-" + run, "claim-w-" + run));
-            claims.publish(ClaimServiceEvents.hookDecision(null, "SN-wrong-" + run, "claim-w-" + run,
-                    "cert-w-" + run, false, "serial does not match the claim"));
+            claims.publish(ClaimServiceEvents.hookDecision(
+                    null,
+                    "SN-wrong-" + run,
+                    "claim-w-" + run,
+                    "cert-w-" + run,
+                    false,
+                    "serial does not match the claim"));
             for (int i = 0; i < 4; i++) {
                 claims.publish(ClaimServiceEvents.claimRefused(installer, "SN-r" + i, "quota exceeded"));
             }
@@ -81,8 +91,12 @@ class AnomalyTest {
             claims.publish(ClaimServiceEvents.expiredUnused("late-" + run, "SN-exp-" + run, "claim-e-" + run));
         }
         awaitAnomaly("CLAIM_EXPIRED_UNUSED", "claim:claim-e-" + run);
-        given().auth().oauth2(Tokens.auditor()).get("/v1/installers/{s}/activity", "late-" + run).then()
-                .statusCode(200).body("summary.issued", org.hamcrest.Matchers.equalTo(1))
+        given().auth()
+                .oauth2(Tokens.auditor())
+                .get("/v1/installers/{s}/activity", "late-" + run)
+                .then()
+                .statusCode(200)
+                .body("summary.issued", org.hamcrest.Matchers.equalTo(1))
                 .body("summary.expiredUnused", org.hamcrest.Matchers.equalTo(1));
     }
 
@@ -100,30 +114,52 @@ class AnomalyTest {
         Devices.reconnect(emulator, ok);
         try (ClaimServiceEvents claims = new ClaimServiceEvents(emulator)) {
             for (var d : List.of(Map.entry(serial, silent), Map.entry(okSerial, ok))) {
-                claims.publish(ClaimServiceEvents.claimIssued("inst-" + run, d.getKey(), d.getValue()
-                        .claimCertificateId()));
-                claims.publish(ClaimServiceEvents.hookDecision("inst-" + run, d.getKey(),
-                        d.getValue().claimCertificateId(), d.getValue().certificateId(), true, null));
+                claims.publish(ClaimServiceEvents.claimIssued(
+                        "inst-" + run, d.getKey(), d.getValue().claimCertificateId()));
+                claims.publish(ClaimServiceEvents.hookDecision(
+                        "inst-" + run,
+                        d.getKey(),
+                        d.getValue().claimCertificateId(),
+                        d.getValue().certificateId(),
+                        true,
+                        null));
             }
         }
         awaitAnomaly("THING_WITHOUT_CLAIM", "thing:" + rogue);
         awaitAnomaly("NEVER_RECONNECTED", "certificate:" + silent.certificateId());
         List<String> subjects = anomalies().getList("items.subject");
-        assertThat(subjects).doesNotContain("certificate:" + ok.certificateId(), "thing:" + ok.thingName(),
-                "thing:" + silent.thingName());
-        given().get("/q/metrics").then().body(org.hamcrest.Matchers.containsString(
-                "audit_anomalies{kind=\"THING_WITHOUT_CLAIM\""));
+        assertThat(subjects)
+                .doesNotContain(
+                        "certificate:" + ok.certificateId(), "thing:" + ok.thingName(), "thing:" + silent.thingName());
+        given().get("/q/metrics")
+                .then()
+                .body(org.hamcrest.Matchers.containsString("audit_anomalies{kind=\"THING_WITHOUT_CLAIM\""));
     }
 
     private JsonPath awaitAnomaly(String kind, String subject) {
-        return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(
-                () -> given().auth().oauth2(Tokens.auditor()).queryParam("kind", kind).queryParam("limit", 1000)
-                        .get("/v1/anomalies").then().statusCode(200).extract().jsonPath(),
-                p -> p.getList("items.subject").contains(subject));
+        return await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> given().auth()
+                                .oauth2(Tokens.auditor())
+                                .queryParam("kind", kind)
+                                .queryParam("limit", 1000)
+                                .get("/v1/anomalies")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath(),
+                        p -> p.getList("items.subject").contains(subject));
     }
 
     private JsonPath anomalies() {
-        return given().auth().oauth2(Tokens.auditor()).queryParam("limit", 1000).get("/v1/anomalies").then()
-                .statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(Tokens.auditor())
+                .queryParam("limit", 1000)
+                .get("/v1/anomalies")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 }

@@ -3,8 +3,8 @@ package io.fleetprov.audit;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.fleetprov.audit.testing.Users;
 import io.fleetprov.audit.testing.Tokens;
+import io.fleetprov.audit.testing.Users;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.stream.Stream;
@@ -17,14 +17,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AuthorizationTest {
 
     static Stream<Arguments> matrix() {
-        String[] endpoints = {"/v1/devices/some-thing/provenance", "/v1/installers/someone/activity", "/v1/events",
-            "/v1/events/export", "/v1/anomalies", "/v1/integrity"};
-        return Stream.of(endpoints).flatMap(e -> Stream.of(
-                Arguments.of(e, "none", 401),
-                Arguments.of(e, "forged", 401),
-                Arguments.of(e, Users.NO_GROUP, 403),
-                Arguments.of(e, Users.INSTALLER, 403),
-                Arguments.of(e, Users.AUDITOR, e.contains("some") ? 404 : 200)));
+        String[] endpoints = {
+            "/v1/devices/some-thing/provenance",
+            "/v1/installers/someone/activity",
+            "/v1/events",
+            "/v1/events/export",
+            "/v1/anomalies",
+            "/v1/integrity"
+        };
+        return Stream.of(endpoints)
+                .flatMap(e -> Stream.of(
+                        Arguments.of(e, "none", 401),
+                        Arguments.of(e, "forged", 401),
+                        Arguments.of(e, Users.NO_GROUP, 403),
+                        Arguments.of(e, Users.INSTALLER, 403),
+                        Arguments.of(e, Users.AUDITOR, e.contains("some") ? 404 : 200)));
     }
 
     @ParameterizedTest(name = "{1} GET {0} -> {2}")

@@ -9,7 +9,6 @@ import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.audit.testing.InjectDatabase;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.quarkus.InjectIotEmulator;
-import io.fleetprov.protocol.event.FleetEvent;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,8 +35,10 @@ class DatabaseOutageTest {
             database.stop();
             try {
                 for (int i = 0; i < 40; i++) {
-                    ids.add(claimService.publish(ClaimServiceEvents.claimIssued("installer-outage", "SN-out-" + i,
-                            "claim-outage-" + i + "-" + System.nanoTime())).eventId());
+                    ids.add(claimService
+                            .publish(ClaimServiceEvents.claimIssued(
+                                    "installer-outage", "SN-out-" + i, "claim-outage-" + i + "-" + System.nanoTime()))
+                            .eventId());
                 }
                 await().atMost(Duration.ofSeconds(15))
                         .until(() -> given().get("/q/health/ready").statusCode() == 503);
@@ -46,13 +47,14 @@ class DatabaseOutageTest {
             }
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> stored(ids) == ids.size());
-        await().atMost(Duration.ofSeconds(15)).until(() -> given().get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> given().get("/q/health/ready").statusCode() == 200);
         assertThat(stored(ids)).isEqualTo(40);
     }
 
     private long stored(List<String> ids) throws Exception {
-        try (Connection c = database.superuser(); PreparedStatement ps = c.prepareStatement(
-                "select count(*) from audit_event where event_id = any(?)")) {
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement("select count(*) from audit_event where event_id = any(?)")) {
             ps.setArray(1, c.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -36,19 +36,26 @@ class EventLogTest {
     @Test
     void updateDeleteAndTruncateAreRefusedByTheDatabase() throws Exception {
         long seq = ingestOne("installer-ro");
-        try (Connection app = database.app(); Statement s = app.createStatement()) {
+        try (Connection app = database.app();
+                Statement s = app.createStatement()) {
             assertThatThrownBy(() -> s.execute("update audit_event set installer = 'x' where seq = " + seq))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
             assertThatThrownBy(() -> s.execute("delete from audit_event where seq = " + seq))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("permission denied");
         }
-        try (Connection owner = database.superuser(); Statement s = owner.createStatement()) {
+        try (Connection owner = database.superuser();
+                Statement s = owner.createStatement()) {
             assertThatThrownBy(() -> s.execute("update audit_event set installer = 'x' where seq = " + seq))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only: UPDATE refused");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("append-only: UPDATE refused");
             assertThatThrownBy(() -> s.execute("delete from audit_event where seq = " + seq))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only: DELETE refused");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("append-only: DELETE refused");
             assertThatThrownBy(() -> s.execute("truncate audit_event"))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("append-only: TRUNCATE refused");
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("append-only: TRUNCATE refused");
         }
     }
 
@@ -56,31 +63,63 @@ class EventLogTest {
     void integrityNamesTheFirstTamperedLink() throws Exception {
         long seq = ingestOne("installer-honest");
         ingestOne("installer-after");
-        given().auth().oauth2(Tokens.auditor()).get("/v1/integrity").then().statusCode(200)
-                .body("intact", equalTo(true)).body("firstBrokenLink", nullValue());
+        given().auth()
+                .oauth2(Tokens.auditor())
+                .get("/v1/integrity")
+                .then()
+                .statusCode(200)
+                .body("intact", equalTo(true))
+                .body("firstBrokenLink", nullValue());
         try {
             tamper(seq, "installer-mallory");
-            given().auth().oauth2(Tokens.auditor()).get("/v1/integrity").then().statusCode(200)
+            given().auth()
+                    .oauth2(Tokens.auditor())
+                    .get("/v1/integrity")
+                    .then()
+                    .statusCode(200)
                     .body("intact", equalTo(false))
                     .body("firstBrokenLink.seq", equalTo((int) seq))
                     .body("firstBrokenLink.problem", equalTo("content does not match its hash"));
             // a range that ends before the tampered link is intact; one that starts after it too
-            given().auth().oauth2(Tokens.auditor()).queryParam("from", 1).queryParam("to", seq - 1)
-                    .get("/v1/integrity").then().statusCode(200).body("intact", equalTo(true));
-            given().auth().oauth2(Tokens.auditor()).queryParam("from", seq).queryParam("to", seq)
-                    .get("/v1/integrity").then().statusCode(200).body("intact", equalTo(false));
+            given().auth()
+                    .oauth2(Tokens.auditor())
+                    .queryParam("from", 1)
+                    .queryParam("to", seq - 1)
+                    .get("/v1/integrity")
+                    .then()
+                    .statusCode(200)
+                    .body("intact", equalTo(true));
+            given().auth()
+                    .oauth2(Tokens.auditor())
+                    .queryParam("from", seq)
+                    .queryParam("to", seq)
+                    .get("/v1/integrity")
+                    .then()
+                    .statusCode(200)
+                    .body("intact", equalTo(false));
         } finally {
             tamper(seq, "installer-honest");
         }
-        given().auth().oauth2(Tokens.auditor()).get("/v1/integrity").then().statusCode(200)
+        given().auth()
+                .oauth2(Tokens.auditor())
+                .get("/v1/integrity")
+                .then()
+                .statusCode(200)
                 .body("intact", equalTo(true));
-        given().auth().oauth2(Tokens.auditor()).queryParam("from", 5).queryParam("to", 2).get("/v1/integrity")
-                .then().statusCode(400).contentType("application/problem+json");
+        given().auth()
+                .oauth2(Tokens.auditor())
+                .queryParam("from", 5)
+                .queryParam("to", 2)
+                .get("/v1/integrity")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     /** As the superuser, with triggers off for this session only: what an intruder with full access could do. */
     private void tamper(long seq, String installer) throws SQLException {
-        try (Connection c = database.superuser(); Statement s = c.createStatement()) {
+        try (Connection c = database.superuser();
+                Statement s = c.createStatement()) {
             s.execute("set session_replication_role = replica");
             try (PreparedStatement ps = c.prepareStatement("update audit_event set installer = ? where seq = ?")) {
                 ps.setString(1, installer);
@@ -93,8 +132,8 @@ class EventLogTest {
     private long ingestOne(String installer) throws Exception {
         FleetEvent event;
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
-            event = claimService.publish(ClaimServiceEvents.claimIssued(installer, "SN-" + installer,
-                    "claim-" + installer + "-" + System.nanoTime()));
+            event = claimService.publish(ClaimServiceEvents.claimIssued(
+                    installer, "SN-" + installer, "claim-" + installer + "-" + System.nanoTime()));
         }
         return await().atMost(Duration.ofSeconds(20)).until(() -> seqOf(event.eventId()), s -> s > 0);
     }

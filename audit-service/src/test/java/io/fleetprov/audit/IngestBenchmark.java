@@ -21,7 +21,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -42,6 +41,7 @@ class IngestBenchmark {
     private static final int EVENTS = Integer.getInteger("benchmark.events", 20_000);
     /** Publishes the client keeps unacknowledged by the broker: "as fast as the broker takes them". */
     private static final int PUBLISH_WINDOW = 500;
+
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
     @InjectIotEmulator
@@ -59,25 +59,33 @@ class IngestBenchmark {
         assertThat(ingest.rows()).isEqualTo(EVENTS);
         double insertTps = singleRowInserts(installer, EVENTS);
 
-        System.out.printf("%naudit-service ingest benchmark: %d events, %d cores, PostgreSQL %s,"
-                + " synchronous_commit=%s, fsync=%s%n", EVENTS, Runtime.getRuntime().availableProcessors(),
-                setting("server_version"), setting("synchronous_commit"), setting("fsync"));
-        System.out.printf("  broker accepted (QoS 1 PUBACKs to the publisher): %8.1f events/s%n",
-                ingest.publishedPerSecond());
-        System.out.printf("  durable ingest (published -> committed in the chain): %8.1f events/s%n",
-                ingest.storedPerSecond());
+        System.out.printf(
+                "%naudit-service ingest benchmark: %d events, %d cores, PostgreSQL %s,"
+                        + " synchronous_commit=%s, fsync=%s%n",
+                EVENTS,
+                Runtime.getRuntime().availableProcessors(),
+                setting("server_version"),
+                setting("synchronous_commit"),
+                setting("fsync"));
+        System.out.printf(
+                "  broker accepted (QoS 1 PUBACKs to the publisher): %8.1f events/s%n", ingest.publishedPerSecond());
+        System.out.printf(
+                "  durable ingest (published -> committed in the chain): %8.1f events/s%n", ingest.storedPerSecond());
         System.out.printf("  single-row autocommit INSERT, one connection:     %8.1f TPS%n", insertTps);
         System.out.printf("  ratio ingest/insert: %.2f%n%n", ingest.storedPerSecond() / insertTps);
     }
 
-    record Ingest(long rows, double publishedPerSecond, double storedPerSecond) {
-    }
+    record Ingest(long rows, double publishedPerSecond, double storedPerSecond) {}
 
     /** Publishes {@code count} distinct events as fast as the broker acknowledges them; waits until all are rows. */
     private Ingest ingest(String installer, int count) throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
-        MqttAsyncClient client = Mqtt.connectAsync(emulator, identity.certificatePem(), identity.privateKeyPem(),
-                "claim-service-bench-" + UUID.randomUUID(), 2 * PUBLISH_WINDOW);
+        MqttAsyncClient client = Mqtt.connectAsync(
+                emulator,
+                identity.certificatePem(),
+                identity.privateKeyPem(),
+                "claim-service-bench-" + UUID.randomUUID(),
+                2 * PUBLISH_WINDOW);
         Semaphore window = new Semaphore(PUBLISH_WINDOW);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         IMqttActionListener release = new IMqttActionListener() {
@@ -96,8 +104,8 @@ class IngestBenchmark {
         long start = System.nanoTime();
         try {
             for (int i = 0; i < count; i++) {
-                byte[] payload = PayloadCodec.json().encode(
-                        ClaimServiceEvents.claimIssued(installer, "SN-bench-" + i, "claim-bench-" + i));
+                byte[] payload = PayloadCodec.json()
+                        .encode(ClaimServiceEvents.claimIssued(installer, "SN-bench-" + i, "claim-bench-" + i));
                 window.acquire();
                 client.publish(topic, payload, 1, false, null, release);
             }
@@ -123,11 +131,12 @@ class IngestBenchmark {
      */
     private double singleRowInserts(String installer, int count) throws Exception {
         SecureRandom random = new SecureRandom();
-        try (Connection c = database.superuser(); Statement s = c.createStatement()) {
+        try (Connection c = database.superuser();
+                Statement s = c.createStatement()) {
             s.execute("drop table if exists bench_insert");
             s.execute("create table bench_insert (like audit_event including all)");
-            try (ResultSet row = s.executeQuery("select * from audit_event where installer = '" + installer
-                    + "' order by seq limit 1");
+            try (ResultSet row = s.executeQuery(
+                            "select * from audit_event where installer = '" + installer + "' order by seq limit 1");
                     PreparedStatement insert = c.prepareStatement("insert into bench_insert (seq, event_id,"
                             + " event_type, source, topic, occurred_at, received_at, installer, serial_number,"
                             + " template_name, claim_certificate_id, certificate_id, thing_name, client_id, outcome,"
@@ -182,7 +191,8 @@ class IngestBenchmark {
     }
 
     private String setting(String name) throws Exception {
-        try (Connection c = database.superuser(); ResultSet rs = c.createStatement().executeQuery("show " + name)) {
+        try (Connection c = database.superuser();
+                ResultSet rs = c.createStatement().executeQuery("show " + name)) {
             rs.next();
             return rs.getString(1);
         }

@@ -49,21 +49,25 @@ class IngestTest {
         Devices.reconnect(emulator, device);
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
             // claim-service's events arrive late and in reverse order, the hook decision twice.
-            FleetEvent hook = ClaimServiceEvents.hookDecision("installer-ann", serial, device.claimCertificateId(),
-                    device.certificateId(), true, null);
+            FleetEvent hook = ClaimServiceEvents.hookDecision(
+                    "installer-ann", serial, device.claimCertificateId(), device.certificateId(), true, null);
             claimService.publish(hook);
             claimService.publish(hook);
-            FleetEvent issued = claimService.publish(ClaimServiceEvents.claimIssued("installer-ann", serial,
-                    device.claimCertificateId()));
+            FleetEvent issued = claimService.publish(
+                    ClaimServiceEvents.claimIssued("installer-ann", serial, device.claimCertificateId()));
             claimService.publish(issued);
 
             JsonPath provenance = await().atMost(Duration.ofSeconds(20))
                     .until(
-                    () -> given().auth().oauth2(Tokens.auditor())
-                            .get("/v1/devices/{thing}/provenance", device.thingName())
-                            .then().extract().jsonPath(),
-                    p -> p.getList("missing") != null && p.getList("missing").isEmpty()
-                            && !p.getList("laterPresence").isEmpty());
+                            () -> given().auth()
+                                    .oauth2(Tokens.auditor())
+                                    .get("/v1/devices/{thing}/provenance", device.thingName())
+                                    .then()
+                                    .extract()
+                                    .jsonPath(),
+                            p -> p.getList("missing") != null
+                                    && p.getList("missing").isEmpty()
+                                    && !p.getList("laterPresence").isEmpty());
 
             assertThat(provenance.getString("serialNumber")).isEqualTo(serial);
             assertThat(provenance.getString("installer.subject")).isEqualTo("installer-ann");
@@ -97,27 +101,53 @@ class IngestTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> rowsWithEventId(good.eventId()) == 1);
             await().atMost(Duration.ofSeconds(5)).until(() -> quarantined() == before + 3);
         }
-        assertThat(reasons()).anyMatch(r -> r.startsWith("malformed JSON payload"))
+        assertThat(reasons())
+                .anyMatch(r -> r.startsWith("malformed JSON payload"))
                 .contains("missing eventId", "type ClaimIssued does not match topic fleetprov/events/HookDecision");
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("audit_events_quarantined_total"));
-        given().auth().oauth2(Tokens.auditor()).queryParam("type", "ClaimIssued").get("/v1/events")
-                .then().statusCode(200).body("items.installer", hasItem("installer-q"));
-        String ndjson = given().auth().oauth2(Tokens.auditor()).queryParam("type", "ClaimIssued")
-                .get("/v1/events/export").then().statusCode(200).contentType("application/x-ndjson")
-                .extract().asString();
-        assertThat(ndjson.lines()).isNotEmpty().allMatch(l -> l.startsWith("{\"seq\":"))
+        given().auth()
+                .oauth2(Tokens.auditor())
+                .queryParam("type", "ClaimIssued")
+                .get("/v1/events")
+                .then()
+                .statusCode(200)
+                .body("items.installer", hasItem("installer-q"));
+        String ndjson = given().auth()
+                .oauth2(Tokens.auditor())
+                .queryParam("type", "ClaimIssued")
+                .get("/v1/events/export")
+                .then()
+                .statusCode(200)
+                .contentType("application/x-ndjson")
+                .extract()
+                .asString();
+        assertThat(ndjson.lines())
+                .isNotEmpty()
+                .allMatch(l -> l.startsWith("{\"seq\":"))
                 .anyMatch(l -> l.contains("\"installer\":\"installer-q\""));
-        String csv = given().auth().oauth2(Tokens.auditor()).queryParam("type", "ClaimIssued")
-                .queryParam("format", "csv").get("/v1/events/export").then().statusCode(200)
-                .extract().asString();
-        assertThat(csv.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).startsWith("seq,eventId,type,"));
+        String csv = given().auth()
+                .oauth2(Tokens.auditor())
+                .queryParam("type", "ClaimIssued")
+                .queryParam("format", "csv")
+                .get("/v1/events/export")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(csv.lines().findFirst())
+                .hasValueSatisfying(h -> assertThat(h).startsWith("seq,eventId,type,"));
         assertThat(csv).contains("installer-q");
     }
 
     @Test
     void healthReportsDatabaseAndBroker() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("event-log-writer"));
     }
 
@@ -133,16 +163,16 @@ class IngestTest {
     }
 
     private long quarantined() throws Exception {
-        try (Connection c = database.superuser(); ResultSet rs = c.createStatement()
-                .executeQuery("select count(*) from quarantined_event")) {
+        try (Connection c = database.superuser();
+                ResultSet rs = c.createStatement().executeQuery("select count(*) from quarantined_event")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     private java.util.List<String> reasons() throws Exception {
-        try (Connection c = database.superuser(); ResultSet rs = c.createStatement()
-                .executeQuery("select reason from quarantined_event")) {
+        try (Connection c = database.superuser();
+                ResultSet rs = c.createStatement().executeQuery("select reason from quarantined_event")) {
             java.util.List<String> reasons = new java.util.ArrayList<>();
             while (rs.next()) {
                 reasons.add(rs.getString(1));

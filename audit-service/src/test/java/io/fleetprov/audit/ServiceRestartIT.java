@@ -59,17 +59,24 @@ class ServiceRestartIT {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("emulator-seed.json")) {
             Files.copy(in, seed);
         }
-        emulator = IotEmulator.start(EmulatorConfig.builder().forTests().seedFile(seed).build());
+        emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().seedFile(seed).build());
         ServiceIdentity identity = emulator.createServiceIdentity("audit-service");
         Map<String, String> properties = new HashMap<>(database.properties());
         properties.put("fleetprov.mqtt.host", emulator.mqttHost());
         properties.put("fleetprov.mqtt.port", Integer.toString(emulator.mqttPort()));
-        properties.put("fleetprov.mqtt.ca-file",
-                Files.writeString(work.resolve("ca.pem"), emulator.caCertificatePem()).toString());
-        properties.put("fleetprov.mqtt.cert-file",
-                Files.writeString(work.resolve("audit.pem.crt"), identity.certificatePem()).toString());
-        properties.put("fleetprov.mqtt.key-file",
-                Files.writeString(work.resolve("audit.private.key"), identity.privateKeyPem()).toString());
+        properties.put(
+                "fleetprov.mqtt.ca-file",
+                Files.writeString(work.resolve("ca.pem"), emulator.caCertificatePem())
+                        .toString());
+        properties.put(
+                "fleetprov.mqtt.cert-file",
+                Files.writeString(work.resolve("audit.pem.crt"), identity.certificatePem())
+                        .toString());
+        properties.put(
+                "fleetprov.mqtt.key-file",
+                Files.writeString(work.resolve("audit.private.key"), identity.privateKeyPem())
+                        .toString());
         properties.put("fleetprov.oidc.issuer", emulator.httpUrl() + "/" + Users.POOL_ID);
         service = new ServiceProcess(properties, Path.of("target", "service-restart-it.log"));
     }
@@ -96,18 +103,22 @@ class ServiceRestartIT {
         int publishedBeforeDown;
         int publishedWhileDown;
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
-            Thread publisher = new Thread(() -> {
-                try {
-                    for (int i = 0; publishing.get(); i++) {
-                        // publish returns once the broker has acknowledged (QoS 1): the event is the broker's.
-                        published.add(claimService.publish(ClaimServiceEvents.claimIssued("installer-restart",
-                                "SN-restart-" + i, "claim-restart-" + i)).eventId());
-                        Thread.sleep(PUBLISH_INTERVAL.toMillis());
-                    }
-                } catch (Throwable e) {
-                    publishFailure.set(e);
-                }
-            }, "claim-service-publisher");
+            Thread publisher = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; publishing.get(); i++) {
+                                // publish returns once the broker has acknowledged (QoS 1): the event is the broker's.
+                                published.add(claimService
+                                        .publish(ClaimServiceEvents.claimIssued(
+                                                "installer-restart", "SN-restart-" + i, "claim-restart-" + i))
+                                        .eventId());
+                                Thread.sleep(PUBLISH_INTERVAL.toMillis());
+                            }
+                        } catch (Throwable e) {
+                            publishFailure.set(e);
+                        }
+                    },
+                    "claim-service-publisher");
             publisher.start();
 
             // Killed mid-stream: with events arriving, some are received and not yet committed or acknowledged.
@@ -121,7 +132,9 @@ class ServiceRestartIT {
             publishing.set(false);
             publisher.join(10_000);
             assertThat(publishFailure.get()).isNull();
-            assertThat(publishedWhileDown).as("events published while the service was down").isPositive();
+            assertThat(publishedWhileDown)
+                    .as("events published while the service was down")
+                    .isPositive();
         }
 
         List<String> ids = List.copyOf(published);
@@ -129,15 +142,24 @@ class ServiceRestartIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> stored(ids) == ids.size());
         } catch (ConditionTimeoutException e) {
             // Which ones, by position in the stream, tells lost-while-down from lost-on-reconnect.
-            assertThat(missing(ids)).as("positions of events not stored; %d published before the kill, %d while down,"
-                    + " %d in all", publishedBeforeDown, publishedWhileDown, ids.size()).isEmpty();
+            assertThat(missing(ids))
+                    .as(
+                            "positions of events not stored; %d published before the kill, %d while down,"
+                                    + " %d in all",
+                            publishedBeforeDown, publishedWhileDown, ids.size())
+                    .isEmpty();
         }
         assertThat(stored(ids)).isEqualTo(ids.size());
         assertThat(distinctStored(ids)).isEqualTo(ids.size());
 
         JsonPath integrity = given().baseUri(service.baseUrl())
-                .auth().oauth2(Tokens.signIn(emulator.httpUrl(), Users.AUDITOR))
-                .get("/v1/integrity").then().statusCode(200).extract().jsonPath();
+                .auth()
+                .oauth2(Tokens.signIn(emulator.httpUrl(), Users.AUDITOR))
+                .get("/v1/integrity")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(integrity.getBoolean("intact")).isTrue();
         assertThat(integrity.getLong("verified")).isEqualTo(rows());
     }
@@ -148,8 +170,8 @@ class ServiceRestartIT {
 
     private List<Integer> missing(List<String> ids) throws Exception {
         Set<String> stored = new HashSet<>();
-        try (Connection c = database.superuser(); PreparedStatement ps = c.prepareStatement(
-                "select event_id from audit_event where event_id = any(?)")) {
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement("select event_id from audit_event where event_id = any(?)")) {
             ps.setArray(1, c.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -175,7 +197,8 @@ class ServiceRestartIT {
     }
 
     private long count(String sql, List<String> ids) throws Exception {
-        try (Connection c = database.superuser(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             if (ids != null) {
                 synchronized (ids) {
                     ps.setArray(1, c.createArrayOf("text", ids.toArray()));

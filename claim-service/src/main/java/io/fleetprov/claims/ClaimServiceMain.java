@@ -11,8 +11,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public final class ClaimServiceMain {
 
-    private ClaimServiceMain() {
-    }
+    private ClaimServiceMain() {}
 
     public static void main(String... args) {
         String dir = System.getenv("FLEETPROV_EMBEDDED_DB");

@@ -18,17 +18,27 @@ class AuthorizationTest {
 
     @Test
     void withoutTokenIs401Problem() {
-        given().contentType(ContentType.JSON).body(Map.of("serialNumber", "SN-1")).post("/v1/claims")
-                .then().statusCode(401)
+        given().contentType(ContentType.JSON)
+                .body(Map.of("serialNumber", "SN-1"))
+                .post("/v1/claims")
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json")
                 .header("WWW-Authenticate", startsWith("Bearer"))
-                .body("status", equalTo(401)).body("title", equalTo("Unauthorized"));
+                .body("status", equalTo(401))
+                .body("title", equalTo("Unauthorized"));
     }
 
     @Test
     void garbageTokenIs401() {
-        given().auth().oauth2("not.a.jwt").contentType(ContentType.JSON).body(Map.of("serialNumber", "SN-1"))
-                .post("/v1/claims").then().statusCode(401).contentType("application/problem+json");
+        given().auth()
+                .oauth2("not.a.jwt")
+                .contentType(ContentType.JSON)
+                .body(Map.of("serialNumber", "SN-1"))
+                .post("/v1/claims")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -41,31 +51,48 @@ class AuthorizationTest {
         } finally {
             EmulatorTestResource.CLOCK.advance(Duration.ofHours(2));
         }
-        given().auth().oauth2(expired).contentType(ContentType.JSON).body(Map.of("serialNumber", "SN-1"))
-                .post("/v1/claims").then().statusCode(401).contentType("application/problem+json");
+        given().auth()
+                .oauth2(expired)
+                .contentType(ContentType.JSON)
+                .body(Map.of("serialNumber", "SN-1"))
+                .post("/v1/claims")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json");
     }
 
     @Test
     void userOutsideInstallerGroupIs403() {
-        Claims.request("dave-auditor", Claims.serial()).statusCode(403)
-                .contentType("application/problem+json").body("status", equalTo(403));
+        Claims.request("dave-auditor", Claims.serial())
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("status", equalTo(403));
         Claims.get("dave-auditor", "0".repeat(64)).statusCode(403);
     }
 
     @Test
     void templateNotAllowedForGroupIs403() {
-        Claims.request(ALICE, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null).statusCode(403)
+        Claims.request(ALICE, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null)
+                .statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://fleetprov.io/problems/forbidden-template"));
     }
 
     @Test
     void invalidSerialIs400() {
-        Claims.request(ALICE, "bad serial/../x").statusCode(400).contentType("application/problem+json")
+        Claims.request(ALICE, "bad serial/../x")
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("type", equalTo("https://fleetprov.io/problems/invalid-input"));
         Claims.request(ALICE, "S".repeat(65)).statusCode(400);
-        given().auth().oauth2(Tokens.of(ALICE)).contentType(ContentType.JSON).body("{not json")
-                .post("/v1/claims").then().statusCode(400).contentType("application/problem+json");
+        given().auth()
+                .oauth2(Tokens.of(ALICE))
+                .contentType(ContentType.JSON)
+                .body("{not json")
+                .post("/v1/claims")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -75,8 +102,10 @@ class AuthorizationTest {
         String serial = Claims.serial();
         String certificateId = (String) Claims.issue(alice, serial).get("certificateId");
 
-        Claims.get(alice, certificateId).statusCode(200)
-                .body("status", equalTo("ISSUED")).body("serialNumber", equalTo(serial));
+        Claims.get(alice, certificateId)
+                .statusCode(200)
+                .body("status", equalTo("ISSUED"))
+                .body("serialNumber", equalTo(serial));
         Claims.get("carol-admin", certificateId).statusCode(200).body("serialNumber", equalTo(serial));
         Claims.get(bob, certificateId).statusCode(404).contentType("application/problem+json");
     }

@@ -18,8 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -45,13 +45,19 @@ class ClaimBenchmark {
     public static class Unlimited implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String ft = "quarkus.fault-tolerance.\"io.fleetprov.claims.client.IotClaimClient/createProvisioningClaim\".";
+            String ft =
+                    "quarkus.fault-tolerance.\"io.fleetprov.claims.client.IotClaimClient/createProvisioningClaim\".";
             return Map.of(
-                    "fleetprov.quota.claims-per-minute", "1000000",
-                    "fleetprov.quota.outstanding", "1000000",
-                    ft + "rate-limit.value", "1000000",
-                    ft + "bulkhead.value", "64",
-                    "quarkus.log.category.\"io.fleetprov\".level", "WARN");
+                    "fleetprov.quota.claims-per-minute",
+                    "1000000",
+                    "fleetprov.quota.outstanding",
+                    "1000000",
+                    ft + "rate-limit.value",
+                    "1000000",
+                    ft + "bulkhead.value",
+                    "64",
+                    "quarkus.log.category.\"io.fleetprov\".level",
+                    "WARN");
         }
     }
 
@@ -62,8 +68,13 @@ class ClaimBenchmark {
     void claimsPerSecondAgainstRawCreateProvisioningClaim() throws Exception {
         String token = Tokens.of(EmulatorTestResource.installer());
         Callable<Void> viaService = () -> {
-            given().auth().oauth2(token).contentType(ContentType.JSON)
-                    .body(Map.of("serialNumber", Claims.serial())).post("/v1/claims").then().statusCode(201);
+            given().auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("serialNumber", Claims.serial()))
+                    .post("/v1/claims")
+                    .then()
+                    .statusCode(201);
             return null;
         };
         try (IotAsyncClient iot = IotAsyncClient.builder()
@@ -72,26 +83,32 @@ class ClaimBenchmark {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .build()) {
             Callable<Void> raw = () -> {
-                iot.createProvisioningClaim(r -> r.templateName(EmulatorTestResource.TEMPLATE)).join();
+                iot.createProvisioningClaim(r -> r.templateName(EmulatorTestResource.TEMPLATE))
+                        .join();
                 return null;
             };
             run(raw, WARMUP);
             run(viaService, WARMUP);
             Result rawResult = run(raw, CLAIMS);
             Result serviceResult = run(viaService, CLAIMS);
-            System.out.printf("%nclaim-service benchmark: %d claims, concurrency %d, %s keys, %d cores%n", CLAIMS,
-                    CONCURRENCY, emulator.config().keyAlgorithm(), Runtime.getRuntime().availableProcessors());
-            System.out.printf("  raw CreateProvisioningClaim (SDK -> emulator): %8.1f claims/s  p50 %6.1f ms  p99 %6.1f ms%n",
+            System.out.printf(
+                    "%nclaim-service benchmark: %d claims, concurrency %d, %s keys, %d cores%n",
+                    CLAIMS,
+                    CONCURRENCY,
+                    emulator.config().keyAlgorithm(),
+                    Runtime.getRuntime().availableProcessors());
+            System.out.printf(
+                    "  raw CreateProvisioningClaim (SDK -> emulator): %8.1f claims/s  p50 %6.1f ms  p99 %6.1f ms%n",
                     rawResult.perSecond(), rawResult.p50(), rawResult.p99());
-            System.out.printf("  POST /v1/claims (claim-service):            %8.1f claims/s  p50 %6.1f ms  p99 %6.1f ms%n",
+            System.out.printf(
+                    "  POST /v1/claims (claim-service):            %8.1f claims/s  p50 %6.1f ms  p99 %6.1f ms%n",
                     serviceResult.perSecond(), serviceResult.p50(), serviceResult.p99());
             System.out.printf("  ratio service/raw: %.2f%n%n", serviceResult.perSecond() / rawResult.perSecond());
             assertThat(serviceResult.perSecond()).isPositive();
         }
     }
 
-    record Result(double perSecond, double p50, double p99) {
-    }
+    record Result(double perSecond, double p50, double p99) {}
 
     private static Result run(Callable<Void> call, int count) throws Exception {
         Recorder recorder = new Recorder(3);

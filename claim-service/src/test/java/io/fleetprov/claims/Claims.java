@@ -10,8 +10,7 @@ import java.util.UUID;
 /** Calls to the claim API as an installer app makes them. */
 final class Claims {
 
-    private Claims() {
-    }
+    private Claims() {}
 
     static ValidatableResponse request(String user, String serialNumber) {
         return request(user, serialNumber, null, null);
@@ -22,7 +21,8 @@ final class Claims {
         if (idempotencyKey != null) {
             spec.header("Idempotency-Key", idempotencyKey);
         }
-        Map<String, String> body = template == null ? Map.of("serialNumber", serialNumber)
+        Map<String, String> body = template == null
+                ? Map.of("serialNumber", serialNumber)
                 : Map.of("serialNumber", serialNumber, "templateName", template);
         return spec.body(body).post("/v1/claims").then();
     }
@@ -33,7 +33,10 @@ final class Claims {
     }
 
     static ValidatableResponse get(String user, String certificateId) {
-        return given().auth().oauth2(Tokens.of(user)).get("/v1/claims/" + certificateId).then();
+        return given().auth()
+                .oauth2(Tokens.of(user))
+                .get("/v1/claims/" + certificateId)
+                .then();
     }
 
     static String serial() {
@@ -49,14 +52,20 @@ final class Claims {
         String deviceCertificateId = UUID.randomUUID().toString().replace("-", "")
                 + UUID.randomUUID().toString().replace("-", "");
         return spec.body(Map.of(
-                        "claimCertificateId", claimCertificateId,
-                        "certificateId", deviceCertificateId,
-                        "certificatePem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-                        "templateArn", "arn:aws:iot:us-east-1:123456789012:provisioningtemplate/"
-                                + EmulatorTestResource.TEMPLATE,
-                        "clientId", "device-" + serialNumber,
-                        "parameters", Map.of("SerialNumber", serialNumber)))
-                .post("/v1/hooks/pre-provisioning").then();
+                        "claimCertificateId",
+                        claimCertificateId,
+                        "certificateId",
+                        deviceCertificateId,
+                        "certificatePem",
+                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                        "templateArn",
+                        "arn:aws:iot:us-east-1:123456789012:provisioningtemplate/" + EmulatorTestResource.TEMPLATE,
+                        "clientId",
+                        "device-" + serialNumber,
+                        "parameters",
+                        Map.of("SerialNumber", serialNumber)))
+                .post("/v1/hooks/pre-provisioning")
+                .then();
     }
 
     static String hookSecret() {

@@ -30,11 +30,14 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
     public static final String TEMPLATE = "fleetprov-device";
     /** Allowed for admins only. */
     public static final String RESTRICTED_TEMPLATE = "fleetprov-lab";
+
     public static final String HOOK_HEADER = "X-Fleetprov-Hook-Secret";
     public static final String PASSWORD = "Installer-Passw0rd!";
     /** Installers {@code installer-1} .. {@code installer-N}; tests take fresh ones with {@link #installer()}. */
     public static final int INSTALLERS = 40;
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_INSTALLER = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_INSTALLER =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** An installer no other test has used, so per-installer quotas never couple tests. */
     public static String installer() {
@@ -54,14 +57,25 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
             workDir = Files.createTempDirectory("claim-service-test");
             int servicePort = freePort();
             String hookSecret = UUID.randomUUID().toString();
-            emulator = IotEmulator.start(EmulatorConfig.builder().forTests().clock(CLOCK)
-                    .hookHeader(HOOK_HEADER, hookSecret).build());
+            emulator = IotEmulator.start(EmulatorConfig.builder()
+                    .forTests()
+                    .clock(CLOCK)
+                    .hookHeader(HOOK_HEADER, hookSecret)
+                    .build());
             var hook = new ProvisioningTemplate.PreProvisioningHook(
                     "http://localhost:" + servicePort + "/v1/hooks/pre-provisioning", "2020-04-01");
-            emulator.registry().createProvisioningTemplate(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                    TestTemplates.ROLE, hook, null);
-            emulator.registry().createProvisioningTemplate(RESTRICTED_TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE,
-                    true, TestTemplates.ROLE, hook, null);
+            emulator.registry()
+                    .createProvisioningTemplate(
+                            TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, hook, null);
+            emulator.registry()
+                    .createProvisioningTemplate(
+                            RESTRICTED_TEMPLATE,
+                            null,
+                            TestTemplates.DEVICE_TEMPLATE,
+                            true,
+                            TestTemplates.ROLE,
+                            hook,
+                            null);
             ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
             Path caFile = Files.writeString(workDir.resolve("ca.pem"), emulator.caCertificatePem());
             Path cert = Files.writeString(workDir.resolve("claim-service.pem.crt"), identity.certificatePem());
@@ -96,11 +110,11 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
-    private record Cognito(String url, String poolId, String clientId) {
-    }
+    private record Cognito(String url, String poolId, String clientId) {}
 
     private static Cognito seedUsers(CognitoUserPools pools, String url) {
-        String poolId = pools.createUserPool("us-east-1_fleetprov", "installers").id();
+        String poolId =
+                pools.createUserPool("us-east-1_fleetprov", "installers").id();
         String clientId = pools.createAppClient(poolId, "installer-app").clientId();
         for (String group : List.of("installer", "admin", "auditor")) {
             pools.createGroup(poolId, group);
@@ -121,8 +135,8 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(emulator,
-                new TestInjector.AnnotatedAndMatchesType(InjectIotEmulator.class, IotEmulator.class));
+        testInjector.injectIntoFields(
+                emulator, new TestInjector.AnnotatedAndMatchesType(InjectIotEmulator.class, IotEmulator.class));
     }
 
     @Override

@@ -14,8 +14,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /** A downstream consumer of fleetprov events (like audit-service): its own identity, a raw MQTT subscription. */
 final class EventListener implements AutoCloseable {
 
-    record Received(String topic, JsonNode event, String raw) {
-    }
+    record Received(String topic, JsonNode event, String raw) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,8 +27,8 @@ final class EventListener implements AutoCloseable {
 
     static EventListener subscribe(IotEmulator emulator) throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("test-listener");
-        MqttClient client = new MqttClient("ssl://localhost:" + emulator.mqttPort(), "listener-" + UUID.randomUUID(),
-                new MemoryPersistence());
+        MqttClient client = new MqttClient(
+                "ssl://localhost:" + emulator.mqttPort(), "listener-" + UUID.randomUUID(), new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setCleanSession(true);
@@ -46,12 +45,15 @@ final class EventListener implements AutoCloseable {
 
     List<Received> about(String claimCertificateId) {
         return received.stream()
-                .filter(r -> claimCertificateId.equals(r.event().path("claimCertificateId").asText(null)))
+                .filter(r -> claimCertificateId.equals(
+                        r.event().path("claimCertificateId").asText(null)))
                 .toList();
     }
 
     List<Received> ofType(String type) {
-        return received.stream().filter(r -> type.equals(r.event().path("type").asText())).toList();
+        return received.stream()
+                .filter(r -> type.equals(r.event().path("type").asText()))
+                .toList();
     }
 
     @Override

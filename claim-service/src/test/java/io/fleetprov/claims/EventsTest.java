@@ -34,7 +34,8 @@ class EventsTest {
             // The outage, as the service sees it: the broker drops its connections and refuses it on reconnect.
             emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.INACTIVE);
             List<String> dropped = emulator.broker().connectedClients().stream()
-                    .filter(id -> id.startsWith("claim-service-")).toList();
+                    .filter(id -> id.startsWith("claim-service-"))
+                    .toList();
             assertThat(dropped).hasSize(2);
             dropped.forEach(emulator.broker()::disconnect);
 
@@ -44,20 +45,26 @@ class EventsTest {
                 claims.add((String) Claims.issue(installer, Claims.serial()).get("certificateId"));
             }
             Thread.sleep(1500);
-            assertThat(claims).allSatisfy(claim -> assertThat(events.about(claim)).isEmpty());
+            assertThat(claims)
+                    .allSatisfy(claim -> assertThat(events.about(claim)).isEmpty());
 
             emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.ACTIVE);
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(claims)
-                    .allSatisfy(claim -> assertThat(events.about(claim)).isNotEmpty()));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(claims)
+                            .allSatisfy(claim -> assertThat(events.about(claim)).isNotEmpty()));
             // A redelivery may repeat an event, but always with its id and content unchanged.
-            Map<String, List<String>> byId = claims.stream().flatMap(claim -> events.about(claim).stream())
-                    .collect(Collectors.groupingBy(r -> r.event().get("eventId").asText(),
+            Map<String, List<String>> byId = claims.stream()
+                    .flatMap(claim -> events.about(claim).stream())
+                    .collect(Collectors.groupingBy(
+                            r -> r.event().get("eventId").asText(),
                             Collectors.mapping(EventListener.Received::raw, Collectors.toList())));
             assertThat(byId).hasSize(3);
             assertThat(byId.values()).allSatisfy(copies -> assertThat(copies).containsOnly(copies.get(0)));
-            assertThat(events.received).allSatisfy(r -> assertThat(r.topic())
-                    .isEqualTo("fleetprov/events/" + r.event().get("type").asText()));
+            assertThat(events.received)
+                    .allSatisfy(r -> assertThat(r.topic())
+                            .isEqualTo(
+                                    "fleetprov/events/" + r.event().get("type").asText()));
         } finally {
             emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.ACTIVE);
         }
@@ -75,16 +82,18 @@ class EventsTest {
             } finally {
                 EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(-6));
             }
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events.about(claim))
-                    .extracting(r -> r.event().get("type").asText())
-                    .contains(FleetEvent.CLAIM_EXPIRED_UNUSED));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(events.about(claim))
+                            .extracting(r -> r.event().get("type").asText())
+                            .contains(FleetEvent.CLAIM_EXPIRED_UNUSED));
             var expired = events.about(claim).stream()
                     .filter(r -> r.event().get("type").asText().equals(FleetEvent.CLAIM_EXPIRED_UNUSED))
-                    .findFirst().orElseThrow().event();
+                    .findFirst()
+                    .orElseThrow()
+                    .event();
             assertThat(expired.get("serialNumber").asText()).isEqualTo(serial);
             assertThat(expired.get("source").asText()).isEqualTo("claim-service");
-            Claims.get(installer, claim).statusCode(200)
-                    .body("status", org.hamcrest.Matchers.equalTo("EXPIRED"));
+            Claims.get(installer, claim).statusCode(200).body("status", org.hamcrest.Matchers.equalTo("EXPIRED"));
         }
     }
 
@@ -94,13 +103,13 @@ class EventsTest {
             String installer = EmulatorTestResource.installer();
             Claims.request(installer, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null)
                     .statusCode(403);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                    events.ofType(FleetEvent.CLAIM_REFUSED))
-                    .anySatisfy(r -> {
-                        assertThat(r.event().get("reason").asText()).isEqualTo("forbidden-template");
-                        assertThat(r.event().get("templateName").asText())
-                                .isEqualTo(EmulatorTestResource.RESTRICTED_TEMPLATE);
-                    }));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(events.ofType(FleetEvent.CLAIM_REFUSED))
+                            .anySatisfy(r -> {
+                                assertThat(r.event().get("reason").asText()).isEqualTo("forbidden-template");
+                                assertThat(r.event().get("templateName").asText())
+                                        .isEqualTo(EmulatorTestResource.RESTRICTED_TEMPLATE);
+                            }));
         }
     }
 }

@@ -39,8 +39,7 @@ class HookTest {
         Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(true));
         Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(false));
 
-        Claims.get(USER, claim).statusCode(200).body("status", equalTo("USED"))
-                .body("thingName", equalTo(serial));
+        Claims.get(USER, claim).statusCode(200).body("status", equalTo("USED")).body("thingName", equalTo(serial));
     }
 
     @Test
@@ -48,7 +47,8 @@ class HookTest {
         String serial = Claims.serial();
         String claim = (String) Claims.issue(USER, serial).get("certificateId");
 
-        Claims.hook(Claims.hookSecret(), claim, Claims.serial()).statusCode(200)
+        Claims.hook(Claims.hookSecret(), claim, Claims.serial())
+                .statusCode(200)
                 .body("allowProvisioning", equalTo(false));
         // The claim reached a device it was not issued for: it no longer provisions anything.
         Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(false));
@@ -61,8 +61,7 @@ class HookTest {
         String claim = (String) Claims.issue(USER, serial).get("certificateId");
         EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(6));
         try {
-            Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200)
-                    .body("allowProvisioning", equalTo(false));
+            Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(false));
             Claims.get(USER, claim).statusCode(200).body("status", equalTo("EXPIRED"));
         } finally {
             EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(-6));
@@ -71,7 +70,8 @@ class HookTest {
 
     @Test
     void deniesUnknownClaims() {
-        Claims.hook(Claims.hookSecret(), "ab".repeat(32), "SN-unknown").statusCode(200)
+        Claims.hook(Claims.hookSecret(), "ab".repeat(32), "SN-unknown")
+                .statusCode(200)
                 .body("allowProvisioning", equalTo(false));
     }
 
@@ -81,14 +81,18 @@ class HookTest {
         try {
             for (int round = 0; round < 5; round++) {
                 String serial = Claims.serial();
-                String claim = (String) Claims.issue(EmulatorTestResource.installer(), serial).get("certificateId");
+                String claim = (String)
+                        Claims.issue(EmulatorTestResource.installer(), serial).get("certificateId");
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Boolean>> answers = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
                     Callable<Boolean> call = () -> {
                         start.await();
-                        return Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200)
-                                .extract().jsonPath().getBoolean("allowProvisioning");
+                        return Claims.hook(Claims.hookSecret(), claim, serial)
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath()
+                                .getBoolean("allowProvisioning");
                     };
                     answers.add(pool.submit(call));
                 }

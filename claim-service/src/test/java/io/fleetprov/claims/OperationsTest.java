@@ -14,17 +14,25 @@ class OperationsTest {
 
     @Test
     void openApiDescribesTheApi() {
-        given().get("/q/openapi").then().statusCode(200)
+        given().get("/q/openapi")
+                .then()
+                .statusCode(200)
                 .body(containsString("/v1/claims/{certificateId}"))
                 .body(containsString("/v1/hooks/pre-provisioning"));
     }
 
     @Test
     void readinessCoversTheDatabaseAndWellnessTheBroker() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body(containsString("Database connections health check"));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/well").then()
-                .statusCode(200).body("checks.find { it.name == 'mqtt-events' }.status", equalTo("UP")));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> given().get("/q/health/well")
+                        .then()
+                        .statusCode(200)
+                        .body("checks.find { it.name == 'mqtt-events' }.status", equalTo("UP")));
     }
 
     @Test
@@ -34,7 +42,10 @@ class OperationsTest {
 
     @Test
     void requestIdsAreEchoed() {
-        given().header("X-Request-Id", "req-1234567890").get("/v1/claims/unknown").then().statusCode(401)
+        given().header("X-Request-Id", "req-1234567890")
+                .get("/v1/claims/unknown")
+                .then()
+                .statusCode(401)
                 .header("X-Request-Id", "req-1234567890");
     }
 }

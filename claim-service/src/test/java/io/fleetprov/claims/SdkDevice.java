@@ -33,11 +33,12 @@ final class SdkDevice implements AutoCloseable {
     }
 
     /** {@code endpoint} is host:port as claim-service hands it out. */
-    static SdkDevice connect(String endpoint, String caPem, String certificatePem, String privateKeyPem,
-            String clientId) throws Exception {
+    static SdkDevice connect(
+            String endpoint, String caPem, String certificatePem, String privateKeyPem, String clientId)
+            throws Exception {
         int colon = endpoint.lastIndexOf(':');
-        try (AwsIotMqttConnectionBuilder builder = AwsIotMqttConnectionBuilder
-                .newMtlsBuilder(certificatePem, privateKeyPem)) {
+        try (AwsIotMqttConnectionBuilder builder =
+                AwsIotMqttConnectionBuilder.newMtlsBuilder(certificatePem, privateKeyPem)) {
             builder.withCertificateAuthority(caPem)
                     .withEndpoint(endpoint.substring(0, colon))
                     .withPort(Integer.parseInt(endpoint.substring(colon + 1)))
@@ -53,12 +54,16 @@ final class SdkDevice implements AutoCloseable {
     CreateKeysAndCertificateResponse createKeysAndCertificate() throws Exception {
         var accepted = new CompletableFuture<CreateKeysAndCertificateResponse>();
         var request = new CreateKeysAndCertificateSubscriptionRequest();
-        identity.SubscribeToCreateKeysAndCertificateAccepted(request, QualityOfService.AT_LEAST_ONCE,
-                accepted::complete).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.SubscribeToCreateKeysAndCertificateRejected(request, QualityOfService.AT_LEAST_ONCE,
-                error -> accepted.completeExceptionally(new Rejected(error))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.PublishCreateKeysAndCertificate(new CreateKeysAndCertificateRequest(),
-                QualityOfService.AT_LEAST_ONCE).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToCreateKeysAndCertificateAccepted(
+                        request, QualityOfService.AT_LEAST_ONCE, accepted::complete)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToCreateKeysAndCertificateRejected(
+                        request,
+                        QualityOfService.AT_LEAST_ONCE,
+                        error -> accepted.completeExceptionally(new Rejected(error)))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.PublishCreateKeysAndCertificate(new CreateKeysAndCertificateRequest(), QualityOfService.AT_LEAST_ONCE)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return accepted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -69,8 +74,11 @@ final class SdkDevice implements AutoCloseable {
         subscription.templateName = templateName;
         identity.SubscribeToRegisterThingAccepted(subscription, QualityOfService.AT_LEAST_ONCE, accepted::complete)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.SubscribeToRegisterThingRejected(subscription, QualityOfService.AT_LEAST_ONCE,
-                error -> accepted.completeExceptionally(new Rejected(error))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToRegisterThingRejected(
+                        subscription,
+                        QualityOfService.AT_LEAST_ONCE,
+                        error -> accepted.completeExceptionally(new Rejected(error)))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         var request = new RegisterThingRequest();
         request.templateName = templateName;
         request.certificateOwnershipToken = token;

@@ -7,6 +7,5 @@ import io.quarkus.test.common.QuarkusTestResource;
 @QuarkusTestResource(EmulatorTestResource.class)
 final class TestResources {
 
-    private TestResources() {
-    }
+    private TestResources() {}
 }

@@ -37,6 +37,5 @@ final class TestTemplates {
             }
             """;
 
-    private TestTemplates() {
-    }
+    private TestTemplates() {}
 }

@@ -38,10 +38,12 @@ class ThrottlingTest {
         Claims.request(user, Claims.serial()).statusCode(201);
 
         long start = System.nanoTime();
-        String retryAfter = Claims.request(user, Claims.serial()).statusCode(503)
+        String retryAfter = Claims.request(user, Claims.serial())
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://fleetprov.io/problems/aws-unavailable"))
-                .extract().header("Retry-After");
+                .extract()
+                .header("Retry-After");
         long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
 
         assertThat(Integer.parseInt(retryAfter)).isPositive();

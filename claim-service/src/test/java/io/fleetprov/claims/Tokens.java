@@ -16,8 +16,7 @@ final class Tokens {
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
     private static CognitoIdentityProviderAsyncClient client;
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static String of(String username) {
         return CACHE.computeIfAbsent(username, Tokens::signIn);
@@ -36,7 +35,9 @@ final class Tokens {
         return client.initiateAuth(r -> r.authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                         .clientId(config("fleetprov-test.cognito-client-id"))
                         .authParameters(Map.of("USERNAME", username, "PASSWORD", EmulatorTestResource.PASSWORD)))
-                .join().authenticationResult().accessToken();
+                .join()
+                .authenticationResult()
+                .accessToken();
     }
 
     static String config(String name) {

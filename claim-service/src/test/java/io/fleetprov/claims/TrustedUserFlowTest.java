@@ -37,27 +37,35 @@ class TrustedUserFlowTest {
             assertThat((String) bundle.get("iotEndpoint")).isEqualTo(emulator.mqttEndpoint());
 
             String deviceCertificateId;
-            try (SdkDevice device = SdkDevice.connect((String) bundle.get("iotEndpoint"), emulator.caCertificatePem(),
-                    (String) bundle.get("certificatePem"), (String) bundle.get("privateKey"), "claim-" + serial)) {
+            try (SdkDevice device = SdkDevice.connect(
+                    (String) bundle.get("iotEndpoint"),
+                    emulator.caCertificatePem(),
+                    (String) bundle.get("certificatePem"),
+                    (String) bundle.get("privateKey"),
+                    "claim-" + serial)) {
                 CreateKeysAndCertificateResponse keys = device.createKeysAndCertificate();
-                RegisterThingResponse registered = device.registerThing(EmulatorTestResource.TEMPLATE,
-                        keys.certificateOwnershipToken, Map.of("SerialNumber", serial));
+                RegisterThingResponse registered = device.registerThing(
+                        EmulatorTestResource.TEMPLATE, keys.certificateOwnershipToken, Map.of("SerialNumber", serial));
                 assertThat(registered.thingName).isEqualTo(serial);
                 deviceCertificateId = keys.certificateId;
             }
 
             assertThat(emulator.registry().findThing(serial)).isPresent();
-            Claims.get(installer, claimId).statusCode(200)
+            Claims.get(installer, claimId)
+                    .statusCode(200)
                     .body("status", equalTo("USED"))
                     .body("thingName", equalTo(serial))
                     .body("deviceCertificateId", equalTo(deviceCertificateId));
 
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events.about(claimId))
-                    .extracting(r -> r.event().get("type").asText())
-                    .contains(FleetEvent.CLAIM_ISSUED, FleetEvent.HOOK_DECISION));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(events.about(claimId))
+                            .extracting(r -> r.event().get("type").asText())
+                            .contains(FleetEvent.CLAIM_ISSUED, FleetEvent.HOOK_DECISION));
             var decision = events.about(claimId).stream()
-                    .filter(r -> r.event().get("type").asText().equals(FleetEvent.HOOK_DECISION)).findFirst()
-                    .orElseThrow().event();
+                    .filter(r -> r.event().get("type").asText().equals(FleetEvent.HOOK_DECISION))
+                    .findFirst()
+                    .orElseThrow()
+                    .event();
             assertThat(decision.get("outcome").asText()).isEqualTo("allow");
             assertThat(decision.get("installer").asText()).isNotBlank();
             assertThat(decision.get("certificateId").asText()).isEqualTo(deviceCertificateId);
@@ -72,14 +80,22 @@ class TrustedUserFlowTest {
         Map<String, Object> bundle = Claims.issue(installer, serial);
         String impostor = Claims.serial();
 
-        try (SdkDevice device = SdkDevice.connect((String) bundle.get("iotEndpoint"), emulator.caCertificatePem(),
-                (String) bundle.get("certificatePem"), (String) bundle.get("privateKey"), "claim-" + impostor)) {
+        try (SdkDevice device = SdkDevice.connect(
+                (String) bundle.get("iotEndpoint"),
+                emulator.caCertificatePem(),
+                (String) bundle.get("certificatePem"),
+                (String) bundle.get("privateKey"),
+                "claim-" + impostor)) {
             CreateKeysAndCertificateResponse keys = device.createKeysAndCertificate();
-            assertThatThrownBy(() -> device.registerThing(EmulatorTestResource.TEMPLATE,
-                    keys.certificateOwnershipToken, Map.of("SerialNumber", impostor)))
+            assertThatThrownBy(() -> device.registerThing(
+                            EmulatorTestResource.TEMPLATE,
+                            keys.certificateOwnershipToken,
+                            Map.of("SerialNumber", impostor)))
                     .isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(SdkDevice.Rejected.class)
-                    .satisfies(e -> assertThat(((SdkDevice.Rejected) e).error.statusCode).isEqualTo(403));
+                    .cause()
+                    .isInstanceOf(SdkDevice.Rejected.class)
+                    .satisfies(e -> assertThat(((SdkDevice.Rejected) e).error.statusCode)
+                            .isEqualTo(403));
         }
         assertThat(emulator.registry().findThing(impostor)).isEmpty();
         Claims.get(installer, (String) bundle.get("certificateId")).body("status", equalTo("DENIED"));

@@ -29,8 +29,13 @@ public final class EmulatorClaims implements ClaimSource {
         return CompletableFuture.supplyAsync(() -> {
             ProvisioningClaim claim = emulator.createProvisioningClaim(templateName);
             serialByClaim.put(claim.certificateId(), serialNumber);
-            return new ClaimBundle(claim.certificateId(), claim.certificatePem(), claim.privateKeyPem(),
-                    claim.expiration(), templateName, emulator.mqttEndpoint());
+            return new ClaimBundle(
+                    claim.certificateId(),
+                    claim.certificatePem(),
+                    claim.privateKeyPem(),
+                    claim.expiration(),
+                    templateName,
+                    emulator.mqttEndpoint());
         });
     }
 

@@ -41,11 +41,11 @@ public final class TestTemplates {
             }
             """;
 
-    private TestTemplates() {
-    }
+    private TestTemplates() {}
 
     public static void install(IotEmulator emulator) {
-        emulator.registry().createProvisioningTemplate(TEMPLATE, "device-simulator tests", DEVICE_TEMPLATE, true,
-                ROLE, null, null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        TEMPLATE, "device-simulator tests", DEVICE_TEMPLATE, true, ROLE, null, null);
     }
 }

@@ -10,8 +10,7 @@ public final class AwsEventTopics {
     /** Filter for every fleetprov service event. */
     public static final String FLEETPROV_EVENTS_FILTER = "fleetprov/events/#";
 
-    private AwsEventTopics() {
-    }
+    private AwsEventTopics() {}
 
     /** {@code operation} is {@code created}, {@code updated} or {@code deleted}. */
     public static String thing(String thingName, String operation) {

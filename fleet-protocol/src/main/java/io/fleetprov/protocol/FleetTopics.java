@@ -18,8 +18,7 @@ public final class FleetTopics {
     private static final Pattern REQUEST = Pattern.compile(
             "\\$aws/(?:certificates/(create|create-from-csr)|provisioning-templates/([^/]+)/provision)/([^/]+)");
 
-    private FleetTopics() {
-    }
+    private FleetTopics() {}
 
     public static String createKeysAndCertificate(PayloadFormat format) {
         return "$aws/certificates/create/" + format.topicLevel();

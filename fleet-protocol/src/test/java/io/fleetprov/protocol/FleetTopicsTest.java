@@ -30,18 +30,24 @@ class FleetTopicsTest {
 
     @Test
     void parsesRequestTopicsOnly() {
-        var register = FleetTopics.parseRequest("$aws/provisioning-templates/tpl_1/provision/cbor").orElseThrow();
+        var register = FleetTopics.parseRequest("$aws/provisioning-templates/tpl_1/provision/cbor")
+                .orElseThrow();
         assertThat(register.operation()).isEqualTo(FleetOperation.REGISTER_THING);
         assertThat(register.templateName()).isEqualTo("tpl_1");
         assertThat(register.format()).isEqualTo(PayloadFormat.CBOR);
         assertThat(register.acceptedTopic()).isEqualTo("$aws/provisioning-templates/tpl_1/provision/cbor/accepted");
 
-        assertThat(FleetTopics.parseRequest("$aws/certificates/create/json").orElseThrow().operation())
+        assertThat(FleetTopics.parseRequest("$aws/certificates/create/json")
+                        .orElseThrow()
+                        .operation())
                 .isEqualTo(FleetOperation.CREATE_KEYS_AND_CERTIFICATE);
-        assertThat(FleetTopics.parseRequest("$aws/certificates/create-from-csr/json").orElseThrow().operation())
+        assertThat(FleetTopics.parseRequest("$aws/certificates/create-from-csr/json")
+                        .orElseThrow()
+                        .operation())
                 .isEqualTo(FleetOperation.CREATE_CERTIFICATE_FROM_CSR);
 
-        assertThat(FleetTopics.parseRequest("$aws/certificates/create/json/accepted")).isEmpty();
+        assertThat(FleetTopics.parseRequest("$aws/certificates/create/json/accepted"))
+                .isEmpty();
         assertThat(FleetTopics.parseRequest("$aws/certificates/create/xml")).isEmpty();
         assertThat(FleetTopics.parseRequest("devices/thing/telemetry")).isEmpty();
     }

@@ -247,11 +247,29 @@ public record EmulatorConfig(
         }
 
         public EmulatorConfig build() {
-            return new EmulatorConfig(dataDir, bindHost, advertisedHost, mqttPort, httpPort, hostNames, region,
-                    accountId, keyAlgorithm, keyPoolSize, claimLifetime, tokenLifetime,
-                    new FaultSettings(throttleRates, latency.toMillis(), dropAcceptedFraction, hookTimeout.toMillis(),
+            return new EmulatorConfig(
+                    dataDir,
+                    bindHost,
+                    advertisedHost,
+                    mqttPort,
+                    httpPort,
+                    hostNames,
+                    region,
+                    accountId,
+                    keyAlgorithm,
+                    keyPoolSize,
+                    claimLifetime,
+                    tokenLifetime,
+                    new FaultSettings(
+                            throttleRates,
+                            latency.toMillis(),
+                            dropAcceptedFraction,
+                            hookTimeout.toMillis(),
                             disconnectAfterCreateFraction),
-                    hookHeaders, seedFile, clock, accessKeys);
+                    hookHeaders,
+                    seedFile,
+                    clock,
+                    accessKeys);
         }
     }
 }

@@ -6,12 +6,12 @@ import io.fleetprov.emulator.broker.MqttBroker;
 import io.fleetprov.emulator.ca.CertificateAuthority;
 import io.fleetprov.emulator.ca.ClientTls;
 import io.fleetprov.emulator.ca.KeyPairPool;
+import io.fleetprov.emulator.cognito.CognitoHttpHandler;
+import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.events.ServiceIdentities;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.events.ThingEvents;
 import io.fleetprov.emulator.faults.FaultInjector;
-import io.fleetprov.emulator.cognito.CognitoHttpHandler;
-import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.http.ControlPlane;
 import io.fleetprov.emulator.http.EmulatorHttpServer;
 import io.fleetprov.emulator.http.SigV4Verifier;
@@ -30,8 +30,8 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,13 +88,20 @@ public final class IotEmulator implements AutoCloseable {
         }
         this.keys = new KeyPairPool(config.keyAlgorithm(), config.keyPoolSize());
         this.throttle = new ApiThrottle(config.clock(), config.faults().throttle());
-        this.provisioning = new FleetProvisioningService(registry, ca, keys, templates,
+        this.provisioning = new FleetProvisioningService(
+                registry,
+                ca,
+                keys,
+                templates,
                 new OwnershipTokens(config.clock(), config.tokenLifetime()),
-                new PreProvisioningHookClient(config.hookHeaders()), throttle, config.clock(),
-                config.claimLifetime(), Duration.ofMillis(config.faults().hookTimeoutMillis()));
+                new PreProvisioningHookClient(config.hookHeaders()),
+                throttle,
+                config.clock(),
+                config.claimLifetime(),
+                Duration.ofMillis(config.faults().hookTimeoutMillis()));
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
-        this.broker = MqttBroker.start(config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning,
-                config.clock(), List.of());
+        this.broker = MqttBroker.start(
+                config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning, config.clock(), List.of());
         registry.addListener(new ThingEvents(registry, broker::publishEvent, config.clock()));
         this.faults = new FaultInjector(throttle, provisioning, broker, config.faults());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -104,13 +111,17 @@ public final class IotEmulator implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(this::expireStale, 1, 1, TimeUnit.SECONDS);
         // Clients sign with real time, so signatures are checked against it, not against a test's moved clock.
-        http.start(ControlPlane.of(this), new CognitoHttpHandler(cognito),
+        http.start(
+                ControlPlane.of(this),
+                new CognitoHttpHandler(cognito),
                 new SigV4Verifier(config.accessKeys(), config.region(), Clock.systemUTC()));
         if (config.dataDir() != null) {
             writeEndpointFiles(config.dataDir());
         }
         LOG.info("iot-emulator MQTT endpoint {} (TLS, client certificate required)", mqttEndpoint());
-        LOG.info("iot-emulator HTTP endpoint {} (AWS IoT control plane, Cognito; SigV4 {})", httpUrl(),
+        LOG.info(
+                "iot-emulator HTTP endpoint {} (AWS IoT control plane, Cognito; SigV4 {})",
+                httpUrl(),
                 config.strictSigV4() ? "verified" : "not verified");
     }
 
@@ -239,7 +250,8 @@ public final class IotEmulator implements AutoCloseable {
             endpoints.put("userPools", userPoolSummaries());
             endpoints.put("region", config.region());
             endpoints.put("accountId", config.accountId());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(dir.resolve("endpoints.json").toFile(), endpoints);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write endpoint files to " + dir, e);
@@ -247,15 +259,20 @@ public final class IotEmulator implements AutoCloseable {
     }
 
     private List<Map<String, Object>> userPoolSummaries() {
-        return cognito.userPools().stream().map(pool -> {
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("id", pool.id());
-            summary.put("name", pool.name());
-            summary.put("issuer", pool.issuer());
-            summary.put("clients", cognito.appClients(pool.id()).stream()
-                    .map(c -> Map.of("clientId", c.clientId(), "clientName", c.clientName())).toList());
-            return summary;
-        }).toList();
+        return cognito.userPools().stream()
+                .map(pool -> {
+                    Map<String, Object> summary = new LinkedHashMap<>();
+                    summary.put("id", pool.id());
+                    summary.put("name", pool.name());
+                    summary.put("issuer", pool.issuer());
+                    summary.put(
+                            "clients",
+                            cognito.appClients(pool.id()).stream()
+                                    .map(c -> Map.of("clientId", c.clientId(), "clientName", c.clientName()))
+                                    .toList());
+                    return summary;
+                })
+                .toList();
     }
 
     static int freePort() {

@@ -83,8 +83,8 @@ public final class MoquetteSessions {
                             .filter(s -> topic.match(s.getTopicFilter()))
                             .map(Subscription::getRequestedQos)
                             .max(Comparator.comparingInt(MqttQoS::value))
-                            .ifPresent(granted -> session.sendNotRetainedPublishOnSessionAtQos(topic,
-                                    MqttQoS.valueOf(Math.min(qos.value(), granted.value())), payload));
+                            .ifPresent(granted -> session.sendNotRetainedPublishOnSessionAtQos(
+                                    topic, MqttQoS.valueOf(Math.min(qos.value(), granted.value())), payload));
                 }
             } finally {
                 payload.release();

@@ -40,8 +40,7 @@ final class Chart {
 
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 
-    private Chart() {
-    }
+    private Chart() {}
 
     static Path example(String name) {
         Path file = DIR.resolve("examples").resolve(name);
@@ -57,7 +56,12 @@ final class Chart {
 
     /** NOTES.txt as `helm install` prints it (a client-only dry run: no cluster). */
     static String notes(Path valuesFile) {
-        InstallCommand install = new Helm(DIR).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun();
+        InstallCommand install = new Helm(DIR)
+                .install()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE)
+                .clientOnly()
+                .dryRun();
         if (valuesFile != null) {
             install = install.withValuesFile(valuesFile);
         }
@@ -88,7 +92,8 @@ final class Chart {
                         if (Files.isDirectory(file)) {
                             Files.createDirectories(target);
                         } else {
-                            Files.writeString(target, Files.readString(file).replace("helm.sh/hook:", HOOK_MARKER + ":"));
+                            Files.writeString(
+                                    target, Files.readString(file).replace("helm.sh/hook:", HOOK_MARKER + ":"));
                         }
                     }
                 }
@@ -108,7 +113,10 @@ final class Chart {
      * the manifests in target/rendered/NAME.yaml for a human to read.
      */
     static Rendered render(String name, Path valuesFile, Map<String, Object> sets) {
-        TemplateCommand command = new Helm(chartWithHooksAsManifests()).template().withName(RELEASE).withNamespace(NAMESPACE);
+        TemplateCommand command = new Helm(chartWithHooksAsManifests())
+                .template()
+                .withName(RELEASE)
+                .withNamespace(NAMESPACE);
         if (valuesFile != null) {
             command = command.withValuesFile(valuesFile);
         }
@@ -131,7 +139,8 @@ final class Chart {
     static List<HasMetadata> parse(String manifests) {
         List<HasMetadata> objects = new ArrayList<>();
         for (String document : DOCUMENT_SEPARATOR.split(manifests)) {
-            boolean empty = document.lines().map(String::strip).allMatch(line -> line.isEmpty() || line.startsWith("#"));
+            boolean empty =
+                    document.lines().map(String::strip).allMatch(line -> line.isEmpty() || line.startsWith("#"));
             if (!empty) {
                 objects.add(Serialization.unmarshal(document));
             }

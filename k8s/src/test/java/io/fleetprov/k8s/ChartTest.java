@@ -37,10 +37,14 @@ class ChartTest {
         ServiceAccount claims = r.get(ServiceAccount.class, PREFIX + "claim-service");
         assertThat(claims.getMetadata().getAnnotations())
                 .containsEntry("eks.amazonaws.com/role-arn", "arn:aws:iam::123456789012:role/fleetprov-claim-service");
-        Map<String, String> config = r.get(ConfigMap.class, PREFIX + "claim-service").getData();
+        Map<String, String> config =
+                r.get(ConfigMap.class, PREFIX + "claim-service").getData();
         assertThat(config)
-                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123")
-                .containsEntry("QUARKUS_DATASOURCE_JDBC_URL",
+                .containsEntry(
+                        "QUARKUS_OIDC_AUTH_SERVER_URL",
+                        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123")
+                .containsEntry(
+                        "QUARKUS_DATASOURCE_JDBC_URL",
                         "jdbc:postgresql://fleetprov.cluster-abcdefghijkl.eu-west-1.rds.amazonaws.com:5432/claims?sslmode=verify-full")
                 .containsEntry("FLEETPROV_MQTT_HOST", "a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com")
                 .containsEntry("FLEETPROV_CLAIMS_TEMPLATES_BY_GROUP_INSTALLER", "fleetprov-production")
@@ -49,12 +53,22 @@ class ChartTest {
         assertThat(r.all(Secret.class)).isEmpty();
         assertThat(r.all(StatefulSet.class)).isEmpty();
         assertThat(r.named(Deployment.class, PREFIX + "emulator")).isEmpty();
-        Container claimService = r.get(Deployment.class, PREFIX + "claim-service").getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container claimService = r.get(Deployment.class, PREFIX + "claim-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
         assertThat(claimService.getEnv()).anySatisfy(env -> {
             assertThat(env.getName()).isEqualTo("FLEETPROV_HOOK_SECRET");
             assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fleetprov-secrets");
         });
-        assertThat(r.get(Ingress.class, PREFIX + "claim-service").getSpec().getTls().get(0).getHosts()).containsExactly("claims.example.com");
+        assertThat(r.get(Ingress.class, PREFIX + "claim-service")
+                        .getSpec()
+                        .getTls()
+                        .get(0)
+                        .getHosts())
+                .containsExactly("claims.example.com");
         assertThat(r.objects()).anyMatch(o -> o.getKind().equals("ServiceMonitor"));
     }
 
@@ -62,22 +76,37 @@ class ChartTest {
     void stagingRunsTheEmulatorAndATrialDatabaseWiredToTheServices() {
         Rendered r = Chart.render("staging-emulator", Chart.example("staging-emulator.yaml"), Map.of());
         Deployment emulator = r.get(Deployment.class, PREFIX + "emulator");
-        Container container = emulator.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Container container =
+                emulator.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactlyInAnyOrder(8883, 4566);
-        assertThat(container.getArgs()).contains("--data-dir=/data", "--mqtt-port=8883", "--http-port=4566",
-                "--seed=/etc/fleetprov/seed/seed.json", "--advertised-host=" + PREFIX + "emulator", "--host=" + PREFIX + "emulator",
-                "--hook-header=X-Fleetprov-Hook-Secret=$(HOOK_SECRET)");
-        String seed = new String(Base64.getDecoder().decode(r.get(Secret.class, PREFIX + "emulator-seed").getData().get("seed.json")),
+        assertThat(container.getArgs())
+                .contains(
+                        "--data-dir=/data",
+                        "--mqtt-port=8883",
+                        "--http-port=4566",
+                        "--seed=/etc/fleetprov/seed/seed.json",
+                        "--advertised-host=" + PREFIX + "emulator",
+                        "--host=" + PREFIX + "emulator",
+                        "--hook-header=X-Fleetprov-Hook-Secret=$(HOOK_SECRET)");
+        String seed = new String(
+                Base64.getDecoder()
+                        .decode(r.get(Secret.class, PREFIX + "emulator-seed")
+                                .getData()
+                                .get("seed.json")),
                 StandardCharsets.UTF_8);
         assertThat(seed)
                 .contains("\"targetArn\": \"http://" + PREFIX + "claim-service:8080/v1/hooks/pre-provisioning\"")
                 .contains("\"id\": \"us-east-1_fleetprov\"");
         assertThat(r.get(ConfigMap.class, PREFIX + "claim-service").getData())
-                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "http://" + PREFIX + "emulator:4566/us-east-1_fleetprov");
+                .containsEntry(
+                        "QUARKUS_OIDC_AUTH_SERVER_URL", "http://" + PREFIX + "emulator:4566/us-east-1_fleetprov");
 
-        Map<String, String> config = r.get(ConfigMap.class, PREFIX + "audit-service").getData();
+        Map<String, String> config =
+                r.get(ConfigMap.class, PREFIX + "audit-service").getData();
         assertThat(config)
-                .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + PREFIX + "postgresql:5432/audit?sslmode=disable")
+                .containsEntry(
+                        "QUARKUS_DATASOURCE_JDBC_URL",
+                        "jdbc:postgresql://" + PREFIX + "postgresql:5432/audit?sslmode=disable")
                 .containsEntry("FLEETPROV_MQTT_HOST", PREFIX + "emulator")
                 .containsEntry("FLEETPROV_MQTT_PORT", "8883")
                 .containsEntry("FLEETPROV_MQTT_CLIENT_ID", "audit-service")
@@ -91,13 +120,21 @@ class ChartTest {
                 .containsEntry("FLEETPROV_AWS_ENDPOINT_OVERRIDE", "http://" + PREFIX + "emulator:4566");
 
         StatefulSet postgres = r.get(StatefulSet.class, PREFIX + "postgresql");
-        assertThat(postgres.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser()).isEqualTo(999L);
-        assertThat(r.all(NetworkPolicy.class)).extracting(n -> n.getMetadata().getName())
-                .contains(PREFIX + "postgresql", PREFIX + "emulator", PREFIX + "claim-service", PREFIX + "audit-service");
+        assertThat(postgres.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getSecurityContext()
+                        .getRunAsUser())
+                .isEqualTo(999L);
+        assertThat(r.all(NetworkPolicy.class))
+                .extracting(n -> n.getMetadata().getName())
+                .contains(
+                        PREFIX + "postgresql", PREFIX + "emulator", PREFIX + "claim-service", PREFIX + "audit-service");
 
         // The secrets given on the command line end up in the chart's Secret, nowhere else (RenderedChartTest).
         Secret secret = r.get(Secret.class, PREFIX + "secrets");
-        String hookSecret = new String(Base64.getDecoder().decode(secret.getData().get("hook-shared-secret")), StandardCharsets.UTF_8);
+        String hookSecret = new String(
+                Base64.getDecoder().decode(secret.getData().get("hook-shared-secret")), StandardCharsets.UTF_8);
         assertThat(hookSecret).isEqualTo(Chart.TEST_SECRETS.get("secrets.hookSharedSecret"));
     }
 
@@ -108,22 +145,36 @@ class ChartTest {
         assertThat(r.all(Pod.class)).as("no helm test pod without services").isEmpty();
         Job job = r.get(Job.class, PREFIX + "simulator");
         assertThat(job.getSpec().getCompletions()).isEqualTo(20);
-        Container simulator = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(simulator.getArgs()).contains("--shard-count=20", "--devices=1000000",
-                "--out=/results/shard-$(JOB_COMPLETION_INDEX)", "--claim-service-url=https://claims.example.com",
-                "--mqtt-endpoint=a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com:8883");
+        Container simulator =
+                job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(simulator.getArgs())
+                .contains(
+                        "--shard-count=20",
+                        "--devices=1000000",
+                        "--out=/results/shard-$(JOB_COMPLETION_INDEX)",
+                        "--claim-service-url=https://claims.example.com",
+                        "--mqtt-endpoint=a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com:8883");
         assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
-                .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(PREFIX + "simulator-results"));
+                .anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+                        .isEqualTo(PREFIX + "simulator-results"));
         assertThat(simulator.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/results"));
     }
 
     @Test
     void theMergeJobReadsEveryShard() {
-        Rendered r = Chart.render("merge", Chart.example("simulator-only.yaml"),
+        Rendered r = Chart.render(
+                "merge",
+                Chart.example("simulator-only.yaml"),
                 Map.of("simulator.shards", 3, "simulator.merge.enabled", true));
-        Container merge = r.get(Job.class, PREFIX + "simulator-merge").getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(merge.getArgs()).containsExactly(
-                "merge", "/results/shard-0", "/results/shard-1", "/results/shard-2", "--out=/results/merged");
+        Container merge = r.get(Job.class, PREFIX + "simulator-merge")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(merge.getArgs())
+                .containsExactly(
+                        "merge", "/results/shard-0", "/results/shard-1", "/results/shard-2", "--out=/results/merged");
     }
 
     @Test
@@ -140,6 +191,8 @@ class ChartTest {
     @Test
     void notesNameWhatIsMissingFromTheDefaultsAndNothingForProduction() {
         assertThat(Chart.notes(null)).contains("NOT READY", "oidc.authServerUrl", "postgresql.host", "iot.endpoint");
-        assertThat(Chart.notes(Chart.example("aws-production.yaml"))).doesNotContain("NOT READY").contains("https://claims.example.com/v1/claims");
+        assertThat(Chart.notes(Chart.example("aws-production.yaml")))
+                .doesNotContain("NOT READY")
+                .contains("https://claims.example.com/v1/claims");
     }
 }

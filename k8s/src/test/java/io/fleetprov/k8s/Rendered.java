@@ -20,20 +20,29 @@ record Rendered(List<HasMetadata> objects) {
     }
 
     <T extends HasMetadata> Optional<T> named(Class<T> type, String name) {
-        return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
+        return all(type).stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .findFirst();
     }
 
     <T extends HasMetadata> T get(Class<T> type, String name) {
-        return named(type, name).orElseThrow(() -> new AssertionError(
-                "no " + type.getSimpleName() + " " + name + " in " + objects.stream().map(Rendered::describe).toList()));
+        return named(type, name)
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in "
+                        + objects.stream().map(Rendered::describe).toList()));
     }
 
     /** Every pod template (Deployments, StatefulSets, Jobs) and bare pod (helm test). */
     List<Workload> workloads() {
         List<Workload> workloads = new ArrayList<>();
-        all(Deployment.class).forEach(d -> workloads.add(new Workload(describe(d), d.getSpec().getTemplate().getSpec(), true)));
-        all(StatefulSet.class).forEach(s -> workloads.add(new Workload(describe(s), s.getSpec().getTemplate().getSpec(), true)));
-        all(Job.class).forEach(j -> workloads.add(new Workload(describe(j), j.getSpec().getTemplate().getSpec(), false)));
+        all(Deployment.class)
+                .forEach(d -> workloads.add(
+                        new Workload(describe(d), d.getSpec().getTemplate().getSpec(), true)));
+        all(StatefulSet.class)
+                .forEach(s -> workloads.add(
+                        new Workload(describe(s), s.getSpec().getTemplate().getSpec(), true)));
+        all(Job.class)
+                .forEach(j -> workloads.add(
+                        new Workload(describe(j), j.getSpec().getTemplate().getSpec(), false)));
         all(Pod.class).forEach(p -> workloads.add(new Workload(describe(p), p.getSpec(), false)));
         return workloads;
     }

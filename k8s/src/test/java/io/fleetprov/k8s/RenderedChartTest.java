@@ -41,13 +41,29 @@ class RenderedChartTest {
             "staging-emulator", Chart.render("staging-emulator", Chart.example("staging-emulator.yaml"), Map.of()),
             "simulator-only", Chart.render("simulator-only", Chart.example("simulator-only.yaml"), Map.of()),
             // Every optional part on, so no template escapes the rules.
-            "everything", Chart.render("everything", Chart.example("staging-emulator.yaml"), Map.of(
-                    "simulator.enabled", true, "simulator.merge.enabled", true, "simulator.shards", 3,
-                    "simulator.userPoolClientId", "client", "simulator.installerUsername", "installer",
-                    "metrics.serviceMonitor.enabled", true, "claimService.autoscaling.enabled", true)));
+            "everything",
+                    Chart.render(
+                            "everything",
+                            Chart.example("staging-emulator.yaml"),
+                            Map.of(
+                                    "simulator.enabled",
+                                    true,
+                                    "simulator.merge.enabled",
+                                    true,
+                                    "simulator.shards",
+                                    3,
+                                    "simulator.userPoolClientId",
+                                    "client",
+                                    "simulator.installerUsername",
+                                    "installer",
+                                    "metrics.serviceMonitor.enabled",
+                                    true,
+                                    "claimService.autoscaling.enabled",
+                                    true)));
 
     Stream<Arguments> renderings() {
-        return renderings.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        return renderings.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
                 .map(e -> Arguments.of(e.getKey(), e.getValue()));
     }
 
@@ -84,11 +100,19 @@ class RenderedChartTest {
                 assertThat(nonRoot).as(where + " runAsNonRoot").isTrue();
                 Long uid = Optional.ofNullable(sc.getRunAsUser()).orElse(pod.getRunAsUser());
                 assertThat(uid).as(where + " runAsUser").isNotNull().isNotZero();
-                assertThat(sc.getReadOnlyRootFilesystem()).as(where + " readOnlyRootFilesystem").isTrue();
-                assertThat(sc.getAllowPrivilegeEscalation()).as(where + " allowPrivilegeEscalation").isFalse();
+                assertThat(sc.getReadOnlyRootFilesystem())
+                        .as(where + " readOnlyRootFilesystem")
+                        .isTrue();
+                assertThat(sc.getAllowPrivilegeEscalation())
+                        .as(where + " allowPrivilegeEscalation")
+                        .isFalse();
                 assertThat(sc.getCapabilities()).as(where + " capabilities").isNotNull();
-                assertThat(sc.getCapabilities().getDrop()).as(where + " dropped capabilities").contains("ALL");
-                assertThat(sc.getCapabilities().getAdd()).as(where + " added capabilities").isNullOrEmpty();
+                assertThat(sc.getCapabilities().getDrop())
+                        .as(where + " dropped capabilities")
+                        .contains("ALL");
+                assertThat(sc.getCapabilities().getAdd())
+                        .as(where + " added capabilities")
+                        .isNullOrEmpty();
             });
         }
     }
@@ -96,11 +120,16 @@ class RenderedChartTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("renderings")
     void longRunningContainersHaveProbes(String name, Rendered rendered) {
-        rendered.workloads().stream().filter(Rendered.Workload::longRunning).forEach(workload ->
-                workload.pod().getContainers().forEach(container -> {
+        rendered.workloads().stream()
+                .filter(Rendered.Workload::longRunning)
+                .forEach(workload -> workload.pod().getContainers().forEach(container -> {
                     String where = workload.name() + " container " + container.getName();
-                    assertThat(container.getLivenessProbe()).as(where + " liveness probe").isNotNull();
-                    assertThat(container.getReadinessProbe()).as(where + " readiness probe").isNotNull();
+                    assertThat(container.getLivenessProbe())
+                            .as(where + " liveness probe")
+                            .isNotNull();
+                    assertThat(container.getReadinessProbe())
+                            .as(where + " readiness probe")
+                            .isNotNull();
                 }));
     }
 
@@ -111,8 +140,12 @@ class RenderedChartTest {
                 .flatMap(w -> w.pod().getContainers().stream())
                 .filter(c -> c.getName().endsWith("-service"))
                 .forEach(c -> {
-                    assertThat(c.getLivenessProbe().getHttpGet().getPath()).as(c.getName()).isEqualTo("/q/health/live");
-                    assertThat(c.getReadinessProbe().getHttpGet().getPath()).as(c.getName()).isEqualTo("/q/health/ready");
+                    assertThat(c.getLivenessProbe().getHttpGet().getPath())
+                            .as(c.getName())
+                            .isEqualTo("/q/health/live");
+                    assertThat(c.getReadinessProbe().getHttpGet().getPath())
+                            .as(c.getName())
+                            .isEqualTo("/q/health/ready");
                 });
     }
 
@@ -121,9 +154,11 @@ class RenderedChartTest {
     void aReadOnlyRootFilesystemComesWithAWritableTmp(String name, Rendered rendered) {
         rendered.workloads().stream().filter(w -> !w.name().startsWith("Pod/")).forEach(workload -> {
             List<String> emptyDirs = workload.pod().getVolumes().stream()
-                    .filter(v -> v.getEmptyDir() != null).map(Volume::getName).toList();
-            workload.containers().forEach(container ->
-                    assertThat(container.getVolumeMounts())
+                    .filter(v -> v.getEmptyDir() != null)
+                    .map(Volume::getName)
+                    .toList();
+            workload.containers()
+                    .forEach(container -> assertThat(container.getVolumeMounts())
                             .as(workload.name() + " container " + container.getName() + " mounts an emptyDir at /tmp")
                             .anyMatch(m -> m.getMountPath().equals("/tmp") && emptyDirs.contains(m.getName())));
         });
@@ -142,9 +177,12 @@ class RenderedChartTest {
             List<String> plain = Stream.concat(
                             container.getEnv().stream().map(EnvVar::getValue),
                             Stream.concat(container.getArgs().stream(), container.getCommand().stream()))
-                    .filter(Objects::nonNull).toList();
+                    .filter(Objects::nonNull)
+                    .toList();
             for (String secret : Chart.TEST_SECRETS.values()) {
-                assertThat(plain).as(container.getName() + " env values and args").noneMatch(v -> v.contains(secret));
+                assertThat(plain)
+                        .as(container.getName() + " env values and args")
+                        .noneMatch(v -> v.contains(secret));
             }
         });
     }
@@ -156,8 +194,11 @@ class RenderedChartTest {
             List<IngressTLS> tls = ingress.getSpec().getTls();
             assertThat(tls).as(Rendered.describe(ingress) + " tls").isNotEmpty();
             assertThat(tls).allSatisfy(t -> assertThat(t.getSecretName()).isNotBlank());
-            List<String> tlsHosts = tls.stream().flatMap(t -> t.getHosts().stream()).toList();
-            assertThat(ingress.getSpec().getRules()).extracting(IngressRule::getHost).isNotEmpty()
+            List<String> tlsHosts =
+                    tls.stream().flatMap(t -> t.getHosts().stream()).toList();
+            assertThat(ingress.getSpec().getRules())
+                    .extracting(IngressRule::getHost)
+                    .isNotEmpty()
                     .allSatisfy(host -> assertThat(tlsHosts).contains(host));
         }
     }
@@ -173,11 +214,16 @@ class RenderedChartTest {
             assertThat(job.getSpec().getCompletionMode()).as(where).isEqualTo("Indexed");
             Integer completions = job.getSpec().getCompletions();
             assertThat(completions).as(where + " completions").isNotNull().isPositive();
-            assertThat(job.getSpec().getParallelism()).as(where + " parallelism").isEqualTo(completions);
-            Container simulator = job.getSpec().getTemplate().getSpec().getContainers().get(0);
-            assertThat(simulator.getArgs()).as(where + " args")
+            assertThat(job.getSpec().getParallelism())
+                    .as(where + " parallelism")
+                    .isEqualTo(completions);
+            Container simulator =
+                    job.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(simulator.getArgs())
+                    .as(where + " args")
                     .contains("--shard-count=" + completions, "--shard-index=$(JOB_COMPLETION_INDEX)")
-                    .filteredOn(a -> a.startsWith("--shard-count")).hasSize(1);
+                    .filteredOn(a -> a.startsWith("--shard-count"))
+                    .hasSize(1);
         }
     }
 
@@ -187,12 +233,16 @@ class RenderedChartTest {
         for (Role role : rendered.all(Role.class)) {
             assertThat(role.getRules()).as(Rendered.describe(role)).isNotEmpty().allSatisfy(rule -> {
                 String where = Rendered.describe(role) + " rule " + rule.getResources();
-                assertThat(rule.getResourceNames()).as(where + " resourceNames").isNotEmpty().doesNotContain("*", "");
+                assertThat(rule.getResourceNames())
+                        .as(where + " resourceNames")
+                        .isNotEmpty()
+                        .doesNotContain("*", "");
                 assertThat(rule.getResources()).as(where).doesNotContain("*");
                 assertThat(rule.getVerbs()).as(where + " verbs").isSubsetOf("get", "create", "patch");
             });
         }
-        assertThat(rendered.objects()).as("no cluster-wide RBAC")
+        assertThat(rendered.objects())
+                .as("no cluster-wide RBAC")
                 .noneMatch(o -> o.getKind().equals("ClusterRole") || o.getKind().equals("ClusterRoleBinding"));
     }
 
@@ -208,10 +258,16 @@ class RenderedChartTest {
         for (Rendered.Workload workload : rendered.workloads()) {
             workload.containers().forEach(container -> {
                 List<String> command = container.getCommand();
-                if (command.size() == 2 && List.of("sh", "bash").contains(command.get(0)) && command.get(1).startsWith("-")
+                if (command.size() == 2
+                        && List.of("sh", "bash").contains(command.get(0))
+                        && command.get(1).startsWith("-")
                         && command.get(1).contains("c")) {
-                    assertThat(container.getArgs()).as(workload.name() + " container " + container.getName()).hasSize(1);
-                    scripts.add(new Script(workload.name() + " container " + container.getName(), command.get(0),
+                    assertThat(container.getArgs())
+                            .as(workload.name() + " container " + container.getName())
+                            .hasSize(1);
+                    scripts.add(new Script(
+                            workload.name() + " container " + container.getName(),
+                            command.get(0),
                             container.getArgs().get(0)));
                 }
             });
@@ -224,18 +280,23 @@ class RenderedChartTest {
             });
         }
         for (Script script : scripts) {
-            assertThat(script.parseErrors()).as(script.where() + ":\n" + script.text()).isEmpty();
+            assertThat(script.parseErrors())
+                    .as(script.where() + ":\n" + script.text())
+                    .isEmpty();
         }
     }
 
     private record Script(String where, String shell, String text) {
         String parseErrors() throws Exception {
-            Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin", shell)) || Files.isExecutable(Path.of("/usr/bin", shell)),
+            Assumptions.assumeTrue(
+                    Files.isExecutable(Path.of("/bin", shell)) || Files.isExecutable(Path.of("/usr/bin", shell)),
                     shell + " is not installed here");
             Path file = Files.createTempFile("chart-script", ".sh");
             try {
                 Files.writeString(file, text);
-                Process process = new ProcessBuilder(shell, "-n", file.toString()).redirectErrorStream(true).start();
+                Process process = new ProcessBuilder(shell, "-n", file.toString())
+                        .redirectErrorStream(true)
+                        .start();
                 String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 return process.waitFor() == 0 ? "" : output.isBlank() ? "exit " + process.exitValue() : output;
             } finally {
@@ -243,5 +304,4 @@ class RenderedChartTest {
             }
         }
     }
-
 }

@@ -30,9 +30,14 @@ import picocli.CommandLine.Option;
  * {@code ./fleetprov demo}: the whole trusted-user flow on this machine — emulator, PostgreSQL, claim-service,
  * audit-service — driven by the device simulator signing in as an installer, then a summary.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the whole system locally on embedded defaults (no AWS account, no Docker) and provisions",
-            "devices through it as a trusted installer; prints a summary and stops, or keeps running."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the whole system locally on embedded defaults (no AWS account, no Docker) and provisions",
+            "devices through it as a trusted installer; prints a summary and stops, or keeps running."
+        })
 public final class DemoCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -40,14 +45,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--devices", defaultValue = "1000", description = "Devices to provision. Default: ${DEFAULT-VALUE}")
     int devices;
 
-    @Option(names = "--rate", defaultValue = "10",
+    @Option(
+            names = "--rate",
+            defaultValue = "10",
             description = "Device arrivals per second. Default: ${DEFAULT-VALUE}")
     double rate;
 
     @Option(names = "--keep-running", description = "Keep the system running after the run (Ctrl-C stops it).")
     boolean keepRunning;
 
-    @Option(names = "--state-dir", defaultValue = ".fleetprov",
+    @Option(
+            names = "--state-dir",
+            defaultValue = ".fleetprov",
             description = "Logs, data, report and stack.json go here. Default: ${DEFAULT-VALUE}")
     Path stateDir;
 
@@ -60,12 +69,16 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("fleetprov demo: starting the emulator, PostgreSQL, claim-service and audit-service ...");
         LocalStack stack = LocalStack.start(root.toAbsolutePath(), state);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "demo-shutdown"));
         System.out.println("  claim-service " + stack.claimService().baseUrl() + ", audit-service "
-                + stack.auditService().baseUrl() + ", emulator " + stack.emulator().httpUrl() + " / mqtts://"
+                + stack.auditService().baseUrl() + ", emulator "
+                + stack.emulator().httpUrl() + " / mqtts://"
                 + stack.emulator().mqttEndpoint());
 
         Path runDir = state.resolve("run");
@@ -88,19 +101,32 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int runSimulator(LocalStack stack, Path runDir) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                root.resolve("device-simulator/target/quarkus-app/quarkus-run.jar").toString(),
-                "--source", "trusted-user",
-                "--claim-service-url", stack.claimService().baseUrl(),
-                "--cognito-endpoint-url", stack.emulator().httpUrl(),
-                "--user-pool-client-id", DemoSeed.APP_CLIENT_ID,
-                "--username", DemoSeed.INSTALLER,
-                "--bearer", "access",
-                "--emulator-dir", stack.stateDir().resolve("emulator").toString(),
-                "--template", DemoSeed.TEMPLATE,
-                "--devices", Integer.toString(devices),
-                "--rate", Double.toString(rate),
-                "--out", runDir.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("device-simulator/target/quarkus-app/quarkus-run.jar")
+                        .toString(),
+                "--source",
+                "trusted-user",
+                "--claim-service-url",
+                stack.claimService().baseUrl(),
+                "--cognito-endpoint-url",
+                stack.emulator().httpUrl(),
+                "--user-pool-client-id",
+                DemoSeed.APP_CLIENT_ID,
+                "--username",
+                DemoSeed.INSTALLER,
+                "--bearer",
+                "access",
+                "--emulator-dir",
+                stack.stateDir().resolve("emulator").toString(),
+                "--template",
+                DemoSeed.TEMPLATE,
+                "--devices",
+                Integer.toString(devices),
+                "--rate",
+                Double.toString(rate),
+                "--out",
+                runDir.toString(),
                 "--plain"));
         ProcessBuilder simulator = new ProcessBuilder(command).inheritIO();
         simulator.environment().put("FLEETPROV_PASSWORD", stack.installerPassword());
@@ -116,29 +142,39 @@ public final class DemoCommand implements Callable<Integer> {
         // Events reach audit-service asynchronously; give the last ones a moment before reading the chain.
         JsonNode integrity = audit.awaitStableIntegrity(Duration.ofSeconds(20));
         String exampleThing = stack.emulator().registry().listThings(null, null, null, false).stream()
-                .map(t -> t.thingName()).findFirst().orElse(null);
+                .map(t -> t.thingName())
+                .findFirst()
+                .orElse(null);
 
         System.out.println();
         System.out.println("==== fleetprov demo summary ====");
-        System.out.printf("devices provisioned : %d of %d (%d failed)%n", summary.path("provisioned").asLong(),
-                summary.path("requested").asLong(), summary.path("failed").asLong());
-        System.out.printf("devices/s           : %.1f%n", summary.path("devicesPerSecond").asDouble());
+        System.out.printf(
+                "devices provisioned : %d of %d (%d failed)%n",
+                summary.path("provisioned").asLong(),
+                summary.path("requested").asLong(),
+                summary.path("failed").asLong());
+        System.out.printf(
+                "devices/s           : %.1f%n", summary.path("devicesPerSecond").asDouble());
         System.out.println("p99 per phase (ms)  : " + phaseP99(summary));
         System.out.println("audit events        : " + integrity.path("verified").asLong());
-        System.out.println("integrity check     : " + (integrity.path("intact").asBoolean()
-                ? "chain intact (" + integrity.path("verified").asLong() + " links verified)"
-                : "BROKEN at " + integrity.path("firstBrokenLink")));
+        System.out.println("integrity check     : "
+                + (integrity.path("intact").asBoolean()
+                        ? "chain intact (" + integrity.path("verified").asLong() + " links verified)"
+                        : "BROKEN at " + integrity.path("firstBrokenLink")));
         if (exampleThing != null) {
             System.out.println("example provenance  : " + exampleThing);
-            System.out.println(JSON.writeValueAsString(audit.get("/v1/devices/" + encode(exampleThing)
-                    + "/provenance")));
+            System.out.println(
+                    JSON.writeValueAsString(audit.get("/v1/devices/" + encode(exampleThing) + "/provenance")));
         }
         System.out.println("report              : " + runDir.resolve("report.html"));
     }
 
     private static String phaseP99(JsonNode summary) {
         Map<String, Object> p99 = new LinkedHashMap<>();
-        summary.path("phases").fields().forEachRemaining(e -> p99.put(e.getKey(), e.getValue().path("p99Ms").asLong()));
+        summary.path("phases")
+                .fields()
+                .forEachRemaining(
+                        e -> p99.put(e.getKey(), e.getValue().path("p99Ms").asLong()));
         return p99.toString();
     }
 
@@ -154,22 +190,38 @@ public final class DemoCommand implements Callable<Integer> {
         info.put("appClientId", DemoSeed.APP_CLIENT_ID);
         info.put("installer", Map.of("username", DemoSeed.INSTALLER, "password", stack.installerPassword()));
         info.put("auditor", Map.of("username", DemoSeed.AUDITOR, "password", stack.auditorPassword()));
-        info.put("jdbcUrls", Map.of("claimService", stack.database().jdbcUrl("claims"),
-                "auditService", stack.database().jdbcUrl("audit")));
+        info.put(
+                "jdbcUrls",
+                Map.of(
+                        "claimService",
+                        stack.database().jdbcUrl("claims"),
+                        "auditService",
+                        stack.database().jdbcUrl("audit")));
         info.put("templateName", DemoSeed.TEMPLATE);
-        info.put("logs", Map.of("claimService", stack.claimService().logFile().toString(),
-                "auditService", stack.auditService().logFile().toString()));
+        info.put(
+                "logs",
+                Map.of(
+                        "claimService",
+                        stack.claimService().logFile().toString(),
+                        "auditService",
+                        stack.auditService().logFile().toString()));
         Path file = stack.stateDir().resolve("stack.json");
         Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                file,
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         JSON.writeValue(file.toFile(), info);
         return file;
     }
 
     private static String signIn(LocalStack stack, String username, String password) {
-        AuthResult result = stack.emulator().cognito().initiateAuth(DemoSeed.APP_CLIENT_ID, "USER_PASSWORD_AUTH",
-                Map.of("USERNAME", username, "PASSWORD", password));
+        AuthResult result = stack.emulator()
+                .cognito()
+                .initiateAuth(
+                        DemoSeed.APP_CLIENT_ID,
+                        "USER_PASSWORD_AUTH",
+                        Map.of("USERNAME", username, "PASSWORD", password));
         return result.tokens().accessToken();
     }
 
@@ -181,12 +233,16 @@ public final class DemoCommand implements Callable<Integer> {
     private record AuditApi(String baseUrl, String token) {
 
         JsonNode get(String path) throws IOException, InterruptedException {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(baseUrl + path)).header("Authorization", "Bearer " + token).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(baseUrl + path))
+                                    .header("Authorization", "Bearer " + token)
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IOException("audit-service " + path + " answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IOException(
+                        "audit-service " + path + " answered " + response.statusCode() + ": " + response.body());
             }
             return JSON.readTree(response.body());
         }

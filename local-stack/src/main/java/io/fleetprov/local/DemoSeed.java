@@ -48,25 +48,34 @@ final class DemoSeed {
                "Resource": "arn:aws:iot:*:*:topicfilter/devices/${iot:Connection.Thing.ThingName}/*"}
             ]}""";
 
-    private DemoSeed() {
-    }
+    private DemoSeed() {}
 
     /** Writes the seed file; the hook is claim-service's endpoint on {@code claimServicePort}. */
     static Path write(Path file, int claimServicePort, String installerPassword, String auditorPassword)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode body = json.readTree(TEMPLATE_BODY);
-        var template = new SeedFile.Template(TEMPLATE, "Devices provisioned by trusted installers", body, true, null,
-                new SeedFile.Hook("http://localhost:" + claimServicePort + "/v1/hooks/pre-provisioning",
-                        "2020-04-01"), null);
-        var pool = new SeedFile.UserPoolSeed(USER_POOL_ID, "fleetprov-demo",
+        var template = new SeedFile.Template(
+                TEMPLATE,
+                "Devices provisioned by trusted installers",
+                body,
+                true,
+                null,
+                new SeedFile.Hook("http://localhost:" + claimServicePort + "/v1/hooks/pre-provisioning", "2020-04-01"),
+                null);
+        var pool = new SeedFile.UserPoolSeed(
+                USER_POOL_ID,
+                "fleetprov-demo",
                 List.of(new SeedFile.ClientSeed(APP_CLIENT_ID, "installer-app")),
                 List.of("installer", "admin", "auditor"),
-                List.of(new SeedFile.UserSeed(INSTALLER, installerPassword, List.of("installer"), Map.of()),
+                List.of(
+                        new SeedFile.UserSeed(INSTALLER, installerPassword, List.of("installer"), Map.of()),
                         new SeedFile.UserSeed(AUDITOR, auditorPassword, List.of("auditor"), Map.of())));
-        var seed = new SeedFile(List.of(template),
+        var seed = new SeedFile(
+                List.of(template),
                 List.of(new SeedFile.PolicySeed("fleetprov-device-policy", json.readTree(DEVICE_POLICY))),
-                Map.of("THING", new SeedFile.EventConfiguration(true)), List.of(pool));
+                Map.of("THING", new SeedFile.EventConfiguration(true)),
+                List.of(pool));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), seed);
         return file;
     }

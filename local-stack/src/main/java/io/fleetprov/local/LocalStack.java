@@ -67,8 +67,8 @@ final class LocalStack implements AutoCloseable {
                 .build()));
         // audit-service writes through a role that may only read and insert; Flyway migrates as the owner.
         String auditPassword = secret(12);
-        database = track(Database.start(stateDir.resolve("postgres"), Map.of(AUDIT_ROLE, auditPassword),
-                "claims", "audit"));
+        database = track(
+                Database.start(stateDir.resolve("postgres"), Map.of(AUDIT_ROLE, auditPassword), "claims", "audit"));
 
         Path mqttDir = stateDir.resolve("mqtt");
         Files.createDirectories(mqttDir);
@@ -92,14 +92,28 @@ final class LocalStack implements AutoCloseable {
         claimProps.put("fleetprov.hook.secret-header", HOOK_SECRET_HEADER);
         claimProps.put("mp.messaging.outgoing.fleet-events.host", emulator.mqttHost());
         claimProps.put("mp.messaging.outgoing.fleet-events.port", Integer.toString(emulator.mqttPort()));
-        claimProps.put("quarkus.tls.mqtt.key-store.pem.0.cert", claimIdentity.certificate().toString());
-        claimProps.put("quarkus.tls.mqtt.key-store.pem.0.key", claimIdentity.privateKey().toString());
+        claimProps.put(
+                "quarkus.tls.mqtt.key-store.pem.0.cert",
+                claimIdentity.certificate().toString());
+        claimProps.put(
+                "quarkus.tls.mqtt.key-store.pem.0.key",
+                claimIdentity.privateKey().toString());
         claimProps.put("quarkus.tls.mqtt.trust-store.pem.certs", caFile.toString());
-        Map<String, String> claimEnv = Map.of("FLEETPROV_HOOK_SECRET", hookSecret,
-                "AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local", "AWS_REGION",
+        Map<String, String> claimEnv = Map.of(
+                "FLEETPROV_HOOK_SECRET",
+                hookSecret,
+                "AWS_ACCESS_KEY_ID",
+                "local",
+                "AWS_SECRET_ACCESS_KEY",
+                "local",
+                "AWS_REGION",
                 emulator.config().region());
-        claimService = track(ServiceProcess.start("claim-service",
-                root.resolve("claim-service/target/quarkus-app/quarkus-run.jar"), claimPort, claimProps, claimEnv,
+        claimService = track(ServiceProcess.start(
+                "claim-service",
+                root.resolve("claim-service/target/quarkus-app/quarkus-run.jar"),
+                claimPort,
+                claimProps,
+                claimEnv,
                 stateDir.resolve("logs/claim-service.log")));
 
         Map<String, String> auditProps = new LinkedHashMap<>();
@@ -113,8 +127,11 @@ final class LocalStack implements AutoCloseable {
         auditProps.put("fleetprov.mqtt.ca-file", caFile.toString());
         auditProps.put("fleetprov.mqtt.cert-file", auditIdentity.certificate().toString());
         auditProps.put("fleetprov.mqtt.key-file", auditIdentity.privateKey().toString());
-        auditService = track(ServiceProcess.start("audit-service",
-                root.resolve("audit-service/target/quarkus-app/quarkus-run.jar"), auditPort, auditProps,
+        auditService = track(ServiceProcess.start(
+                "audit-service",
+                root.resolve("audit-service/target/quarkus-app/quarkus-run.jar"),
+                auditPort,
+                auditProps,
                 Map.of("FLEETPROV_DB_PASSWORD", auditPassword),
                 stateDir.resolve("logs/audit-service.log")));
 
@@ -186,8 +203,10 @@ final class LocalStack implements AutoCloseable {
             Path certificate = Files.writeString(dir.resolve(identity.name() + ".pem.crt"), identity.certificatePem());
             Path key = dir.resolve(identity.name() + ".private.key");
             Files.deleteIfExists(key);
-            Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    key,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(key, identity.privateKeyPem());
             return new ServiceFiles(certificate, key);
         }

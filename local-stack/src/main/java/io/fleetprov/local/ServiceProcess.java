@@ -32,10 +32,17 @@ final class ServiceProcess implements AutoCloseable {
      * Starts {@code java -jar jar} with the given system properties. Secrets go in {@code environment}, which other
      * users of the machine cannot read from the process list, unlike command-line properties.
      */
-    static ServiceProcess start(String name, Path jar, int port, Map<String, String> properties,
-            Map<String, String> environment, Path logFile) throws IOException {
+    static ServiceProcess start(
+            String name,
+            Path jar,
+            int port,
+            Map<String, String> properties,
+            Map<String, String> environment,
+            Path logFile)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(name + " is not built: " + jar + " is missing. Run ./mvnw package -DskipTests");
+            throw new IllegalStateException(
+                    name + " is not built: " + jar + " is missing. Run ./mvnw package -DskipTests");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -44,9 +51,8 @@ final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         Files.createDirectories(logFile.getParent());
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(logFile.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
         builder.environment().putAll(environment);
         return new ServiceProcess(name, builder.start(), logFile, "http://localhost:" + port);
     }
@@ -65,7 +71,8 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until {@code /q/health/ready} answers 200; fails early if the process dies. */
     void awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(timeout);
         URI health = URI.create(baseUrl + "/q/health/ready");
         while (Instant.now().isBefore(deadline)) {
@@ -73,8 +80,12 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; see " + logFile);
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).GET()
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(health)
+                                .GET()
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -25,11 +25,14 @@ public class AnomalyResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Anomalies in the record, oldest first",
+    @Operation(
+            summary = "Anomalies in the record, oldest first",
             description = "Claims used twice or with a wrong serial, claims expired unused, things created with no "
                     + "claim on record, serials provisioned twice, installers' denial bursts, devices that never "
                     + "reconnected with their new identity.")
-    public Page<Anomaly> anomalies(@QueryParam("kind") Anomaly.Kind kind, @QueryParam("cursor") String cursor,
+    public Page<Anomaly> anomalies(
+            @QueryParam("kind") Anomaly.Kind kind,
+            @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
         return anomalies.page(kind, cursor, limit);
     }

@@ -26,10 +26,13 @@ public class DeviceResource {
     @GET
     @Path("/{thingName}/provenance")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The device's chain of custody",
+    @Operation(
+            summary = "The device's chain of custody",
             description = "Installer, claim, hook decision, device certificate, thing, first connect with the new "
                     + "identity and later presence (paged with cursor), each with its time and event id.")
-    public Provenance provenance(@PathParam("thingName") String thingName, @QueryParam("cursor") String cursor,
+    public Provenance provenance(
+            @PathParam("thingName") String thingName,
+            @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
         return provenance.provenance(thingName, cursor, limit);
     }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.fleetprov.audit.service.EventQueries;
 import io.fleetprov.audit.service.EventView;
+import io.fleetprov.audit.service.InvalidRequestException;
 import io.fleetprov.audit.service.Page;
 import jakarta.annotation.security.RolesAllowed;
-import io.fleetprov.audit.service.InvalidRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -39,10 +39,30 @@ public class EventResource {
 
     private static final CsvMapper CSV_MAPPER = new CsvMapper();
     private static final CsvSchema CSV_SCHEMA = CsvSchema.builder()
-            .addColumns(java.util.List.of("seq", "eventId", "type", "source", "topic", "occurredAt", "receivedAt",
-                    "installer", "serialNumber", "templateName", "claimCertificateId", "certificateId", "thingName",
-                    "clientId", "outcome", "reason", "hash", "prevHash", "payload"), CsvSchema.ColumnType.STRING)
-            .setUseHeader(true).build();
+            .addColumns(
+                    java.util.List.of(
+                            "seq",
+                            "eventId",
+                            "type",
+                            "source",
+                            "topic",
+                            "occurredAt",
+                            "receivedAt",
+                            "installer",
+                            "serialNumber",
+                            "templateName",
+                            "claimCertificateId",
+                            "certificateId",
+                            "thingName",
+                            "clientId",
+                            "outcome",
+                            "reason",
+                            "hash",
+                            "prevHash",
+                            "payload"),
+                    CsvSchema.ColumnType.STRING)
+            .setUseHeader(true)
+            .build();
 
     private final EventQueries events;
     private final ObjectMapper json;
@@ -55,8 +75,11 @@ public class EventResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Events in chain order, filtered by type and event time [since, until), paged")
-    public Page<EventView> page(@QueryParam("type") String type, @QueryParam("since") Instant since,
-            @QueryParam("until") Instant until, @QueryParam("cursor") String cursor,
+    public Page<EventView> page(
+            @QueryParam("type") String type,
+            @QueryParam("since") Instant since,
+            @QueryParam("until") Instant until,
+            @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
         return events.page(new EventQueries.Filter(type, since, until), cursor, limit);
     }
@@ -64,10 +87,15 @@ public class EventResource {
     @GET
     @Path("/export")
     @Produces({NDJSON, CSV})
-    @Operation(summary = "Export every matching event from the cursor on, streamed",
-            description = "format=ndjson (newline-delimited JSON, the default) or format=csv (payload as a JSON column).")
-    public Response export(@QueryParam("type") String type, @QueryParam("since") Instant since,
-            @QueryParam("until") Instant until, @QueryParam("cursor") String cursor,
+    @Operation(
+            summary = "Export every matching event from the cursor on, streamed",
+            description =
+                    "format=ndjson (newline-delimited JSON, the default) or format=csv (payload as a JSON column).")
+    public Response export(
+            @QueryParam("type") String type,
+            @QueryParam("since") Instant since,
+            @QueryParam("until") Instant until,
+            @QueryParam("cursor") String cursor,
             @QueryParam("format") @DefaultValue("ndjson") String format) {
         EventQueries.Filter filter = new EventQueries.Filter(type, since, until);
         return switch (format) {
@@ -97,10 +125,27 @@ public class EventResource {
     }
 
     private Object[] csvRow(EventView v) {
-        return new Object[] {v.seq(), v.eventId(), v.type(), v.source(), v.topic(), v.occurredAt().toString(),
-            v.receivedAt().toString(), v.installer(), v.serialNumber(), v.templateName(), v.claimCertificateId(),
-            v.certificateId(), v.thingName(), v.clientId(), v.outcome(), v.reason(), v.hash(), v.prevHash(),
-            v.payload().toString()};
+        return new Object[] {
+            v.seq(),
+            v.eventId(),
+            v.type(),
+            v.source(),
+            v.topic(),
+            v.occurredAt().toString(),
+            v.receivedAt().toString(),
+            v.installer(),
+            v.serialNumber(),
+            v.templateName(),
+            v.claimCertificateId(),
+            v.certificateId(),
+            v.thingName(),
+            v.clientId(),
+            v.outcome(),
+            v.reason(),
+            v.hash(),
+            v.prevHash(),
+            v.payload().toString()
+        };
     }
 
     private static void write(OutputStream out, ObjectWriter writer, EventView view) {

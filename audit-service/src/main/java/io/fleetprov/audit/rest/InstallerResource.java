@@ -27,7 +27,9 @@ public class InstallerResource {
     @Path("/{subject}/activity")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "An installer's claims: issued, used, expired unused, denied; and their events, paged")
-    public InstallerActivity activity(@PathParam("subject") String subject, @QueryParam("cursor") String cursor,
+    public InstallerActivity activity(
+            @PathParam("subject") String subject,
+            @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
         return activity.activity(subject, cursor, limit);
     }

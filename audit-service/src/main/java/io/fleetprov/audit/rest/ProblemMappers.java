@@ -37,7 +37,8 @@ public class ProblemMappers {
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e, UriInfo uri) {
         return Response.fromResponse(problem(401, "Unauthorized", "a valid bearer token is required", uri))
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .build();
     }
 
     @ServerExceptionMapper
@@ -48,13 +49,24 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
-        return problem(status, Response.Status.fromStatusCode(status) == null ? "Error"
-                : Response.Status.fromStatusCode(status).getReasonPhrase(), e.getMessage(), uri);
+        return problem(
+                status,
+                Response.Status.fromStatusCode(status) == null
+                        ? "Error"
+                        : Response.Status.fromStatusCode(status).getReasonPhrase(),
+                e.getMessage(),
+                uri);
     }
 
     static Response problem(int status, String title, String detail, UriInfo uri) {
-        return Response.status(status).type(Problem.MEDIA_TYPE)
-                .entity(new Problem("about:blank", title, status, detail, uri.getRequestUri().getRawPath()))
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(new Problem(
+                        "about:blank",
+                        title,
+                        status,
+                        detail,
+                        uri.getRequestUri().getRawPath()))
                 .build();
     }
 }

@@ -5,6 +5,5 @@ final class Roles {
 
     static final String AUDITOR = "auditor";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

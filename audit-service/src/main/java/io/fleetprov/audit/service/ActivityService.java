@@ -32,11 +32,14 @@ public class ActivityService {
 
     public InstallerActivity activity(String subject, String cursor, Integer limit) {
         int size = queries.pageSize(limit);
-        InstallerActivity.Summary summary = store.query(SUMMARY, List.of(subject, subject),
-                rs -> new InstallerActivity.Summary(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
+        InstallerActivity.Summary summary = store.query(
+                        SUMMARY,
+                        List.of(subject, subject),
+                        rs -> new InstallerActivity.Summary(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)))
                 .get(0);
-        List<EventView> rows = store.query("select " + EventStore.columns().replace("payload::text",
-                "e.payload::text") + " " + EVENTS + " and e.seq > ? order by e.seq limit ?",
+        List<EventView> rows = store.query(
+                "select " + EventStore.columns().replace("payload::text", "e.payload::text") + " " + EVENTS
+                        + " and e.seq > ? order by e.seq limit ?",
                 List.of(subject, subject, Cursor.afterSeq(cursor), size + 1),
                 rs -> EventView.of(EventStore.chained(rs)));
         if (rows.isEmpty() && summary.issued() == 0 && (cursor == null || cursor.isBlank())) {

@@ -47,16 +47,18 @@ public class AnomalyService {
         for (Kind kind : Kind.values()) {
             AtomicLong count = new AtomicLong();
             counts.put(kind, count);
-            Gauge.builder("audit.anomalies", count, AtomicLong::get).tag("kind", kind.name())
-                    .description("Anomalies on record, by kind").register(registry);
+            Gauge.builder("audit.anomalies", count, AtomicLong::get)
+                    .tag("kind", kind.name())
+                    .description("Anomalies on record, by kind")
+                    .register(registry);
         }
     }
 
     public Page<Anomaly> page(Kind kind, String cursor, Integer limit) {
         int size = queries.pageSize(limit);
         List<Anomaly> all = kind == null ? all() : find(kind);
-        Comparator<Anomaly> order = Comparator.comparing(Anomaly::at).thenComparing(Anomaly::kind)
-                .thenComparing(Anomaly::subject);
+        Comparator<Anomaly> order =
+                Comparator.comparing(Anomaly::at).thenComparing(Anomaly::kind).thenComparing(Anomaly::subject);
         all.sort(order);
         int start = 0;
         if (cursor != null && !cursor.isBlank()) {
@@ -72,7 +74,8 @@ public class AnomalyService {
             }
         }
         List<Anomaly> rows = all.subList(start, Math.min(all.size(), start + size + 1));
-        return EventQueries.page(rows, size, a -> Cursor.encode(a.at().toString(), a.kind().name(), a.subject()));
+        return EventQueries.page(
+                rows, size, a -> Cursor.encode(a.at().toString(), a.kind().name(), a.subject()));
     }
 
     public List<Anomaly> all() {
@@ -83,7 +86,9 @@ public class AnomalyService {
         return all;
     }
 
-    @Scheduled(every = "{audit.anomalies.refresh-interval}", delayed = "5s",
+    @Scheduled(
+            every = "{audit.anomalies.refresh-interval}",
+            delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refreshGauges() {
         try {
@@ -98,64 +103,89 @@ public class AnomalyService {
     public List<Anomaly> find(Kind kind) {
         Instant now = clock.instant();
         return switch (kind) {
-            case CLAIM_USED_TWICE -> query(kind, "select 'claim:' || claim_certificate_id, max(occurred_at),"
-                    + " count(distinct coalesce(certificate_id, event_id)) || ' provisioning attempts with one claim',"
-                    + " array_agg(event_id order by occurred_at, seq) from audit_event"
-                    + " where event_type = 'HookDecision' and claim_certificate_id is not null"
-                    + " group by claim_certificate_id having count(distinct coalesce(certificate_id, event_id)) > 1",
-                    List.of());
-            case WRONG_SERIAL -> query(kind, "select 'claim:' || h.claim_certificate_id, h.occurred_at,"
-                    + " 'claim issued for serial ' || c.serial_number || ', presented with serial ' || h.serial_number"
-                    + " || ' (' || coalesce(h.outcome, '?') || ')', array[c.event_id, h.event_id]"
-                    + " from audit_event h join audit_event c on c.event_type = 'ClaimIssued'"
-                    + " and c.claim_certificate_id = h.claim_certificate_id"
-                    + " where h.event_type = 'HookDecision' and h.serial_number <> c.serial_number", List.of());
-            case CLAIM_EXPIRED_UNUSED -> query(kind, "select 'claim:' || claim_certificate_id, min(occurred_at),"
-                    + " 'claim expired unused' || coalesce(' (installer ' || max(installer) || ')', ''),"
-                    + " array_agg(event_id order by seq) from audit_event"
-                    + " where event_type = 'ClaimExpiredUnused' and claim_certificate_id is not null"
-                    + " group by claim_certificate_id", List.of());
-            case THING_WITHOUT_CLAIM -> query(kind, "select 'thing:' || t.thing_name, t.occurred_at,"
-                    + " 'thing created with no claim on record', array[t.event_id] from audit_event t"
-                    + " where t.event_type = 'ThingCreated' and t.received_at < ?"
-                    + " and not exists (select 1 from audit_event h join audit_event c"
-                    + "   on c.event_type = 'ClaimIssued' and c.claim_certificate_id = h.claim_certificate_id"
-                    + "   where h.event_type = 'HookDecision' and " + ALLOWED.formatted("h")
-                    + "   and (h.thing_name = t.thing_name or h.serial_number = t.thing_name"
-                    + "     or h.serial_number = t.serial_number or h.certificate_id in (select p.certificate_id"
-                    + "     from audit_event p where p.event_type = 'PresenceConnected'"
-                    + "     and p.client_id = t.thing_name)))",
-                    List.of(now.minus(config.claimGrace())));
-            case SERIAL_PROVISIONED_TWICE -> query(kind, "select 'serial:' || serial_number, max(occurred_at),"
-                    + " count(distinct coalesce(certificate_id, event_id)) || ' devices provisioned with this serial',"
-                    + " array_agg(event_id order by occurred_at, seq) from audit_event h"
-                    + " where event_type = 'HookDecision' and serial_number is not null and " + ALLOWED.formatted("h")
-                    + " group by serial_number having count(distinct coalesce(certificate_id, event_id)) > 1",
-                    List.of());
-            case DENIAL_BURST -> query(kind, "with d as (select coalesce(e.installer, c.installer) as installer,"
-                    + "   e.occurred_at, e.event_id, e.seq from audit_event e left join audit_event c"
-                    + "   on e.installer is null and c.event_type = 'ClaimIssued'"
-                    + "   and c.claim_certificate_id = e.claim_certificate_id"
-                    + "   where e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and "
-                    + DENIED.formatted("e") + ")),"
-                    + " w as (select installer, occurred_at, count(*) over (partition by installer order by"
-                    + "   occurred_at range between make_interval(secs => ?) preceding and current row) as n"
-                    + "   from d where installer is not null),"
-                    + " b as (select installer, min(occurred_at) as at, max(n) as peak from w where n >= ?"
-                    + "   group by installer)"
-                    + " select 'installer:' || b.installer, b.at, b.peak || ' denials within ' || ? || ' s',"
-                    + " (select array_agg(d.event_id order by d.occurred_at, d.seq) from d where"
-                    + "   d.installer = b.installer and d.occurred_at > b.at - make_interval(secs => ?)"
-                    + "   and d.occurred_at <= b.at) from b",
-                    List.of(seconds(config.denialBurstWindow()), config.denialBurstCount(),
-                            config.denialBurstWindow().toSeconds(), seconds(config.denialBurstWindow())));
-            case NEVER_RECONNECTED -> query(kind, "select 'certificate:' || h.certificate_id, h.occurred_at,"
-                    + " 'no connect with the new certificate' || coalesce(' (serial ' || h.serial_number || ')', ''),"
-                    + " array[h.event_id] from audit_event h where h.event_type = 'HookDecision' and "
-                    + ALLOWED.formatted("h") + " and h.certificate_id is not null and h.occurred_at < ?"
-                    + " and not exists (select 1 from audit_event p where p.event_type = 'PresenceConnected'"
-                    + "   and p.certificate_id = h.certificate_id)",
-                    List.of(now.minus(config.reconnectDeadline())));
+            case CLAIM_USED_TWICE ->
+                query(
+                        kind,
+                        "select 'claim:' || claim_certificate_id, max(occurred_at),"
+                                + " count(distinct coalesce(certificate_id, event_id)) || ' provisioning attempts with one claim',"
+                                + " array_agg(event_id order by occurred_at, seq) from audit_event"
+                                + " where event_type = 'HookDecision' and claim_certificate_id is not null"
+                                + " group by claim_certificate_id having count(distinct coalesce(certificate_id, event_id)) > 1",
+                        List.of());
+            case WRONG_SERIAL ->
+                query(
+                        kind,
+                        "select 'claim:' || h.claim_certificate_id, h.occurred_at,"
+                                + " 'claim issued for serial ' || c.serial_number || ', presented with serial ' || h.serial_number"
+                                + " || ' (' || coalesce(h.outcome, '?') || ')', array[c.event_id, h.event_id]"
+                                + " from audit_event h join audit_event c on c.event_type = 'ClaimIssued'"
+                                + " and c.claim_certificate_id = h.claim_certificate_id"
+                                + " where h.event_type = 'HookDecision' and h.serial_number <> c.serial_number",
+                        List.of());
+            case CLAIM_EXPIRED_UNUSED ->
+                query(
+                        kind,
+                        "select 'claim:' || claim_certificate_id, min(occurred_at),"
+                                + " 'claim expired unused' || coalesce(' (installer ' || max(installer) || ')', ''),"
+                                + " array_agg(event_id order by seq) from audit_event"
+                                + " where event_type = 'ClaimExpiredUnused' and claim_certificate_id is not null"
+                                + " group by claim_certificate_id",
+                        List.of());
+            case THING_WITHOUT_CLAIM ->
+                query(
+                        kind,
+                        "select 'thing:' || t.thing_name, t.occurred_at,"
+                                + " 'thing created with no claim on record', array[t.event_id] from audit_event t"
+                                + " where t.event_type = 'ThingCreated' and t.received_at < ?"
+                                + " and not exists (select 1 from audit_event h join audit_event c"
+                                + "   on c.event_type = 'ClaimIssued' and c.claim_certificate_id = h.claim_certificate_id"
+                                + "   where h.event_type = 'HookDecision' and " + ALLOWED.formatted("h")
+                                + "   and (h.thing_name = t.thing_name or h.serial_number = t.thing_name"
+                                + "     or h.serial_number = t.serial_number or h.certificate_id in (select p.certificate_id"
+                                + "     from audit_event p where p.event_type = 'PresenceConnected'"
+                                + "     and p.client_id = t.thing_name)))",
+                        List.of(now.minus(config.claimGrace())));
+            case SERIAL_PROVISIONED_TWICE ->
+                query(
+                        kind,
+                        "select 'serial:' || serial_number, max(occurred_at),"
+                                + " count(distinct coalesce(certificate_id, event_id)) || ' devices provisioned with this serial',"
+                                + " array_agg(event_id order by occurred_at, seq) from audit_event h"
+                                + " where event_type = 'HookDecision' and serial_number is not null and "
+                                + ALLOWED.formatted("h")
+                                + " group by serial_number having count(distinct coalesce(certificate_id, event_id)) > 1",
+                        List.of());
+            case DENIAL_BURST ->
+                query(
+                        kind,
+                        "with d as (select coalesce(e.installer, c.installer) as installer,"
+                                + "   e.occurred_at, e.event_id, e.seq from audit_event e left join audit_event c"
+                                + "   on e.installer is null and c.event_type = 'ClaimIssued'"
+                                + "   and c.claim_certificate_id = e.claim_certificate_id"
+                                + "   where e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and "
+                                + DENIED.formatted("e") + ")),"
+                                + " w as (select installer, occurred_at, count(*) over (partition by installer order by"
+                                + "   occurred_at range between make_interval(secs => ?) preceding and current row) as n"
+                                + "   from d where installer is not null),"
+                                + " b as (select installer, min(occurred_at) as at, max(n) as peak from w where n >= ?"
+                                + "   group by installer)"
+                                + " select 'installer:' || b.installer, b.at, b.peak || ' denials within ' || ? || ' s',"
+                                + " (select array_agg(d.event_id order by d.occurred_at, d.seq) from d where"
+                                + "   d.installer = b.installer and d.occurred_at > b.at - make_interval(secs => ?)"
+                                + "   and d.occurred_at <= b.at) from b",
+                        List.of(
+                                seconds(config.denialBurstWindow()), config.denialBurstCount(),
+                                config.denialBurstWindow().toSeconds(), seconds(config.denialBurstWindow())));
+            case NEVER_RECONNECTED ->
+                query(
+                        kind,
+                        "select 'certificate:' || h.certificate_id, h.occurred_at,"
+                                + " 'no connect with the new certificate' || coalesce(' (serial ' || h.serial_number || ')', ''),"
+                                + " array[h.event_id] from audit_event h where h.event_type = 'HookDecision' and "
+                                + ALLOWED.formatted("h") + " and h.certificate_id is not null and h.occurred_at < ?"
+                                + " and not exists (select 1 from audit_event p where p.event_type = 'PresenceConnected'"
+                                + "   and p.certificate_id = h.certificate_id)",
+                        List.of(now.minus(config.reconnectDeadline())));
         };
     }
 
@@ -166,8 +196,12 @@ public class AnomalyService {
     private static Anomaly anomaly(Kind kind, ResultSet rs) throws SQLException {
         Array ids = rs.getArray(4);
         List<String> eventIds = ids == null ? List.of() : Arrays.asList((String[]) ids.getArray());
-        return new Anomaly(kind, rs.getString(1), rs.getObject(2, java.time.OffsetDateTime.class).toInstant(),
-                rs.getString(3), eventIds);
+        return new Anomaly(
+                kind,
+                rs.getString(1),
+                rs.getObject(2, java.time.OffsetDateTime.class).toInstant(),
+                rs.getString(3),
+                eventIds);
     }
 
     private static double seconds(Duration d) {

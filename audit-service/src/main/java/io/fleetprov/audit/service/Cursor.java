@@ -9,18 +9,18 @@ import java.util.Base64;
  */
 public final class Cursor {
 
-    private Cursor() {
-    }
+    private Cursor() {}
 
     public static String encode(String... parts) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(String.join("\n", parts).getBytes(StandardCharsets.UTF_8));
     }
 
     public static String[] decode(String cursor, int parts) {
         try {
-            String[] decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8)
-                    .split("\n", -1);
+            String[] decoded =
+                    new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\n", -1);
             if (decoded.length != parts) {
                 throw new InvalidRequestException("invalid cursor");
             }

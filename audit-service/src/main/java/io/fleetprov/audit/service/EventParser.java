@@ -56,15 +56,26 @@ public class EventParser {
         }
         Instant occurredAt = instant(requiredText(body, "occurredAt"), "occurredAt");
         String source = text(body, "source");
-        return new AuditEvent(eventId, type, source == null ? "unknown" : source, topic,
+        return new AuditEvent(
+                eventId,
+                type,
+                source == null ? "unknown" : source,
+                topic,
                 occurredAt,
-                received, text(body, "installer"), text(body, "serialNumber"), text(body, "templateName"),
-                text(body, "claimCertificateId"), text(body, "certificateId"), text(body, "thingName"), null,
-                text(body, "outcome"), text(body, "reason"), body);
+                received,
+                text(body, "installer"),
+                text(body, "serialNumber"),
+                text(body, "templateName"),
+                text(body, "claimCertificateId"),
+                text(body, "certificateId"),
+                text(body, "thingName"),
+                null,
+                text(body, "outcome"),
+                text(body, "reason"),
+                body);
     }
 
-    private AuditEvent thingEvent(String topic, String thingName, String operation, JsonNode body,
-            Instant received) {
+    private AuditEvent thingEvent(String topic, String thingName, String operation, JsonNode body, Instant received) {
         String type = switch (operation) {
             case "created" -> EventTypes.THING_CREATED;
             case "updated" -> EventTypes.THING_UPDATED;
@@ -79,13 +90,26 @@ public class EventParser {
         }
         JsonNode attributes = body.path("attributes");
         String serial = attributes.isObject() ? text(attributes, serialAttribute) : null;
-        return new AuditEvent(requiredText(body, "eventId"), type, EventTypes.AWS_IOT, topic,
-                millis(body, "timestamp"), received, null, serial, null, null, null, thingName, null, null, null,
+        return new AuditEvent(
+                requiredText(body, "eventId"),
+                type,
+                EventTypes.AWS_IOT,
+                topic,
+                millis(body, "timestamp"),
+                received,
+                null,
+                serial,
+                null,
+                null,
+                null,
+                thingName,
+                null,
+                null,
+                null,
                 body);
     }
 
-    private AuditEvent presenceEvent(String topic, String eventType, String clientId, JsonNode body,
-            Instant received) {
+    private AuditEvent presenceEvent(String topic, String eventType, String clientId, JsonNode body, Instant received) {
         String type = switch (eventType) {
             case "connected" -> EventTypes.PRESENCE_CONNECTED;
             case "disconnected" -> EventTypes.PRESENCE_DISCONNECTED;
@@ -102,8 +126,23 @@ public class EventParser {
         // AWS gives presence events no id; these four fields identify one, and stay equal on redelivery.
         String eventId = "presence:" + clientId + ":" + timestamp.toEpochMilli() + ":" + eventType + ":" + session;
         String reason = text(body, "disconnectReason");
-        return new AuditEvent(eventId, type, EventTypes.AWS_IOT, topic, timestamp, received, null, null, null, null,
-                text(body, "principalIdentifier"), null, clientId, null, reason, body);
+        return new AuditEvent(
+                eventId,
+                type,
+                EventTypes.AWS_IOT,
+                topic,
+                timestamp,
+                received,
+                null,
+                null,
+                null,
+                null,
+                text(body, "principalIdentifier"),
+                null,
+                clientId,
+                null,
+                reason,
+                body);
     }
 
     private static JsonNode readObject(byte[] payload) {
@@ -114,8 +153,8 @@ public class EventParser {
             throw new MalformedEventException(e.getMessage());
         }
         if (!body.isObject()) {
-            throw new MalformedEventException("payload is a JSON " + body.getNodeType().name().toLowerCase(Locale.ROOT)
-                    + ", not an object");
+            throw new MalformedEventException(
+                    "payload is a JSON " + body.getNodeType().name().toLowerCase(Locale.ROOT) + ", not an object");
         }
         if (containsNul(body)) {
             // PostgreSQL's jsonb cannot hold U+0000; no genuine event carries one.

@@ -48,8 +48,8 @@ public class EventQueries {
     }
 
     private static String select(Filter filter, long afterSeq, List<Object> params) {
-        StringBuilder sql = new StringBuilder("select ").append(EventStore.columns())
-                .append(" from audit_event where seq > ?");
+        StringBuilder sql =
+                new StringBuilder("select ").append(EventStore.columns()).append(" from audit_event where seq > ?");
         params.add(afterSeq);
         if (filter.type() != null && !filter.type().isBlank()) {
             sql.append(" and event_type = ?");
@@ -85,7 +85,10 @@ public class EventQueries {
     }
 
     List<ChainedEvent> byColumn(String column, String value, String... types) {
-        return store.query("select " + EventStore.columns() + " from audit_event where " + column
-                + " = ? and event_type = any(?) order by occurred_at, seq", List.of(value, types), EventStore::chained);
+        return store.query(
+                "select " + EventStore.columns() + " from audit_event where " + column
+                        + " = ? and event_type = any(?) order by occurred_at, seq",
+                List.of(value, types),
+                EventStore::chained);
     }
 }

@@ -20,18 +20,26 @@ public final class EventTypes {
     public static final String PRESENCE_CONNECTED = "PresenceConnected";
     public static final String PRESENCE_DISCONNECTED = "PresenceDisconnected";
 
-    public static final List<String> ALL = List.of(CLAIM_ISSUED, CLAIM_REFUSED, HOOK_DECISION, CLAIM_EXPIRED_UNUSED,
-            THING_CREATED, THING_UPDATED, THING_DELETED, PRESENCE_CONNECTED, PRESENCE_DISCONNECTED);
+    public static final List<String> ALL = List.of(
+            CLAIM_ISSUED,
+            CLAIM_REFUSED,
+            HOOK_DECISION,
+            CLAIM_EXPIRED_UNUSED,
+            THING_CREATED,
+            THING_UPDATED,
+            THING_DELETED,
+            PRESENCE_CONNECTED,
+            PRESENCE_DISCONNECTED);
 
     /** The source recorded for AWS IoT's own events. */
     public static final String AWS_IOT = "aws-iot";
 
     /** HookDecision outcomes, compared case-insensitively. */
     public static final List<String> ALLOWED = List.of("ALLOWED", "ALLOW");
+
     public static final List<String> DENIED = List.of("DENIED", "DENY");
 
-    private EventTypes() {
-    }
+    private EventTypes() {}
 
     public static boolean isAllowed(String outcome) {
         return outcome != null && ALLOWED.contains(outcome.toUpperCase(java.util.Locale.ROOT));

@@ -35,9 +35,25 @@ public record EventView(
     public static EventView of(ChainedEvent c) {
         AuditEvent e = c.event();
         HexFormat hex = HexFormat.of();
-        return new EventView(c.seq(), e.eventId(), e.eventType(), e.source(), e.topic(), e.occurredAt(),
-                e.receivedAt(), e.installer(), e.serialNumber(), e.templateName(), e.claimCertificateId(),
-                e.certificateId(), e.thingName(), e.clientId(), e.outcome(), e.reason(), hex.formatHex(c.hash()),
-                hex.formatHex(c.prevHash()), e.payload());
+        return new EventView(
+                c.seq(),
+                e.eventId(),
+                e.eventType(),
+                e.source(),
+                e.topic(),
+                e.occurredAt(),
+                e.receivedAt(),
+                e.installer(),
+                e.serialNumber(),
+                e.templateName(),
+                e.claimCertificateId(),
+                e.certificateId(),
+                e.thingName(),
+                e.clientId(),
+                e.outcome(),
+                e.reason(),
+                hex.formatHex(c.hash()),
+                hex.formatHex(c.prevHash()),
+                e.payload());
     }
 }

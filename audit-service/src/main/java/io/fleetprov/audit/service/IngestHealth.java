@@ -21,8 +21,10 @@ public class IngestHealth implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         String failure = writer.lastFailure();
-        return HealthCheckResponse.named("event-log-writer").status(failure == null)
-                .withData("backlog", writer.backlog()).withData("lastFailure", failure == null ? "" : failure)
+        return HealthCheckResponse.named("event-log-writer")
+                .status(failure == null)
+                .withData("backlog", writer.backlog())
+                .withData("lastFailure", failure == null ? "" : failure)
                 .build();
     }
 }

@@ -25,17 +25,24 @@ public class IngestMetrics {
     private final Timer commit;
 
     public IngestMetrics(MeterRegistry registry) {
-        this.ingested = Counter.builder("audit.events.ingested").description("Events committed to the log")
+        this.ingested = Counter.builder("audit.events.ingested")
+                .description("Events committed to the log")
                 .register(registry);
         this.duplicates = Counter.builder("audit.events.duplicate")
-                .description("Redelivered events already on record").register(registry);
+                .description("Redelivered events already on record")
+                .register(registry);
         this.quarantined = Counter.builder("audit.events.quarantined")
-                .description("Malformed events moved to quarantine").register(registry);
+                .description("Malformed events moved to quarantine")
+                .register(registry);
         this.commitFailures = Counter.builder("audit.ingest.commit.failures")
-                .description("Batches the database refused; retried").register(registry);
-        this.lag = Timer.builder("audit.ingest.lag").description("From the event's own time to its commit")
-                .publishPercentiles(0.5, 0.99).register(registry);
-        this.commit = Timer.builder("audit.ingest.commit").description("Time to commit one batch")
+                .description("Batches the database refused; retried")
+                .register(registry);
+        this.lag = Timer.builder("audit.ingest.lag")
+                .description("From the event's own time to its commit")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.commit = Timer.builder("audit.ingest.commit")
+                .description("Time to commit one batch")
                 .register(registry);
     }
 

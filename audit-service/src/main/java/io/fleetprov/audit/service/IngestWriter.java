@@ -125,9 +125,12 @@ public class IngestWriter {
                     LOG.info("database is back; ingest resumed");
                 }
                 if (!result.appended().isEmpty()) {
-                    MDC.put("seq", result.appended().get(result.appended().size() - 1).seq());
-                    LOG.debugf("committed %d events (%d duplicates, %d quarantined)", result.appended().size(),
-                            result.duplicates(), result.quarantined());
+                    MDC.put(
+                            "seq",
+                            result.appended().get(result.appended().size() - 1).seq());
+                    LOG.debugf(
+                            "committed %d events (%d duplicates, %d quarantined)",
+                            result.appended().size(), result.duplicates(), result.quarantined());
                     MDC.remove("seq");
                 }
                 return;
@@ -136,8 +139,9 @@ public class IngestWriter {
                 // database closed under it, where it would otherwise throw an SQLException; either way, retry.
                 metrics.commitFailed();
                 if (lastFailure.getAndSet(e.getMessage() == null ? e.toString() : e.getMessage()) == null) {
-                    LOG.warnf("cannot commit %d events, retrying until the database answers: %s", batch.size(),
-                            e.getMessage());
+                    LOG.warnf(
+                            "cannot commit %d events, retrying until the database answers: %s",
+                            batch.size(), e.getMessage());
                 }
                 if (!running) {
                     throw new InterruptedException("stopping");

@@ -8,6 +8,5 @@ import java.util.List;
  */
 public record InstallerActivity(String subject, Summary summary, List<EventView> events, String nextCursor) {
 
-    public record Summary(long issued, long used, long expiredUnused, long denied) {
-    }
+    public record Summary(long issued, long used, long expiredUnused, long denied) {}
 }

@@ -7,10 +7,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * link, and the first broken link if there is one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record IntegrityReport(boolean intact, long from, long to, long verified, String lastVerifiedHash,
-        BrokenLink firstBrokenLink) {
+public record IntegrityReport(
+        boolean intact, long from, long to, long verified, String lastVerifiedHash, BrokenLink firstBrokenLink) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record BrokenLink(long seq, String eventId, String problem, String expectedHash, String storedHash) {
-    }
+    public record BrokenLink(long seq, String eventId, String problem, String expectedHash, String storedHash) {}
 }

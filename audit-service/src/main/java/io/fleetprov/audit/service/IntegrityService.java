@@ -37,7 +37,12 @@ public class IntegrityService {
         } else {
             ChainedEvent before = store.bySeq(from - 1).orElse(null);
             if (before == null) {
-                return new IntegrityReport(false, from, to, 0, null,
+                return new IntegrityReport(
+                        false,
+                        from,
+                        to,
+                        0,
+                        null,
                         new IntegrityReport.BrokenLink(from - 1, null, "link missing", null, null));
             }
             start = before.hash();
@@ -55,8 +60,8 @@ public class IntegrityService {
                 String problem = Arrays.equals(prev.get(), row.prevHash())
                         ? "content does not match its hash"
                         : "prev_hash is not the previous link's hash";
-                broken.set(new IntegrityReport.BrokenLink(row.seq(), row.event().eventId(), problem,
-                        HEX.formatHex(expected), HEX.formatHex(row.hash())));
+                broken.set(new IntegrityReport.BrokenLink(
+                        row.seq(), row.event().eventId(), problem, HEX.formatHex(expected), HEX.formatHex(row.hash())));
                 return false;
             }
             prev.set(row.hash());

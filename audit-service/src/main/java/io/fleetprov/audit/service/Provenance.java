@@ -22,31 +22,34 @@ public record Provenance(
         String nextCursor,
         List<String> missing) {
 
-    public record Installer(String subject, String eventId, Instant at) {
-    }
+    public record Installer(String subject, String eventId, Instant at) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Claim(String claimCertificateId, String templateName, String serialNumber, Instant issuedAt,
-            String eventId, Instant expiredUnusedAt) {
-    }
+    public record Claim(
+            String claimCertificateId,
+            String templateName,
+            String serialNumber,
+            Instant issuedAt,
+            String eventId,
+            Instant expiredUnusedAt) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record HookDecision(String outcome, String reason, String serialNumber, Instant decidedAt,
-            String eventId) {
-    }
+    public record HookDecision(String outcome, String reason, String serialNumber, Instant decidedAt, String eventId) {}
 
-    public record DeviceCertificate(String certificateId, Instant issuedAt, String eventId) {
-    }
+    public record DeviceCertificate(String certificateId, Instant issuedAt, String eventId) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Thing(String thingId, Instant createdAt, String eventId, List<ThingChange> changes) {
-    }
+    public record Thing(String thingId, Instant createdAt, String eventId, List<ThingChange> changes) {}
 
-    public record ThingChange(String type, Instant at, String eventId) {
-    }
+    public record ThingChange(String type, Instant at, String eventId) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Presence(String type, String clientId, String certificateId, String sessionIdentifier,
-            String disconnectReason, Instant at, String eventId) {
-    }
+    public record Presence(
+            String type,
+            String clientId,
+            String certificateId,
+            String sessionIdentifier,
+            String disconnectReason,
+            Instant at,
+            String eventId) {}
 }

@@ -40,16 +40,23 @@ public class ProvenanceService {
 
     public Provenance provenance(String thingName, String cursor, Integer limit) {
         int size = queries.pageSize(limit);
-        List<ChainedEvent> thingEvents = queries.byColumn("thing_name", thingName, THING_CREATED, THING_UPDATED,
-                THING_DELETED);
-        List<ChainedEvent> presence = queries.byColumn("client_id", thingName, PRESENCE_CONNECTED,
-                PRESENCE_DISCONNECTED);
+        List<ChainedEvent> thingEvents =
+                queries.byColumn("thing_name", thingName, THING_CREATED, THING_UPDATED, THING_DELETED);
+        List<ChainedEvent> presence =
+                queries.byColumn("client_id", thingName, PRESENCE_CONNECTED, PRESENCE_DISCONNECTED);
         Optional<ChainedEvent> created = thingEvents.stream()
-                .filter(e -> e.event().eventType().equals(THING_CREATED)).findFirst();
-        String serial = thingEvents.stream().map(e -> e.event().serialNumber()).filter(Objects::nonNull)
-                .findFirst().orElse(null);
+                .filter(e -> e.event().eventType().equals(THING_CREATED))
+                .findFirst();
+        String serial = thingEvents.stream()
+                .map(e -> e.event().serialNumber())
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
         Set<String> principals = new LinkedHashSet<>();
-        presence.stream().map(e -> e.event().certificateId()).filter(Objects::nonNull).forEach(principals::add);
+        presence.stream()
+                .map(e -> e.event().certificateId())
+                .filter(Objects::nonNull)
+                .forEach(principals::add);
 
         Optional<ChainedEvent> hook = hookDecision(thingName, serial, principals);
         if (thingEvents.isEmpty() && presence.isEmpty() && hook.isEmpty()) {
@@ -58,7 +65,8 @@ public class ProvenanceService {
         AuditEvent decision = hook.map(ChainedEvent::event).orElse(null);
         String claimId = decision == null ? null : decision.claimCertificateId();
         String deviceCertificate = decision == null ? null : decision.certificateId();
-        List<ChainedEvent> claimEvents = claimId == null ? List.of()
+        List<ChainedEvent> claimEvents = claimId == null
+                ? List.of()
                 : queries.byColumn("claim_certificate_id", claimId, CLAIM_ISSUED, CLAIM_EXPIRED_UNUSED);
         AuditEvent issued = first(claimEvents, CLAIM_ISSUED);
         AuditEvent expired = first(claimEvents, CLAIM_EXPIRED_UNUSED);
@@ -69,27 +77,51 @@ public class ProvenanceService {
         } else if (decision != null && decision.installer() != null) {
             installer = new Provenance.Installer(decision.installer(), decision.eventId(), decision.occurredAt());
         }
-        Provenance.Claim claim = issued == null ? null
-                : new Provenance.Claim(claimId, issued.templateName(), issued.serialNumber(), issued.occurredAt(),
-                        issued.eventId(), expired == null ? null : expired.occurredAt());
-        Provenance.HookDecision hookStep = decision == null ? null
-                : new Provenance.HookDecision(decision.outcome(), decision.reason(), decision.serialNumber(),
-                        decision.occurredAt(), decision.eventId());
+        Provenance.Claim claim = issued == null
+                ? null
+                : new Provenance.Claim(
+                        claimId,
+                        issued.templateName(),
+                        issued.serialNumber(),
+                        issued.occurredAt(),
+                        issued.eventId(),
+                        expired == null ? null : expired.occurredAt());
+        Provenance.HookDecision hookStep = decision == null
+                ? null
+                : new Provenance.HookDecision(
+                        decision.outcome(),
+                        decision.reason(),
+                        decision.serialNumber(),
+                        decision.occurredAt(),
+                        decision.eventId());
         Provenance.DeviceCertificate certificate = deviceCertificate == null
-                || !EventTypes.isAllowed(decision.outcome()) ? null
+                        || !EventTypes.isAllowed(decision.outcome())
+                ? null
                 : new Provenance.DeviceCertificate(deviceCertificate, decision.occurredAt(), decision.eventId());
-        Provenance.Thing thing = created.map(c -> new Provenance.Thing(c.event().payload().path("thingId")
-                .asText(null), c.event().occurredAt(), c.event().eventId(), thingEvents.stream()
-                .filter(e -> e != c).map(e -> new Provenance.ThingChange(e.event().eventType(),
-                        e.event().occurredAt(), e.event().eventId())).toList())).orElse(null);
+        Provenance.Thing thing = created.map(c -> new Provenance.Thing(
+                        c.event().payload().path("thingId").asText(null),
+                        c.event().occurredAt(),
+                        c.event().eventId(),
+                        thingEvents.stream()
+                                .filter(e -> e != c)
+                                .map(e -> new Provenance.ThingChange(
+                                        e.event().eventType(),
+                                        e.event().occurredAt(),
+                                        e.event().eventId()))
+                                .toList()))
+                .orElse(null);
 
-        ChainedEvent firstConnect = certificate == null ? null : presence.stream()
-                .filter(e -> e.event().eventType().equals(PRESENCE_CONNECTED)
-                        && deviceCertificate.equals(e.event().certificateId()))
-                .findFirst().orElse(null);
+        ChainedEvent firstConnect = certificate == null
+                ? null
+                : presence.stream()
+                        .filter(e -> e.event().eventType().equals(PRESENCE_CONNECTED)
+                                && deviceCertificate.equals(e.event().certificateId()))
+                        .findFirst()
+                        .orElse(null);
         List<ChainedEvent> later = new ArrayList<>();
         if (firstConnect != null) {
-            Comparator<ChainedEvent> order = Comparator.comparing((ChainedEvent e) -> e.event().occurredAt())
+            Comparator<ChainedEvent> order = Comparator.comparing(
+                            (ChainedEvent e) -> e.event().occurredAt())
                     .thenComparingLong(ChainedEvent::seq);
             presence.stream().filter(e -> order.compare(e, firstConnect) > 0).forEach(later::add);
         }
@@ -102,10 +134,11 @@ public class ProvenanceService {
                 }
             }
         }
-        List<ChainedEvent> pageRows = later.subList(Math.min(start, later.size()),
-                Math.min(start + size, later.size()));
+        List<ChainedEvent> pageRows =
+                later.subList(Math.min(start, later.size()), Math.min(start + size, later.size()));
         String next = start + size < later.size()
-                ? Cursor.encode(Long.toString(pageRows.get(pageRows.size() - 1).seq())) : null;
+                ? Cursor.encode(Long.toString(pageRows.get(pageRows.size() - 1).seq()))
+                : null;
 
         List<String> missing = new ArrayList<>();
         if (installer == null) {
@@ -126,11 +159,21 @@ public class ProvenanceService {
         if (firstConnect == null) {
             missing.add("firstConnect");
         }
-        String serialNumber = serial != null ? serial
+        String serialNumber = serial != null
+                ? serial
                 : decision != null ? decision.serialNumber() : issued != null ? issued.serialNumber() : null;
-        return new Provenance(thingName, serialNumber, installer, claim, hookStep, certificate, thing,
+        return new Provenance(
+                thingName,
+                serialNumber,
+                installer,
+                claim,
+                hookStep,
+                certificate,
+                thing,
                 firstConnect == null ? null : presence(firstConnect),
-                pageRows.stream().map(ProvenanceService::presence).toList(), next, missing);
+                pageRows.stream().map(ProvenanceService::presence).toList(),
+                next,
+                missing);
     }
 
     /**
@@ -139,13 +182,14 @@ public class ProvenanceService {
      */
     private Optional<ChainedEvent> hookDecision(String thingName, String serial, Set<String> principals) {
         List<String> serials = serial == null ? List.of(thingName) : List.of(thingName, serial);
-        List<ChainedEvent> hooks = store.query("select " + EventStore.columns() + " from audit_event"
-                + " where event_type = ? and (thing_name = ? or certificate_id = any(?) or serial_number = any(?))"
-                + " order by occurred_at, seq",
+        List<ChainedEvent> hooks = store.query(
+                "select " + EventStore.columns() + " from audit_event"
+                        + " where event_type = ? and (thing_name = ? or certificate_id = any(?) or serial_number = any(?))"
+                        + " order by occurred_at, seq",
                 List.of(HOOK_DECISION, thingName, principals.toArray(String[]::new), serials.toArray(String[]::new)),
                 EventStore::chained);
-        Comparator<ChainedEvent> preference = Comparator
-                .comparing((ChainedEvent e) -> thingName.equals(e.event().thingName()))
+        Comparator<ChainedEvent> preference = Comparator.comparing(
+                        (ChainedEvent e) -> thingName.equals(e.event().thingName()))
                 .thenComparing(e -> principals.contains(e.event().certificateId()))
                 .thenComparing(e -> EventTypes.isAllowed(e.event().outcome()))
                 .thenComparing(e -> e.event().occurredAt());
@@ -153,13 +197,22 @@ public class ProvenanceService {
     }
 
     private static AuditEvent first(List<ChainedEvent> events, String type) {
-        return events.stream().map(ChainedEvent::event).filter(e -> e.eventType().equals(type)).findFirst()
+        return events.stream()
+                .map(ChainedEvent::event)
+                .filter(e -> e.eventType().equals(type))
+                .findFirst()
                 .orElse(null);
     }
 
     private static Provenance.Presence presence(ChainedEvent c) {
         AuditEvent e = c.event();
-        return new Provenance.Presence(e.eventType(), e.clientId(), e.certificateId(),
-                e.payload().path("sessionIdentifier").asText(null), e.reason(), e.occurredAt(), e.eventId());
+        return new Provenance.Presence(
+                e.eventType(),
+                e.clientId(),
+                e.certificateId(),
+                e.payload().path("sessionIdentifier").asText(null),
+                e.reason(),
+                e.occurredAt(),
+                e.eventId());
     }
 }

@@ -23,5 +23,4 @@ public record AuditEvent(
         String clientId,
         String outcome,
         String reason,
-        JsonNode payload) {
-}
+        JsonNode payload) {}

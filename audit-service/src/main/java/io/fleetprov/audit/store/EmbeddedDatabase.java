@@ -38,8 +38,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private void startServer(int onPort) {
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false);
+            EmbeddedPostgres.Builder builder =
+                    EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
             if (onPort != 0) {
                 builder.setPort(onPort);
             }
@@ -50,7 +50,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private void prepare() {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'")) {
                 if (!rs.next()) {
                     s.execute("create role " + APP_ROLE + " login password '" + APP_ROLE + "'");
@@ -65,7 +66,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new IllegalStateException("cannot prepare the embedded database", e);
         }
         // PostgreSQL 14 lets every role create tables in public; the service's role must not own anything.
-        try (Connection c = superuser(); Statement s = c.createStatement()) {
+        try (Connection c = superuser();
+                Statement s = c.createStatement()) {
             s.execute("revoke create on schema public from public");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the embedded database", e);

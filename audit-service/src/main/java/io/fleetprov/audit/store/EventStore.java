@@ -31,6 +31,7 @@ public class EventStore {
 
     /** The advisory lock key that serializes appends to the chain. */
     private static final long CHAIN_LOCK = 0x6175646974L;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String COLUMNS = "seq, event_id, event_type, source, topic, occurred_at, received_at, installer, "
@@ -80,8 +81,8 @@ public class EventStore {
         if (!fresh.isEmpty()) {
             long seq = 0;
             byte[] prev = HashChain.GENESIS;
-            try (PreparedStatement head = c.prepareStatement(
-                    "select seq, hash from audit_event order by seq desc limit 1");
+            try (PreparedStatement head =
+                            c.prepareStatement("select seq, hash from audit_event order by seq desc limit 1");
                     ResultSet rs = head.executeQuery()) {
                 if (rs.next()) {
                     seq = rs.getLong(1);
@@ -140,7 +141,8 @@ public class EventStore {
 
     private static Set<String> existingIds(Connection c, Set<String> ids) throws SQLException {
         Set<String> known = new HashSet<>();
-        try (PreparedStatement select = c.prepareStatement("select event_id from audit_event where event_id = any(?)")) {
+        try (PreparedStatement select =
+                c.prepareStatement("select event_id from audit_event where event_id = any(?)")) {
             Array array = c.createArrayOf("text", ids.toArray());
             select.setArray(1, array);
             try (ResultSet rs = select.executeQuery()) {
@@ -154,7 +156,8 @@ public class EventStore {
 
     /** Runs a read-only query and maps each row. */
     public <T> List<T> query(String sql, List<?> parameters, RowMapper<T> mapper) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(c, ps, parameters);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> rows = new ArrayList<>();
@@ -170,8 +173,10 @@ public class EventStore {
 
     /** Streams events in sequence order from {@code fromSeq} through {@code toSeq}, without holding them all. */
     public void forEachInRange(long fromSeq, long toSeq, RowConsumer<ChainedEvent> consumer) {
-        stream("select " + COLUMNS + " from audit_event where seq between ? and ? order by seq",
-                List.of(fromSeq, toSeq), rs -> consumer.accept(chained(rs)));
+        stream(
+                "select " + COLUMNS + " from audit_event where seq between ? and ? order by seq",
+                List.of(fromSeq, toSeq),
+                rs -> consumer.accept(chained(rs)));
     }
 
     /** Runs a query through a server-side cursor, handing each row to {@code consumer} until it returns false. */
@@ -197,27 +202,40 @@ public class EventStore {
     }
 
     public Optional<ChainedEvent> bySeq(long seq) {
-        List<ChainedEvent> rows = query("select " + COLUMNS + " from audit_event where seq = ?", List.of(seq),
-                EventStore::chained);
+        List<ChainedEvent> rows =
+                query("select " + COLUMNS + " from audit_event where seq = ?", List.of(seq), EventStore::chained);
         return rows.stream().findFirst();
     }
 
     public long headSeq() {
-        return query("select coalesce(max(seq), 0) from audit_event", List.of(), rs -> rs.getLong(1)).get(0);
+        return query("select coalesce(max(seq), 0) from audit_event", List.of(), rs -> rs.getLong(1))
+                .get(0);
     }
 
     public long quarantineCount() {
-        return query("select count(*) from quarantined_event", List.of(), rs -> rs.getLong(1)).get(0);
+        return query("select count(*) from quarantined_event", List.of(), rs -> rs.getLong(1))
+                .get(0);
     }
 
     /** Maps a row selected with {@link #COLUMNS}. */
     public static ChainedEvent chained(ResultSet rs) throws SQLException {
-        AuditEvent event = new AuditEvent(rs.getString("event_id"), rs.getString("event_type"),
-                rs.getString("source"), rs.getString("topic"), instant(rs, "occurred_at"),
-                instant(rs, "received_at"), rs.getString("installer"), rs.getString("serial_number"),
-                rs.getString("template_name"), rs.getString("claim_certificate_id"), rs.getString("certificate_id"),
-                rs.getString("thing_name"), rs.getString("client_id"), rs.getString("outcome"),
-                rs.getString("reason"), json(rs.getString("payload")));
+        AuditEvent event = new AuditEvent(
+                rs.getString("event_id"),
+                rs.getString("event_type"),
+                rs.getString("source"),
+                rs.getString("topic"),
+                instant(rs, "occurred_at"),
+                instant(rs, "received_at"),
+                rs.getString("installer"),
+                rs.getString("serial_number"),
+                rs.getString("template_name"),
+                rs.getString("claim_certificate_id"),
+                rs.getString("certificate_id"),
+                rs.getString("thing_name"),
+                rs.getString("client_id"),
+                rs.getString("outcome"),
+                rs.getString("reason"),
+                json(rs.getString("payload")));
         return new ChainedEvent(rs.getLong("seq"), event, rs.getBytes("prev_hash"), rs.getBytes("hash"));
     }
 

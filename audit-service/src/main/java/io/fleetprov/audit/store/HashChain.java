@@ -21,8 +21,7 @@ public final class HashChain {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HashChain() {
-    }
+    private HashChain() {}
 
     public static byte[] hash(byte[] prevHash, long seq, AuditEvent event) {
         MessageDigest sha256 = sha256();

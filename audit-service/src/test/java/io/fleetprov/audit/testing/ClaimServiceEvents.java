@@ -17,8 +17,12 @@ public final class ClaimServiceEvents implements AutoCloseable {
     public ClaimServiceEvents(IotEmulator emulator) throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
         // A steady stream from one thread on a busy machine can outrun Paho's in-flight bookkeeping at 10.
-        this.client = Mqtt.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
-                "claim-service-" + UUID.randomUUID(), 100);
+        this.client = Mqtt.connect(
+                emulator,
+                identity.certificatePem(),
+                identity.privateKeyPem(),
+                "claim-service-" + UUID.randomUUID(),
+                100);
     }
 
     public FleetEvent publish(FleetEvent event) throws Exception {
@@ -35,25 +39,72 @@ public final class ClaimServiceEvents implements AutoCloseable {
     }
 
     public static FleetEvent claimIssued(String installer, String serial, String claimId) {
-        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.CLAIM_ISSUED, Instant.now(), "claim-service",
-                installer, serial, "audit-template", claimId, null, null, null, null, trace());
+        return new FleetEvent(
+                UUID.randomUUID().toString(),
+                FleetEvent.CLAIM_ISSUED,
+                Instant.now(),
+                "claim-service",
+                installer,
+                serial,
+                "audit-template",
+                claimId,
+                null,
+                null,
+                null,
+                null,
+                trace());
     }
 
     public static FleetEvent claimRefused(String installer, String serial, String reason) {
-        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.CLAIM_REFUSED, Instant.now(), "claim-service",
-                installer, serial, "audit-template", null, null, null, "DENIED", reason, trace());
+        return new FleetEvent(
+                UUID.randomUUID().toString(),
+                FleetEvent.CLAIM_REFUSED,
+                Instant.now(),
+                "claim-service",
+                installer,
+                serial,
+                "audit-template",
+                null,
+                null,
+                null,
+                "DENIED",
+                reason,
+                trace());
     }
 
-    public static FleetEvent hookDecision(String installer, String serial, String claimId, String certificateId,
-            boolean allowed, String reason) {
-        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.HOOK_DECISION, Instant.now(), "claim-service",
-                installer, serial, "audit-template", claimId, certificateId, null, allowed ? "ALLOWED" : "DENIED",
-                reason, trace());
+    public static FleetEvent hookDecision(
+            String installer, String serial, String claimId, String certificateId, boolean allowed, String reason) {
+        return new FleetEvent(
+                UUID.randomUUID().toString(),
+                FleetEvent.HOOK_DECISION,
+                Instant.now(),
+                "claim-service",
+                installer,
+                serial,
+                "audit-template",
+                claimId,
+                certificateId,
+                null,
+                allowed ? "ALLOWED" : "DENIED",
+                reason,
+                trace());
     }
 
     public static FleetEvent expiredUnused(String installer, String serial, String claimId) {
-        return new FleetEvent(UUID.randomUUID().toString(), FleetEvent.CLAIM_EXPIRED_UNUSED, Instant.now(),
-                "claim-service", installer, serial, "audit-template", claimId, null, null, null, null, trace());
+        return new FleetEvent(
+                UUID.randomUUID().toString(),
+                FleetEvent.CLAIM_EXPIRED_UNUSED,
+                Instant.now(),
+                "claim-service",
+                installer,
+                serial,
+                "audit-template",
+                claimId,
+                null,
+                null,
+                null,
+                null,
+                trace());
     }
 
     private static String trace() {

@@ -20,29 +20,41 @@ public final class Devices {
 
     public static final String TEMPLATE = "audit-template";
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** What provisioning gave the device. */
-    public record Provisioned(String claimCertificateId, String certificateId, String certificatePem,
-            String privateKeyPem, String thingName) {
-    }
+    public record Provisioned(
+            String claimCertificateId,
+            String certificateId,
+            String certificatePem,
+            String privateKeyPem,
+            String thingName) {}
 
     /** Claim → CreateKeysAndCertificate → RegisterThing; the device does not reconnect yet. */
     public static Provisioned provision(IotEmulator emulator, String serial) throws Exception {
         ProvisioningClaim claim = emulator.createProvisioningClaim(TEMPLATE);
-        MqttClient device = Mqtt.connect(emulator, claim.certificatePem(), claim.privateKeyPem(),
-                "claim-" + UUID.randomUUID());
+        MqttClient device =
+                Mqtt.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + UUID.randomUUID());
         try {
-            CreateKeysAndCertificateResponse keys = PayloadCodec.json().decode(
-                    request(device, FleetTopics.createKeysAndCertificate(PayloadFormat.JSON), new byte[0]),
-                    CreateKeysAndCertificateResponse.class);
-            RegisterThingResponse registered = PayloadCodec.json().decode(request(device,
-                    FleetTopics.registerThing(TEMPLATE, PayloadFormat.JSON), PayloadCodec.json().encode(
-                            new RegisterThingRequest(keys.certificateOwnershipToken(),
-                                    Map.of("SerialNumber", serial)))), RegisterThingResponse.class);
-            return new Provisioned(claim.certificateId(), keys.certificateId(), keys.certificatePem(),
-                    keys.privateKey(), registered.thingName());
+            CreateKeysAndCertificateResponse keys = PayloadCodec.json()
+                    .decode(
+                            request(device, FleetTopics.createKeysAndCertificate(PayloadFormat.JSON), new byte[0]),
+                            CreateKeysAndCertificateResponse.class);
+            RegisterThingResponse registered = PayloadCodec.json()
+                    .decode(
+                            request(
+                                    device,
+                                    FleetTopics.registerThing(TEMPLATE, PayloadFormat.JSON),
+                                    PayloadCodec.json()
+                                            .encode(new RegisterThingRequest(
+                                                    keys.certificateOwnershipToken(), Map.of("SerialNumber", serial)))),
+                            RegisterThingResponse.class);
+            return new Provisioned(
+                    claim.certificateId(),
+                    keys.certificateId(),
+                    keys.certificatePem(),
+                    keys.privateKey(),
+                    registered.thingName());
         } finally {
             device.disconnect(2000);
             device.close();
@@ -51,19 +63,19 @@ public final class Devices {
 
     /** Connects with the device's own certificate (client id = thing name), then disconnects. */
     public static void reconnect(IotEmulator emulator, Provisioned device) throws Exception {
-        MqttClient client = Mqtt.connect(emulator, device.certificatePem(), device.privateKeyPem(),
-                device.thingName());
+        MqttClient client = Mqtt.connect(emulator, device.certificatePem(), device.privateKeyPem(), device.thingName());
         client.disconnect(2000);
         client.close();
     }
 
     private static byte[] request(MqttClient client, String topic, byte[] payload) throws Exception {
         CompletableFuture<byte[]> accepted = new CompletableFuture<>();
-        client.subscribe(new String[] {topic + "/accepted", topic + "/rejected"}, new int[] {1, 1},
-                new IMqttMessageListener[] {
+        client.subscribe(
+                new String[] {topic + "/accepted", topic + "/rejected"}, new int[] {1, 1}, new IMqttMessageListener[] {
                     (t, m) -> accepted.complete(m.getPayload()),
                     (t, m) -> accepted.completeExceptionally(
-                            new IllegalStateException("rejected: " + new String(m.getPayload())))});
+                            new IllegalStateException("rejected: " + new String(m.getPayload())))
+                });
         client.publish(topic, payload, 1, false);
         return accepted.get(10, TimeUnit.SECONDS);
     }

@@ -24,8 +24,8 @@ public class EmbeddedDatabaseTestResource implements QuarkusTestResourceLifecycl
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(database,
-                new TestInjector.AnnotatedAndMatchesType(InjectDatabase.class, EmbeddedDatabase.class));
+        testInjector.injectIntoFields(
+                database, new TestInjector.AnnotatedAndMatchesType(InjectDatabase.class, EmbeddedDatabase.class));
     }
 
     @Override

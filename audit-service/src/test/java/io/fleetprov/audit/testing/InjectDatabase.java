@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Injects the {@link io.fleetprov.audit.store.EmbeddedDatabase} of {@link EmbeddedDatabaseTestResource}. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectDatabase {
-}
+public @interface InjectDatabase {}

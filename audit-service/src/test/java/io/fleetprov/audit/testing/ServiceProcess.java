@@ -50,8 +50,10 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(JAR.toString());
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (readyStatus() != 200) {
             if (!process.isAlive()) {
@@ -74,8 +76,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     private int readyStatus() {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(baseUrl() + "/q/health/ready").toURL()
-                    .openConnection();
+            HttpURLConnection c = (HttpURLConnection)
+                    URI.create(baseUrl() + "/q/health/ready").toURL().openConnection();
             c.setConnectTimeout(500);
             c.setReadTimeout(2000);
             try {

@@ -13,8 +13,7 @@ public final class Tokens {
             new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Map<String, String> CACHE = new ConcurrentHashMap<>();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     public static String accessToken(String username) {
         return CACHE.computeIfAbsent(username, Tokens::signIn);
@@ -34,11 +33,19 @@ public final class Tokens {
         return given().baseUri(emulatorHttpUrl)
                 .header("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth")
                 .contentType("application/x-amz-json-1.1")
-                .body(JSON.valueToTree(Map.of("AuthFlow", "USER_PASSWORD_AUTH", "ClientId", clientId,
-                        "AuthParameters", Map.of("USERNAME", username, "PASSWORD", Users.PASSWORD))).toString()
+                .body(JSON.valueToTree(Map.of(
+                                "AuthFlow",
+                                "USER_PASSWORD_AUTH",
+                                "ClientId",
+                                clientId,
+                                "AuthParameters",
+                                Map.of("USERNAME", username, "PASSWORD", Users.PASSWORD)))
+                        .toString()
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/")
-                .then().statusCode(200)
-                .extract().path("AuthenticationResult.AccessToken");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("AuthenticationResult.AccessToken");
     }
 }

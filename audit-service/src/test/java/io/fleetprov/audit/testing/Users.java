@@ -10,6 +10,5 @@ public final class Users {
     public static final String INSTALLER = "ivan-installer";
     public static final String NO_GROUP = "nora-nogroup";
 
-    private Users() {
-    }
+    private Users() {}
 }

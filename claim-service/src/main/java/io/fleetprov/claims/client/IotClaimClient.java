@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.iot.model.CreateProvisioningClaimResponse
 @ApplicationScoped
 public class IotClaimClient {
 
-    private static final Set<String> UNAVAILABLE = Set.of("ThrottlingException", "ServiceUnavailableException",
-            "InternalFailureException", "LimitExceededException");
+    private static final Set<String> UNAVAILABLE = Set.of(
+            "ThrottlingException", "ServiceUnavailableException", "InternalFailureException", "LimitExceededException");
 
     private final IotAsyncClient iot;
     private final ClaimServiceConfig config;
@@ -46,9 +46,11 @@ public class IotClaimClient {
     @Bulkhead(value = 16, waitingTaskQueue = 256)
     @RateLimit(value = 50, window = 1, windowUnit = ChronoUnit.SECONDS)
     public Uni<IssuedClaim> createProvisioningClaim(String templateName) {
-        return timed("CreateProvisioningClaim", Uni.createFrom()
-                .completionStage(() -> iot.createProvisioningClaim(r -> r.templateName(templateName)))
-                .map(IotClaimClient::toClaim));
+        return timed(
+                "CreateProvisioningClaim",
+                Uni.createFrom()
+                        .completionStage(() -> iot.createProvisioningClaim(r -> r.templateName(templateName)))
+                        .map(IotClaimClient::toClaim));
     }
 
     /** The MQTT endpoint devices connect to: configured, or asked of AWS once. */
@@ -57,44 +59,57 @@ public class IotClaimClient {
         if (known != null) {
             return Uni.createFrom().item(known);
         }
-        return timed("DescribeEndpoint", Uni.createFrom()
-                .completionStage(() -> iot.describeEndpoint(r -> r.endpointType("iot:Data-ATS")))
-                .map(r -> {
-                    iotEndpoint.set(r.endpointAddress());
-                    return r.endpointAddress();
-                }));
+        return timed(
+                "DescribeEndpoint",
+                Uni.createFrom()
+                        .completionStage(() -> iot.describeEndpoint(r -> r.endpointType("iot:Data-ATS")))
+                        .map(r -> {
+                            iotEndpoint.set(r.endpointAddress());
+                            return r.endpointAddress();
+                        }));
     }
 
     private <T> Uni<T> timed(String operation, Uni<T> call) {
         return Uni.createFrom().deferred(() -> {
             Timer.Sample sample = Timer.start(registry);
-            return call
-                    .onFailure().transform(IotClaimClient::classify)
-                    .onItemOrFailure().invoke((item, failure) -> sample.stop(Timer.builder("fleetprov.aws.call")
+            return call.onFailure()
+                    .transform(IotClaimClient::classify)
+                    .onItemOrFailure()
+                    .invoke((item, failure) -> sample.stop(Timer.builder("fleetprov.aws.call")
                             .description("Latency of AWS IoT control-plane calls, retries included")
                             .tag("operation", operation)
-                            .tag("outcome", failure == null ? "success"
-                                    : failure instanceof AwsUnavailableException ? "unavailable" : "rejected")
+                            .tag(
+                                    "outcome",
+                                    failure == null
+                                            ? "success"
+                                            : failure instanceof AwsUnavailableException ? "unavailable" : "rejected")
                             .publishPercentileHistogram()
                             .register(registry)));
         });
     }
 
     private static IssuedClaim toClaim(CreateProvisioningClaimResponse r) {
-        return new IssuedClaim(r.certificateId(), r.certificatePem(), r.keyPair().publicKey(),
-                r.keyPair().privateKey(), r.expiration());
+        return new IssuedClaim(
+                r.certificateId(),
+                r.certificatePem(),
+                r.keyPair().publicKey(),
+                r.keyPair().privateKey(),
+                r.expiration());
     }
 
     static RuntimeException classify(Throwable failure) {
-        Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable t =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (t instanceof AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             if ((code != null && UNAVAILABLE.contains(code)) || e.isThrottlingException() || e.statusCode() >= 500) {
                 return new AwsUnavailableException("AWS IoT is unavailable: " + code, e);
             }
             return new AwsRejectedException(code, "AWS IoT refused the request: " + code, e);
         }
-        if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException
+        if (t instanceof ApiCallTimeoutException
+                || t instanceof ApiCallAttemptTimeoutException
                 || t instanceof SdkClientException) {
             return new AwsUnavailableException("AWS IoT did not answer in time", t);
         }

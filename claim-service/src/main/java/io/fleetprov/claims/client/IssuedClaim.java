@@ -3,8 +3,8 @@ package io.fleetprov.claims.client;
 import java.time.Instant;
 
 /** What CreateProvisioningClaim returned. */
-public record IssuedClaim(String certificateId, String certificatePem, String publicKey, String privateKey,
-        Instant expiration) {
+public record IssuedClaim(
+        String certificateId, String certificatePem, String publicKey, String privateKey, Instant expiration) {
 
     /** Keeps the private key out of logs. */
     @Override

@@ -101,7 +101,8 @@ public interface ClaimServiceConfig {
     }
 
     enum HookAuth {
-        SHARED_SECRET, MTLS
+        SHARED_SECRET,
+        MTLS
     }
 
     interface Quota {

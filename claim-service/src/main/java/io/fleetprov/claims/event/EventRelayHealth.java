@@ -25,8 +25,7 @@ public class EventRelayHealth implements HealthCheck {
         Instant lastSuccess = relay.lastSuccess();
         String failure = relay.lastFailure();
         boolean up = relay.backlog() == 0 || failure == null;
-        var builder = HealthCheckResponse.named("mqtt-events").status(up)
-                .withData("backlog", relay.backlog());
+        var builder = HealthCheckResponse.named("mqtt-events").status(up).withData("backlog", relay.backlog());
         if (lastSuccess != null) {
             builder.withData("lastSent", lastSuccess.toString());
         }

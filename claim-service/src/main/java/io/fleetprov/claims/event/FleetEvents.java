@@ -33,33 +33,78 @@ public class FleetEvents {
     }
 
     public FleetEvent claimIssued(String installer, String serial, String template, String claimCertificateId) {
-        return record(FleetEvent.CLAIM_ISSUED, installer, serial, template, claimCertificateId, null, null,
-                "issued", null);
+        return record(
+                FleetEvent.CLAIM_ISSUED, installer, serial, template, claimCertificateId, null, null, "issued", null);
     }
 
     public FleetEvent claimRefused(String installer, String serial, String template, String reason) {
         return record(FleetEvent.CLAIM_REFUSED, installer, serial, template, null, null, null, "refused", reason);
     }
 
-    public FleetEvent hookDecision(String installer, String serial, String template, String claimCertificateId,
-            String deviceCertificateId, String thingName, boolean allowed, String reason) {
-        return record(FleetEvent.HOOK_DECISION, installer, serial, template, claimCertificateId, deviceCertificateId,
-                thingName, allowed ? "allow" : "deny", reason);
+    public FleetEvent hookDecision(
+            String installer,
+            String serial,
+            String template,
+            String claimCertificateId,
+            String deviceCertificateId,
+            String thingName,
+            boolean allowed,
+            String reason) {
+        return record(
+                FleetEvent.HOOK_DECISION,
+                installer,
+                serial,
+                template,
+                claimCertificateId,
+                deviceCertificateId,
+                thingName,
+                allowed ? "allow" : "deny",
+                reason);
     }
 
     public FleetEvent claimExpiredUnused(String installer, String serial, String template, String claimCertificateId) {
-        return record(FleetEvent.CLAIM_EXPIRED_UNUSED, installer, serial, template, claimCertificateId, null, null,
-                "expired", null);
+        return record(
+                FleetEvent.CLAIM_EXPIRED_UNUSED,
+                installer,
+                serial,
+                template,
+                claimCertificateId,
+                null,
+                null,
+                "expired",
+                null);
     }
 
-    private FleetEvent record(String type, String installer, String serial, String template,
-            String claimCertificateId, String certificateId, String thingName, String outcome, String reason) {
+    private FleetEvent record(
+            String type,
+            String installer,
+            String serial,
+            String template,
+            String claimCertificateId,
+            String certificateId,
+            String thingName,
+            String outcome,
+            String reason) {
         Object traceId = MDC.get(REQUEST_ID);
-        FleetEvent event = new FleetEvent(UUID.randomUUID().toString(), type, clock.instant(), source, installer,
-                serial, template, claimCertificateId, certificateId, thingName, outcome, reason,
+        FleetEvent event = new FleetEvent(
+                UUID.randomUUID().toString(),
+                type,
+                clock.instant(),
+                source,
+                installer,
+                serial,
+                template,
+                claimCertificateId,
+                certificateId,
+                thingName,
+                outcome,
+                reason,
                 traceId == null ? null : traceId.toString());
-        outbox.append(UUID.fromString(event.eventId()), AwsEventTopics.fleetprov(type),
-                new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8), event.occurredAt());
+        outbox.append(
+                UUID.fromString(event.eventId()),
+                AwsEventTopics.fleetprov(type),
+                new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8),
+                event.occurredAt());
         return event;
     }
 }

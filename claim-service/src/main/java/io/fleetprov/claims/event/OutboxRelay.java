@@ -41,8 +41,12 @@ public class OutboxRelay {
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
-    public OutboxRelay(@Channel("fleet-events") MutinyEmitter<String> emitter, OutboxStore outbox, Clock clock,
-            ClaimServiceConfig config, MeterRegistry registry) {
+    public OutboxRelay(
+            @Channel("fleet-events") MutinyEmitter<String> emitter,
+            OutboxStore outbox,
+            Clock clock,
+            ClaimServiceConfig config,
+            MeterRegistry registry) {
         this.emitter = emitter;
         this.outbox = outbox;
         this.clock = clock;
@@ -70,14 +74,16 @@ public class OutboxRelay {
     private int relayBatch() {
         return QuarkusTransaction.requiringNew().timeout(60).call(() -> {
             Instant now = clock.instant();
-            List<OutboxEntry> due = outbox.due(now.minus(config.events().redeliverAfter()),
-                    config.events().batchSize());
+            List<OutboxEntry> due = outbox.due(
+                    now.minus(config.events().redeliverAfter()), config.events().batchSize());
             int sent = 0;
             for (OutboxEntry entry : due) {
                 try {
-                    emitter.sendMessage(Message.of(entry.payload()).addMetadata(
-                            new SendingMqttMessageMetadata(entry.topic(), MqttQoS.AT_LEAST_ONCE, false)))
-                            .await().atMost(SEND_TIMEOUT);
+                    emitter.sendMessage(Message.of(entry.payload())
+                                    .addMetadata(new SendingMqttMessageMetadata(
+                                            entry.topic(), MqttQoS.AT_LEAST_ONCE, false)))
+                            .await()
+                            .atMost(SEND_TIMEOUT);
                 } catch (RuntimeException e) {
                     // Broker unreachable: what was sent is recorded, the rest waits for the next run.
                     lastFailure.set(e.getMessage());

@@ -1,5 +1,4 @@
 package io.fleetprov.claims.rest;
 
 /** Body of POST /v1/claims. */
-public record ClaimRequest(String serialNumber, String templateName) {
-}
+public record ClaimRequest(String serialNumber, String templateName) {}

@@ -47,8 +47,13 @@ public class ClaimResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Installer.INSTALLER)
     @Operation(summary = "Issue a claim certificate bound to one device serial number")
-    @APIResponse(responseCode = "201", description = "The claim bundle; never cached",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ClaimBundle.class)))
+    @APIResponse(
+            responseCode = "201",
+            description = "The claim bundle; never cached",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ClaimBundle.class)))
     @APIResponse(responseCode = "400", description = "Invalid serial number or Idempotency-Key")
     @APIResponse(responseCode = "403", description = "Template not allowed for the caller's groups")
     @APIResponse(responseCode = "409", description = "Idempotency-Key conflict")

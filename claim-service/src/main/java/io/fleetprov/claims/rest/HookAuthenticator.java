@@ -32,7 +32,8 @@ public class HookAuthenticator {
         this.secret = hook.secret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
         this.allowedSubjects = hook.allowedSubjects().orElse(List.of());
         if (mode == HookAuth.SHARED_SECRET && (secret == null || secret.length < 16)) {
-            throw new IllegalStateException("fleetprov.hook.secret must be set (16+ characters) with auth=shared-secret");
+            throw new IllegalStateException(
+                    "fleetprov.hook.secret must be set (16+ characters) with auth=shared-secret");
         }
     }
 

@@ -19,7 +19,8 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public Response toResponse(Duration retryAfter) {
-        Response.ResponseBuilder builder = Response.status(status).type(MEDIA_TYPE).entity(json());
+        Response.ResponseBuilder builder =
+                Response.status(status).type(MEDIA_TYPE).entity(json());
         if (retryAfter != null) {
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
             builder.header("Retry-After", Long.toString(seconds));

@@ -37,13 +37,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        Response r = Problem.of("unauthorized", "Unauthorized", 401, "a valid credential is required").toResponse();
+        Response r = Problem.of("unauthorized", "Unauthorized", 401, "a valid credential is required")
+                .toResponse();
         return Response.fromResponse(r).header("WWW-Authenticate", "Bearer").build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return Problem.of("forbidden", "Forbidden", 403, "your groups do not allow this").toResponse();
+        return Problem.of("forbidden", "Forbidden", 403, "your groups do not allow this")
+                .toResponse();
     }
 
     @ServerExceptionMapper
@@ -56,7 +58,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
-        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+        String title = Response.Status.fromStatusCode(status) == null
+                ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         String detail = status == 400 ? "the request body is not valid JSON of the expected shape" : title;
         return Problem.of("http-" + status, title, status, detail).toResponse();

@@ -21,7 +21,9 @@ public class RequestIds {
     @ServerRequestFilter(preMatching = true)
     public void assign(ContainerRequestContext request) {
         String given = request.getHeaderString(HEADER);
-        String id = given != null && ACCEPTABLE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = given != null && ACCEPTABLE.matcher(given).matches()
+                ? given
+                : UUID.randomUUID().toString();
         request.setProperty(FleetEvents.REQUEST_ID, id);
         MDC.put(FleetEvents.REQUEST_ID, id);
     }

@@ -30,7 +30,8 @@ public class BundleSealer {
 
     private final SecretKey key;
     private final SecureRandom random = new SecureRandom();
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     public BundleSealer(ClaimServiceConfig config) {
@@ -45,7 +46,10 @@ public class BundleSealer {
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(claimId.toString().getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(json.writeValueAsBytes(bundle));
-            return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+            return ByteBuffer.allocate(IV_BYTES + sealed.length)
+                    .put(iv)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot seal claim bundle", e);
         }

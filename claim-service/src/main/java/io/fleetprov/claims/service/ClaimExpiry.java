@@ -40,8 +40,8 @@ public class ClaimExpiry {
                 Instant now = clock.instant();
                 List<ClaimRecord> due = store.expireDue(now, BATCH);
                 for (ClaimRecord claim : due) {
-                    events.claimExpiredUnused(claim.installer(), claim.serialNumber(), claim.templateName(),
-                            claim.certificateId());
+                    events.claimExpiredUnused(
+                            claim.installer(), claim.serialNumber(), claim.templateName(), claim.certificateId());
                 }
                 store.deletePendingOlderThan(now.minus(STALE_PENDING));
                 return due.size();

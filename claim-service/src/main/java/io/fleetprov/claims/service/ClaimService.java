@@ -3,7 +3,6 @@ package io.fleetprov.claims.service;
 import io.fleetprov.claims.client.AwsRejectedException;
 import io.fleetprov.claims.client.AwsUnavailableException;
 import io.fleetprov.claims.client.IotClaimClient;
-import io.fleetprov.claims.client.IssuedClaim;
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.event.FleetEvents;
 import io.fleetprov.claims.store.ClaimRecord;
@@ -44,8 +43,14 @@ public class ClaimService {
     private final MeterRegistry registry;
     private final Pattern serialPattern;
 
-    public ClaimService(ClaimStore store, IotClaimClient aws, FleetEvents events, BundleSealer sealer, Clock clock,
-            ClaimServiceConfig config, MeterRegistry registry) {
+    public ClaimService(
+            ClaimStore store,
+            IotClaimClient aws,
+            FleetEvents events,
+            BundleSealer sealer,
+            Clock clock,
+            ClaimServiceConfig config,
+            MeterRegistry registry) {
         this.store = store;
         this.aws = aws;
         this.events = events;
@@ -57,14 +62,14 @@ public class ClaimService {
     }
 
     /** A reserved claim row, or a claim issued earlier for the same Idempotency-Key. */
-    private record Reservation(UUID id, ClaimBundle replay) {
-    }
+    private record Reservation(UUID id, ClaimBundle replay) {}
 
     /** Runs its blocking parts on a worker thread; call it from one. */
-    public Uni<ClaimBundle> issue(Installer installer, String serialNumber, String requestedTemplate,
-            String idempotencyKey) {
+    public Uni<ClaimBundle> issue(
+            Installer installer, String serialNumber, String requestedTemplate, String idempotencyKey) {
         String template = requestedTemplate == null || requestedTemplate.isBlank()
-                ? config.claims().defaultTemplate() : requestedTemplate;
+                ? config.claims().defaultTemplate()
+                : requestedTemplate;
         Reservation reservation;
         try {
             validate(serialNumber, idempotencyKey);
@@ -79,11 +84,18 @@ public class ClaimService {
         }
         return aws.iotEndpoint()
                 .flatMap(endpoint -> aws.createProvisioningClaim(template)
-                        .map(claim -> new ClaimBundle(claim.certificateId(), claim.certificatePem(),
-                                claim.privateKey(), claim.publicKey(), claim.expiration(), template, endpoint)))
+                        .map(claim -> new ClaimBundle(
+                                claim.certificateId(),
+                                claim.certificatePem(),
+                                claim.privateKey(),
+                                claim.publicKey(),
+                                claim.expiration(),
+                                template,
+                                endpoint)))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(bundle -> complete(reservation.id(), installer, serialNumber, idempotencyKey, bundle))
-                .onFailure(f -> !(f instanceof ClaimRefusedException)).transform(failure -> {
+                .onFailure(f -> !(f instanceof ClaimRefusedException))
+                .transform(failure -> {
                     ClaimRefusedException refusal = toRefusal(failure);
                     QuarkusTransaction.requiringNew().run(() -> store.deletePending(reservation.id()));
                     return refused(installer, serialNumber, template, refusal);
@@ -94,25 +106,33 @@ public class ClaimService {
         ClaimRecord claim = store.findByCertificateId(certificateId)
                 .filter(c -> caller.isAdmin() || c.installer().equals(caller.subject()))
                 .orElseThrow(() -> new ClaimNotFoundException(certificateId));
-        return new ClaimView(claim.certificateId(), claim.statusAt(clock.instant()), claim.serialNumber(),
-                claim.templateName(), claim.issuedAt(), claim.expiresAt(), claim.usedAt(), claim.thingName(),
-                claim.deviceCertificateId(), claim.installer());
+        return new ClaimView(
+                claim.certificateId(),
+                claim.statusAt(clock.instant()),
+                claim.serialNumber(),
+                claim.templateName(),
+                claim.issuedAt(),
+                claim.expiresAt(),
+                claim.usedAt(),
+                claim.thingName(),
+                claim.deviceCertificateId(),
+                claim.installer());
     }
 
     private void validate(String serialNumber, String idempotencyKey) {
         int min = config.claims().serialMinLength();
         int max = config.claims().serialMaxLength();
         if (serialNumber == null || serialNumber.length() < min || serialNumber.length() > max) {
-            throw new ClaimRefusedException(RefusalReason.INVALID_INPUT,
-                    "serialNumber must be " + min + " to " + max + " characters long");
+            throw new ClaimRefusedException(
+                    RefusalReason.INVALID_INPUT, "serialNumber must be " + min + " to " + max + " characters long");
         }
         if (!serialPattern.matcher(serialNumber).matches()) {
-            throw new ClaimRefusedException(RefusalReason.INVALID_INPUT,
-                    "serialNumber must match " + serialPattern.pattern());
+            throw new ClaimRefusedException(
+                    RefusalReason.INVALID_INPUT, "serialNumber must match " + serialPattern.pattern());
         }
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 128)) {
-            throw new ClaimRefusedException(RefusalReason.INVALID_INPUT,
-                    "Idempotency-Key must be 1 to 128 characters long");
+            throw new ClaimRefusedException(
+                    RefusalReason.INVALID_INPUT, "Idempotency-Key must be 1 to 128 characters long");
         }
     }
 
@@ -121,8 +141,8 @@ public class ClaimService {
                 .map(group -> config.claims().templatesByGroup().getOrDefault(group, List.of()))
                 .anyMatch(templates -> templates.contains(template));
         if (!allowed) {
-            throw new ClaimRefusedException(RefusalReason.FORBIDDEN_TEMPLATE,
-                    "template " + template + " is not allowed for your groups");
+            throw new ClaimRefusedException(
+                    RefusalReason.FORBIDDEN_TEMPLATE, "template " + template + " is not allowed for your groups");
         }
     }
 
@@ -139,14 +159,17 @@ public class ClaimService {
         List<Instant> recent = store.requestedSince(installer.subject(), now.minus(QUOTA_WINDOW));
         if (recent.size() >= perMinute) {
             Instant freed = recent.get(recent.size() - perMinute).plus(QUOTA_WINDOW);
-            throw new ClaimRefusedException(RefusalReason.QUOTA,
-                    "at most " + perMinute + " claims per minute", atLeastOneSecond(Duration.between(now, freed)));
+            throw new ClaimRefusedException(
+                    RefusalReason.QUOTA,
+                    "at most " + perMinute + " claims per minute",
+                    atLeastOneSecond(Duration.between(now, freed)));
         }
         int outstanding = config.quota().outstanding();
         List<Instant> open = store.outstanding(installer.subject(), now);
         if (open.size() >= outstanding) {
             Instant freed = open.get(open.size() - outstanding);
-            throw new ClaimRefusedException(RefusalReason.QUOTA,
+            throw new ClaimRefusedException(
+                    RefusalReason.QUOTA,
                     "at most " + outstanding + " unused, unexpired claims at once",
                     atLeastOneSecond(Duration.between(now, freed)));
         }
@@ -156,44 +179,57 @@ public class ClaimService {
     }
 
     private ClaimBundle replay(ClaimRecord earlier, String serialNumber, String template, Instant now) {
-        if (!earlier.serialNumber().equals(serialNumber) || !earlier.templateName().equals(template)) {
+        if (!earlier.serialNumber().equals(serialNumber)
+                || !earlier.templateName().equals(template)) {
             throw new IdempotencyConflictException(
                     "this Idempotency-Key was used for a request with another serial number or template", null);
         }
         if (earlier.status() == ClaimStatus.PENDING) {
-            throw new IdempotencyConflictException("a request with this Idempotency-Key is in progress",
-                    IN_FLIGHT_RETRY);
+            throw new IdempotencyConflictException(
+                    "a request with this Idempotency-Key is in progress", IN_FLIGHT_RETRY);
         }
         if (earlier.statusAt(now) != ClaimStatus.ISSUED || earlier.sealedBundle() == null) {
             throw new IdempotencyConflictException(
-                    "the claim of this Idempotency-Key is " + earlier.statusAt(now).name().toLowerCase()
-                            + "; use a new key for a new claim", null);
+                    "the claim of this Idempotency-Key is "
+                            + earlier.statusAt(now).name().toLowerCase() + "; use a new key for a new claim",
+                    null);
         }
-        return sealer.open(earlier.id(), earlier.sealedBundle()).orElseThrow(() -> new IdempotencyConflictException(
-                "the claim of this Idempotency-Key can no longer be returned; use a new key", null));
+        return sealer.open(earlier.id(), earlier.sealedBundle())
+                .orElseThrow(() -> new IdempotencyConflictException(
+                        "the claim of this Idempotency-Key can no longer be returned; use a new key", null));
     }
 
-    private ClaimBundle complete(UUID id, Installer installer, String serialNumber, String idempotencyKey,
-            ClaimBundle bundle) {
+    private ClaimBundle complete(
+            UUID id, Installer installer, String serialNumber, String idempotencyKey, ClaimBundle bundle) {
         QuarkusTransaction.requiringNew().run(() -> {
-            store.markIssued(id, bundle.certificateId(), clock.instant(), bundle.expiresAt(),
+            store.markIssued(
+                    id,
+                    bundle.certificateId(),
+                    clock.instant(),
+                    bundle.expiresAt(),
                     idempotencyKey == null ? null : sealer.seal(id, bundle));
             events.claimIssued(installer.subject(), serialNumber, bundle.templateName(), bundle.certificateId());
         });
-        registry.counter("fleetprov.claims.issued", "template", bundle.templateName()).increment();
+        registry.counter("fleetprov.claims.issued", "template", bundle.templateName())
+                .increment();
         LOG.infof("claim %s issued to %s for serial %s", bundle.certificateId(), installer.subject(), serialNumber);
         return bundle;
     }
 
     private ClaimRefusedException toRefusal(Throwable failure) {
         if (failure instanceof AwsUnavailableException) {
-            return new ClaimRefusedException(RefusalReason.AWS_UNAVAILABLE, "AWS IoT is unavailable; try again later",
+            return new ClaimRefusedException(
+                    RefusalReason.AWS_UNAVAILABLE,
+                    "AWS IoT is unavailable; try again later",
                     config.aws().retryAfter());
         }
         if (failure instanceof BulkheadException || failure instanceof RateLimitException) {
             Duration retryAfter = failure instanceof RateLimitException r && r.getRetryAfterMillis() > 0
-                    ? Duration.ofMillis(r.getRetryAfterMillis()) : Duration.ofSeconds(1);
-            return new ClaimRefusedException(RefusalReason.SERVICE_BUSY, "too many claims are being issued right now",
+                    ? Duration.ofMillis(r.getRetryAfterMillis())
+                    : Duration.ofSeconds(1);
+            return new ClaimRefusedException(
+                    RefusalReason.SERVICE_BUSY,
+                    "too many claims are being issued right now",
                     atLeastOneSecond(retryAfter));
         }
         if (failure instanceof AwsRejectedException e) {
@@ -201,21 +237,28 @@ public class ClaimService {
             return new ClaimRefusedException(RefusalReason.AWS_REJECTED, "AWS IoT refused the claim: " + e.errorCode());
         }
         LOG.error("claim issuance failed", failure);
-        return new ClaimRefusedException(RefusalReason.AWS_UNAVAILABLE, "the claim could not be issued",
+        return new ClaimRefusedException(
+                RefusalReason.AWS_UNAVAILABLE,
+                "the claim could not be issued",
                 config.aws().retryAfter());
     }
 
-    private ClaimRefusedException refused(Installer installer, String serialNumber, String template,
-            ClaimRefusedException refusal) {
+    private ClaimRefusedException refused(
+            Installer installer, String serialNumber, String template, ClaimRefusedException refusal) {
         try {
             // An invalid serial number is whatever the caller sent: it stays out of the event.
             String serial = refusal.reason() == RefusalReason.INVALID_INPUT ? null : serialNumber;
-            QuarkusTransaction.requiringNew().run(() -> events.claimRefused(installer.subject(), serial, template,
-                    refusal.reason().code()));
+            QuarkusTransaction.requiringNew()
+                    .run(() -> events.claimRefused(
+                            installer.subject(),
+                            serial,
+                            template,
+                            refusal.reason().code()));
         } catch (RuntimeException e) {
             LOG.warnf("ClaimRefused event not recorded: %s", e.getMessage());
         }
-        registry.counter("fleetprov.claims.refused", "reason", refusal.reason().code()).increment();
+        registry.counter("fleetprov.claims.refused", "reason", refusal.reason().code())
+                .increment();
         return refusal;
     }
 

@@ -6,7 +6,14 @@ import java.time.Instant;
 
 /** A claim's state as GET /v1/claims/{certificateId} shows it; no key material. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClaimView(String certificateId, ClaimStatus status, String serialNumber, String templateName,
-        Instant issuedAt, Instant expiresAt, Instant usedAt, String thingName, String deviceCertificateId,
-        String installer) {
-}
+public record ClaimView(
+        String certificateId,
+        ClaimStatus status,
+        String serialNumber,
+        String templateName,
+        Instant issuedAt,
+        Instant expiresAt,
+        Instant usedAt,
+        String thingName,
+        String deviceCertificateId,
+        String installer) {}

@@ -31,8 +31,8 @@ public class HookService {
     private final ClaimServiceConfig config;
     private final MeterRegistry registry;
 
-    public HookService(ClaimStore store, FleetEvents events, Clock clock, ClaimServiceConfig config,
-            MeterRegistry registry) {
+    public HookService(
+            ClaimStore store, FleetEvents events, Clock clock, ClaimServiceConfig config, MeterRegistry registry) {
         this.store = store;
         this.events = events;
         this.clock = clock;
@@ -46,33 +46,52 @@ public class HookService {
         String template = templateName(request.templateArn());
         HookDecision decision = QuarkusTransaction.requiringNew().call(() -> {
             Instant now = clock.instant();
-            Optional<ClaimRecord> claim = request.claimCertificateId() == null ? Optional.empty()
+            Optional<ClaimRecord> claim = request.claimCertificateId() == null
+                    ? Optional.empty()
                     : store.findByCertificateId(request.claimCertificateId());
             HookDecision d;
             if (claim.isEmpty()) {
                 d = new HookDecision(false, "unknown-claim");
-            } else if (serial != null && store.use(request.claimCertificateId(), serial, template,
-                    request.certificateId(), thingName, now)) {
+            } else if (serial != null
+                    && store.use(
+                            request.claimCertificateId(), serial, template, request.certificateId(), thingName, now)) {
                 d = new HookDecision(true, ALLOWED);
             } else {
-                d = whyNot(store.findByCertificateId(request.claimCertificateId()).orElseThrow(), serial, template,
-                        request.certificateId(), now);
+                d = whyNot(
+                        store.findByCertificateId(request.claimCertificateId()).orElseThrow(),
+                        serial,
+                        template,
+                        request.certificateId(),
+                        now);
             }
             ClaimRecord c = claim.orElse(null);
-            events.hookDecision(c == null ? null : c.installer(), serial, template, request.claimCertificateId(),
-                    request.certificateId(), d.allowed() ? thingName : null, d.allowed(), d.reason());
+            events.hookDecision(
+                    c == null ? null : c.installer(),
+                    serial,
+                    template,
+                    request.claimCertificateId(),
+                    request.certificateId(),
+                    d.allowed() ? thingName : null,
+                    d.allowed(),
+                    d.reason());
             return d;
         });
-        registry.counter("fleetprov.hook.decisions", "outcome", decision.allowed() ? "allow" : "deny",
-                "reason", decision.reason()).increment();
-        LOG.infof("hook %s claim %s for serial %s: %s", decision.allowed() ? "allowed" : "denied",
-                request.claimCertificateId(), serial, decision.reason());
+        registry.counter(
+                        "fleetprov.hook.decisions",
+                        "outcome",
+                        decision.allowed() ? "allow" : "deny",
+                        "reason",
+                        decision.reason())
+                .increment();
+        LOG.infof(
+                "hook %s claim %s for serial %s: %s",
+                decision.allowed() ? "allowed" : "denied", request.claimCertificateId(), serial, decision.reason());
         return decision;
     }
 
     /** The claim exists but the conditional update did not match: say why, and burn a claim misused while valid. */
-    private HookDecision whyNot(ClaimRecord claim, String serial, String template, String deviceCertificateId,
-            Instant now) {
+    private HookDecision whyNot(
+            ClaimRecord claim, String serial, String template, String deviceCertificateId, Instant now) {
         ClaimStatus status = claim.statusAt(now);
         switch (status) {
             case USED:

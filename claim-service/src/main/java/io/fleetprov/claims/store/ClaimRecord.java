@@ -24,7 +24,8 @@ public record ClaimRecord(
     /** The status as of {@code now}: an ISSUED claim past its expiry is EXPIRED even before the sweeper ran. */
     public ClaimStatus statusAt(Instant now) {
         return status == ClaimStatus.ISSUED && expiresAt != null && !now.isBefore(expiresAt)
-                ? ClaimStatus.EXPIRED : status;
+                ? ClaimStatus.EXPIRED
+                : status;
     }
 
     @Override

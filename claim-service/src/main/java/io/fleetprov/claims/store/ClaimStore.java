@@ -43,8 +43,8 @@ public class ClaimStore {
     }
 
     public Optional<ClaimRecord> findByIdempotencyKey(String installer, String key) {
-        return queryOne("select " + COLUMNS + " from claims where installer = ? and idempotency_key = ?",
-                installer, key);
+        return queryOne(
+                "select " + COLUMNS + " from claims where installer = ? and idempotency_key = ?", installer, key);
     }
 
     public Optional<ClaimRecord> findByCertificateId(String certificateId) {
@@ -53,27 +53,44 @@ public class ClaimStore {
 
     /** Requests (issued or in flight) of an installer since {@code since}, oldest first. */
     public List<Instant> requestedSince(String installer, Instant since) {
-        return instants("select requested_at from claims where installer = ? and requested_at > ? "
-                + "order by requested_at", installer, since);
+        return instants(
+                "select requested_at from claims where installer = ? and requested_at > ? " + "order by requested_at",
+                installer,
+                since);
     }
 
     /** Expiry times of the installer's claims that are issued, unused and unexpired (or still in flight). */
     public List<Instant> outstanding(String installer, Instant now) {
-        return instants("select coalesce(expires_at, ?) from claims where installer = ? and "
-                + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1", now, installer, now);
+        return instants(
+                "select coalesce(expires_at, ?) from claims where installer = ? and "
+                        + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1",
+                now,
+                installer,
+                now);
     }
 
-    public void insertPending(UUID id, String installer, String serialNumber, String templateName,
-            String idempotencyKey, Instant now) {
-        update("insert into claims (id, installer, serial_number, template_name, status, idempotency_key, "
-                + "requested_at) values (?, ?, ?, ?, 'PENDING', ?, ?)",
-                id, installer, serialNumber, templateName, idempotencyKey, now);
+    public void insertPending(
+            UUID id, String installer, String serialNumber, String templateName, String idempotencyKey, Instant now) {
+        update(
+                "insert into claims (id, installer, serial_number, template_name, status, idempotency_key, "
+                        + "requested_at) values (?, ?, ?, ?, 'PENDING', ?, ?)",
+                id,
+                installer,
+                serialNumber,
+                templateName,
+                idempotencyKey,
+                now);
     }
 
     public void markIssued(UUID id, String certificateId, Instant issuedAt, Instant expiresAt, byte[] sealedBundle) {
-        update("update claims set status = 'ISSUED', certificate_id = ?, issued_at = ?, expires_at = ?, "
-                + "sealed_bundle = ? where id = ? and status = 'PENDING'",
-                certificateId, issuedAt, expiresAt, sealedBundle, id);
+        update(
+                "update claims set status = 'ISSUED', certificate_id = ?, issued_at = ?, expires_at = ?, "
+                        + "sealed_bundle = ? where id = ? and status = 'PENDING'",
+                certificateId,
+                issuedAt,
+                expiresAt,
+                sealedBundle,
+                id);
     }
 
     public void deletePending(UUID id) {
@@ -89,26 +106,46 @@ public class ClaimStore {
      * Marks the claim USED if, and only if, it is ISSUED, unexpired and bound to this serial. Of two concurrent
      * callers exactly one gets true: the second waits for the first's row lock and then no longer matches.
      */
-    public boolean use(String certificateId, String serialNumber, String templateName, String deviceCertificateId,
-            String thingName, Instant now) {
-        return update("update claims set status = 'USED', used_at = ?, device_certificate_id = ?, thing_name = ?, "
-                + "sealed_bundle = null where certificate_id = ? and status = 'ISSUED' and expires_at > ? "
-                + "and serial_number = ? and template_name = ?",
-                now, deviceCertificateId, thingName, certificateId, now, serialNumber, templateName) == 1;
+    public boolean use(
+            String certificateId,
+            String serialNumber,
+            String templateName,
+            String deviceCertificateId,
+            String thingName,
+            Instant now) {
+        return update(
+                        "update claims set status = 'USED', used_at = ?, device_certificate_id = ?, thing_name = ?, "
+                                + "sealed_bundle = null where certificate_id = ? and status = 'ISSUED' and expires_at > ? "
+                                + "and serial_number = ? and template_name = ?",
+                        now,
+                        deviceCertificateId,
+                        thingName,
+                        certificateId,
+                        now,
+                        serialNumber,
+                        templateName)
+                == 1;
     }
 
     /** An ISSUED claim presented for the wrong device is burnt: it was handed to someone it was not meant for. */
     public boolean deny(String certificateId, String reason, String deviceCertificateId) {
-        return update("update claims set status = 'DENIED', deny_reason = ?, device_certificate_id = ?, "
-                + "sealed_bundle = null where certificate_id = ? and status = 'ISSUED'",
-                reason, deviceCertificateId, certificateId) == 1;
+        return update(
+                        "update claims set status = 'DENIED', deny_reason = ?, device_certificate_id = ?, "
+                                + "sealed_bundle = null where certificate_id = ? and status = 'ISSUED'",
+                        reason,
+                        deviceCertificateId,
+                        certificateId)
+                == 1;
     }
 
     /** Marks every ISSUED claim whose expiry has passed EXPIRED and returns them. */
     public List<ClaimRecord> expireDue(Instant now, int limit) {
-        return query("update claims set status = 'EXPIRED', sealed_bundle = null where id in ("
-                + "select id from claims where status = 'ISSUED' and expires_at <= ? order by expires_at limit ? "
-                + "for update skip locked) returning " + COLUMNS, now, limit);
+        return query(
+                "update claims set status = 'EXPIRED', sealed_bundle = null where id in ("
+                        + "select id from claims where status = 'ISSUED' and expires_at <= ? order by expires_at limit ? "
+                        + "for update skip locked) returning " + COLUMNS,
+                now,
+                limit);
     }
 
     private Optional<ClaimRecord> queryOne(String sql, Object... args) {
@@ -117,14 +154,27 @@ public class ClaimStore {
     }
 
     private List<ClaimRecord> query(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
             List<ClaimRecord> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(new ClaimRecord(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), ClaimStatus.valueOf(rs.getString(6)), rs.getString(7),
-                        instant(rs, 8), instant(rs, 9), instant(rs, 10), instant(rs, 11), rs.getString(12),
-                        rs.getString(13), rs.getString(14), rs.getBytes(15)));
+                rows.add(new ClaimRecord(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        ClaimStatus.valueOf(rs.getString(6)),
+                        rs.getString(7),
+                        instant(rs, 8),
+                        instant(rs, 9),
+                        instant(rs, 10),
+                        instant(rs, 11),
+                        rs.getString(12),
+                        rs.getString(13),
+                        rs.getString(14),
+                        rs.getBytes(15)));
             }
             return rows;
         } catch (SQLException e) {
@@ -133,7 +183,8 @@ public class ClaimStore {
     }
 
     private List<Instant> instants(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
             List<Instant> rows = new ArrayList<>();
             while (rs.next()) {
@@ -146,7 +197,8 @@ public class ClaimStore {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(e);

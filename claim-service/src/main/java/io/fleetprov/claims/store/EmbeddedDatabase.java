@@ -23,13 +23,16 @@ public final class EmbeddedDatabase {
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is going away
-                }
-            }, "embedded-postgres-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    postgres.close();
+                                } catch (IOException ignored) {
+                                    // the JVM is going away
+                                }
+                            },
+                            "embedded-postgres-stop"));
             return new EmbeddedDatabase(postgres);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDir, e);

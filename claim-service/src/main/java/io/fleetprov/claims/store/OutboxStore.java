@@ -23,21 +23,27 @@ public class OutboxStore {
 
     /** Joins the caller's transaction. */
     public void append(UUID eventId, String topic, String payload, Instant now) {
-        update("insert into outbox (event_id, topic, payload, created_at) values (?, ?, ?, ?)",
-                eventId, topic, payload, now);
+        update(
+                "insert into outbox (event_id, topic, payload, created_at) values (?, ?, ?, ?)",
+                eventId,
+                topic,
+                payload,
+                now);
     }
 
     /** Unconfirmed events never sent, or sent before {@code resendBefore}, oldest first. */
     public List<OutboxEntry> due(Instant resendBefore, int limit) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = ClaimStore.prepare(c, "select id, event_id, topic, payload from outbox "
-                        + "where confirmed_at is null and (sent_at is null or sent_at < ?) order by id limit ?",
-                        resendBefore, limit);
+                PreparedStatement ps = ClaimStore.prepare(
+                        c,
+                        "select id, event_id, topic, payload from outbox "
+                                + "where confirmed_at is null and (sent_at is null or sent_at < ?) order by id limit ?",
+                        resendBefore,
+                        limit);
                 ResultSet rs = ps.executeQuery()) {
             List<OutboxEntry> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(new OutboxEntry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3),
-                        rs.getString(4)));
+                rows.add(new OutboxEntry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)));
             }
             return rows;
         } catch (SQLException e) {
@@ -51,8 +57,8 @@ public class OutboxStore {
 
     /** The broker routed the event back to us: it is delivered. */
     public boolean confirm(UUID eventId, Instant now) {
-        return update("update outbox set confirmed_at = ? where event_id = ? and confirmed_at is null",
-                now, eventId) == 1;
+        return update("update outbox set confirmed_at = ? where event_id = ? and confirmed_at is null", now, eventId)
+                == 1;
     }
 
     public long backlog() {
@@ -67,7 +73,8 @@ public class OutboxStore {
     }
 
     private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = ClaimStore.prepare(c, sql, args)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = ClaimStore.prepare(c, sql, args)) {
             return ps.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException(e);

@@ -8,8 +8,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 /** Turns SDK failures into {@link DeviceException}s that carry AWS's error code and HTTP status. */
 final class AwsErrors {
 
-    private AwsErrors() {
-    }
+    private AwsErrors() {}
 
     static DeviceException translate(Throwable error, String operation) {
         Throwable cause = error;

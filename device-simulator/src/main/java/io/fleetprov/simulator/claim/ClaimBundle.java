@@ -8,8 +8,13 @@ import java.time.Instant;
  * answer, or CreateProvisioningClaim's. {@code templateName} and {@code iotEndpoint} are null when the source
  * does not say.
  */
-public record ClaimBundle(String certificateId, String certificatePem, String privateKeyPem, Instant expiresAt,
-        String templateName, String iotEndpoint) {
+public record ClaimBundle(
+        String certificateId,
+        String certificatePem,
+        String privateKeyPem,
+        Instant expiresAt,
+        String templateName,
+        String iotEndpoint) {
 
     public DeviceCredentials credentials() {
         return new DeviceCredentials(certificateId, certificatePem, privateKeyPem);

@@ -19,14 +19,18 @@ public final class DirectClaimSource implements ClaimSource {
 
     @Override
     public CompletableFuture<ClaimBundle> claim(String serialNumber) {
-        return iot.createProvisioningClaim(r -> r.templateName(templateName))
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw AwsErrors.translate(error, "CreateProvisioningClaim");
-                    }
-                    return new ClaimBundle(response.certificateId(), response.certificatePem(),
-                            response.keyPair().privateKey(), response.expiration(), templateName, null);
-                });
+        return iot.createProvisioningClaim(r -> r.templateName(templateName)).handle((response, error) -> {
+            if (error != null) {
+                throw AwsErrors.translate(error, "CreateProvisioningClaim");
+            }
+            return new ClaimBundle(
+                    response.certificateId(),
+                    response.certificatePem(),
+                    response.keyPair().privateKey(),
+                    response.expiration(),
+                    templateName,
+                    null);
+        });
     }
 
     @Override

@@ -20,27 +20,36 @@ public final class RunCleaner {
         this.iot = iot;
     }
 
-    public record Removed(String thingName, List<String> certificateArns) {
-    }
+    public record Removed(String thingName, List<String> certificateArns) {}
 
     /** Lists (and unless {@code dryRun} deletes) the run's things; {@code progress} hears about each. */
     public List<Removed> clean(String marker, boolean dryRun, Consumer<Removed> progress) {
         List<Removed> removed = new ArrayList<>();
         List<ThingAttribute> things = new ArrayList<>();
-        iot.listThingsPaginator(r -> r.maxResults(250)).things()
-                .filter(t -> t.thingName().contains(marker)).subscribe(things::add).join();
+        iot.listThingsPaginator(r -> r.maxResults(250))
+                .things()
+                .filter(t -> t.thingName().contains(marker))
+                .subscribe(things::add)
+                .join();
         for (ThingAttribute thing : things) {
             String name = thing.thingName();
             List<String> principals = new ArrayList<>();
-            iot.listThingPrincipalsPaginator(r -> r.thingName(name)).principals().subscribe(principals::add).join();
+            iot.listThingPrincipalsPaginator(r -> r.thingName(name))
+                    .principals()
+                    .subscribe(principals::add)
+                    .join();
             if (!dryRun) {
                 for (String arn : principals) {
-                    iot.detachThingPrincipal(r -> r.thingName(name).principal(arn)).join();
+                    iot.detachThingPrincipal(r -> r.thingName(name).principal(arn))
+                            .join();
                     if (arn.contains(":cert/")) {
                         String certificateId = arn.substring(arn.lastIndexOf('/') + 1);
-                        iot.updateCertificate(r -> r.certificateId(certificateId)
-                                .newStatus(CertificateStatus.INACTIVE)).join();
-                        iot.deleteCertificate(r -> r.certificateId(certificateId).forceDelete(true)).join();
+                        iot.updateCertificate(
+                                        r -> r.certificateId(certificateId).newStatus(CertificateStatus.INACTIVE))
+                                .join();
+                        iot.deleteCertificate(
+                                        r -> r.certificateId(certificateId).forceDelete(true))
+                                .join();
                     }
                 }
                 iot.deleteThing(r -> r.thingName(name)).join();
@@ -51,5 +60,4 @@ public final class RunCleaner {
         }
         return removed;
     }
-
 }

@@ -36,8 +36,14 @@ public final class TrustedUserClaimSource implements ClaimSource {
      * @param templateName    sent in the request when not null; claim-service may default it
      * @param useAccessToken  send the access token instead of the id token
      */
-    public record Settings(String userPoolClientId, String username, String password, URI claimServiceUrl,
-            String templateName, boolean useAccessToken, Duration timeout) {
+    public record Settings(
+            String userPoolClientId,
+            String username,
+            String password,
+            URI claimServiceUrl,
+            String templateName,
+            boolean useAccessToken,
+            Duration timeout) {
 
         @Override
         public String toString() {
@@ -57,8 +63,12 @@ public final class TrustedUserClaimSource implements ClaimSource {
     }
 
     private synchronized CompletableFuture<Token> currentToken() {
-        if (token == null || (token.isDone() && (token.isCompletedExceptionally()
-                || token.join().expiresAt().isBefore(Instant.now().plusSeconds(60))))) {
+        if (token == null
+                || (token.isDone()
+                        && (token.isCompletedExceptionally()
+                                || token.join()
+                                        .expiresAt()
+                                        .isBefore(Instant.now().plusSeconds(60))))) {
             token = signIn();
         }
         return token;
@@ -74,8 +84,11 @@ public final class TrustedUserClaimSource implements ClaimSource {
                     }
                     AuthenticationResultType result = response.authenticationResult();
                     if (result == null) {
-                        throw new DeviceException("AuthChallenge", "InitiateAuth returned challenge "
-                                + response.challengeNameAsString() + " instead of tokens", null);
+                        throw new DeviceException(
+                                "AuthChallenge",
+                                "InitiateAuth returned challenge " + response.challengeNameAsString()
+                                        + " instead of tokens",
+                                null);
                     }
                     String bearer = settings.useAccessToken() ? result.accessToken() : result.idToken();
                     int lifetime = result.expiresIn() == null ? 3600 : result.expiresIn();
@@ -106,7 +119,9 @@ public final class TrustedUserClaimSource implements ClaimSource {
                 throw new DeviceException(DeviceException.CLIENT_ERROR, "POST /v1/claims: " + error, error);
             }
             if (response.statusCode() != 201 && response.statusCode() != 200) {
-                throw new DeviceException("HTTP" + response.statusCode(), response.statusCode(),
+                throw new DeviceException(
+                        "HTTP" + response.statusCode(),
+                        response.statusCode(),
                         "POST /v1/claims answered " + response.statusCode() + ": " + problemTitle(response.body()),
                         null);
             }
@@ -118,9 +133,13 @@ public final class TrustedUserClaimSource implements ClaimSource {
         try {
             JsonNode node = JSON.readTree(body);
             String expiresAt = node.path("expiresAt").asText(null);
-            return new ClaimBundle(node.path("certificateId").asText(null), node.path("certificatePem").asText(null),
-                    node.path("privateKey").asText(null), expiresAt == null ? null : Instant.parse(expiresAt),
-                    node.path("templateName").asText(null), node.path("iotEndpoint").asText(null));
+            return new ClaimBundle(
+                    node.path("certificateId").asText(null),
+                    node.path("certificatePem").asText(null),
+                    node.path("privateKey").asText(null),
+                    expiresAt == null ? null : Instant.parse(expiresAt),
+                    node.path("templateName").asText(null),
+                    node.path("iotEndpoint").asText(null));
         } catch (java.io.IOException | RuntimeException e) {
             throw new DeviceException("InvalidClaimResponse", "claim-service answered an unreadable claim", e);
         }
@@ -146,6 +165,5 @@ public final class TrustedUserClaimSource implements ClaimSource {
         cognito.close();
     }
 
-    private record Token(String value, Instant expiresAt) {
-    }
+    private record Token(String value, Instant expiresAt) {}
 }

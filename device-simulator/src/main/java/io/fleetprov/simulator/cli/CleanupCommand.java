@@ -8,9 +8,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./fleetprov simulate cleanup --run-id ID}: deletes the things and certificates a run created. */
-@Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Deletes the things a run created (their names contain PREFIX + RUNID + '-', because the",
-            "run's serial numbers do), and each thing's certificates: detached, set INACTIVE, deleted."})
+@Command(
+        name = "cleanup",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Deletes the things a run created (their names contain PREFIX + RUNID + '-', because the",
+            "run's serial numbers do), and each thing's certificates: detached, set INACTIVE, deleted."
+        })
 public class CleanupCommand implements Callable<Integer> {
 
     @Mixin
@@ -19,8 +23,10 @@ public class CleanupCommand implements Callable<Integer> {
     @Option(names = "--run-id", required = true, description = "The run to clean up.")
     String runId;
 
-    @Option(names = "--serial-prefix", defaultValue = "sim-", description = "As given to the run. "
-            + "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--serial-prefix",
+            defaultValue = "sim-",
+            description = "As given to the run. " + "Default: ${DEFAULT-VALUE}.")
     String serialPrefix;
 
     @Option(names = "--dry-run", description = "Only list what would be deleted.")
@@ -30,10 +36,14 @@ public class CleanupCommand implements Callable<Integer> {
     public Integer call() {
         AwsClients aws = new AwsClients(target.controlPlaneUrl(), target.region(), target.isEmulator(), 16);
         try (var iot = aws.iot()) {
-            var removed = new RunCleaner(iot).clean(serialPrefix + runId + "-", dryRun, item -> System.out.println(
-                    (dryRun ? "would delete " : "deleted ") + item.thingName() + " " + item.certificateArns()));
-            System.err.printf("fleetprov simulate cleanup: %s %d things%n", dryRun ? "found" : "deleted",
-                    removed.size());
+            var removed = new RunCleaner(iot)
+                    .clean(
+                            serialPrefix + runId + "-",
+                            dryRun,
+                            item -> System.out.println((dryRun ? "would delete " : "deleted ") + item.thingName() + " "
+                                    + item.certificateArns()));
+            System.err.printf(
+                    "fleetprov simulate cleanup: %s %d things%n", dryRun ? "found" : "deleted", removed.size());
         }
         return 0;
     }

@@ -11,9 +11,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./fleetprov simulate merge DIR…}: one summary and report from shard outputs, exactly. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
-        description = {"Combines the --out directories of a run's shards into one summary and report.",
-            "Histograms are merged interval by interval from the HDR logs; percentiles are recomputed, never averaged."})
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Combines the --out directories of a run's shards into one summary and report.",
+            "Histograms are merged interval by interval from the HDR logs; percentiles are recomputed, never averaged."
+        })
 public class MergeCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Shard output directories of one run.")

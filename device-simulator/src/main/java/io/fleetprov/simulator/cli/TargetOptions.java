@@ -13,22 +13,30 @@ import picocli.CommandLine.Option;
 /** Where the AWS side is: real AWS IoT (default chains) or a local emulator. Shared by run and cleanup. */
 public class TargetOptions {
 
-    @Option(names = "--emulator-dir", paramLabel = "DIR",
+    @Option(
+            names = "--emulator-dir",
+            paramLabel = "DIR",
             description = "A running emulator's data directory: reads DIR/endpoints.json (MQTT endpoint, CA, "
                     + "region, control-plane URL httpUrl) and signs with fixed local credentials.")
     Path emulatorDir;
 
-    @Option(names = "--iot-endpoint-url", paramLabel = "URL",
+    @Option(
+            names = "--iot-endpoint-url",
+            paramLabel = "URL",
             description = "IoT control-plane endpoint override (CreateProvisioningClaim, DescribeEndpoint, cleanup)."
                     + " Default: AWS's regional endpoint, or the emulator's.")
     URI iotEndpointUrl;
 
-    @Option(names = "--mqtt-endpoint", paramLabel = "HOST[:PORT]",
+    @Option(
+            names = "--mqtt-endpoint",
+            paramLabel = "HOST[:PORT]",
             description = "Where devices connect. Default: DescribeEndpoint iot:Data-ATS on the control plane "
                     + "(the emulator answers host:port; AWS a host, port 8883).")
     String mqttEndpoint;
 
-    @Option(names = "--ca-file", paramLabel = "FILE",
+    @Option(
+            names = "--ca-file",
+            paramLabel = "FILE",
             description = "CA certificate(s) to trust for the MQTT endpoint. Default: the emulator's CA, or the "
                     + "JVM's trust store (which holds the Amazon root CAs).")
     Path caFile;
@@ -36,7 +44,10 @@ public class TargetOptions {
     @Option(names = "--region", description = "AWS region. Default: the SDK's region chain (AWS_REGION, profile).")
     String region;
 
-    @Option(names = "--tls", defaultValue = "auto", paramLabel = "auto|openssl|jdk",
+    @Option(
+            names = "--tls",
+            defaultValue = "auto",
+            paramLabel = "auto|openssl|jdk",
             description = "Devices' TLS engine: OpenSSL (BoringSSL from netty-tcnative, about four times cheaper per "
                     + "handshake) or the JDK's; auto = OpenSSL where it loads. Default: ${DEFAULT-VALUE}.")
     String tls = "auto";
@@ -47,7 +58,8 @@ public class TargetOptions {
             return null;
         }
         try {
-            return new ObjectMapper().readTree(emulatorDir.resolve("endpoints.json").toFile());
+            return new ObjectMapper()
+                    .readTree(emulatorDir.resolve("endpoints.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + emulatorDir.resolve("endpoints.json"), e);
         }

@@ -15,12 +15,13 @@ import java.nio.file.attribute.PosixFilePermissions;
  */
 public final class CredentialFiles {
 
-    private CredentialFiles() {
-    }
+    private CredentialFiles() {}
 
     public static Path write(Path dir, ProvisionedDevice device) throws IOException {
         Path deviceDir = Files.createDirectories(dir.resolve(device.thingName()));
-        Files.writeString(deviceDir.resolve("certificate.pem.crt"), device.credentials().certificatePem(),
+        Files.writeString(
+                deviceDir.resolve("certificate.pem.crt"),
+                device.credentials().certificatePem(),
                 StandardCharsets.US_ASCII);
         Path key = deviceDir.resolve("private.pem.key");
         try {
@@ -32,10 +33,14 @@ public final class CredentialFiles {
             Files.deleteIfExists(key);
             Files.createFile(key);
         }
-        Files.writeString(key, device.credentials().privateKeyPem(), StandardCharsets.US_ASCII,
+        Files.writeString(
+                key,
+                device.credentials().privateKeyPem(),
+                StandardCharsets.US_ASCII,
                 StandardOpenOption.TRUNCATE_EXISTING);
         if (device.credentials().certificateId() != null) {
-            Files.writeString(deviceDir.resolve("certificate-id"), device.credentials().certificateId() + "\n");
+            Files.writeString(
+                    deviceDir.resolve("certificate-id"), device.credentials().certificateId() + "\n");
         }
         return deviceDir;
     }

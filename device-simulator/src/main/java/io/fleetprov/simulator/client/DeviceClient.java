@@ -6,8 +6,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttConnectionException;
@@ -66,20 +66,19 @@ public final class DeviceClient implements AutoCloseable {
      * Connects with {@code credentials} as {@code clientId}. Fails with a {@link DeviceException} whose code says
      * whether TLS, TCP or the CONNACK refused the device, or the broker did not answer within {@code timeout}.
      */
-    public static CompletableFuture<DeviceClient> connect(Vertx vertx, MqttTarget target,
-            DeviceCredentials credentials, String clientId, Duration timeout) {
+    public static CompletableFuture<DeviceClient> connect(
+            Vertx vertx, MqttTarget target, DeviceCredentials credentials, String clientId, Duration timeout) {
         DeviceClient client = new DeviceClient(vertx, options(target, credentials, clientId, timeout), timeout);
         CompletableFuture<DeviceClient> connected = new CompletableFuture<>();
         client.context.runOnContext(ignored -> client.start(target, connected));
-        return connected.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionallyCompose(e -> {
-                    client.close();
-                    return CompletableFuture.failedFuture(classify(unwrap(e), "connect as " + clientId));
-                });
+        return connected.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
+            client.close();
+            return CompletableFuture.failedFuture(classify(unwrap(e), "connect as " + clientId));
+        });
     }
 
-    private static MqttClientOptions options(MqttTarget target, DeviceCredentials credentials, String clientId,
-            Duration timeout) {
+    private static MqttClientOptions options(
+            MqttTarget target, DeviceCredentials credentials, String clientId, Duration timeout) {
         MqttClientOptions options = new MqttClientOptions()
                 .setClientId(clientId)
                 .setCleanSession(true)
@@ -107,8 +106,8 @@ public final class DeviceClient implements AutoCloseable {
     private void start(MqttTarget target, CompletableFuture<DeviceClient> connected) {
         mqtt.subscribeCompletionHandler(this::onSubAck);
         mqtt.publishCompletionHandler(this::onPubAck);
-        mqtt.publishCompletionExpirationHandler(id -> failPubAck(id, new DeviceException(DeviceException.TIMEOUT,
-                "no PUBACK for packet " + id, null)));
+        mqtt.publishCompletionExpirationHandler(
+                id -> failPubAck(id, new DeviceException(DeviceException.TIMEOUT, "no PUBACK for packet " + id, null)));
         mqtt.publishHandler(this::onMessage);
         mqtt.closeHandler(ignored -> onClose());
         // Kept so that a lost connection says why (TLS alert, decode error, reset) instead of only "closed".
@@ -151,7 +150,8 @@ public final class DeviceClient implements AutoCloseable {
     }
 
     private void subscribeOnContext(List<String> topicFilters, CompletableFuture<Void> done) {
-        List<String> missing = topicFilters.stream().filter(t -> !subscribed.contains(t)).toList();
+        List<String> missing =
+                topicFilters.stream().filter(t -> !subscribed.contains(t)).toList();
         if (missing.isEmpty()) {
             done.complete(null);
             return;
@@ -176,8 +176,8 @@ public final class DeviceClient implements AutoCloseable {
             if (error != null) {
                 done.completeExceptionally(error);
             } else if (subAck.grantedQoSLevels().stream().anyMatch(q -> q == 0x80)) {
-                done.completeExceptionally(new DeviceException(DeviceException.SUBSCRIBE_REFUSED,
-                        "SUBACK refused " + missing, null));
+                done.completeExceptionally(
+                        new DeviceException(DeviceException.SUBSCRIBE_REFUSED, "SUBACK refused " + missing, null));
             } else {
                 subscribed.addAll(missing);
                 done.complete(null);
@@ -193,18 +193,19 @@ public final class DeviceClient implements AutoCloseable {
     }
 
     private void publishOnContext(String topic, byte[] payload, CompletableFuture<Void> acked) {
-        mqtt.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false).onComplete(sent -> {
-            if (sent.failed()) {
-                acked.completeExceptionally(sent.cause());
-                return;
-            }
-            int id = sent.result();
-            if (earlyPubAcks.remove(id)) {
-                acked.complete(null);
-            } else {
-                pendingPubAcks.put(id, acked);
-            }
-        });
+        mqtt.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false)
+                .onComplete(sent -> {
+                    if (sent.failed()) {
+                        acked.completeExceptionally(sent.cause());
+                        return;
+                    }
+                    int id = sent.result();
+                    if (earlyPubAcks.remove(id)) {
+                        acked.complete(null);
+                    } else {
+                        pendingPubAcks.put(id, acked);
+                    }
+                });
     }
 
     /**
@@ -246,7 +247,8 @@ public final class DeviceClient implements AutoCloseable {
                 onClose();
             }
         });
-        return closed.copy().orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return closed.copy()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(e -> null);
     }
 
@@ -309,8 +311,11 @@ public final class DeviceClient implements AutoCloseable {
 
     private DeviceException connectionLost() {
         Throwable cause = lastError;
-        return new DeviceException(DeviceException.CONNECTION_LOST, "connection of " + clientId + " closed"
-                + (cause == null ? " by the peer or the network" : " after " + cause), cause);
+        return new DeviceException(
+                DeviceException.CONNECTION_LOST,
+                "connection of " + clientId + " closed"
+                        + (cause == null ? " by the peer or the network" : " after " + cause),
+                cause);
     }
 
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> future, String what) {
@@ -321,7 +326,8 @@ public final class DeviceClient implements AutoCloseable {
     /** Strips the CompletionException/ExecutionException wrappers futures add. */
     public static Throwable unwrap(Throwable e) {
         while ((e instanceof java.util.concurrent.CompletionException
-                || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+                        || e instanceof java.util.concurrent.ExecutionException)
+                && e.getCause() != null) {
             e = e.getCause();
         }
         return e;
@@ -354,6 +360,5 @@ public final class DeviceClient implements AutoCloseable {
     }
 
     /** An answer on {@code /accepted} or {@code /rejected}. */
-    public record Reply(boolean accepted, String topic, byte[] payload) {
-    }
+    public record Reply(boolean accepted, String topic, byte[] payload) {}
 }

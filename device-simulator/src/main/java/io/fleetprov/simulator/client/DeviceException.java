@@ -42,8 +42,11 @@ public class DeviceException extends RuntimeException {
      * saturated. All are retried with backoff and counted as throttling.
      */
     public boolean isThrottling() {
-        return statusCode == 429 || statusCode == 503 || "Throttling".equals(errorCode)
-                || "ThrottlingException".equals(errorCode) || "TooManyRequestsException".equals(errorCode)
+        return statusCode == 429
+                || statusCode == 503
+                || "Throttling".equals(errorCode)
+                || "ThrottlingException".equals(errorCode)
+                || "TooManyRequestsException".equals(errorCode)
                 || "ServiceUnavailableException".equals(errorCode);
     }
 }

@@ -36,7 +36,9 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
             X509Certificate[] chain = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(
                             credentials.certificatePem().getBytes(StandardCharsets.US_ASCII)))
-                    .stream().map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+                    .stream()
+                    .map(X509Certificate.class::cast)
+                    .toArray(X509Certificate[]::new);
             if (chain.length == 0) {
                 throw new IllegalArgumentException("no certificate in the device's PEM");
             }

@@ -37,19 +37,28 @@ public final class FleetProvisioningClient {
 
     public CompletableFuture<CreateKeysAndCertificateResponse> createKeysAndCertificate() {
         // AWS documents an empty payload; an empty object is what the device SDK sends and both are accepted.
-        return call(FleetOperation.CREATE_KEYS_AND_CERTIFICATE, FleetTopics.createKeysAndCertificate(format()),
-                codec.encode(Map.of()), CreateKeysAndCertificateResponse.class);
+        return call(
+                FleetOperation.CREATE_KEYS_AND_CERTIFICATE,
+                FleetTopics.createKeysAndCertificate(format()),
+                codec.encode(Map.of()),
+                CreateKeysAndCertificateResponse.class);
     }
 
     public CompletableFuture<CreateCertificateFromCsrResponse> createCertificateFromCsr(String csrPem) {
-        return call(FleetOperation.CREATE_CERTIFICATE_FROM_CSR, FleetTopics.createCertificateFromCsr(format()),
-                codec.encode(new CreateCertificateFromCsrRequest(csrPem)), CreateCertificateFromCsrResponse.class);
+        return call(
+                FleetOperation.CREATE_CERTIFICATE_FROM_CSR,
+                FleetTopics.createCertificateFromCsr(format()),
+                codec.encode(new CreateCertificateFromCsrRequest(csrPem)),
+                CreateCertificateFromCsrResponse.class);
     }
 
-    public CompletableFuture<RegisterThingResponse> registerThing(String templateName, String ownershipToken,
-            Map<String, String> parameters) {
-        return call(FleetOperation.REGISTER_THING, FleetTopics.registerThing(templateName, format()),
-                codec.encode(new RegisterThingRequest(ownershipToken, parameters)), RegisterThingResponse.class);
+    public CompletableFuture<RegisterThingResponse> registerThing(
+            String templateName, String ownershipToken, Map<String, String> parameters) {
+        return call(
+                FleetOperation.REGISTER_THING,
+                FleetTopics.registerThing(templateName, format()),
+                codec.encode(new RegisterThingRequest(ownershipToken, parameters)),
+                RegisterThingResponse.class);
     }
 
     /** Sends {@code payload} as is on an operation's request topic: for fault injection (malformed payloads). */

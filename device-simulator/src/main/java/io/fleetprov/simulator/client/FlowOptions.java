@@ -40,8 +40,14 @@ public record FlowOptions(
 
     /** CSR mode, EC P-256, JSON, {@code SerialNumber={serial}}, publish on {@code devices/{thingName}/telemetry}. */
     public static FlowOptions defaults(String templateName) {
-        return new FlowOptions(templateName, ProvisioningMode.CSR, PayloadFormat.JSON, DeviceKeyType.EC_P256,
-                Map.of("SerialNumber", "{serial}"), "devices/{thingName}/telemetry", Duration.ofSeconds(30),
+        return new FlowOptions(
+                templateName,
+                ProvisioningMode.CSR,
+                PayloadFormat.JSON,
+                DeviceKeyType.EC_P256,
+                Map.of("SerialNumber", "{serial}"),
+                "devices/{thingName}/telemetry",
+                Duration.ofSeconds(30),
                 Backoff.DEFAULT);
     }
 

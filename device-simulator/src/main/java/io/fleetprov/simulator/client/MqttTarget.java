@@ -48,8 +48,8 @@ public final class MqttTarget {
         String address = endpointAddress.trim();
         int colon = address.lastIndexOf(':');
         if (colon > 0 && address.indexOf(':') == colon) {
-            return new MqttTarget(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), caPem,
-                    openSsl);
+            return new MqttTarget(
+                    address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), caPem, openSsl);
         }
         return new MqttTarget(address, AWS_MQTT_PORT, caPem, openSsl);
     }

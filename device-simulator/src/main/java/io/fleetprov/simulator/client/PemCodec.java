@@ -22,13 +22,14 @@ import org.bouncycastle.util.io.pem.PemWriter;
 /** PEM in and out with BouncyCastle: CSRs, and private keys normalised to PKCS#8 for the TLS stack. */
 public final class PemCodec {
 
-    private PemCodec() {
-    }
+    private PemCodec() {}
 
     /** A PKCS#10 request with CN = {@code commonName}, signed by the device's own key. */
     public static String csr(KeyPair keyPair, DeviceKeyType type, String commonName) {
         // The builder escapes commas, plus signs and the like, which string concatenation would not.
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
         try {
             var request = new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic())
                     .build(new JcaContentSignerBuilder(type.signatureAlgorithm()).build(keyPair.getPrivate()));

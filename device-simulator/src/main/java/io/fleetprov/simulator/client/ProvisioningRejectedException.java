@@ -10,7 +10,9 @@ public final class ProvisioningRejectedException extends DeviceException {
     private final ErrorResponse error;
 
     public ProvisioningRejectedException(FleetOperation operation, ErrorResponse error) {
-        super(error.errorCode() == null ? "Rejected" : error.errorCode(), error.statusCode(),
+        super(
+                error.errorCode() == null ? "Rejected" : error.errorCode(),
+                error.statusCode(),
                 operation + " rejected: " + error.statusCode() + " " + error.errorCode() + " " + error.errorMessage(),
                 null);
         this.operation = operation;

@@ -40,13 +40,11 @@ import javax.net.ssl.SSLException;
 public final class HandshakeCost {
 
     /** @param method how it was measured, for the report */
-    public record Result(double millisPerHandshake, long handshakes, String method) {
-    }
+    public record Result(double millisPerHandshake, long handshakes, String method) {}
 
     private static final Pattern S_TIME = Pattern.compile("(\\d+) connections in ([0-9.]+)s;");
 
-    private HandshakeCost() {
-    }
+    private HandshakeCost() {}
 
     /** Null when the {@code openssl} command is not there or fails; the caller then falls back to in-process. */
     public static Result openSslSTime(DeviceKeyType keyType, Duration duration) {
@@ -59,17 +57,41 @@ public final class HandshakeCost {
             try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
-            server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-quiet",
-                    "-cert", files.serverCert.toString(), "-key", files.serverKey.toString(),
-                    "-CAfile", files.ca.toString(), "-Verify", "1")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("s_server.log").toFile()).start();
+            server = new ProcessBuilder(
+                            "openssl",
+                            "s_server",
+                            "-accept",
+                            "127.0.0.1:" + port,
+                            "-quiet",
+                            "-cert",
+                            files.serverCert.toString(),
+                            "-key",
+                            files.serverKey.toString(),
+                            "-CAfile",
+                            files.ca.toString(),
+                            "-Verify",
+                            "1")
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("s_server.log").toFile())
+                    .start();
             waitForPort(port, server);
             Duration serverBefore = cpu(server);
-            Process client = new ProcessBuilder("openssl", "s_time", "-connect", "127.0.0.1:" + port, "-new",
-                    "-time", Long.toString(Math.max(1, duration.toSeconds())),
-                    "-cert", files.clientCert.toString(), "-key", files.clientKey.toString(),
-                    "-CAfile", files.ca.toString())
-                    .redirectErrorStream(true).start();
+            Process client = new ProcessBuilder(
+                            "openssl",
+                            "s_time",
+                            "-connect",
+                            "127.0.0.1:" + port,
+                            "-new",
+                            "-time",
+                            Long.toString(Math.max(1, duration.toSeconds())),
+                            "-cert",
+                            files.clientCert.toString(),
+                            "-key",
+                            files.clientKey.toString(),
+                            "-CAfile",
+                            files.ca.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!client.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS) || client.exitValue() != 0) {
                 return null;
@@ -85,8 +107,11 @@ public final class HandshakeCost {
                 return null;
             }
             double millis = (clientSeconds * 1000 + serverCpu.toNanos() / 1e6) / connections;
-            return new Result(millis, connections, "openssl s_time -new vs s_server -Verify 1 ("
-                    + opensslVersion() + "; client user CPU from s_time, server CPU from its process)");
+            return new Result(
+                    millis,
+                    connections,
+                    "openssl s_time -new vs s_server -Verify 1 (" + opensslVersion()
+                            + "; client user CPU from s_time, server CPU from its process)");
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
@@ -111,14 +136,23 @@ public final class HandshakeCost {
         X509Certificate clientCert = ca.issue(clientKey.getPublic(), "device", 3);
         try {
             SslContext server = SslContextBuilder.forServer(serverKey.getPrivate(), serverCert, ca.certificate)
-                    .sslProvider(provider).protocols("TLSv1.3").clientAuth(ClientAuth.REQUIRE)
-                    .trustManager(ca.certificate).build();
-            SslContext client = SslContextBuilder.forClient().sslProvider(provider).protocols("TLSv1.3")
-                    .keyManager(clientKey.getPrivate(), clientCert, ca.certificate).trustManager(ca.certificate)
+                    .sslProvider(provider)
+                    .protocols("TLSv1.3")
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .trustManager(ca.certificate)
+                    .build();
+            SslContext client = SslContextBuilder.forClient()
+                    .sslProvider(provider)
+                    .protocols("TLSv1.3")
+                    .keyManager(clientKey.getPrivate(), clientCert, ca.certificate)
+                    .trustManager(ca.certificate)
                     .build();
             double millis = MachineLimit.cpuMillisPer(n, () -> handshake(client, server));
-            return new Result(millis, n, "in-process " + (provider == SslProvider.JDK ? "JDK" : "OpenSSL (BoringSSL)")
-                    + " engine pair, one thread's CPU");
+            return new Result(
+                    millis,
+                    n,
+                    "in-process " + (provider == SslProvider.JDK ? "JDK" : "OpenSSL (BoringSSL)")
+                            + " engine pair, one thread's CPU");
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the TLS contexts", e);
         }
@@ -128,7 +162,9 @@ public final class HandshakeCost {
         SSLEngine client = clientContext.newEngine(ByteBufAllocator.DEFAULT, "localhost", 8883);
         SSLEngine server = serverContext.newEngine(ByteBufAllocator.DEFAULT);
         try {
-            int size = Math.max(client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
+            int size = Math.max(
+                    client.getSession().getPacketBufferSize(),
+                    server.getSession().getPacketBufferSize());
             ByteBuffer toServer = ByteBuffer.allocate(size * 4);
             ByteBuffer toClient = ByteBuffer.allocate(size * 4);
             ByteBuffer empty = ByteBuffer.allocate(0);
@@ -206,7 +242,9 @@ public final class HandshakeCost {
 
     private static String opensslVersion() {
         try {
-            Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("openssl", "version")
+                    .redirectErrorStream(true)
+                    .start();
             String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             p.waitFor(5, TimeUnit.SECONDS);
             return version;
@@ -233,15 +271,22 @@ public final class HandshakeCost {
             MachineLimit.Authority ca = new MachineLimit.Authority(keyType);
             KeyPair serverKey = keyType.generate();
             KeyPair clientKey = keyType.generate();
-            Credentials files = new Credentials(dir.resolve("ca.pem"), dir.resolve("server.pem"),
-                    dir.resolve("server.key"), dir.resolve("client.pem"), dir.resolve("client.key"));
+            Credentials files = new Credentials(
+                    dir.resolve("ca.pem"),
+                    dir.resolve("server.pem"),
+                    dir.resolve("server.key"),
+                    dir.resolve("client.pem"),
+                    dir.resolve("client.key"));
             Files.writeString(files.ca, pem(ca.certificate));
             Files.writeString(files.serverCert, pem(ca.issue(serverKey.getPublic(), "localhost", 2)));
             Files.writeString(files.clientCert, pem(ca.issue(clientKey.getPublic(), "device", 3)));
-            for (var key : List.of(new Object[] {files.serverKey, serverKey}, new Object[] {files.clientKey, clientKey})) {
+            for (var key :
+                    List.of(new Object[] {files.serverKey, serverKey}, new Object[] {files.clientKey, clientKey})) {
                 Path file = (Path) key[0];
-                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file,
+                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, PemCodec.pkcs8(((KeyPair) key[1]).getPrivate()));
             }
             return files;

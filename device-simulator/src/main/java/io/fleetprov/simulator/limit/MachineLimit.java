@@ -44,8 +44,8 @@ public final class MachineLimit {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** The figures, in milliseconds of CPU. */
-    public record Result(int cores, DeviceKeyType keyType, double t1Ms, double t2Ms, double t3Ms,
-            HandshakeCost.Result t4) {
+    public record Result(
+            int cores, DeviceKeyType keyType, double t1Ms, double t2Ms, double t3Ms, HandshakeCost.Result t4) {
 
         public double perDeviceMs() {
             return t1Ms + t2Ms + t3Ms + 2 * t4.millisPerHandshake();
@@ -69,14 +69,14 @@ public final class MachineLimit {
         }
 
         public String describe() {
-            return String.format("machine limit %.1f devices/s = %d cores / (t1 %.3f + t2 %.3f + t3 %.3f + 2 x t4 %.3f)"
-                    + " ms CPU; t4 by %s", devicesPerSecond(), cores, t1Ms, t2Ms, t3Ms, t4.millisPerHandshake(),
-                    t4.method());
+            return String.format(
+                    "machine limit %.1f devices/s = %d cores / (t1 %.3f + t2 %.3f + t3 %.3f + 2 x t4 %.3f)"
+                            + " ms CPU; t4 by %s",
+                    devicesPerSecond(), cores, t1Ms, t2Ms, t3Ms, t4.millisPerHandshake(), t4.method());
         }
     }
 
-    private MachineLimit() {
-    }
+    private MachineLimit() {}
 
     public static Result measure(DeviceKeyType keyType, HandshakeCost.Result handshake) {
         Authority ca = new Authority(keyType);
@@ -126,13 +126,20 @@ public final class MachineLimit {
         private X509Certificate build(X500Name subject, PublicKey subjectKey, BigInteger serialNumber) {
             try {
                 Instant now = Instant.now();
-                X500Name issuer = certificate == null ? subject
+                X500Name issuer = certificate == null
+                        ? subject
                         : new X500Name(certificate.getSubjectX500Principal().getName());
-                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serialNumber,
-                        java.util.Date.from(now.minusSeconds(60)), java.util.Date.from(now.plusSeconds(86_400)),
-                        subject, subjectKey);
+                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                        issuer,
+                        serialNumber,
+                        java.util.Date.from(now.minusSeconds(60)),
+                        java.util.Date.from(now.plusSeconds(86_400)),
+                        subject,
+                        subjectKey);
                 if (certificate == null) {
-                    builder.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+                    builder.addExtension(
+                            org.bouncycastle.asn1.x509.Extension.basicConstraints,
+                            true,
                             new org.bouncycastle.asn1.x509.BasicConstraints(true));
                 }
                 ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm).build(key.getPrivate());
@@ -150,8 +157,10 @@ public final class MachineLimit {
                     throw new IllegalStateException("CSR signature does not verify");
                 }
                 return request.getPublicKey();
-            } catch (IOException | org.bouncycastle.operator.OperatorCreationException
-                    | org.bouncycastle.pkcs.PKCSException | java.security.GeneralSecurityException e) {
+            } catch (IOException
+                    | org.bouncycastle.operator.OperatorCreationException
+                    | org.bouncycastle.pkcs.PKCSException
+                    | java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("cannot verify the CSR", e);
             }
         }

@@ -26,8 +26,8 @@ public final class CeilingFinder {
     }
 
     /** @param throttlingBeganAt API → the offered rate of the first step where it was throttled */
-    public record Result(List<Step> steps, Double sustainableRate, Map<String, Double> throttlingBeganAt,
-            String stoppedBecause) {
+    public record Result(
+            List<Step> steps, Double sustainableRate, Map<String, Double> throttlingBeganAt, String stoppedBecause) {
 
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -42,8 +42,12 @@ public final class CeilingFinder {
                 row.put("provisioned", step.run().provisioned());
                 row.put("failed", step.run().failed());
                 row.put("failedByErrorCode", step.run().failuresByCode());
-                row.put("p99TotalMs", step.run().histogram(io.fleetprov.simulator.client.Phase.TOTAL)
-                        .getValueAtPercentile(99) / 1000.0);
+                row.put(
+                        "p99TotalMs",
+                        step.run()
+                                        .histogram(io.fleetprov.simulator.client.Phase.TOTAL)
+                                        .getValueAtPercentile(99)
+                                / 1000.0);
                 row.put("throttledByApi", step.throttledByApi());
                 row.put("sloPassed", step.slo().passed());
                 row.put("sustainable", step.sustainable());
@@ -93,7 +97,8 @@ public final class CeilingFinder {
                 throttlingBegan.putIfAbsent(api, rate);
             }
             if (!step.sustainable()) {
-                stopped = !step.slo().passed() ? "SLO missed at " + rate + " devices/s"
+                stopped = !step.slo().passed()
+                        ? "SLO missed at " + rate + " devices/s"
                         : "throttled at " + rate + " devices/s";
                 break;
             }

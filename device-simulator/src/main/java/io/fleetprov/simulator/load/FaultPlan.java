@@ -15,7 +15,8 @@ public record FaultPlan(Map<FaultMode, Double> fractions) {
 
     public FaultPlan {
         fractions = Map.copyOf(fractions);
-        double sum = fractions.values().stream().mapToDouble(Double::doubleValue).sum();
+        double sum =
+                fractions.values().stream().mapToDouble(Double::doubleValue).sum();
         if (sum > 1.0 + 1e-9 || fractions.values().stream().anyMatch(f -> f < 0)) {
             throw new IllegalArgumentException("fault fractions must be ≥ 0 and add up to at most 1");
         }

@@ -35,8 +35,8 @@ public final class LoadRunner {
     private volatile boolean stopRequested;
     private final java.util.Set<String> reportedKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public LoadRunner(ProvisioningFlow flow, ClaimSource claims, LoadPlan plan,
-            Consumer<ProvisionedDevice> onProvisioned) {
+    public LoadRunner(
+            ProvisioningFlow flow, ClaimSource claims, LoadPlan plan, Consumer<ProvisionedDevice> onProvisioned) {
         this(flow, claims, plan, onProvisioned, null);
     }
 
@@ -44,8 +44,12 @@ public final class LoadRunner {
      * @param keepConnected when not null, each provisioned device stays connected with its own certificate and is
      *                      handed over here (soak) instead of disconnecting
      */
-    public LoadRunner(ProvisioningFlow flow, ClaimSource claims, LoadPlan plan,
-            Consumer<ProvisionedDevice> onProvisioned, Consumer<ProvisioningFlow.Connected> keepConnected) {
+    public LoadRunner(
+            ProvisioningFlow flow,
+            ClaimSource claims,
+            LoadPlan plan,
+            Consumer<ProvisionedDevice> onProvisioned,
+            Consumer<ProvisioningFlow.Connected> keepConnected) {
         this.flow = flow;
         this.claims = claims;
         this.plan = plan;
@@ -72,7 +76,9 @@ public final class LoadRunner {
         Semaphore slots = new Semaphore(plan.concurrency());
         ArrivalSchedule schedule = plan.schedule();
         long shardDevices = plan.shardDevices();
-        long endNanos = plan.devices() > 0 ? Long.MAX_VALUE : startNanos + plan.duration().toNanos();
+        long endNanos = plan.devices() > 0
+                ? Long.MAX_VALUE
+                : startNanos + plan.duration().toNanos();
         long requested = 0;
         try {
             for (long n = 0; !stopRequested && (shardDevices < 0 || n < shardDevices); n++) {
@@ -113,7 +119,8 @@ public final class LoadRunner {
     private CompletableFuture<Void> startDevice(String serial, long dueNanos, RunMetrics metrics) {
         CompletableFuture<ProvisionedDevice> device;
         try {
-            device = keepConnected == null ? flow.provision(serial, claims, dueNanos, metrics)
+            device = keepConnected == null
+                    ? flow.provision(serial, claims, dueNanos, metrics)
                     : flow.provisionConnected(serial, claims, dueNanos, metrics).thenApply(connected -> {
                         keepConnected.accept(connected);
                         return connected.device();
@@ -127,7 +134,8 @@ public final class LoadRunner {
                 onProvisioned.accept(provisioned);
             } else {
                 Throwable cause = DeviceClient.unwrap(error);
-                FlowException failure = cause instanceof FlowException flowFailure ? flowFailure
+                FlowException failure = cause instanceof FlowException flowFailure
+                        ? flowFailure
                         : new FlowException(Phase.TOTAL, DeviceClient.classify(cause, "device " + serial));
                 metrics.deviceFailed(failure);
                 if (reportedKinds.add(failure.key())) {
@@ -145,5 +153,4 @@ public final class LoadRunner {
             LockSupport.parkNanos(remaining);
         }
     }
-
 }

@@ -116,10 +116,14 @@ public final class RunMetrics implements FlowListener {
     void faultFinished(FaultResult result) {
         inFlight.decrementAndGet();
         if (result.asExpected()) {
-            faultsAsExpected.computeIfAbsent(result.mode(), m -> new LongAdder()).increment();
+            faultsAsExpected
+                    .computeIfAbsent(result.mode(), m -> new LongAdder())
+                    .increment();
         }
-        faultsObserved.computeIfAbsent(result.mode(), m -> new ConcurrentHashMap<>())
-                .computeIfAbsent(result.observed(), k -> new LongAdder()).increment();
+        faultsObserved
+                .computeIfAbsent(result.mode(), m -> new ConcurrentHashMap<>())
+                .computeIfAbsent(result.observed(), k -> new LongAdder())
+                .increment();
     }
 
     public Snapshot snapshot() {
@@ -144,8 +148,13 @@ public final class RunMetrics implements FlowListener {
         long p = provisioned.sum();
         long f = failed.sum();
         long t = throttled.values().stream().mapToLong(LongAdder::sum).sum();
-        timeline.add(new TimelineRow(lastTickMs / 1000, s - lastStarted, p - lastProvisioned, f - lastFailed,
-                t - lastThrottled, inFlight.get(),
+        timeline.add(new TimelineRow(
+                lastTickMs / 1000,
+                s - lastStarted,
+                p - lastProvisioned,
+                f - lastFailed,
+                t - lastThrottled,
+                inFlight.get(),
                 totalInterval.getTotalCount() == 0 ? Double.NaN : totalInterval.getValueAtPercentile(99) / 1000.0));
         lastStarted = s;
         lastProvisioned = p;
@@ -153,7 +162,12 @@ public final class RunMetrics implements FlowListener {
         lastThrottled = t;
         lastTickMs = now;
         Histogram total = cumulative.get(Phase.TOTAL);
-        snapshot = new Snapshot(s, p, f, t, inFlight.get(),
+        snapshot = new Snapshot(
+                s,
+                p,
+                f,
+                t,
+                inFlight.get(),
                 total.getTotalCount() == 0 ? Double.NaN : total.getValueAtPercentile(99) / 1000.0);
     }
 
@@ -170,20 +184,40 @@ public final class RunMetrics implements FlowListener {
         faultsInjected.forEach((mode, count) -> {
             Map<String, Long> observed = new TreeMap<>();
             faultsObserved.getOrDefault(mode, Map.of()).forEach((k, v) -> observed.put(k, v.sum()));
-            faults.put(mode.label(), new FaultTally(mode.expected(), count.sum(),
-                    faultsAsExpected.getOrDefault(mode, new LongAdder()).sum(), observed));
+            faults.put(
+                    mode.label(),
+                    new FaultTally(
+                            mode.expected(),
+                            count.sum(),
+                            faultsAsExpected.getOrDefault(mode, new LongAdder()).sum(),
+                            observed));
         });
         TreeMap<String, Long> retriedAfter = new TreeMap<>();
         retried.forEach((k, v) -> retriedAfter.put(k, v.sum()));
         Map<Phase, Histogram> histograms = new EnumMap<>(Phase.class);
         cumulative.forEach((phase, h) -> histograms.put(phase, h.copy()));
-        return new RunData(runId, settings, shard.index(), shard.count(), 1, startedAtMs, lastTickMs,
-                requested < 0 ? started.sum() : requested, started.sum(), provisioned.sum(), failed.sum(),
-                failuresByCode, throttledByPhase, histograms, logText, timeline, faults, retriedAfter);
+        return new RunData(
+                runId,
+                settings,
+                shard.index(),
+                shard.count(),
+                1,
+                startedAtMs,
+                lastTickMs,
+                requested < 0 ? started.sum() : requested,
+                started.sum(),
+                provisioned.sum(),
+                failed.sum(),
+                failuresByCode,
+                throttledByPhase,
+                histograms,
+                logText,
+                timeline,
+                faults,
+                retriedAfter);
     }
 
     /** What the progress display shows. */
-    public record Snapshot(long started, long provisioned, long failed, long throttled, long inFlight,
-            double totalP99Ms) {
-    }
+    public record Snapshot(
+            long started, long provisioned, long failed, long throttled, long inFlight, double totalP99Ms) {}
 }

@@ -15,13 +15,22 @@ import org.HdrHistogram.Histogram;
  * @param heapBeforeBytes    simulator heap in use (after GC) before any device connected
  * @param heapConnectedBytes simulator heap in use (after GC) with every device connected
  */
-public record SoakResult(int devices, int connectedAtStart, int connectedAtEnd, long disconnects, long published,
-        long acknowledged, Map<String, Long> publishFailuresByCode, Histogram publishLatency, double seconds,
-        double targetPublishesPerSecond, long heapBeforeBytes, long heapConnectedBytes) {
+public record SoakResult(
+        int devices,
+        int connectedAtStart,
+        int connectedAtEnd,
+        long disconnects,
+        long published,
+        long acknowledged,
+        Map<String, Long> publishFailuresByCode,
+        Histogram publishLatency,
+        double seconds,
+        double targetPublishesPerSecond,
+        long heapBeforeBytes,
+        long heapConnectedBytes) {
 
     public double heapBytesPerDevice() {
-        return connectedAtStart == 0 ? Double.NaN
-                : (double) (heapConnectedBytes - heapBeforeBytes) / connectedAtStart;
+        return connectedAtStart == 0 ? Double.NaN : (double) (heapConnectedBytes - heapBeforeBytes) / connectedAtStart;
     }
 
     public Map<String, Object> toMap() {
@@ -38,7 +47,8 @@ public record SoakResult(int devices, int connectedAtStart, int connectedAtEnd, 
         m.put("publishFailuresByCode", publishFailuresByCode);
         Map<String, Object> latency = new LinkedHashMap<>();
         for (double p : new double[] {50, 90, 99, 99.9}) {
-            latency.put("p" + (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)) + "Ms",
+            latency.put(
+                    "p" + (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)) + "Ms",
                     publishLatency.getTotalCount() == 0 ? 0 : publishLatency.getValueAtPercentile(p) / 1000.0);
         }
         latency.put("maxMs", publishLatency.getMaxValue() / 1000.0);

@@ -48,7 +48,8 @@ public final class SoakRunner {
      */
     public SoakResult run(double publishesPerSecond, Duration duration, long heapBeforeBytes) {
         long heapConnected = usedHeapAfterGc();
-        int connected = (int) devices.stream().filter(d -> d.connection().isConnected()).count();
+        int connected =
+                (int) devices.stream().filter(d -> d.connection().isConnected()).count();
         LongAdder disconnects = new LongAdder();
         AtomicBoolean soaking = new AtomicBoolean(true);
         for (ProvisioningFlow.Connected device : devices) {
@@ -77,10 +78,14 @@ public final class SoakRunner {
                 }
                 inFlight.acquireUninterruptibly();
                 ProvisioningFlow.Connected device = devices.get((int) (k % devices.size()));
-                String topic = topicTemplate.replace("{thingName}", device.device().thingName())
+                String topic = topicTemplate
+                        .replace("{thingName}", device.device().thingName())
                         .replace("{serial}", device.device().serialNumber());
                 sent++;
-                device.connection().publish(topic, ProvisioningFlow.telemetry(device.device().serialNumber(), k + 1))
+                device.connection()
+                        .publish(
+                                topic,
+                                ProvisioningFlow.telemetry(device.device().serialNumber(), k + 1))
                         .whenComplete((ok, error) -> {
                             // Counted before the slot is freed, so the end of the soak sees every outcome.
                             if (error == null) {
@@ -88,9 +93,11 @@ public final class SoakRunner {
                                 acked.increment();
                             } else {
                                 Throwable cause = DeviceClient.unwrap(error);
-                                String code = cause instanceof DeviceException d ? d.errorCode()
+                                String code = cause instanceof DeviceException d
+                                        ? d.errorCode()
                                         : cause.getClass().getSimpleName();
-                                failures.computeIfAbsent(code, c -> new LongAdder()).increment();
+                                failures.computeIfAbsent(code, c -> new LongAdder())
+                                        .increment();
                             }
                             inFlight.release();
                         });
@@ -104,18 +111,34 @@ public final class SoakRunner {
             Thread.currentThread().interrupt();
         }
         soaking.set(false);
-        int stillConnected = (int) devices.stream().filter(d -> d.connection().isConnected()).count();
+        int stillConnected =
+                (int) devices.stream().filter(d -> d.connection().isConnected()).count();
         Map<String, Long> failed = new TreeMap<>();
         failures.forEach((k, v) -> failed.put(k, v.sum()));
         Histogram histogram = latency.getIntervalHistogram();
-        return new SoakResult(devices.size(), connected, stillConnected, disconnects.sum(), sent, acked.sum(), failed,
-                histogram, seconds, publishesPerSecond, heapBeforeBytes, heapConnected);
+        return new SoakResult(
+                devices.size(),
+                connected,
+                stillConnected,
+                disconnects.sum(),
+                sent,
+                acked.sum(),
+                failed,
+                histogram,
+                seconds,
+                publishesPerSecond,
+                heapBeforeBytes,
+                heapConnected);
     }
 
     /** Closes every connection and waits for the sockets to go (bounded by each client's timeout). */
     public void disconnectAll() {
-        devices.stream().map(d -> d.connection().disconnect()).toList()
-                .forEach(f -> f.orTimeout(60, TimeUnit.SECONDS).exceptionally(e -> null).join());
+        devices.stream()
+                .map(d -> d.connection().disconnect())
+                .toList()
+                .forEach(f -> f.orTimeout(60, TimeUnit.SECONDS)
+                        .exceptionally(e -> null)
+                        .join());
     }
 
     /** Heap in use after asking for a full collection a few times (the JVM may take the hint only partly). */

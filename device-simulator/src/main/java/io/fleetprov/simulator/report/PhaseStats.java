@@ -3,16 +3,21 @@ package io.fleetprov.simulator.report;
 import org.HdrHistogram.Histogram;
 
 /** The figures summary.json gives per phase, in milliseconds, from a histogram recorded in microseconds. */
-public record PhaseStats(long count, double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs,
-        double meanMs) {
+public record PhaseStats(
+        long count, double p50Ms, double p90Ms, double p99Ms, double p999Ms, double maxMs, double meanMs) {
 
     public static PhaseStats of(Histogram micros) {
         if (micros.getTotalCount() == 0) {
             return new PhaseStats(0, 0, 0, 0, 0, 0, 0);
         }
-        return new PhaseStats(micros.getTotalCount(), ms(micros.getValueAtPercentile(50)),
-                ms(micros.getValueAtPercentile(90)), ms(micros.getValueAtPercentile(99)),
-                ms(micros.getValueAtPercentile(99.9)), ms(micros.getMaxValue()), round(micros.getMean() / 1000.0));
+        return new PhaseStats(
+                micros.getTotalCount(),
+                ms(micros.getValueAtPercentile(50)),
+                ms(micros.getValueAtPercentile(90)),
+                ms(micros.getValueAtPercentile(99)),
+                ms(micros.getValueAtPercentile(99.9)),
+                ms(micros.getMaxValue()),
+                round(micros.getMean() / 1000.0));
     }
 
     /** p50, p90, p99, p99.9 or max by name, as SLO expressions write them. */
@@ -24,8 +29,9 @@ public record PhaseStats(long count, double p50Ms, double p90Ms, double p99Ms, d
             case "p999", "p99.9" -> p999Ms;
             case "max" -> maxMs;
             case "mean" -> meanMs;
-            default -> throw new IllegalArgumentException("unknown statistic " + name
-                    + " (use p50, p90, p99, p99.9, max or mean)");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown statistic " + name + " (use p50, p90, p99, p99.9, max or mean)");
         };
     }
 

@@ -20,14 +20,13 @@ public final class ReportWriter {
     public static final String HISTOGRAMS = "histograms";
     public static final String REPORT = "report.html";
 
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     public static void write(Path dir, RunData run, SloResult slo) throws IOException {
         Files.createDirectories(dir.resolve(HISTOGRAMS));
         for (Phase phase : Phase.values()) {
-            Files.writeString(histogramLog(dir, phase), run.histogramLogs().getOrDefault(phase, ""),
-                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    histogramLog(dir, phase), run.histogramLogs().getOrDefault(phase, ""), StandardCharsets.UTF_8);
         }
         List<String> lines = new ArrayList<>();
         lines.add(TimelineRow.CSV_HEADER);

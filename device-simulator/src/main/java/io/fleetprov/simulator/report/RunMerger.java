@@ -28,8 +28,7 @@ import org.HdrHistogram.HistogramLogWriter;
  */
 public final class RunMerger {
 
-    private RunMerger() {
-    }
+    private RunMerger() {}
 
     public static RunData merge(List<Path> dirs) throws IOException {
         if (dirs.isEmpty()) {
@@ -56,7 +55,7 @@ public final class RunMerger {
             String id = s.path("runId").asText();
             if (runId == null) {
                 runId = id;
-                settings = SummaryJson.JSON.convertValue(s.path("settings"), new TypeReference<>() { });
+                settings = SummaryJson.JSON.convertValue(s.path("settings"), new TypeReference<>() {});
             } else if (!runId.equals(id)) {
                 throw new IllegalArgumentException(dir + " is run " + id + ", not " + runId);
             }
@@ -68,16 +67,28 @@ public final class RunMerger {
             failed += s.path("failed").asLong();
             shardCount = Math.max(shardCount, s.path("shardCount").asInt(1));
             shardsMerged += s.path("shardsMerged").asInt(1);
-            s.path("failedByErrorCode").fields().forEachRemaining(e -> failures.merge(e.getKey(),
-                    e.getValue().asLong(), Long::sum));
-            s.path("throttled").path("byPhase").fields().forEachRemaining(e -> throttled.merge(e.getKey(),
-                    e.getValue().asLong(), Long::sum));
-            s.path("retriedAfterConnectionLoss").fields().forEachRemaining(e -> retried.merge(e.getKey(),
-                    e.getValue().asLong(), Long::sum));
-            s.path("faults").fields().forEachRemaining(e -> faults.merge(e.getKey(),
-                    SummaryJson.JSON.convertValue(e.getValue(), FaultTally.class), FaultTally::plus));
+            s.path("failedByErrorCode")
+                    .fields()
+                    .forEachRemaining(
+                            e -> failures.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            s.path("throttled")
+                    .path("byPhase")
+                    .fields()
+                    .forEachRemaining(
+                            e -> throttled.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            s.path("retriedAfterConnectionLoss")
+                    .fields()
+                    .forEachRemaining(
+                            e -> retried.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            s.path("faults")
+                    .fields()
+                    .forEachRemaining(e -> faults.merge(
+                            e.getKey(),
+                            SummaryJson.JSON.convertValue(e.getValue(), FaultTally.class),
+                            FaultTally::plus));
             for (Phase phase : Phase.values()) {
-                intervals.computeIfAbsent(phase, p -> new ArrayList<>())
+                intervals
+                        .computeIfAbsent(phase, p -> new ArrayList<>())
                         .addAll(readIntervals(ReportWriter.histogramLog(dir, phase)));
             }
             for (String line : Files.readAllLines(dir.resolve(ReportWriter.TIMELINE), StandardCharsets.UTF_8)) {
@@ -101,17 +112,35 @@ public final class RunMerger {
         // Each second's p99 again, from the devices of all shards that finished in that second.
         Map<Long, Histogram> totalBySecond = new TreeMap<>();
         for (Histogram interval : intervals.get(Phase.TOTAL)) {
-            totalBySecond.computeIfAbsent(interval.getStartTimeStamp() / 1000, k -> new Histogram(3)).add(interval);
+            totalBySecond
+                    .computeIfAbsent(interval.getStartTimeStamp() / 1000, k -> new Histogram(3))
+                    .add(interval);
         }
         List<TimelineRow> rows = new ArrayList<>();
         timeline.forEach((second, row) -> {
             Histogram h = totalBySecond.get(second);
-            rows.add(row.withTotalP99Ms(h == null || h.getTotalCount() == 0 ? Double.NaN
-                    : h.getValueAtPercentile(99) / 1000.0));
+            rows.add(row.withTotalP99Ms(
+                    h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(99) / 1000.0));
         });
-        return new RunData(runId, settings == null ? Map.of() : settings, 0, shardCount, shardsMerged, startedAt,
-                finishedAt, requested, started, provisioned, failed, failures, throttled, histograms, logs, rows,
-                faults, retried);
+        return new RunData(
+                runId,
+                settings == null ? Map.of() : settings,
+                0,
+                shardCount,
+                shardsMerged,
+                startedAt,
+                finishedAt,
+                requested,
+                started,
+                provisioned,
+                failed,
+                failures,
+                throttled,
+                histograms,
+                logs,
+                rows,
+                faults,
+                retried);
     }
 
     static List<Histogram> readIntervals(Path log) throws IOException {
@@ -130,8 +159,8 @@ public final class RunMerger {
     private static String writeLog(Phase phase, long startedAtMs, List<Histogram> intervals) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         HistogramLogWriter writer = new HistogramLogWriter(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-        writer.outputComment("fleetprov device-simulator, merged shards, phase " + phase.label()
-                + ", values in microseconds");
+        writer.outputComment(
+                "fleetprov device-simulator, merged shards, phase " + phase.label() + ", values in microseconds");
         writer.outputLogFormatVersion();
         writer.outputStartTime(startedAtMs);
         writer.outputBaseTime(startedAtMs);

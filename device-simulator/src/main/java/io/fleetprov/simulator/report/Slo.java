@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 public record Slo(String expression, List<Check> checks) {
 
-    private static final Pattern CHECK = Pattern.compile(
-            "\\s*([a-z0-9.\\-]+)\\s*(<=|>=|<|>)\\s*([0-9.]+)\\s*(ms|s|%|/s)?\\s*");
+    private static final Pattern CHECK =
+            Pattern.compile("\\s*([a-z0-9.\\-]+)\\s*(<=|>=|<|>)\\s*([0-9.]+)\\s*(ms|s|%|/s)?\\s*");
 
     public record Check(String text, String metric, String operator, double threshold) {
 

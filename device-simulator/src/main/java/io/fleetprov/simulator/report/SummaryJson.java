@@ -19,8 +19,7 @@ public final class SummaryJson {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private SummaryJson() {
-    }
+    private SummaryJson() {}
 
     public static Map<String, Object> toMap(RunData run, SloResult slo) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -89,14 +89,16 @@ class TrustedUserClaimSourceIT {
     private static void claims(HttpExchange exchange) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         JsonNode body = JSON.readTree(exchange.getRequestBody());
-        if (!"POST".equals(exchange.getRequestMethod()) || authorization == null
+        if (!"POST".equals(exchange.getRequestMethod())
+                || authorization == null
                 || !authorization.startsWith("Bearer ")) {
             respond(exchange, 401, Map.of("title", "Unauthorized"));
             return;
         }
         String token = authorization.substring("Bearer ".length());
         JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
-        if (!"id".equals(claims.path("token_use").asText()) || !"alice".equals(claims.path("cognito:username").asText())
+        if (!"id".equals(claims.path("token_use").asText())
+                || !"alice".equals(claims.path("cognito:username").asText())
                 || !claims.path("cognito:groups").toString().contains("installer")) {
             respond(exchange, 403, Map.of("title", "Not an installer"));
             return;
@@ -107,7 +109,8 @@ class TrustedUserClaimSourceIT {
             respond(exchange, 403, Map.of("title", "Serial number not allowed"));
             return;
         }
-        ProvisioningClaim claim = emulator.createProvisioningClaim(body.path("templateName").asText());
+        ProvisioningClaim claim =
+                emulator.createProvisioningClaim(body.path("templateName").asText());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("certificateId", claim.certificateId());
         answer.put("certificatePem", claim.certificatePem());
@@ -120,8 +123,8 @@ class TrustedUserClaimSourceIT {
 
     private static void respond(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().add("Content-Type",
-                status >= 400 ? "application/problem+json" : "application/json");
+        exchange.getResponseHeaders()
+                .add("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
@@ -129,17 +132,25 @@ class TrustedUserClaimSourceIT {
 
     private static TrustedUserClaimSource source(String password) {
         AwsClients aws = new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 4);
-        return new TrustedUserClaimSource(aws.cognito(), new TrustedUserClaimSource.Settings(clientId, "alice",
-                password, URI.create("http://127.0.0.1:" + claimService.getAddress().getPort()),
-                TestTemplates.TEMPLATE, false, Duration.ofSeconds(10)));
+        return new TrustedUserClaimSource(
+                aws.cognito(),
+                new TrustedUserClaimSource.Settings(
+                        clientId,
+                        "alice",
+                        password,
+                        URI.create(
+                                "http://127.0.0.1:" + claimService.getAddress().getPort()),
+                        TestTemplates.TEMPLATE,
+                        false,
+                        Duration.ofSeconds(10)));
     }
 
     @Test
     void signsInOnceAndProvisionsDevicesWithTheClaimsItIsGiven() throws Exception {
         bearers.clear();
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        var flow = new ProvisioningFlow(vertx, target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
+        var flow = new ProvisioningFlow(
+                vertx, target, FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
         try (TrustedUserClaimSource source = source(PASSWORD)) {
             for (String serial : List.of("tu-1", "tu-2")) {
                 ProvisionedDevice device = flow.provision(serial, source, System.nanoTime(), FlowListener.NONE)
@@ -157,8 +168,10 @@ class TrustedUserClaimSourceIT {
     void aWrongPasswordFailsWithCognitosErrorCode() {
         try (TrustedUserClaimSource source = source("Wrong-Passw0rd!")) {
             assertThatThrownBy(() -> source.claim("tu-x").get(10, TimeUnit.SECONDS))
-                    .satisfies(e -> assertThat(DeviceClient.unwrap(e)).isInstanceOfSatisfying(DeviceException.class,
-                            d -> assertThat(d.errorCode()).isEqualTo("NotAuthorizedException")));
+                    .satisfies(e -> assertThat(DeviceClient.unwrap(e))
+                            .isInstanceOfSatisfying(
+                                    DeviceException.class,
+                                    d -> assertThat(d.errorCode()).isEqualTo("NotAuthorizedException")));
         }
     }
 
@@ -166,8 +179,8 @@ class TrustedUserClaimSourceIT {
     void aRefusalByClaimServiceIsClassifiedByStatusWithItsProblemTitle() {
         try (TrustedUserClaimSource source = source(PASSWORD)) {
             assertThatThrownBy(() -> source.claim("refused-1").get(10, TimeUnit.SECONDS))
-                    .satisfies(e -> assertThat(DeviceClient.unwrap(e)).isInstanceOfSatisfying(DeviceException.class,
-                            d -> {
+                    .satisfies(e -> assertThat(DeviceClient.unwrap(e))
+                            .isInstanceOfSatisfying(DeviceException.class, d -> {
                                 assertThat(d.errorCode()).isEqualTo("HTTP403");
                                 assertThat(d.statusCode()).isEqualTo(403);
                                 assertThat(d.getMessage()).contains("Serial number not allowed");

@@ -36,7 +36,8 @@ class DirectSourceCommandIT {
     @BeforeAll
     static void startEmulator() throws Exception {
         dataDir = Files.createTempDirectory("sim-cli-emulator");
-        emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(dataDir).build());
+        emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(dataDir).build());
         TestTemplates.install(emulator);
     }
 
@@ -46,19 +47,37 @@ class DirectSourceCommandIT {
     }
 
     private static LaunchResult run(QuarkusMainLauncher launcher, String runId, int devices, Path out) {
-        return launcher.launch("--emulator-dir", dataDir.toString(), "--template", TestTemplates.TEMPLATE,
-                "--devices", Integer.toString(devices), "--rate", "20", "--run-id", runId, "--plain",
-                "--timeout", "15s", "--out", out.toString(), "--slo", "errors<=0");
+        return launcher.launch(
+                "--emulator-dir",
+                dataDir.toString(),
+                "--template",
+                TestTemplates.TEMPLATE,
+                "--devices",
+                Integer.toString(devices),
+                "--rate",
+                "20",
+                "--run-id",
+                runId,
+                "--plain",
+                "--timeout",
+                "15s",
+                "--out",
+                out.toString(),
+                "--slo",
+                "errors<=0");
     }
 
     private static List<Thing> thingsOf(String runId) {
         return emulator.registry().listThings(null, null, null, false).stream()
-                .filter(t -> t.thingName().startsWith("device-sim-" + runId + "-")).toList();
+                .filter(t -> t.thingName().startsWith("device-sim-" + runId + "-"))
+                .toList();
     }
 
     private static List<String> certificateIdsOf(List<Thing> things) {
-        return things.stream().flatMap(t -> emulator.registry().thingPrincipals(t.thingName()).stream())
-                .map(arn -> arn.substring(arn.lastIndexOf('/') + 1)).collect(Collectors.toList());
+        return things.stream()
+                .flatMap(t -> emulator.registry().thingPrincipals(t.thingName()).stream())
+                .map(arn -> arn.substring(arn.lastIndexOf('/') + 1))
+                .collect(Collectors.toList());
     }
 
     @Test
@@ -67,7 +86,8 @@ class DirectSourceCommandIT {
         LaunchResult result = run(launcher, "direct", 4, out);
 
         assertThat(result.exitCode()).as(result.getErrorOutput()).isZero();
-        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        JsonNode summary =
+                new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertThat(summary.path("provisioned").asLong()).as(summary.toString()).isEqualTo(4);
         assertThat(summary.path("failed").asLong()).isZero();
         assertThat(summary.path("settings").path("source").asText()).isEqualTo("direct");
@@ -83,8 +103,12 @@ class DirectSourceCommandIT {
 
     @Test
     void cleanupListsOnADryRunThenDeletesOnlyWhatTheRunCreated(QuarkusMainLauncher launcher) throws Exception {
-        assertThat(run(launcher, "keep", 2, Files.createTempDirectory("sim-cli-keep")).exitCode()).isZero();
-        assertThat(run(launcher, "gone", 3, Files.createTempDirectory("sim-cli-gone")).exitCode()).isZero();
+        assertThat(run(launcher, "keep", 2, Files.createTempDirectory("sim-cli-keep"))
+                        .exitCode())
+                .isZero();
+        assertThat(run(launcher, "gone", 3, Files.createTempDirectory("sim-cli-gone"))
+                        .exitCode())
+                .isZero();
         List<Thing> gone = thingsOf("gone");
         List<String> goneCertificates = certificateIdsOf(gone);
         List<String> keptCertificates = certificateIdsOf(thingsOf("keep"));
@@ -92,23 +116,28 @@ class DirectSourceCommandIT {
         assertThat(goneCertificates).hasSize(3);
         int certificatesBefore = emulator.registry().listCertificates(true).size();
 
-        LaunchResult dry = launcher.launch("cleanup", "--emulator-dir", dataDir.toString(), "--run-id", "gone",
-                "--dry-run");
+        LaunchResult dry =
+                launcher.launch("cleanup", "--emulator-dir", dataDir.toString(), "--run-id", "gone", "--dry-run");
         assertThat(dry.exitCode()).as(dry.getErrorOutput()).isZero();
-        assertThat(dry.getOutput().lines().filter(l -> l.startsWith("would delete device-sim-gone-"))).hasSize(3);
+        assertThat(dry.getOutput().lines().filter(l -> l.startsWith("would delete device-sim-gone-")))
+                .hasSize(3);
         assertThat(dry.getOutput()).doesNotContain("device-sim-keep-");
         assertThat(thingsOf("gone")).hasSize(3);
         assertThat(emulator.registry().listCertificates(true)).hasSize(certificatesBefore);
 
         LaunchResult real = launcher.launch("cleanup", "--emulator-dir", dataDir.toString(), "--run-id", "gone");
         assertThat(real.exitCode()).as(real.getErrorOutput()).isZero();
-        assertThat(real.getOutput().lines().filter(l -> l.startsWith("deleted device-sim-gone-"))).hasSize(3);
+        assertThat(real.getOutput().lines().filter(l -> l.startsWith("deleted device-sim-gone-")))
+                .hasSize(3);
         assertThat(thingsOf("gone")).isEmpty();
-        assertThat(goneCertificates).allSatisfy(id ->
-                assertThat(emulator.registry().findCertificate(id)).as(id).isEmpty());
+        assertThat(goneCertificates)
+                .allSatisfy(id -> assertThat(emulator.registry().findCertificate(id))
+                        .as(id)
+                        .isEmpty());
         assertThat(thingsOf("keep")).hasSize(2);
-        assertThat(keptCertificates).allSatisfy(id ->
-                assertThat(emulator.registry().certificate(id).status()).isEqualTo(CertificateStatus.ACTIVE));
+        assertThat(keptCertificates)
+                .allSatisfy(id ->
+                        assertThat(emulator.registry().certificate(id).status()).isEqualTo(CertificateStatus.ACTIVE));
         assertThat(emulator.registry().listCertificates(true)).hasSize(certificatesBefore - 3);
     }
 }

@@ -23,11 +23,36 @@ class SimulateCommandIT {
     void helpExplainsEveryOption(QuarkusMainLauncher launcher) {
         LaunchResult result = launcher.launch("--help");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.getOutput()).contains("--source", "--template", "--devices", "--rate", "--ramp",
-                "--concurrency", "--mode", "--format", "--key-type", "--out", "--slo", "--shard-index",
-                "--shard-count", "--fault", "--emulator-dir", "--claim-service-url", "merge", "cleanup", "--soak",
-                "--soak-rate", "--find-ceiling", "--ceiling-factor", "--ceiling-step", "--ceiling-max-rate",
-                "--machine-limit", "--tls", "--mqtt-endpoint", "--iot-endpoint-url");
+        assertThat(result.getOutput())
+                .contains(
+                        "--source",
+                        "--template",
+                        "--devices",
+                        "--rate",
+                        "--ramp",
+                        "--concurrency",
+                        "--mode",
+                        "--format",
+                        "--key-type",
+                        "--out",
+                        "--slo",
+                        "--shard-index",
+                        "--shard-count",
+                        "--fault",
+                        "--emulator-dir",
+                        "--claim-service-url",
+                        "merge",
+                        "cleanup",
+                        "--soak",
+                        "--soak-rate",
+                        "--find-ceiling",
+                        "--ceiling-factor",
+                        "--ceiling-step",
+                        "--ceiling-max-rate",
+                        "--machine-limit",
+                        "--tls",
+                        "--mqtt-endpoint",
+                        "--iot-endpoint-url");
     }
 
     @Test
@@ -40,20 +65,22 @@ class SimulateCommandIT {
                     RunMetricsAccess.record(metrics, phase, i * 10_000L);
                 }
             }
-            ReportWriter.write(dir.resolve("shard-" + shard),
-                    metrics.finish("cli", Map.of("source", "test"), new Shard(shard, 2), 0), null);
+            ReportWriter.write(
+                    dir.resolve("shard-" + shard),
+                    metrics.finish("cli", Map.of("source", "test"), new Shard(shard, 2), 0),
+                    null);
         }
         String shard0 = dir.resolve("shard-0").toString();
         String shard1 = dir.resolve("shard-1").toString();
 
-        LaunchResult met = launcher.launch("merge", shard0, shard1, "--out", dir.resolve("ok").toString(),
-                "--slo", "p99.total<=2s");
+        LaunchResult met = launcher.launch(
+                "merge", shard0, shard1, "--out", dir.resolve("ok").toString(), "--slo", "p99.total<=2s");
         assertThat(met.exitCode()).as(met.getErrorOutput()).isZero();
         assertThat(met.getOutput()).contains("\"shardsMerged\" : 2");
         assertThat(Files.readString(dir.resolve("ok/summary.json"))).contains("\"passed\" : true");
 
-        LaunchResult missed = launcher.launch("merge", shard0, shard1, "--out", dir.resolve("bad").toString(),
-                "--slo", "p99.total<=500ms");
+        LaunchResult missed = launcher.launch(
+                "merge", shard0, shard1, "--out", dir.resolve("bad").toString(), "--slo", "p99.total<=500ms");
         assertThat(missed.exitCode()).isEqualTo(3);
         assertThat(missed.getErrorOutput()).contains("SLO missed: p99.total<=500ms");
         assertThat(dir.resolve("bad/report.html")).exists();

@@ -22,10 +22,14 @@ class ConnectionLossRetryTest {
         List<String> retried = new ArrayList<>();
         AtomicInteger cleanups = new AtomicInteger();
 
-        String result = ProvisioningFlow.retryOnConnectionLoss(() -> calls.incrementAndGet() < 3
-                        ? failing(Phase.CREATE_CERTIFICATE, DeviceException.CONNECTION_LOST)
-                        : CompletableFuture.completedFuture("created"),
-                retried::add, cleanups::incrementAndGet, 0).get();
+        String result = ProvisioningFlow.retryOnConnectionLoss(
+                        () -> calls.incrementAndGet() < 3
+                                ? failing(Phase.CREATE_CERTIFICATE, DeviceException.CONNECTION_LOST)
+                                : CompletableFuture.completedFuture("created"),
+                        retried::add,
+                        cleanups::incrementAndGet,
+                        0)
+                .get();
 
         assertThat(result).isEqualTo("created");
         assertThat(retried).containsExactly("create-certificate/ConnectionLost", "create-certificate/ConnectionLost");
@@ -35,19 +39,31 @@ class ConnectionLossRetryTest {
     @Test
     void givesUpAfterTheLastRetryAndNeverRetriesOtherFailures() {
         AtomicInteger calls = new AtomicInteger();
-        assertThatThrownBy(() -> ProvisioningFlow.retryOnConnectionLoss(() -> {
-            calls.incrementAndGet();
-            return failing(Phase.RECONNECT, DeviceException.CONNECTION_LOST);
-        }, k -> { }, () -> { }, 0).get()).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> ProvisioningFlow.retryOnConnectionLoss(
+                                () -> {
+                                    calls.incrementAndGet();
+                                    return failing(Phase.RECONNECT, DeviceException.CONNECTION_LOST);
+                                },
+                                k -> {},
+                                () -> {},
+                                0)
+                        .get())
+                .isInstanceOf(ExecutionException.class)
                 .hasRootCauseInstanceOf(DeviceException.class);
         assertThat(calls).hasValue(1 + ProvisioningFlow.CONNECTION_RETRIES);
 
         for (String code : List.of(DeviceException.TIMEOUT, DeviceException.TLS_HANDSHAKE, "InvalidPayload")) {
             AtomicInteger once = new AtomicInteger();
-            assertThatThrownBy(() -> ProvisioningFlow.retryOnConnectionLoss(() -> {
-                once.incrementAndGet();
-                return failing(Phase.CREATE_CERTIFICATE, code);
-            }, k -> { }, () -> { }, 0).get()).isInstanceOf(ExecutionException.class);
+            assertThatThrownBy(() -> ProvisioningFlow.retryOnConnectionLoss(
+                                    () -> {
+                                        once.incrementAndGet();
+                                        return failing(Phase.CREATE_CERTIFICATE, code);
+                                    },
+                                    k -> {},
+                                    () -> {},
+                                    0)
+                            .get())
+                    .isInstanceOf(ExecutionException.class);
             assertThat(once).as(code).hasValue(1);
         }
     }

@@ -45,13 +45,15 @@ class FaultModesIT {
      * machine finish well inside it.
      */
     @RegisterExtension
-    static IotEmulatorExtension emulatorExtension = IotEmulatorExtension.configured(
-            b -> b.claimLifetime(Duration.ofSeconds(12)));
+    static IotEmulatorExtension emulatorExtension =
+            IotEmulatorExtension.configured(b -> b.claimLifetime(Duration.ofSeconds(12)));
 
     private static HttpServer hook;
     private static EmulatorClaims claims;
+
     @RegisterExtension
     static FlowRuntime runtime = new FlowRuntime();
+
     private static ProvisioningFlow flow;
 
     @BeforeAll
@@ -68,13 +70,22 @@ class FaultModesIT {
             exchange.close();
         });
         hook.start();
-        emulator.registry().createProvisioningTemplate(HOOKED, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, new ProvisioningTemplate.PreProvisioningHook(
-                        "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook", "2020-04-01"), null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        HOOKED,
+                        null,
+                        TestTemplates.DEVICE_TEMPLATE,
+                        true,
+                        TestTemplates.ROLE,
+                        new ProvisioningTemplate.PreProvisioningHook(
+                                "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook", "2020-04-01"),
+                        null);
         claims = new EmulatorClaims(emulator, HOOKED);
-        flow = new ProvisioningFlow(runtime.vertx(),
+        flow = new ProvisioningFlow(
+                runtime.vertx(),
                 new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false),
-                FlowOptions.defaults(HOOKED).withTimeout(Duration.ofSeconds(10)), runtime.cpu());
+                FlowOptions.defaults(HOOKED).withTimeout(Duration.ofSeconds(10)),
+                runtime.cpu());
     }
 
     @AfterAll
@@ -101,17 +112,28 @@ class FaultModesIT {
 
     @Test
     void theRunReportsRejectionsReceivedAgainstExpected() {
-        var plan = new LoadPlan("faulty", 20, null, 40, Duration.ZERO, 20, Shard.SINGLE, "sim-",
+        var plan = new LoadPlan(
+                "faulty",
+                20,
+                null,
+                40,
+                Duration.ZERO,
+                20,
+                Shard.SINGLE,
+                "sim-",
                 FaultPlan.parse(List.of("reuse-token:0.2", "wrong-serial:0.2", "malformed-payload:0.1")));
-        RunData run = new LoadRunner(flow, claims, plan, d -> { }).run(Map.of(), m -> { });
+        RunData run = new LoadRunner(flow, claims, plan, d -> {}).run(Map.of(), m -> {});
 
-        long injected = run.faults().values().stream().mapToLong(FaultTally::injected).sum();
+        long injected =
+                run.faults().values().stream().mapToLong(FaultTally::injected).sum();
         assertThat(injected).isBetween(8L, 12L);
         assertThat(run.requested()).isEqualTo(20 - injected);
         assertThat(run.provisioned()).as("failures %s", run.failuresByCode()).isEqualTo(run.requested());
         assertThat(run.faults()).containsOnlyKeys("reuse-token", "wrong-serial", "malformed-payload");
-        run.faults().forEach((mode, tally) -> assertThat(tally.asExpected()).as(mode + " " + tally.observed())
-                .isEqualTo(tally.injected()));
+        run.faults()
+                .forEach((mode, tally) -> assertThat(tally.asExpected())
+                        .as(mode + " " + tally.observed())
+                        .isEqualTo(tally.injected()));
         assertThat(run.faults().get("wrong-serial").observed()).containsOnlyKeys("AccessDenied");
     }
 }

@@ -39,20 +39,26 @@ class ProvisioningFlowIT {
     @CsvSource({"KEYS, JSON", "KEYS, CBOR", "CSR, JSON", "CSR, CBOR"})
     void provisionsAndPublishesAsItsThing(ProvisioningMode mode, PayloadFormat format) throws Exception {
         IotEmulator emulator = emulatorExtension.get();
-        FlowOptions options = FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode).withFormat(format)
+        FlowOptions options = FlowOptions.defaults(TestTemplates.TEMPLATE)
+                .withMode(mode)
+                .withFormat(format)
                 .withTimeout(Duration.ofSeconds(10));
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
         var flow = new ProvisioningFlow(runtime.vertx(), target, options, runtime.cpu());
         String serial = mode + "-" + format + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<Phase, Long> phases = new ConcurrentHashMap<>();
 
-        ProvisionedDevice device = flow.provision(serial, new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
-                System.nanoTime(), new FlowListener() {
-                    @Override
-                    public void phaseCompleted(Phase phase, long startNanos, long endNanos) {
-                        phases.put(phase, endNanos - startNanos);
-                    }
-                }).get(30, TimeUnit.SECONDS);
+        ProvisionedDevice device = flow.provision(
+                        serial,
+                        new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                        System.nanoTime(),
+                        new FlowListener() {
+                            @Override
+                            public void phaseCompleted(Phase phase, long startNanos, long endNanos) {
+                                phases.put(phase, endNanos - startNanos);
+                            }
+                        })
+                .get(30, TimeUnit.SECONDS);
 
         assertThat(device.thingName()).isEqualTo("device-" + serial);
         assertThat(device.deviceConfiguration()).containsEntry("Greeting", "hello");
@@ -68,17 +74,29 @@ class ProvisioningFlowIT {
     @CsvSource({"CSR"})
     void publishOutsideThePolicyFailsTheFirstPublishPhase(ProvisioningMode mode) {
         IotEmulator emulator = emulatorExtension.get();
-        FlowOptions base = FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode)
-                .withTimeout(Duration.ofSeconds(10));
-        FlowOptions options = new FlowOptions(base.templateName(), base.mode(), base.format(), base.keyType(),
-                base.parameters(), "devices/someone-else/telemetry", base.timeout(), base.backoff());
+        FlowOptions base =
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode).withTimeout(Duration.ofSeconds(10));
+        FlowOptions options = new FlowOptions(
+                base.templateName(),
+                base.mode(),
+                base.format(),
+                base.keyType(),
+                base.parameters(),
+                "devices/someone-else/telemetry",
+                base.timeout(),
+                base.backoff());
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
         var flow = new ProvisioningFlow(runtime.vertx(), target, options, runtime.cpu());
 
-        assertThatThrownBy(() -> flow.provision("forbidden-" + UUID.randomUUID().toString().substring(0, 6),
-                new EmulatorClaims(emulator, TestTemplates.TEMPLATE), System.nanoTime(), FlowListener.NONE).join())
+        assertThatThrownBy(() -> flow.provision(
+                                "forbidden-" + UUID.randomUUID().toString().substring(0, 6),
+                                new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                                System.nanoTime(),
+                                FlowListener.NONE)
+                        .join())
                 .hasCauseInstanceOf(FlowException.class)
-                .satisfies(e -> assertThat(((FlowException) e.getCause()).phase()).isEqualTo(Phase.FIRST_PUBLISH));
+                .satisfies(
+                        e -> assertThat(((FlowException) e.getCause()).phase()).isEqualTo(Phase.FIRST_PUBLISH));
         assertThat(List.of(Phase.values())).isNotEmpty();
     }
 }

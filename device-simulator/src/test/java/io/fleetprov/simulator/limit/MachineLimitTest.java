@@ -30,8 +30,8 @@ class MachineLimitTest {
         assertThat(limit.t2Ms()).isPositive();
         assertThat(limit.t3Ms()).isPositive();
         double perDevice = limit.t1Ms() + limit.t2Ms() + limit.t3Ms() + 4.0;
-        assertThat(limit.devicesPerSecond()).isCloseTo(limit.cores() * 1000.0 / perDevice,
-                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(limit.devicesPerSecond())
+                .isCloseTo(limit.cores() * 1000.0 / perDevice, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(limit.toMap()).containsKeys("t1ClaimKeyAndCertificateMs", "t4HandshakeMs", "devicesPerSecond");
     }
 

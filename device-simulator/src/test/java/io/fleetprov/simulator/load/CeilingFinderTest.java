@@ -14,8 +14,13 @@ import org.junit.jupiter.api.Test;
 
 class CeilingFinderTest {
 
-    private static final Map<String, String> APIS = Map.of("claim", "CreateProvisioningClaim",
-            "create-certificate", "CreateCertificateFromCsr", "register-thing", "RegisterThing");
+    private static final Map<String, String> APIS = Map.of(
+            "claim",
+            "CreateProvisioningClaim",
+            "create-certificate",
+            "CreateCertificateFromCsr",
+            "register-thing",
+            "RegisterThing");
 
     /** A step's outcome made up front: so many devices, some failed, some throttled calls. */
     private static RunData run(int devices, int failed, Phase throttledPhase, int throttled, long totalMicros) {
@@ -23,8 +28,8 @@ class CeilingFinderTest {
         for (int i = 0; i < devices; i++) {
             metrics.deviceStarted();
             if (i < failed) {
-                metrics.deviceFailed(new FlowException(Phase.CONNECT_WITH_CLAIM,
-                        new DeviceException(DeviceException.CONNECTION_LOST, "lost", null)));
+                metrics.deviceFailed(new FlowException(
+                        Phase.CONNECT_WITH_CLAIM, new DeviceException(DeviceException.CONNECTION_LOST, "lost", null)));
             } else {
                 RunMetricsAccess.record(metrics, Phase.TOTAL, totalMicros);
                 metrics.deviceProvisioned();
@@ -41,10 +46,12 @@ class CeilingFinderTest {
         List<Double> rates = new ArrayList<>();
         var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 1.5, 1000, APIS);
 
-        var result = finder.find(rate -> {
-            rates.add(rate);
-            return rate >= 22 ? run(20, 0, Phase.REGISTER_THING, 3, 1_000) : run(20, 0, Phase.CLAIM, 0, 1_000);
-        }, step -> { });
+        var result = finder.find(
+                rate -> {
+                    rates.add(rate);
+                    return rate >= 22 ? run(20, 0, Phase.REGISTER_THING, 3, 1_000) : run(20, 0, Phase.CLAIM, 0, 1_000);
+                },
+                step -> {});
 
         assertThat(rates).containsExactly(10.0, 15.0, 23.0);
         assertThat(result.sustainableRate()).isEqualTo(15.0);
@@ -57,12 +64,12 @@ class CeilingFinderTest {
     void stopsWhenTheSloIsMissedAndReportsNoSustainableRateIfTheFirstStepMissesIt() {
         var finder = new CeilingFinder(Slo.parse("errors<=0,p99.total<=2s"), 10, 2, 1000, APIS);
 
-        var slow = finder.find(rate -> run(10, 0, Phase.CLAIM, 0, rate >= 40 ? 3_000_000 : 500_000), step -> { });
+        var slow = finder.find(rate -> run(10, 0, Phase.CLAIM, 0, rate >= 40 ? 3_000_000 : 500_000), step -> {});
         assertThat(slow.sustainableRate()).isEqualTo(20.0);
         assertThat(slow.stoppedBecause()).contains("SLO missed at 40");
         assertThat(slow.throttlingBeganAt()).isEmpty();
 
-        var failing = finder.find(rate -> run(10, 1, Phase.CLAIM, 0, 1_000), step -> { });
+        var failing = finder.find(rate -> run(10, 1, Phase.CLAIM, 0, 1_000), step -> {});
         assertThat(failing.sustainableRate()).isNull();
         assertThat(failing.steps()).hasSize(1);
     }
@@ -70,7 +77,7 @@ class CeilingFinderTest {
     @Test
     void endsAtTheMaximumRate() {
         var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 2, 40, APIS);
-        var result = finder.find(rate -> run(5, 0, Phase.CLAIM, 0, 1_000), step -> { });
+        var result = finder.find(rate -> run(5, 0, Phase.CLAIM, 0, 1_000), step -> {});
         assertThat(result.steps()).extracting(CeilingFinder.Step::offeredRate).containsExactly(10.0, 20.0, 40.0);
         assertThat(result.sustainableRate()).isEqualTo(40.0);
         assertThat(result.stoppedBecause()).isEqualTo("reached the maximum rate");

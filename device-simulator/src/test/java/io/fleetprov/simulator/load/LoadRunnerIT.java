@@ -38,6 +38,7 @@ class LoadRunnerIT {
 
     @RegisterExtension
     static FlowRuntime runtime = new FlowRuntime();
+
     private static ProvisioningFlow flow;
     private static EmulatorClaims claims;
 
@@ -46,8 +47,11 @@ class LoadRunnerIT {
         IotEmulator emulator = emulatorExtension.get();
         TestTemplates.install(emulator);
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        flow = new ProvisioningFlow(runtime.vertx(), target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), runtime.cpu());
+        flow = new ProvisioningFlow(
+                runtime.vertx(),
+                target,
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)),
+                runtime.cpu());
         claims = new EmulatorClaims(emulator, TestTemplates.TEMPLATE);
     }
 
@@ -60,14 +64,15 @@ class LoadRunnerIT {
         Set<String> things = ConcurrentHashMap.newKeySet();
         var runner = new LoadRunner(flow, claims, plan("single", 30, 30, Shard.SINGLE), d -> things.add(d.thingName()));
 
-        RunData run = runner.run(Map.of("source", "test"), m -> { });
+        RunData run = runner.run(Map.of("source", "test"), m -> {});
 
         assertThat(run.requested()).isEqualTo(30);
         assertThat(run.provisioned()).as("failures: %s", run.failuresByCode()).isEqualTo(30);
         assertThat(run.failed()).isZero();
         assertThat(things).hasSize(30).allSatisfy(name -> assertThat(name).startsWith("device-sim-single-"));
         // A step redone on a new connection after the broker dropped one is timed again, and counted.
-        long redone = run.retriedAfter().values().stream().mapToLong(Long::longValue).sum();
+        long redone =
+                run.retriedAfter().values().stream().mapToLong(Long::longValue).sum();
         for (Phase phase : Phase.values()) {
             assertThat(run.histogram(phase).getTotalCount()).as(phase.label()).isBetween(30L, 30L + redone);
         }
@@ -77,17 +82,22 @@ class LoadRunnerIT {
         // Total runs from the intended start, so it is at least the sum of the phases after the claim.
         assertThat(run.histogram(Phase.TOTAL).getMaxValue())
                 .isGreaterThanOrEqualTo(run.histogram(Phase.FIRST_PUBLISH).getMinValue());
-        assertThat(run.timeline().stream().mapToLong(TimelineRow::provisioned).sum()).isEqualTo(30);
+        assertThat(run.timeline().stream().mapToLong(TimelineRow::provisioned).sum())
+                .isEqualTo(30);
         assertThat(run.devicesPerSecond()).isPositive();
 
         ReportWriter.write(out, run, null);
-        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        JsonNode summary =
+                new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertThat(summary.path("requested").asLong()).isEqualTo(30);
         assertThat(summary.path("provisioned").asLong()).isEqualTo(30);
         assertThat(summary.path("failedByErrorCode").size()).isZero();
-        assertThat(summary.path("phases").path("total").path("p99Ms").asDouble()).isPositive();
-        assertThat(summary.path("phases").path("register-thing").path("count").asLong()).isEqualTo(30);
-        assertThat(Files.readString(out.resolve("report.html"))).contains("data:image/png;base64,")
+        assertThat(summary.path("phases").path("total").path("p99Ms").asDouble())
+                .isPositive();
+        assertThat(summary.path("phases").path("register-thing").path("count").asLong())
+                .isEqualTo(30);
+        assertThat(Files.readString(out.resolve("report.html")))
+                .contains("data:image/png;base64,")
                 .doesNotContain("<script");
         assertThat(out.resolve("histograms/total.hlog")).exists();
         assertThat(Files.readAllLines(out.resolve("timeline.csv")).get(0)).isEqualTo(TimelineRow.CSV_HEADER);
@@ -96,10 +106,12 @@ class LoadRunnerIT {
     @Test
     void shardsRunDisjointDevicesAndMergeExactly(@TempDir Path out) throws Exception {
         Set<String> things = ConcurrentHashMap.newKeySet();
-        RunData shard0 = new LoadRunner(flow, claims, plan("sharded", 21, 40, new Shard(0, 2)),
-                d -> things.add(d.thingName())).run(Map.of(), m -> { });
-        RunData shard1 = new LoadRunner(flow, claims, plan("sharded", 21, 40, new Shard(1, 2)),
-                d -> things.add(d.thingName())).run(Map.of(), m -> { });
+        RunData shard0 = new LoadRunner(
+                        flow, claims, plan("sharded", 21, 40, new Shard(0, 2)), d -> things.add(d.thingName()))
+                .run(Map.of(), m -> {});
+        RunData shard1 = new LoadRunner(
+                        flow, claims, plan("sharded", 21, 40, new Shard(1, 2)), d -> things.add(d.thingName()))
+                .run(Map.of(), m -> {});
         ReportWriter.write(out.resolve("0"), shard0, null);
         ReportWriter.write(out.resolve("1"), shard1, null);
 
@@ -121,9 +133,11 @@ class LoadRunnerIT {
         IotEmulator emulator = emulatorExtension.get();
         emulator.throttle().setRate("RegisterThing", 4);
         try {
-            RunData run = new LoadRunner(flow, claims, plan("throttled", 12, 40, Shard.SINGLE), d -> { })
-                    .run(Map.of(), m -> { });
-            assertThat(run.provisioned()).as("failures: %s", run.failuresByCode()).isEqualTo(12);
+            RunData run = new LoadRunner(flow, claims, plan("throttled", 12, 40, Shard.SINGLE), d -> {})
+                    .run(Map.of(), m -> {});
+            assertThat(run.provisioned())
+                    .as("failures: %s", run.failuresByCode())
+                    .isEqualTo(12);
             assertThat(run.throttledByPhase()).containsKey(Phase.REGISTER_THING.label());
             assertThat(run.throttled()).isPositive();
         } finally {

@@ -5,8 +5,7 @@ import io.fleetprov.simulator.client.Phase;
 /** Lets report tests record known latencies through the real {@link RunMetrics}. */
 public final class RunMetricsAccess {
 
-    private RunMetricsAccess() {
-    }
+    private RunMetricsAccess() {}
 
     public static RunMetrics create(long startedAtMs) {
         return new RunMetrics(startedAtMs);

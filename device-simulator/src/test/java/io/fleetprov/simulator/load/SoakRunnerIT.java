@@ -39,21 +39,30 @@ class SoakRunnerIT {
     void keepsDevicesConnectedPublishingAndCountsAServerSideDisconnect() throws Exception {
         IotEmulator emulator = emulatorExtension.get();
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
-        var flow = new ProvisioningFlow(runtime.vertx(), target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(4)), runtime.cpu());
+        var flow = new ProvisioningFlow(
+                runtime.vertx(),
+                target,
+                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(4)),
+                runtime.cpu());
         var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
         long heapBefore = SoakRunner.usedHeapAfterGc();
-        RunData run = new LoadRunner(flow, new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
-                new LoadPlan("soak", 6, null, 20, Duration.ZERO, 6, Shard.SINGLE, "sim-", FaultPlan.NONE),
-                d -> { }, connected::add).run(Map.of(), m -> { });
+        RunData run = new LoadRunner(
+                        flow,
+                        new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                        new LoadPlan("soak", 6, null, 20, Duration.ZERO, 6, Shard.SINGLE, "sim-", FaultPlan.NONE),
+                        d -> {},
+                        connected::add)
+                .run(Map.of(), m -> {});
         assertThat(run.provisioned()).as("failures: %s", run.failuresByCode()).isEqualTo(6);
-        assertThat(connected).hasSize(6).allSatisfy(c -> assertThat(c.connection().isConnected()).isTrue());
+        assertThat(connected)
+                .hasSize(6)
+                .allSatisfy(c -> assertThat(c.connection().isConnected()).isTrue());
         assertThat(emulator.broker().connectedClients()).contains("device-sim-soak-000000");
 
         var soak = new SoakRunner(List.copyOf(connected), "devices/{thingName}/telemetry");
         String dropped = connected.peek().device().thingName();
-        CompletableFuture<Void> drop = CompletableFuture.runAsync(() -> emulator.broker().disconnect(dropped),
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+        CompletableFuture<Void> drop = CompletableFuture.runAsync(
+                () -> emulator.broker().disconnect(dropped), CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
         SoakResult result = soak.run(30, Duration.ofSeconds(3), heapBefore);
         drop.join();
 
@@ -61,7 +70,9 @@ class SoakRunnerIT {
         assertThat(result.disconnects()).isEqualTo(1);
         assertThat(result.connectedAtEnd()).isEqualTo(5);
         assertThat(result.published()).isBetween(85L, 90L);
-        long failed = result.publishFailuresByCode().values().stream().mapToLong(Long::longValue).sum();
+        long failed = result.publishFailuresByCode().values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
         assertThat(result.acknowledged() + failed).isEqualTo(result.published());
         // The dropped device's later publishes fail; everyone else's are acknowledged.
         assertThat(failed).isPositive().isLessThanOrEqualTo(result.published() / 6 + 1);
@@ -69,6 +80,7 @@ class SoakRunnerIT {
         assertThat(result.toMap()).containsKeys("heapPerConnectedDeviceKiB", "publishLatency", "disconnects");
 
         soak.disconnectAll();
-        assertThat(connected).allSatisfy(c -> assertThat(c.connection().isConnected()).isFalse());
+        assertThat(connected)
+                .allSatisfy(c -> assertThat(c.connection().isConnected()).isFalse());
     }
 }

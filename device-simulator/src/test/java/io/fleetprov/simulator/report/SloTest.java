@@ -23,14 +23,31 @@ class SloTest {
             }
             histograms.put(phase, h);
         }
-        return new RunData("r", Map.of(), 0, 1, 1, 0, 10_000, 1002, 1002, 1000, 2,
-                new TreeMap<>(Map.of("register-thing/AccessDenied", 2L)), new TreeMap<>(), histograms, Map.of(),
-                List.of(), new TreeMap<>(), new TreeMap<>());
+        return new RunData(
+                "r",
+                Map.of(),
+                0,
+                1,
+                1,
+                0,
+                10_000,
+                1002,
+                1002,
+                1000,
+                2,
+                new TreeMap<>(Map.of("register-thing/AccessDenied", 2L)),
+                new TreeMap<>(),
+                histograms,
+                Map.of(),
+                List.of(),
+                new TreeMap<>(),
+                new TreeMap<>());
     }
 
     @Test
     void passesWhenEveryCheckHolds() {
-        SloResult result = Slo.parse("p99.total<=2s, p50.claim<600ms, errors<=0.5%, rate>=99").evaluate(run());
+        SloResult result = Slo.parse("p99.total<=2s, p50.claim<600ms, errors<=0.5%, rate>=99")
+                .evaluate(run());
         assertThat(result.passed()).isTrue();
         assertThat(result.checks()).hasSize(4).allMatch(SloResult.Outcome::passed);
     }
@@ -48,8 +65,10 @@ class SloTest {
     void percentilesComeFromTheHistogram() {
         assertThat(Slo.parse("p99.9.total<=999ms").evaluate(run()).passed()).isFalse();
         // HDR keeps 3 significant digits: a recorded 1000 ms reads back as up to 0.1 % more.
-        assertThat(Slo.parse("max.register-thing<=1001ms").evaluate(run()).passed()).isTrue();
-        assertThat(Slo.parse("max.register-thing<=999ms").evaluate(run()).passed()).isFalse();
+        assertThat(Slo.parse("max.register-thing<=1001ms").evaluate(run()).passed())
+                .isTrue();
+        assertThat(Slo.parse("max.register-thing<=999ms").evaluate(run()).passed())
+                .isFalse();
         assertThat(Slo.parse("errors<=1").evaluate(run()).passed()).isFalse();
     }
 

@@ -21,12 +21,16 @@ public final class PayloadCodec {
     /** AWS IoT Core's MQTT message size limit. */
     public static final int MAX_PAYLOAD_BYTES = 128 * 1024;
 
-    private static final PayloadCodec JSON = new PayloadCodec(PayloadFormat.JSON, configure(JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build()));
-    private static final PayloadCodec CBOR = new PayloadCodec(PayloadFormat.CBOR, configure(CBORMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build()));
+    private static final PayloadCodec JSON = new PayloadCodec(
+            PayloadFormat.JSON,
+            configure(JsonMapper.builder()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build()));
+    private static final PayloadCodec CBOR = new PayloadCodec(
+            PayloadFormat.CBOR,
+            configure(CBORMapper.builder()
+                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .build()));
 
     private static final byte[] EMPTY_JSON_OBJECT = {'{', '}'};
     private static final byte[] EMPTY_CBOR_MAP = {(byte) 0xA0};
@@ -57,7 +61,8 @@ public final class PayloadCodec {
 
     public <T> T decode(byte[] payload, Class<T> type) {
         if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new PayloadException(PayloadException.Reason.OVERSIZED,
+            throw new PayloadException(
+                    PayloadException.Reason.OVERSIZED,
                     "payload of " + payload.length + " bytes exceeds the limit of " + MAX_PAYLOAD_BYTES + " bytes",
                     null);
         }
@@ -65,13 +70,17 @@ public final class PayloadCodec {
         try {
             T value = mapper.readValue(input, type);
             if (value == null) {
-                throw new PayloadException(PayloadException.Reason.MALFORMED,
-                        "malformed " + format.topicLevel().toUpperCase() + " payload: expected an object, got null", null);
+                throw new PayloadException(
+                        PayloadException.Reason.MALFORMED,
+                        "malformed " + format.topicLevel().toUpperCase() + " payload: expected an object, got null",
+                        null);
             }
             return value;
         } catch (IOException e) {
-            throw new PayloadException(PayloadException.Reason.MALFORMED,
-                    "malformed " + format.topicLevel().toUpperCase() + " payload: " + firstLine(e), e);
+            throw new PayloadException(
+                    PayloadException.Reason.MALFORMED,
+                    "malformed " + format.topicLevel().toUpperCase() + " payload: " + firstLine(e),
+                    e);
         }
     }
 
@@ -79,7 +88,8 @@ public final class PayloadCodec {
         try {
             return mapper.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot encode " + value.getClass().getSimpleName(), e);
+            throw new IllegalArgumentException(
+                    "cannot encode " + value.getClass().getSimpleName(), e);
         }
     }
 

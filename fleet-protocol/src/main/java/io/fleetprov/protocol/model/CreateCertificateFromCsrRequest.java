@@ -1,5 +1,4 @@
 package io.fleetprov.protocol.model;
 
 /** Request on {@code $aws/certificates/create-from-csr/<fmt>}. */
-public record CreateCertificateFromCsrRequest(String certificateSigningRequest) {
-}
+public record CreateCertificateFromCsrRequest(String certificateSigningRequest) {}

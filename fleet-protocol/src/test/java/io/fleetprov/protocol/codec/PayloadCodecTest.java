@@ -14,9 +14,9 @@ import io.fleetprov.protocol.model.RegisterThingResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class PayloadCodecTest {
 
@@ -27,25 +27,55 @@ class PayloadCodecTest {
         var register = new RegisterThingRequest("token", Map.of("SerialNumber", "SN-1"));
         var keys = new CreateKeysAndCertificateResponse("abc", "pem", "key", "token");
         var error = new ErrorResponse(400, "InvalidCertificateOwnershipToken", "bad token");
-        var event = new FleetEvent("e-1", FleetEvent.CLAIM_ISSUED, Instant.parse("2026-01-02T03:04:05Z"),
-                "claim-service", "sub-1", "SN-1", "t", "claim", null, null, "ISSUED", null, null);
+        var event = new FleetEvent(
+                "e-1",
+                FleetEvent.CLAIM_ISSUED,
+                Instant.parse("2026-01-02T03:04:05Z"),
+                "claim-service",
+                "sub-1",
+                "SN-1",
+                "t",
+                "claim",
+                null,
+                null,
+                "ISSUED",
+                null,
+                null);
 
-        assertThat(codec.decode(codec.encode(register), RegisterThingRequest.class)).isEqualTo(register);
-        assertThat(codec.decode(codec.encode(keys), CreateKeysAndCertificateResponse.class)).isEqualTo(keys);
+        assertThat(codec.decode(codec.encode(register), RegisterThingRequest.class))
+                .isEqualTo(register);
+        assertThat(codec.decode(codec.encode(keys), CreateKeysAndCertificateResponse.class))
+                .isEqualTo(keys);
         assertThat(codec.decode(codec.encode(error), ErrorResponse.class)).isEqualTo(error);
         assertThat(codec.decode(codec.encode(event), FleetEvent.class)).isEqualTo(event);
     }
 
     @Test
     void usesAwsFieldNamesAndOmitsAbsentEventFields() {
-        String json = new String(PayloadCodec.json().encode(new ErrorResponse(403, "AccessDenied", "no")),
-                StandardCharsets.UTF_8);
+        String json = new String(
+                PayloadCodec.json().encode(new ErrorResponse(403, "AccessDenied", "no")), StandardCharsets.UTF_8);
         assertThat(json).isEqualTo("{\"statusCode\":403,\"errorCode\":\"AccessDenied\",\"errorMessage\":\"no\"}");
 
-        String event = new String(PayloadCodec.json().encode(new FleetEvent("e", "HookDecision",
-                Instant.EPOCH, "s", null, null, null, null, null, null, "DENY", null, null)), StandardCharsets.UTF_8);
-        assertThat(event).isEqualTo("{\"eventId\":\"e\",\"type\":\"HookDecision\","
-                + "\"occurredAt\":\"1970-01-01T00:00:00Z\",\"source\":\"s\",\"outcome\":\"DENY\"}");
+        String event = new String(
+                PayloadCodec.json()
+                        .encode(new FleetEvent(
+                                "e",
+                                "HookDecision",
+                                Instant.EPOCH,
+                                "s",
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                "DENY",
+                                null,
+                                null)),
+                StandardCharsets.UTF_8);
+        assertThat(event)
+                .isEqualTo("{\"eventId\":\"e\",\"type\":\"HookDecision\","
+                        + "\"occurredAt\":\"1970-01-01T00:00:00Z\",\"source\":\"s\",\"outcome\":\"DENY\"}");
     }
 
     @Test
@@ -60,8 +90,15 @@ class PayloadCodecTest {
     @EnumSource(PayloadFormat.class)
     void ignoresUnknownFields(PayloadFormat format) throws Exception {
         // The Java device SDK sends templateName in the RegisterThing body.
-        var withExtra = Map.of("certificateOwnershipToken", "tok", "templateName", "t",
-                "parameters", Map.of("k", "v"), "nested", Map.of("x", 1));
+        var withExtra = Map.of(
+                "certificateOwnershipToken",
+                "tok",
+                "templateName",
+                "t",
+                "parameters",
+                Map.of("k", "v"),
+                "nested",
+                Map.of("x", 1));
         byte[] payload = format == PayloadFormat.JSON
                 ? new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(withExtra)
                 : new CBORMapper().writeValueAsBytes(withExtra);
@@ -79,12 +116,14 @@ class PayloadCodecTest {
 
     @Test
     void rejectsMalformedJson() {
-        for (String bad : new String[] {"{", "[1,2]", "{\"certificateOwnershipToken\":", "null", "{} trailing",
-                "{\"parameters\":\"not a map\"}"}) {
-            assertThatThrownBy(() -> PayloadCodec.json().decode(bad.getBytes(StandardCharsets.UTF_8),
-                    RegisterThingRequest.class))
+        for (String bad : new String[] {
+            "{", "[1,2]", "{\"certificateOwnershipToken\":", "null", "{} trailing", "{\"parameters\":\"not a map\"}"
+        }) {
+            assertThatThrownBy(() -> PayloadCodec.json()
+                            .decode(bad.getBytes(StandardCharsets.UTF_8), RegisterThingRequest.class))
                     .as(bad)
-                    .isInstanceOfSatisfying(PayloadException.class,
+                    .isInstanceOfSatisfying(
+                            PayloadException.class,
                             e -> assertThat(e.reason()).isEqualTo(PayloadException.Reason.MALFORMED))
                     .hasMessageStartingWith("malformed JSON payload");
         }
@@ -96,7 +135,8 @@ class PayloadCodecTest {
         byte[] notAMap = {(byte) 0x83, 1, 2, 3};
         for (byte[] bad : new byte[][] {truncatedMap, notAMap, "{}".getBytes(StandardCharsets.UTF_8)}) {
             assertThatThrownBy(() -> PayloadCodec.cbor().decode(bad, RegisterThingRequest.class))
-                    .isInstanceOfSatisfying(PayloadException.class,
+                    .isInstanceOfSatisfying(
+                            PayloadException.class,
                             e -> assertThat(e.reason()).isEqualTo(PayloadException.Reason.MALFORMED));
         }
     }
@@ -106,15 +146,18 @@ class PayloadCodecTest {
     void rejectsOversizedPayloadsBeforeParsing(PayloadFormat format) {
         byte[] big = new byte[PayloadCodec.MAX_PAYLOAD_BYTES + 1];
         assertThatThrownBy(() -> PayloadCodec.of(format).decode(big, RegisterThingRequest.class))
-                .isInstanceOfSatisfying(PayloadException.class,
+                .isInstanceOfSatisfying(
+                        PayloadException.class,
                         e -> assertThat(e.reason()).isEqualTo(PayloadException.Reason.OVERSIZED))
                 .hasMessageContaining("131073 bytes");
     }
 
     @Test
     void missingAllowProvisioningDenies() {
-        var response = PayloadCodec.json().decode("{\"parameterOverrides\":{\"a\":\"b\"}}"
-                .getBytes(StandardCharsets.UTF_8), PreProvisioningHookResponse.class);
+        var response = PayloadCodec.json()
+                .decode(
+                        "{\"parameterOverrides\":{\"a\":\"b\"}}".getBytes(StandardCharsets.UTF_8),
+                        PreProvisioningHookResponse.class);
         assertThat(response.allowed()).isFalse();
         assertThat(PreProvisioningHookResponse.allow(Map.of()).allowed()).isTrue();
     }

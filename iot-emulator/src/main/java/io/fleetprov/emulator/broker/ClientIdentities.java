@@ -16,8 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClientIdentities {
 
-    private record Cached(InetSocketAddress peer, ClientIdentity identity) {
-    }
+    private record Cached(InetSocketAddress peer, ClientIdentity identity) {}
 
     private final MoquetteSessions sessions;
     private final PeerTrackingSslContext tls;
@@ -60,8 +59,10 @@ final class ClientIdentities {
      * may be reported after the new one started, so only an entry for an address no longer connected goes.
      */
     void forget(String clientId) {
-        cache.computeIfPresent(clientId,
-                (id, cached) -> sessions.remoteAddress(id).filter(cached.peer()::equals).isPresent() ? cached : null);
+        cache.computeIfPresent(
+                clientId,
+                (id, cached) ->
+                        sessions.remoteAddress(id).filter(cached.peer()::equals).isPresent() ? cached : null);
     }
 
     private static ClientIdentity identityOf(String clientId, CertificateRecord record) {

@@ -46,12 +46,16 @@ final class ConnectionLifecycle extends AbstractInterceptHandler {
             return;
         }
         int idleSeconds = Math.round(clampKeepAlive(msg.getKeepAlive()) * 1.5f);
-        sessions.channel(clientId).ifPresent(channel -> channel.eventLoop().execute(() -> {
-            if (channel.pipeline().get("idleStateHandler") != null) {
-                channel.pipeline().replace("idleStateHandler", "idleStateHandler",
-                        new IdleStateHandler(idleSeconds, 0, 0));
-            }
-        }));
+        sessions.channel(clientId)
+                .ifPresent(channel -> channel.eventLoop().execute(() -> {
+                    if (channel.pipeline().get("idleStateHandler") != null) {
+                        channel.pipeline()
+                                .replace(
+                                        "idleStateHandler",
+                                        "idleStateHandler",
+                                        new IdleStateHandler(idleSeconds, 0, 0));
+                    }
+                }));
     }
 
     @Override

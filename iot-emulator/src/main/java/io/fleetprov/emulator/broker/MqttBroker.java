@@ -64,17 +64,23 @@ public final class MqttBroker implements AutoCloseable {
 
     private volatile ReplyFilter replyFilter = (clientId, topic, accepted) -> true;
 
-    private MqttBroker(String bindHost, int port, Collection<String> hostNames, CertificateAuthority ca,
-            Registry registry, FleetProvisioningService provisioning, Clock clock,
+    private MqttBroker(
+            String bindHost,
+            int port,
+            Collection<String> hostNames,
+            CertificateAuthority ca,
+            Registry registry,
+            FleetProvisioningService provisioning,
+            Clock clock,
             List<InterceptHandler> extraHandlers) {
         this.port = port;
         this.tls = new PeerTrackingSslContext(serverContext(ca, hostNames, registry, clock));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("emulator-broker-housekeeping"));
-        this.workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                daemon("emulator-provisioning"));
+        this.workers = Executors.newFixedThreadPool(
+                Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("emulator-provisioning"));
         try {
-            server.startServer(new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null,
-                    new DeferredAuthorizer());
+            server.startServer(
+                    new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
             SessionLoopRestarter.watch(server);
             this.sessions = new MoquetteSessions(server);
             var identities = new ClientIdentities(sessions, tls, registry);
@@ -96,8 +102,14 @@ public final class MqttBroker implements AutoCloseable {
      * Starts the broker on {@code bindHost:port}. The server certificate covers localhost, 127.0.0.1 and
      * {@code hostNames}. {@code extraHandlers} see every connection and publish (events, fault injection).
      */
-    public static MqttBroker start(String bindHost, int port, Collection<String> hostNames, CertificateAuthority ca,
-            Registry registry, FleetProvisioningService provisioning, Clock clock,
+    public static MqttBroker start(
+            String bindHost,
+            int port,
+            Collection<String> hostNames,
+            CertificateAuthority ca,
+            Registry registry,
+            FleetProvisioningService provisioning,
+            Clock clock,
             List<InterceptHandler> extraHandlers) {
         return new MqttBroker(bindHost, port, hostNames, ca, registry, provisioning, clock, extraHandlers);
     }
@@ -117,12 +129,14 @@ public final class MqttBroker implements AutoCloseable {
 
     /** Publishes to every subscriber. */
     public void publish(String topic, byte[] payload, MqttQoS qos) {
-        server.internalPublish(MqttMessageBuilders.publish()
-                .topicName(topic)
-                .qos(qos)
-                .retained(false)
-                .payload(Unpooled.wrappedBuffer(payload))
-                .build(), "iot-emulator");
+        server.internalPublish(
+                MqttMessageBuilders.publish()
+                        .topicName(topic)
+                        .qos(qos)
+                        .retained(false)
+                        .payload(Unpooled.wrappedBuffer(payload))
+                        .build(),
+                "iot-emulator");
     }
 
     /** Drops a client's connection from the server side (its disconnected event says so). */
@@ -161,15 +175,14 @@ public final class MqttBroker implements AutoCloseable {
         housekeeping.execute(() -> server.disconnectClient(clientId));
     }
 
-    private static SslContext serverContext(CertificateAuthority ca, Collection<String> hostNames,
-            Registry registry, Clock clock) {
+    private static SslContext serverContext(
+            CertificateAuthority ca, Collection<String> hostNames, Registry registry, Clock clock) {
         IssuedCertificate serverCertificate = ca.issueServerCertificate(hostNames);
         SslProvider provider = tlsProvider();
         LOG.info("broker TLS engine: {}", provider == SslProvider.OPENSSL ? OpenSsl.versionString() : "JDK");
         try {
-            return SslContextBuilder
-                    .forServer(serverCertificate.keyPair().getPrivate(), serverCertificate.certificate(),
-                            ca.certificate())
+            return SslContextBuilder.forServer(
+                            serverCertificate.keyPair().getPrivate(), serverCertificate.certificate(), ca.certificate())
                     .sslProvider(provider)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .clientAuth(ClientAuth.REQUIRE)
@@ -204,8 +217,8 @@ public final class MqttBroker implements AutoCloseable {
         p.setProperty("persistence_enabled", "false");
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("immediate_buffer_flush", "true");
-        p.setProperty("netty.mqtt.message_size",
-                Integer.toString(PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES));
+        p.setProperty(
+                "netty.mqtt.message_size", Integer.toString(PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES));
         return p;
     }
 

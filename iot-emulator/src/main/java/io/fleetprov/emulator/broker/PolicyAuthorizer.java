@@ -82,11 +82,17 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     /** Thing variables resolve only when the client id is the name of a thing the certificate is attached to. */
     private ConnectionContext context(ClientIdentity identity) {
-        Optional<Thing> thing = registry.findThing(identity.clientId()).filter(t -> registry.isThingPrincipal(
-                t.thingName(), registry.arns().certificate(identity.certificateId())));
-        return new ConnectionContext(registry.arns().region(), registry.arns().accountId(), identity.clientId(),
-                identity.certificateId(), thing.map(Thing::thingName).orElse(null),
-                thing.map(Thing::thingTypeName).orElse(null), thing.map(Thing::attributes).orElse(Map.of()));
+        Optional<Thing> thing = registry.findThing(identity.clientId())
+                .filter(t -> registry.isThingPrincipal(
+                        t.thingName(), registry.arns().certificate(identity.certificateId())));
+        return new ConnectionContext(
+                registry.arns().region(),
+                registry.arns().accountId(),
+                identity.clientId(),
+                identity.certificateId(),
+                thing.map(Thing::thingName).orElse(null),
+                thing.map(Thing::thingTypeName).orElse(null),
+                thing.map(Thing::attributes).orElse(Map.of()));
     }
 
     private static PolicyDocument claimPolicy(String templateName) {

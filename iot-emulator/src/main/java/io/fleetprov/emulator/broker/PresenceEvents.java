@@ -32,13 +32,11 @@ final class PresenceEvents extends AbstractInterceptHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TAKE_OVER_WINDOW_MILLIS = 300;
 
-    private record Connection(String sessionIdentifier, String principal, long versionNumber,
-            InetSocketAddress address) {
-    }
+    private record Connection(
+            String sessionIdentifier, String principal, long versionNumber, InetSocketAddress address) {}
 
     /** An end Moquette reported, published once it is clear it was not a take-over by a duplicate client id. */
-    private record Ended(Connection connection, boolean clientInitiated, String reason) {
-    }
+    private record Ended(Connection connection, boolean clientInitiated, String reason) {}
 
     private final MoquetteSessions sessions;
     private final ClientIdentities identities;
@@ -48,8 +46,8 @@ final class PresenceEvents extends AbstractInterceptHandler {
     private final Map<String, String> pendingReasons = new ConcurrentHashMap<>();
     private final Map<String, Ended> undecided = new ConcurrentHashMap<>();
     private final AtomicLong versions = new AtomicLong();
-    private final ScheduledExecutorService decisions = Executors.newSingleThreadScheduledExecutor(
-            MqttBroker.daemon("emulator-presence"));
+    private final ScheduledExecutorService decisions =
+            Executors.newSingleThreadScheduledExecutor(MqttBroker.daemon("emulator-presence"));
 
     PresenceEvents(MoquetteSessions sessions, ClientIdentities identities, EventSink sink, Clock clock) {
         this.sessions = sessions;
@@ -74,10 +72,11 @@ final class PresenceEvents extends AbstractInterceptHandler {
         if (!hasEvents(clientId)) {
             return;
         }
-        String principal = identities.resolve(clientId).map(ClientIdentity::certificateId).orElse(null);
+        String principal =
+                identities.resolve(clientId).map(ClientIdentity::certificateId).orElse(null);
         InetSocketAddress address = sessions.remoteAddress(clientId).orElse(null);
-        Connection connection = new Connection(UUID.randomUUID().toString(), principal, versions.incrementAndGet(),
-                address);
+        Connection connection =
+                new Connection(UUID.randomUUID().toString(), principal, versions.incrementAndGet(), address);
         Connection previous = connections.put(clientId, connection);
         if (previous != null) {
             Ended ended = undecided.remove(clientId);
@@ -122,7 +121,8 @@ final class PresenceEvents extends AbstractInterceptHandler {
         }
         Connection ending = connections.get(clientId);
         Optional<InetSocketAddress> connectedNow = sessions.remoteAddress(clientId);
-        if (ending == null || connectedNow.filter(a -> a.equals(ending.address())).isPresent()) {
+        if (ending == null
+                || connectedNow.filter(a -> a.equals(ending.address())).isPresent()) {
             return;
         }
         if (connectedNow.isPresent() || sessions.isConnecting(clientId)) {
@@ -137,19 +137,21 @@ final class PresenceEvents extends AbstractInterceptHandler {
         String reason = pendingReasons.remove(clientId);
         Ended ended = new Ended(ending, clientInitiated && reason == null, reason != null ? reason : defaultReason);
         undecided.put(clientId, ended);
-        decisions.schedule(() -> {
-            if (undecided.remove(clientId, ended) && connections.remove(clientId, ending)) {
-                publishDisconnected(clientId, ending, ended.clientInitiated(), ended.reason());
-            }
-        }, TAKE_OVER_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+        decisions.schedule(
+                () -> {
+                    if (undecided.remove(clientId, ended) && connections.remove(clientId, ending)) {
+                        publishDisconnected(clientId, ending, ended.clientInitiated(), ended.reason());
+                    }
+                },
+                TAKE_OVER_WINDOW_MILLIS,
+                TimeUnit.MILLISECONDS);
     }
 
     void close() {
         decisions.shutdownNow();
     }
 
-    private void publishDisconnected(String clientId, Connection connection, boolean clientInitiated,
-            String reason) {
+    private void publishDisconnected(String clientId, Connection connection, boolean clientInitiated, String reason) {
         ObjectNode event = base(clientId, "disconnected", connection);
         event.put("clientInitiatedDisconnect", clientInitiated);
         event.put("disconnectReason", reason);

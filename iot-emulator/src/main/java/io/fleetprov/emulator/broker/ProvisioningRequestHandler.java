@@ -36,7 +36,10 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
         void reply(String clientId, String topic, byte[] payload, boolean accepted);
     }
 
-    ProvisioningRequestHandler(FleetProvisioningService service, ClientIdentities identities, ReplyChannel replies,
+    ProvisioningRequestHandler(
+            FleetProvisioningService service,
+            ClientIdentities identities,
+            ReplyChannel replies,
             ExecutorService workers) {
         this.service = service;
         this.identities = identities;
@@ -76,23 +79,32 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
         byte[] answer;
         boolean accepted;
         try {
-            ClientIdentity caller = identities.resolve(clientId)
+            ClientIdentity caller = identities
+                    .resolve(clientId)
                     .orElseThrow(() -> FleetErrors.accessDenied("The client is no longer connected."));
             Object response = switch (request.operation()) {
                 case CREATE_KEYS_AND_CERTIFICATE -> {
                     codec.decode(payload, java.util.Map.class);
                     yield service.createKeysAndCertificate(clientId, caller.certificateId());
                 }
-                case CREATE_CERTIFICATE_FROM_CSR -> service.createCertificateFromCsr(clientId,
-                        caller.certificateId(), codec.decode(payload, CreateCertificateFromCsrRequest.class));
-                case REGISTER_THING -> service.registerThing(clientId, caller.certificateId(),
-                        request.templateName(), codec.decode(payload, RegisterThingRequest.class));
+                case CREATE_CERTIFICATE_FROM_CSR ->
+                    service.createCertificateFromCsr(
+                            clientId,
+                            caller.certificateId(),
+                            codec.decode(payload, CreateCertificateFromCsrRequest.class));
+                case REGISTER_THING ->
+                    service.registerThing(
+                            clientId,
+                            caller.certificateId(),
+                            request.templateName(),
+                            codec.decode(payload, RegisterThingRequest.class));
             };
             answer = codec.encode(response);
             accepted = true;
         } catch (PayloadException e) {
             answer = codec.encode((e.reason() == PayloadException.Reason.OVERSIZED
-                    ? FleetErrors.payloadTooLarge(e.getMessage()) : FleetErrors.invalidPayload(e.getMessage()))
+                            ? FleetErrors.payloadTooLarge(e.getMessage())
+                            : FleetErrors.invalidPayload(e.getMessage()))
                     .toErrorResponse());
             accepted = false;
         } catch (FleetProvisioningException e) {

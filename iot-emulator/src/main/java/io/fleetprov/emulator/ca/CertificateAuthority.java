@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -56,6 +55,7 @@ public final class CertificateAuthority {
     private static final List<String> LOOPBACK_NAMES = List.of("localhost", "127.0.0.1", "::1");
     /** Tolerates clients whose clock runs slightly behind ours. */
     private static final Duration BACKDATE = Duration.ofMinutes(1);
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Clock clock;
@@ -69,7 +69,8 @@ public final class CertificateAuthority {
         this.certificate = certificate;
         this.privateKey = privateKey;
         // From the encoded form: X500Name built from getName() reverses the RDN order and breaks chain validation.
-        this.subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.subject =
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         this.certificatePem = Pem.certificate(certificate);
     }
 
@@ -96,13 +97,15 @@ public final class CertificateAuthority {
         }
         if (hasCert || hasKey) {
             // Regenerating would silently orphan every certificate issued so far; let a person decide.
-            throw new IllegalStateException("incomplete CA in " + dataDir + ": found " + (hasCert ? CA_FILE : CA_KEY_FILE)
-                    + " without " + (hasCert ? CA_KEY_FILE : CA_FILE) + "; restore it or remove both to create a new CA");
+            throw new IllegalStateException(
+                    "incomplete CA in " + dataDir + ": found " + (hasCert ? CA_FILE : CA_KEY_FILE) + " without "
+                            + (hasCert ? CA_KEY_FILE : CA_FILE) + "; restore it or remove both to create a new CA");
         }
         CertificateAuthority created = ephemeral(clock);
         try {
             Files.createDirectories(dataDir);
-            // Key first: a crash between the two writes leaves a key without a certificate, which the check above reports.
+            // Key first: a crash between the two writes leaves a key without a certificate, which the check above
+            // reports.
             writeAtomically(keyFile, Pem.privateKey(created.privateKey), PosixFilePermissions.fromString("rw-------"));
             writeAtomically(certFile, created.certificatePem, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (IOException e) {
@@ -128,14 +131,22 @@ public final class CertificateAuthority {
         }
         List<GeneralName> sans = new ArrayList<>();
         for (String name : names) {
-            sans.add(IPAddress.isValid(name) ? new GeneralName(GeneralName.iPAddress, name) : new GeneralName(GeneralName.dNSName, name));
+            sans.add(
+                    IPAddress.isValid(name)
+                            ? new GeneralName(GeneralName.iPAddress, name)
+                            : new GeneralName(GeneralName.dNSName, name));
         }
         KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
         Instant now = now();
         try {
-            X509v3CertificateBuilder builder = leafBuilder(keyPair.getPublic(), CsrBuilder.commonNameOnly(SERVER_COMMON_NAME),
-                    now.minus(BACKDATE), now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant(), KeyPurposeId.id_kp_serverAuth);
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+            X509v3CertificateBuilder builder = leafBuilder(
+                    keyPair.getPublic(),
+                    CsrBuilder.commonNameOnly(SERVER_COMMON_NAME),
+                    now.minus(BACKDATE),
+                    now.atOffset(ZoneOffset.UTC).plusYears(1).toInstant(),
+                    KeyPurposeId.id_kp_serverAuth);
+            builder.addExtension(
+                    Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
             return new IssuedCertificate(sign(builder), keyPair);
         } catch (CertIOException e) {
             throw new IllegalStateException("cannot build the server certificate", e);
@@ -150,7 +161,8 @@ public final class CertificateAuthority {
         if (!notAfter.isAfter(notBefore)) {
             throw new IllegalArgumentException("notAfter " + notAfter + " is not after notBefore " + notBefore);
         }
-        return sign(leafBuilder(subjectKey, CsrBuilder.commonNameOnly(commonName), notBefore, notAfter, KeyPurposeId.id_kp_clientAuth));
+        return sign(leafBuilder(
+                subjectKey, CsrBuilder.commonNameOnly(commonName), notBefore, notAfter, KeyPurposeId.id_kp_clientAuth));
     }
 
     /** True if the certificate's signature verifies with this CA's key (says nothing about validity dates). */
@@ -176,30 +188,45 @@ public final class CertificateAuthority {
         X500Name name = CsrBuilder.commonNameOnly(CA_COMMON_NAME);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, randomSerial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.atOffset(ZoneOffset.UTC).plusYears(10).toInstant()),
-                    name, keyPair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            name,
+                            randomSerial(),
+                            Date.from(now.minus(BACKDATE)),
+                            Date.from(now.atOffset(ZoneOffset.UTC).plusYears(10).toInstant()),
+                            name,
+                            keyPair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
+                            extensions.createSubjectKeyIdentifier(keyPair.getPublic()));
             return toCertificate(builder, keyPair.getPrivate());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build the CA certificate", e);
         }
     }
 
-    private X509v3CertificateBuilder leafBuilder(PublicKey subjectKey, X500Name subjectName, Instant notBefore, Instant notAfter,
-            KeyPurposeId purpose) {
+    private X509v3CertificateBuilder leafBuilder(
+            PublicKey subjectKey, X500Name subjectName, Instant notBefore, Instant notAfter, KeyPurposeId purpose) {
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            return new JcaX509v3CertificateBuilder(subject, randomSerial(),
-                    Date.from(notBefore.truncatedTo(ChronoUnit.SECONDS)), Date.from(notAfter.truncatedTo(ChronoUnit.SECONDS)),
-                    subjectName, subjectKey)
+            return new JcaX509v3CertificateBuilder(
+                            subject,
+                            randomSerial(),
+                            Date.from(notBefore.truncatedTo(ChronoUnit.SECONDS)),
+                            Date.from(notAfter.truncatedTo(ChronoUnit.SECONDS)),
+                            subjectName,
+                            subjectKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
-                    .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey))
-                    .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate.getPublicKey()));
+                    .addExtension(
+                            Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey))
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
+                            extensions.createAuthorityKeyIdentifier(certificate.getPublicKey()));
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot build a certificate for " + subjectName, e);
         }
@@ -277,12 +304,14 @@ public final class CertificateAuthority {
         }
     }
 
-    private static void writeAtomically(Path target, String content, Set<PosixFilePermission> permissions) throws IOException {
+    private static void writeAtomically(Path target, String content, Set<PosixFilePermission> permissions)
+            throws IOException {
         Path temp = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(temp);
         boolean posix = target.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (posix) {
-            // Created with the final mode so the key is never readable by others, not even briefly; set again because umask may have narrowed it.
+            // Created with the final mode so the key is never readable by others, not even briefly; set again because
+            // umask may have narrowed it.
             Files.createFile(temp, PosixFilePermissions.asFileAttribute(permissions));
             Files.setPosixFilePermissions(temp, permissions);
         } else {

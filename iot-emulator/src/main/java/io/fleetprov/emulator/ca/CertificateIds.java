@@ -8,8 +8,7 @@ import java.util.HexFormat;
 
 /** AWS IoT's certificateId: the SHA-256 of the certificate's DER encoding, as 64 lowercase hex digits. */
 public final class CertificateIds {
-    private CertificateIds() {
-    }
+    private CertificateIds() {}
 
     public static String of(X509Certificate certificate) {
         try {

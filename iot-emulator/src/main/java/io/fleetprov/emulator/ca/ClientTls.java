@@ -11,16 +11,16 @@ import javax.net.ssl.TrustManagerFactory;
 /** TLS for a JDK-socket MQTT client of the broker (Paho, for example): mutual TLS with PEM credentials. */
 public final class ClientTls {
 
-    private ClientTls() {
-    }
+    private ClientTls() {}
 
     /** Presents {@code certificatePem} with its key and trusts only {@code caPem}. */
     public static SSLSocketFactory socketFactory(String caPem, String certificatePem, String privateKeyPem) {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("client", Pem.parsePrivateKey(privateKeyPem), new char[0],
-                    new Certificate[] {Pem.parseCertificate(certificatePem)});
+            keys.setKeyEntry("client", Pem.parsePrivateKey(privateKeyPem), new char[0], new Certificate[] {
+                Pem.parseCertificate(certificatePem)
+            });
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, new char[0]);
             KeyStore trust = KeyStore.getInstance("PKCS12");

@@ -1,7 +1,6 @@
 package io.fleetprov.emulator.ca;
 
 import java.security.KeyPair;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -10,8 +9,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Builds the CSR a device sends to CreateCertificateFromCsr; used by tests and the device simulator. */
 public final class CsrBuilder {
-    private CsrBuilder() {
-    }
+    private CsrBuilder() {}
 
     public static String build(KeyPair keyPair, String commonName) {
         X500Name subject = commonNameOnly(commonName);
@@ -19,7 +17,8 @@ public final class CsrBuilder {
             return Pem.csr(new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic())
                     .build(Signing.signer(keyPair.getPrivate())));
         } catch (OperatorCreationException e) {
-            throw new IllegalArgumentException("cannot sign a CSR with this " + keyPair.getPrivate().getAlgorithm() + " key", e);
+            throw new IllegalArgumentException(
+                    "cannot sign a CSR with this " + keyPair.getPrivate().getAlgorithm() + " key", e);
         }
     }
 
@@ -28,6 +27,8 @@ public final class CsrBuilder {
             throw new IllegalArgumentException("common name must not be blank");
         }
         // The builder escapes commas, plus signs and the like; string concatenation would not.
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.security.PublicKey;
 import java.util.Map;
-
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
@@ -26,8 +25,7 @@ public final class CsrValidator {
             SECObjectIdentifiers.secp256r1, "P-256",
             SECObjectIdentifiers.secp384r1, "P-384");
 
-    private CsrValidator() {
-    }
+    private CsrValidator() {}
 
     /**
      * Returns the CSR's verified public key. The key is checked before the signature so that a CSR on an exotic
@@ -61,8 +59,8 @@ public final class CsrValidator {
             throw new InvalidCsrException("CSR is not PEM: expected -----BEGIN CERTIFICATE REQUEST-----");
         }
         if (!(object instanceof PKCS10CertificationRequest csr)) {
-            throw new InvalidCsrException("PEM is not a certificate signing request (found " + object.getClass().getSimpleName()
-                    + "); expected -----BEGIN CERTIFICATE REQUEST-----");
+            throw new InvalidCsrException("PEM is not a certificate signing request (found "
+                    + object.getClass().getSimpleName() + "); expected -----BEGIN CERTIFICATE REQUEST-----");
         }
         return csr;
     }
@@ -73,21 +71,26 @@ public final class CsrValidator {
         if (PKCSObjectIdentifiers.rsaEncryption.equals(type)) {
             int bits = rsaModulusBits(keyInfo);
             if (bits < MIN_RSA_BITS) {
-                throw new InvalidCsrException("CSR RSA key is " + bits + " bits; at least " + MIN_RSA_BITS + " bits are required");
+                throw new InvalidCsrException(
+                        "CSR RSA key is " + bits + " bits; at least " + MIN_RSA_BITS + " bits are required");
             }
         } else if (X9ObjectIdentifiers.id_ecPublicKey.equals(type)) {
-            if (!(algorithm.getParameters() instanceof ASN1ObjectIdentifier curve) || !ACCEPTED_CURVES.containsKey(curve)) {
+            if (!(algorithm.getParameters() instanceof ASN1ObjectIdentifier curve)
+                    || !ACCEPTED_CURVES.containsKey(curve)) {
                 throw new InvalidCsrException("CSR EC key is on an unsupported curve (" + algorithm.getParameters()
                         + "); only P-256 and P-384 are accepted");
             }
         } else {
-            throw new InvalidCsrException("CSR key type " + type + " is not supported; use RSA (2048 bits or more) or EC P-256/P-384");
+            throw new InvalidCsrException(
+                    "CSR key type " + type + " is not supported; use RSA (2048 bits or more) or EC P-256/P-384");
         }
     }
 
     private static int rsaModulusBits(SubjectPublicKeyInfo keyInfo) {
         try {
-            return RSAPublicKey.getInstance(keyInfo.parsePublicKey()).getModulus().bitLength();
+            return RSAPublicKey.getInstance(keyInfo.parsePublicKey())
+                    .getModulus()
+                    .bitLength();
         } catch (IOException | RuntimeException e) {
             throw new InvalidCsrException("CSR RSA public key is malformed", e);
         }

@@ -14,6 +14,7 @@ public record IssuedCertificate(X509Certificate certificate, KeyPair keyPair) {
     @Override
     public String toString() {
         // Records print every component by default; keep the private key out of logs and exception messages.
-        return "IssuedCertificate[" + certificate.getSubjectX500Principal() + ", id=" + CertificateIds.of(certificate) + "]";
+        return "IssuedCertificate[" + certificate.getSubjectX500Principal() + ", id=" + CertificateIds.of(certificate)
+                + "]";
     }
 }

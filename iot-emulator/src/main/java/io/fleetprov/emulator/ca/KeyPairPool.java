@@ -17,6 +17,7 @@ public final class KeyPairPool implements AutoCloseable {
     private final BlockingQueue<KeyPair> ready = new LinkedBlockingQueue<>();
     /** One permit per missing pair; the refill thread sleeps on it instead of polling. */
     private final Semaphore missing;
+
     private final Thread refiller;
 
     public KeyPairPool(KeyAlgorithm algorithm, int targetSize) {
@@ -28,7 +29,8 @@ public final class KeyPairPool implements AutoCloseable {
         if (targetSize == 0) {
             this.refiller = null;
         } else {
-            this.refiller = new Thread(this::refill, "fleetprov-keypool-" + algorithm.name().toLowerCase(Locale.ROOT));
+            this.refiller = new Thread(
+                    this::refill, "fleetprov-keypool-" + algorithm.name().toLowerCase(Locale.ROOT));
             refiller.setDaemon(true);
             refiller.setPriority(Thread.MIN_PRIORITY);
             refiller.start();

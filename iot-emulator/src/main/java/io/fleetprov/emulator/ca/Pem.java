@@ -12,7 +12,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
-
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -31,8 +30,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
 
 /** PEM in the exact shapes AWS IoT and OpenSSL use, so files written here work with every client unchanged. */
 public final class Pem {
-    private Pem() {
-    }
+    private Pem() {}
 
     public static String certificate(X509Certificate certificate) {
         try {
@@ -47,7 +45,9 @@ public final class Pem {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
         try {
             if (key instanceof RSAPrivateKey) {
-                return write("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded());
+                return write(
+                        "RSA PRIVATE KEY",
+                        info.parsePrivateKey().toASN1Primitive().getEncoded());
             }
             if (key instanceof ECPrivateKey ec) {
                 return write("EC PRIVATE KEY", sec1(ec, info).getEncoded());
@@ -73,12 +73,14 @@ public final class Pem {
     public static X509Certificate parseCertificate(String pem) {
         Object object = read(pem, "certificate");
         if (!(object instanceof X509CertificateHolder holder)) {
-            throw new IllegalArgumentException("expected a PEM certificate (-----BEGIN CERTIFICATE-----) but found " + describe(object));
+            throw new IllegalArgumentException(
+                    "expected a PEM certificate (-----BEGIN CERTIFICATE-----) but found " + describe(object));
         }
         try {
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("PEM certificate is not a valid X.509 certificate: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "PEM certificate is not a valid X.509 certificate: " + e.getMessage(), e);
         }
     }
 
@@ -93,7 +95,9 @@ public final class Pem {
         } else if (object instanceof PEMEncryptedKeyPair || object instanceof PKCS8EncryptedPrivateKeyInfo) {
             throw new IllegalArgumentException("PEM private key is encrypted; only unencrypted keys are supported");
         } else {
-            throw new IllegalArgumentException("expected a PEM private key (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY) but found " + describe(object));
+            throw new IllegalArgumentException(
+                    "expected a PEM private key (RSA PRIVATE KEY, EC PRIVATE KEY or PRIVATE KEY) but found "
+                            + describe(object));
         }
         try {
             return new JcaPEMKeyConverter().getPrivateKey(info);
@@ -107,14 +111,16 @@ public final class Pem {
      * OpenSSL refuses a SEC1 key without the curve, so both are written explicitly.
      */
     private static org.bouncycastle.asn1.sec.ECPrivateKey sec1(ECPrivateKey key, PrivateKeyInfo info) {
-        ASN1ObjectIdentifier curve = ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
+        ASN1ObjectIdentifier curve =
+                ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
         X9ECParameters parameters = ECNamedCurveTable.getByOID(curve);
         if (parameters == null) {
             throw new IllegalArgumentException("EC private key is not on a named curve");
         }
         BigInteger s = key.getS();
         byte[] point = parameters.getG().multiply(s).normalize().getEncoded(false);
-        return new org.bouncycastle.asn1.sec.ECPrivateKey(parameters.getN().bitLength(), s, new DERBitString(point), curve);
+        return new org.bouncycastle.asn1.sec.ECPrivateKey(
+                parameters.getN().bitLength(), s, new DERBitString(point), curve);
     }
 
     private static Object read(String pem, String what) {
@@ -129,7 +135,8 @@ public final class Pem {
             throw new IllegalArgumentException("malformed PEM " + what + ": " + e.getMessage(), e);
         }
         if (object == null) {
-            throw new IllegalArgumentException("not PEM: no -----BEGIN ...----- block found where a " + what + " was expected");
+            throw new IllegalArgumentException(
+                    "not PEM: no -----BEGIN ...----- block found where a " + what + " was expected");
         }
         return object;
     }

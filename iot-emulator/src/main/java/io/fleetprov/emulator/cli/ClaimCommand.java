@@ -16,7 +16,9 @@ import picocli.CommandLine.ParentCommand;
  * over its control-plane HTTP API, as {@code aws iot create-provisioning-claim} would) and writes the files a
  * device needs.
  */
-@Command(name = "claim", mixinStandardHelpOptions = true,
+@Command(
+        name = "claim",
+        mixinStandardHelpOptions = true,
         description = "Mints a provisioning claim for a template from a running emulator and writes it to a directory.")
 final class ClaimCommand implements Callable<Integer> {
 
@@ -33,15 +35,20 @@ final class ClaimCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         try {
             RunningEmulator running = RunningEmulator.find(emulator.dataDir);
-            JsonNode claim = running.post("/provisioning-templates/" + template + "/provisioning-claim",
-                    "CreateProvisioningClaim");
+            JsonNode claim = running.post(
+                    "/provisioning-templates/" + template + "/provisioning-claim", "CreateProvisioningClaim");
             Files.createDirectories(out);
-            Files.writeString(out.resolve("claim.pem.crt"), claim.path("certificatePem").asText());
-            RunningEmulator.writePrivate(out.resolve("claim.private.key"),
+            Files.writeString(
+                    out.resolve("claim.pem.crt"), claim.path("certificatePem").asText());
+            RunningEmulator.writePrivate(
+                    out.resolve("claim.private.key"),
                     claim.path("keyPair").path("PrivateKey").asText());
-            Files.writeString(out.resolve("claim.public.key"), claim.path("keyPair").path("PublicKey").asText());
+            Files.writeString(
+                    out.resolve("claim.public.key"),
+                    claim.path("keyPair").path("PublicKey").asText());
             Files.copy(running.caFile(), out.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-            Instant expiration = Instant.ofEpochMilli((long) (claim.path("expiration").asDouble() * 1000));
+            Instant expiration =
+                    Instant.ofEpochMilli((long) (claim.path("expiration").asDouble() * 1000));
             System.out.println("Claim " + claim.path("certificateId").asText() + " for template " + template
                     + ", valid until " + expiration);
             System.out.println("  certificate: " + out.resolve("claim.pem.crt"));

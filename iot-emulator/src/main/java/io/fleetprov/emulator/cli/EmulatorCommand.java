@@ -17,30 +17,46 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code fleetprov emulator}: runs the emulator until interrupted. */
-@Command(name = "emulator", mixinStandardHelpOptions = true, subcommands = {ClaimCommand.class, IdentityCommand.class},
-        description = {"Runs the AWS side of fleet provisioning locally: an MQTT broker over mutual TLS with the",
+@Command(
+        name = "emulator",
+        mixinStandardHelpOptions = true,
+        subcommands = {ClaimCommand.class, IdentityCommand.class},
+        description = {
+            "Runs the AWS side of fleet provisioning locally: an MQTT broker over mutual TLS with the",
             "fleet-provisioning API, and a CA; the AWS IoT control-plane REST API and Cognito user pools over HTTP.",
-            "Writes DIR/ca.pem (the CA to trust) and DIR/endpoints.json."})
+            "Writes DIR/ca.pem (the CA to trust) and DIR/endpoints.json."
+        })
 public final class EmulatorCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", defaultValue = ".fleetprov/emulator",
+    @Option(
+            names = "--data-dir",
+            defaultValue = ".fleetprov/emulator",
             description = "Where the CA and keys persist (created on first start). Default: ${DEFAULT-VALUE}")
     Path dataDir;
 
     @Option(names = "--mqtt-port", defaultValue = "8883", description = "MQTT over TLS port. Default: ${DEFAULT-VALUE}")
     int mqttPort;
 
-    @Option(names = "--http-port", defaultValue = "4566",
+    @Option(
+            names = "--http-port",
+            defaultValue = "4566",
             description = "HTTP port of the control plane. Default: ${DEFAULT-VALUE}")
     int httpPort;
 
-    @Option(names = "--seed", description = "Seed file: provisioning templates, policies, event configurations and user pools.")
+    @Option(
+            names = "--seed",
+            description = "Seed file: provisioning templates, policies, event configurations and user pools.")
     Path seed;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE}")
     String bind;
 
-    @Option(names = "--advertised-host", defaultValue = "localhost",
+    @Option(
+            names = "--advertised-host",
+            defaultValue = "localhost",
             description = "Host name clients use to reach the emulator (endpoints.json, DescribeEndpoint, Cognito "
                     + "issuer); added to the server certificate. Default: ${DEFAULT-VALUE}")
     String advertisedHost;
@@ -48,32 +64,43 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Extra host name for the broker's server certificate (repeatable).")
     List<String> hostNames = List.of();
 
-    @Option(names = "--key-algorithm", defaultValue = "RSA_2048",
-            description = "Key type of claims and CreateKeysAndCertificate: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--key-algorithm",
+            defaultValue = "RSA_2048",
+            description =
+                    "Key type of claims and CreateKeysAndCertificate: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
     KeyAlgorithm keyAlgorithm;
 
     @Option(names = "--throttle", description = "Rate limit an API, e.g. RegisterThing=10 (requests/s; repeatable).")
     Map<String, Double> throttle = Map.of();
 
-    @Option(names = "--hook-timeout-ms", defaultValue = "5000",
+    @Option(
+            names = "--hook-timeout-ms",
+            defaultValue = "5000",
             description = "Deadline for pre-provisioning hooks (AWS: 5000). Default: ${DEFAULT-VALUE}")
     long hookTimeoutMillis;
 
     @Option(names = "--latency-ms", defaultValue = "0", description = "Fault: added before every answer.")
     long latencyMillis;
 
-    @Option(names = "--drop-accepted", defaultValue = "0",
+    @Option(
+            names = "--drop-accepted",
+            defaultValue = "0",
             description = "Fault: share (0..1) of /accepted answers never delivered.")
     double dropAccepted;
 
-    @Option(names = "--disconnect-after-create", defaultValue = "0",
+    @Option(
+            names = "--disconnect-after-create",
+            defaultValue = "0",
             description = "Fault: share (0..1) of devices disconnected between certificate creation and RegisterThing.")
     double disconnectAfterCreate;
 
     @Option(names = "--hook-header", description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret.")
     Map<String, String> hookHeaders = Map.of();
 
-    @Option(names = "--access-key", paramLabel = "ID=SECRET",
+    @Option(
+            names = "--access-key",
+            paramLabel = "ID=SECRET",
             description = "Accept HTTP requests signed with this access key (repeatable). Turns strict SigV4 on: "
                     + "unsigned requests and other keys are refused. Default: signatures are not checked.")
     Map<String, String> accessKeys = Map.of();
@@ -98,19 +125,28 @@ public final class EmulatorCommand implements Callable<Integer> {
         accessKeys.forEach(config::accessKey);
         IotEmulator emulator = IotEmulator.start(config.build());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
-            stopped.countDown();
-        }, "emulator-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            emulator.close();
+                            stopped.countDown();
+                        },
+                        "emulator-shutdown"));
         System.out.println("iot-emulator running");
         System.out.println("  MQTT (TLS, client certificate): " + emulator.mqttEndpoint());
         System.out.println("  HTTP (AWS IoT API, Cognito):     " + emulator.httpUrl()
                 + (accessKeys.isEmpty() ? "  (SigV4 not checked)" : "  (SigV4 verified)"));
-        emulator.cognito().userPools().forEach(pool -> System.out.println("  user pool " + pool.id() + " ("
-                + pool.name() + "), app clients " + emulator.cognito().appClients(pool.id()).stream()
-                        .map(c -> c.clientId()).toList()));
-        System.out.println("  CA to trust:                    " + dataDir.resolve("ca.pem").toAbsolutePath());
-        System.out.println("  endpoints:                      " + dataDir.resolve("endpoints.json").toAbsolutePath());
+        emulator.cognito()
+                .userPools()
+                .forEach(pool -> System.out.println("  user pool " + pool.id() + " ("
+                        + pool.name() + "), app clients "
+                        + emulator.cognito().appClients(pool.id()).stream()
+                                .map(c -> c.clientId())
+                                .toList()));
+        System.out.println(
+                "  CA to trust:                    " + dataDir.resolve("ca.pem").toAbsolutePath());
+        System.out.println("  endpoints:                      "
+                + dataDir.resolve("endpoints.json").toAbsolutePath());
         System.out.println("Press Ctrl-C to stop.");
         stopped.await();
         return 0;

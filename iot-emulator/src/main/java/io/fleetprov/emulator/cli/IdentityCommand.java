@@ -14,7 +14,9 @@ import picocli.CommandLine.ParentCommand;
  * {@code fleetprov emulator identity}: mints a service identity (a certificate allowed on {@code $aws/events/#}
  * and {@code fleetprov/events/#}) from a running emulator for claim-service or audit-service.
  */
-@Command(name = "identity", mixinStandardHelpOptions = true,
+@Command(
+        name = "identity",
+        mixinStandardHelpOptions = true,
         description = "Mints an MQTT client certificate for a fleetprov service from a running emulator.")
 final class IdentityCommand implements Callable<Integer> {
 
@@ -33,11 +35,15 @@ final class IdentityCommand implements Callable<Integer> {
             RunningEmulator running = RunningEmulator.find(emulator.dataDir);
             JsonNode identity = running.post("/_emulator/service-identities/" + name, "CreateServiceIdentity");
             Files.createDirectories(out);
-            Files.writeString(out.resolve(name + ".pem.crt"), identity.path("certificatePem").asText());
-            RunningEmulator.writePrivate(out.resolve(name + ".private.key"), identity.path("privateKeyPem").asText());
+            Files.writeString(
+                    out.resolve(name + ".pem.crt"),
+                    identity.path("certificatePem").asText());
+            RunningEmulator.writePrivate(
+                    out.resolve(name + ".private.key"),
+                    identity.path("privateKeyPem").asText());
             Files.copy(running.caFile(), out.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("Service identity " + name + " (certificate " + identity.path("certificateId").asText()
-                    + ") written to " + out);
+            System.out.println("Service identity " + name + " (certificate "
+                    + identity.path("certificateId").asText() + ") written to " + out);
             return 0;
         } catch (RunningEmulator.Failure e) {
             System.err.println(e.getMessage());

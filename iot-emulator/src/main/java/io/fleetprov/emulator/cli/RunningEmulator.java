@@ -35,8 +35,10 @@ final class RunningEmulator {
     static RunningEmulator find(Path dataDir) throws Failure, IOException {
         Path endpointsFile = dataDir.resolve("endpoints.json");
         if (!Files.exists(endpointsFile)) {
-            throw new Failure("No running emulator found: " + endpointsFile + " does not exist. Start it with "
-                    + "./fleetprov emulator --data-dir " + dataDir, 2);
+            throw new Failure(
+                    "No running emulator found: " + endpointsFile + " does not exist. Start it with "
+                            + "./fleetprov emulator --data-dir " + dataDir,
+                    2);
         }
         return new RunningEmulator(JSON.readTree(endpointsFile.toFile()));
     }
@@ -54,16 +56,22 @@ final class RunningEmulator {
         URI uri = URI.create(endpoints.path("httpUrl").asText() + path);
         HttpResponse<String> response;
         try {
-            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri)
-                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+            response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(uri)
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .header("Content-Type", "application/json")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new Failure("Cannot reach the emulator at " + uri + ": " + e.getMessage(), 2);
         }
         if (response.statusCode() != 200) {
             String type = response.headers().firstValue("x-amzn-ErrorType").orElse("HTTP " + response.statusCode());
-            throw new Failure(operation + " failed: " + type + ": " + JSON.readTree(response.body()).path("message")
-                    .asText(), 1);
+            throw new Failure(
+                    operation + " failed: " + type + ": "
+                            + JSON.readTree(response.body()).path("message").asText(),
+                    1);
         }
         return JSON.readTree(response.body());
     }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /** An app client of a user pool; {@code explicitAuthFlows} uses Cognito's {@code ALLOW_*} names. */
-public record AppClient(String clientId, String clientName, String userPoolId, Set<String> explicitAuthFlows,
-        Instant creationDate) {
+public record AppClient(
+        String clientId, String clientName, String userPoolId, Set<String> explicitAuthFlows, Instant creationDate) {
 
     public static final String ALLOW_USER_PASSWORD_AUTH = "ALLOW_USER_PASSWORD_AUTH";
     public static final String ALLOW_REFRESH_TOKEN_AUTH = "ALLOW_REFRESH_TOKEN_AUTH";

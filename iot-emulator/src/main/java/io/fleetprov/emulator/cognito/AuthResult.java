@@ -11,8 +11,7 @@ public record AuthResult(Tokens tokens, String challengeName, String session, Ma
     public static final String NEW_PASSWORD_REQUIRED = "NEW_PASSWORD_REQUIRED";
 
     /** {@code refreshToken} is null when the tokens came from a refresh, as Cognito does without rotation. */
-    public record Tokens(String accessToken, String idToken, String refreshToken, int expiresIn, String tokenType) {
-    }
+    public record Tokens(String accessToken, String idToken, String refreshToken, int expiresIn, String tokenType) {}
 
     public AuthResult {
         challengeParameters = challengeParameters == null ? null : Map.copyOf(challengeParameters);

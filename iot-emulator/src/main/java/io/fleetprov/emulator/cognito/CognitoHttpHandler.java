@@ -23,7 +23,8 @@ public final class CognitoHttpHandler implements HttpHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CognitoHttpHandler.class);
     private static final String TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
-    private static final Pattern WELL_KNOWN = Pattern.compile("^/([^/]+)/\\.well-known/(openid-configuration|jwks\\.json)$");
+    private static final Pattern WELL_KNOWN =
+            Pattern.compile("^/([^/]+)/\\.well-known/(openid-configuration|jwks\\.json)$");
     private static final String AMZ_JSON = "application/x-amz-json-1.1";
     // Far above any real Cognito request; stops a client from making the emulator buffer unbounded bodies.
     private static final int MAX_BODY_BYTES = 256 * 1024;
@@ -45,7 +46,8 @@ public final class CognitoHttpHandler implements HttpHandler {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             return target != null && target.startsWith(TARGET_PREFIX);
         }
-        return "GET".equalsIgnoreCase(method) && WELL_KNOWN.matcher(exchange.getRequestURI().getPath()).matches();
+        return "GET".equalsIgnoreCase(method)
+                && WELL_KNOWN.matcher(exchange.getRequestURI().getPath()).matches();
     }
 
     @Override
@@ -59,8 +61,13 @@ public final class CognitoHttpHandler implements HttpHandler {
                 } else if ("POST".equalsIgnoreCase(exchange.getRequestMethod())) {
                     serveOperation(exchange);
                 } else {
-                    sendError(exchange, new CognitoException("UnknownOperationException", 405,
-                            "Method " + exchange.getRequestMethod() + " is not supported"), AMZ_JSON);
+                    sendError(
+                            exchange,
+                            new CognitoException(
+                                    "UnknownOperationException",
+                                    405,
+                                    "Method " + exchange.getRequestMethod() + " is not supported"),
+                            AMZ_JSON);
                 }
             } catch (CognitoException e) {
                 sendError(exchange, e, AMZ_JSON);
@@ -75,16 +82,20 @@ public final class CognitoHttpHandler implements HttpHandler {
     private void serveWellKnown(HttpExchange exchange) throws IOException {
         Matcher m = WELL_KNOWN.matcher(exchange.getRequestURI().getPath());
         if (!m.matches()) {
-            sendError(exchange, new CognitoException("ResourceNotFoundException", 404, "Not found"), "application/json");
+            sendError(
+                    exchange, new CognitoException("ResourceNotFoundException", 404, "Not found"), "application/json");
             return;
         }
         String poolId = m.group(1);
         if (pools.findUserPool(poolId).isEmpty()) {
-            sendError(exchange, new CognitoException("ResourceNotFoundException", 404,
-                    "User pool " + poolId + " does not exist."), "application/json");
+            sendError(
+                    exchange,
+                    new CognitoException("ResourceNotFoundException", 404, "User pool " + poolId + " does not exist."),
+                    "application/json");
             return;
         }
-        String json = "openid-configuration".equals(m.group(2)) ? pools.openIdConfiguration(poolId) : pools.jwks(poolId);
+        String json =
+                "openid-configuration".equals(m.group(2)) ? pools.openIdConfiguration(poolId) : pools.jwks(poolId);
         send(exchange, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 

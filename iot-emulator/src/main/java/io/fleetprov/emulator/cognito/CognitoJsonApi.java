@@ -33,9 +33,16 @@ import java.util.function.Function;
 /** Maps {@code X-Amz-Target} operations and their JSON bodies onto {@link CognitoUserPools}. */
 final class CognitoJsonApi {
 
-    private static final Set<String> KNOWN_AUTH_FLOWS = Set.of("ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH",
-            "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
-            "ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH");
+    private static final Set<String> KNOWN_AUTH_FLOWS = Set.of(
+            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+            "ALLOW_CUSTOM_AUTH",
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH",
+            "ALLOW_USER_AUTH",
+            "ADMIN_NO_SRP_AUTH",
+            "CUSTOM_AUTH_FLOW_ONLY",
+            "USER_PASSWORD_AUTH");
 
     private final CognitoUserPools pools;
     private final ObjectMapper mapper;
@@ -45,14 +52,19 @@ final class CognitoJsonApi {
         this.pools = pools;
         this.mapper = mapper;
         operations.put("CreateUserPool", body -> createUserPool(read(body, CreateUserPoolRequest.class)));
-        operations.put("CreateUserPoolClient", body -> createUserPoolClient(read(body, CreateUserPoolClientRequest.class)));
+        operations.put(
+                "CreateUserPoolClient", body -> createUserPoolClient(read(body, CreateUserPoolClientRequest.class)));
         operations.put("AdminCreateUser", body -> adminCreateUser(read(body, AdminCreateUserRequest.class)));
         operations.put("AdminGetUser", body -> adminGetUser(read(body, AdminGetUserRequest.class)));
-        operations.put("AdminSetUserPassword", body -> adminSetUserPassword(read(body, AdminSetUserPasswordRequest.class)));
+        operations.put(
+                "AdminSetUserPassword", body -> adminSetUserPassword(read(body, AdminSetUserPasswordRequest.class)));
         operations.put("CreateGroup", body -> createGroup(read(body, CreateGroupRequest.class)));
-        operations.put("AdminAddUserToGroup", body -> adminAddUserToGroup(read(body, AdminAddUserToGroupRequest.class)));
+        operations.put(
+                "AdminAddUserToGroup", body -> adminAddUserToGroup(read(body, AdminAddUserToGroupRequest.class)));
         operations.put("InitiateAuth", body -> initiateAuth(read(body, InitiateAuthRequest.class)));
-        operations.put("RespondToAuthChallenge", body -> respondToAuthChallenge(read(body, RespondToAuthChallengeRequest.class)));
+        operations.put(
+                "RespondToAuthChallenge",
+                body -> respondToAuthChallenge(read(body, RespondToAuthChallengeRequest.class)));
     }
 
     /** @return the response body object, serialised by the caller */
@@ -79,8 +91,9 @@ final class CognitoJsonApi {
             flows = new LinkedHashSet<>();
             for (String flow : request.explicitAuthFlows()) {
                 if (!KNOWN_AUTH_FLOWS.contains(flow)) {
-                    throw CognitoException.invalidParameter("1 validation error detected: Value '" + flow
-                            + "' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy enum value set");
+                    throw CognitoException.invalidParameter(
+                            "1 validation error detected: Value '" + flow
+                                    + "' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy enum value set");
                 }
                 // The legacy names enable the same flows as their ALLOW_ successors.
                 flows.add("USER_PASSWORD_AUTH".equals(flow) ? AppClient.ALLOW_USER_PASSWORD_AUTH : flow);
@@ -99,8 +112,8 @@ final class CognitoJsonApi {
             }
             attributes.put(attribute.name(), attribute.value() == null ? "" : attribute.value());
         }
-        CognitoUser user = pools.adminCreateUser(request.userPoolId(), request.username(),
-                request.temporaryPassword(), attributes);
+        CognitoUser user = pools.adminCreateUser(
+                request.userPoolId(), request.username(), request.temporaryPassword(), attributes);
         return new AdminCreateUserResponse(UserType.of(user));
     }
 
@@ -109,14 +122,14 @@ final class CognitoJsonApi {
     }
 
     private Object adminSetUserPassword(AdminSetUserPasswordRequest request) {
-        pools.adminSetUserPassword(request.userPoolId(), request.username(), request.password(),
-                Boolean.TRUE.equals(request.permanent()));
+        pools.adminSetUserPassword(
+                request.userPoolId(), request.username(), request.password(), Boolean.TRUE.equals(request.permanent()));
         return Map.of();
     }
 
     private Object createGroup(CreateGroupRequest request) {
-        Group group = pools.createGroup(request.userPoolId(), request.groupName(), request.description(),
-                request.precedence());
+        Group group = pools.createGroup(
+                request.userPoolId(), request.groupName(), request.description(), request.precedence());
         return new CreateGroupResponse(GroupType.of(group));
     }
 
@@ -130,8 +143,8 @@ final class CognitoJsonApi {
     }
 
     private Object respondToAuthChallenge(RespondToAuthChallengeRequest request) {
-        return AuthResponse.of(pools.respondToAuthChallenge(request.clientId(), request.challengeName(),
-                request.session(), request.challengeResponses()));
+        return AuthResponse.of(pools.respondToAuthChallenge(
+                request.clientId(), request.challengeName(), request.session(), request.challengeResponses()));
     }
 
     private <T> T read(JsonNode body, Class<T> type) {

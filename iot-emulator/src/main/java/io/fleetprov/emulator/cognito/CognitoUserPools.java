@@ -37,6 +37,7 @@ public final class CognitoUserPools {
     static final Duration TEMPORARY_PASSWORD_VALIDITY = Duration.ofDays(7);
     /** Cognito's auth-session lifetime for answering a challenge. */
     static final Duration CHALLENGE_SESSION_VALIDITY = Duration.ofMinutes(3);
+
     static final int MIN_PASSWORD_LENGTH = 8;
     static final int MAX_PASSWORD_LENGTH = 256;
     // Emulated resources belong to an account that cannot exist in AWS, so ARNs never collide with real ones.
@@ -80,7 +81,8 @@ public final class CognitoUserPools {
         if (!REGION.matcher(Objects.requireNonNull(region, "region")).matches()) {
             throw new IllegalArgumentException("not an AWS region name: " + region);
         }
-        this.issuerBaseUrl = issuerBaseUrl.endsWith("/") ? issuerBaseUrl.substring(0, issuerBaseUrl.length() - 1) : issuerBaseUrl;
+        this.issuerBaseUrl =
+                issuerBaseUrl.endsWith("/") ? issuerBaseUrl.substring(0, issuerBaseUrl.length() - 1) : issuerBaseUrl;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.region = region;
         this.signingKeys = new SigningKeyStore(dataDir);
@@ -105,9 +107,12 @@ public final class CognitoUserPools {
         requireLength("poolName", poolName, 1, 128);
         Instant now = clock.instant();
         String poolRegion = userPoolId.substring(0, userPoolId.indexOf('_'));
-        UserPool pool = new UserPool(userPoolId, poolName,
+        UserPool pool = new UserPool(
+                userPoolId,
+                poolName,
                 "arn:aws:cognito-idp:" + poolRegion + ":" + ACCOUNT_ID + ":userpool/" + userPoolId,
-                issuerBaseUrl + "/" + userPoolId, now);
+                issuerBaseUrl + "/" + userPoolId,
+                now);
         PoolState state = new PoolState(pool);
         if (pools.putIfAbsent(userPoolId, state) != null) {
             throw CognitoException.invalidParameter("User pool " + userPoolId + " already exists.");
@@ -118,19 +123,24 @@ public final class CognitoUserPools {
     }
 
     public Optional<UserPool> findUserPool(String userPoolId) {
-        return Optional.ofNullable(userPoolId == null ? null : pools.get(userPoolId)).map(PoolState::pool);
+        return Optional.ofNullable(userPoolId == null ? null : pools.get(userPoolId))
+                .map(PoolState::pool);
     }
 
     /** All pools, by id; for listing endpoints to users (endpoints.json). */
     public java.util.List<UserPool> userPools() {
-        return pools.values().stream().map(PoolState::pool)
-                .sorted(java.util.Comparator.comparing(UserPool::id)).toList();
+        return pools.values().stream()
+                .map(PoolState::pool)
+                .sorted(java.util.Comparator.comparing(UserPool::id))
+                .toList();
     }
 
     /** The app clients of a pool, by client id. */
     public java.util.List<AppClient> appClients(String userPoolId) {
-        return clients.values().stream().filter(c -> c.userPoolId().equals(userPoolId))
-                .sorted(java.util.Comparator.comparing(AppClient::clientId)).toList();
+        return clients.values().stream()
+                .filter(c -> c.userPoolId().equals(userPoolId))
+                .sorted(java.util.Comparator.comparing(AppClient::clientId))
+                .toList();
     }
 
     public AppClient createAppClient(String userPoolId, String clientName) {
@@ -142,7 +152,8 @@ public final class CognitoUserPools {
     }
 
     /** @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's */
-    public AppClient createAppClient(String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows) {
+    public AppClient createAppClient(
+            String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows) {
         pool(userPoolId);
         requireMatch("clientName", clientName, CLIENT_NAME, 1, 128);
         if (clientId != null) {
@@ -165,8 +176,8 @@ public final class CognitoUserPools {
      * Creates a user in {@code FORCE_CHANGE_PASSWORD}. Without a temporary password one is generated, as Cognito
      * does; since the emulator sends no invitations, such a user can only sign in after AdminSetUserPassword.
      */
-    public CognitoUser adminCreateUser(String userPoolId, String username, String temporaryPassword,
-            Map<String, String> attributes) {
+    public CognitoUser adminCreateUser(
+            String userPoolId, String username, String temporaryPassword, Map<String, String> attributes) {
         PoolState state = pool(userPoolId);
         requireMatch("username", username, USERNAME, 1, 128);
         Map<String, String> attrs = new LinkedHashMap<>(attributes == null ? Map.of() : attributes);
@@ -191,8 +202,16 @@ public final class CognitoUserPools {
             Map<String, String> withSub = new LinkedHashMap<>();
             withSub.put("sub", sub);
             withSub.putAll(attrs);
-            StoredUser user = new StoredUser(username, sub, Map.copyOf(withSub), hash, UserStatus.FORCE_CHANGE_PASSWORD,
-                    now, now, now, new LinkedHashSet<>());
+            StoredUser user = new StoredUser(
+                    username,
+                    sub,
+                    Map.copyOf(withSub),
+                    hash,
+                    UserStatus.FORCE_CHANGE_PASSWORD,
+                    now,
+                    now,
+                    now,
+                    new LinkedHashSet<>());
             state.users.put(username, user);
             return user.view();
         }
@@ -283,8 +302,8 @@ public final class CognitoUserPools {
     }
 
     /** Answers {@code NEW_PASSWORD_REQUIRED} with {@code USERNAME} and {@code NEW_PASSWORD}; the only challenge issued. */
-    public AuthResult respondToAuthChallenge(String clientId, String challengeName, String session,
-            Map<String, String> challengeResponses) {
+    public AuthResult respondToAuthChallenge(
+            String clientId, String challengeName, String session, Map<String, String> challengeResponses) {
         AppClient client = client(clientId);
         if (!AuthResult.NEW_PASSWORD_REQUIRED.equals(challengeName)) {
             throw CognitoException.invalidParameter("Unsupported challenge " + challengeName + ".");
@@ -293,7 +312,9 @@ public final class CognitoUserPools {
         String username = required(responses, "USERNAME");
         String newPassword = required(responses, "NEW_PASSWORD");
         ChallengeSession pending = session == null ? null : challengeSessions.remove(digest(session));
-        if (pending == null || !pending.clientId().equals(client.clientId()) || !pending.username().equals(username)) {
+        if (pending == null
+                || !pending.clientId().equals(client.clientId())
+                || !pending.username().equals(username)) {
             throw CognitoException.notAuthorized("Invalid session for the user.");
         }
         if (!clock.instant().isBefore(pending.expiresAt())) {
@@ -333,8 +354,10 @@ public final class CognitoUserPools {
 
     private AuthResult newPasswordChallenge(AppClient client, StoredUser user) {
         String session = randomToken(96);
-        challengeSessions.put(digest(session), new ChallengeSession(client.clientId(), user.username(),
-                clock.instant().plus(CHALLENGE_SESSION_VALIDITY)));
+        challengeSessions.put(
+                digest(session),
+                new ChallengeSession(
+                        client.clientId(), user.username(), clock.instant().plus(CHALLENGE_SESSION_VALIDITY)));
         Map<String, String> visible = new LinkedHashMap<>(user.attributes());
         visible.remove("sub");
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -346,14 +369,22 @@ public final class CognitoUserPools {
 
     private AuthResult signIn(AppClient client, PoolState state, String username) {
         Instant now = clock.instant();
-        TokenIssuer.Session session = new TokenIssuer.Session(client.clientId(), now,
-                UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        TokenIssuer.Session session = new TokenIssuer.Session(
+                client.clientId(),
+                now,
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString());
         TokenIssuer.SignedTokens signed = sign(state, username, session);
         String refreshToken = randomToken(192);
-        refreshGrants.put(digest(refreshToken), new RefreshGrant(client.userPoolId(), username, session,
-                now.plus(REFRESH_TOKEN_VALIDITY)));
-        return AuthResult.tokens(new AuthResult.Tokens(signed.accessToken(), signed.idToken(), refreshToken,
-                (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(), "Bearer"));
+        refreshGrants.put(
+                digest(refreshToken),
+                new RefreshGrant(client.userPoolId(), username, session, now.plus(REFRESH_TOKEN_VALIDITY)));
+        return AuthResult.tokens(new AuthResult.Tokens(
+                signed.accessToken(),
+                signed.idToken(),
+                refreshToken,
+                (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(),
+                "Bearer"));
     }
 
     private AuthResult refreshAuth(AppClient client, String refreshToken) {
@@ -368,8 +399,8 @@ public final class CognitoUserPools {
         PoolState state = pool(grant.userPoolId());
         // Groups and attributes are read now, so a refresh reflects membership changes since sign-in.
         TokenIssuer.SignedTokens signed = sign(state, grant.username(), grant.session());
-        return AuthResult.tokens(new AuthResult.Tokens(signed.accessToken(), signed.idToken(), null,
-                (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(), "Bearer"));
+        return AuthResult.tokens(new AuthResult.Tokens(
+                signed.accessToken(), signed.idToken(), null, (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(), "Bearer"));
     }
 
     private TokenIssuer.SignedTokens sign(PoolState state, String username, TokenIssuer.Session session) {
@@ -381,8 +412,8 @@ public final class CognitoUserPools {
             }
             List<String> groups = new ArrayList<>(user.groups());
             // Cognito lists groups by precedence; groups without one come last.
-            groups.sort(Comparator.comparing((String g) -> state.groups.get(g).precedence(),
-                    Comparator.nullsLast(Comparator.naturalOrder())));
+            groups.sort(Comparator.comparing(
+                    (String g) -> state.groups.get(g).precedence(), Comparator.nullsLast(Comparator.naturalOrder())));
             subject = new TokenIssuer.Subject(user.username(), user.sub(), user.attributes(), List.copyOf(groups));
         }
         return tokenIssuer.issue(state.pool(), signingKeys.keyFor(state.pool().id()), subject, session);
@@ -406,8 +437,18 @@ public final class CognitoUserPools {
         Instant now = clock.instant();
         synchronized (state) {
             StoredUser user = user(state, username);
-            state.users.put(username, new StoredUser(user.username(), user.sub(), user.attributes(), hash, status,
-                    user.createDate(), now, now, user.groups()));
+            state.users.put(
+                    username,
+                    new StoredUser(
+                            user.username(),
+                            user.sub(),
+                            user.attributes(),
+                            hash,
+                            status,
+                            user.createDate(),
+                            now,
+                            now,
+                            user.groups()));
         }
     }
 
@@ -529,8 +570,15 @@ public final class CognitoUserPools {
     }
 
     /** {@code groups} is mutable and only touched under the pool's monitor. */
-    private record StoredUser(String username, String sub, Map<String, String> attributes, String passwordHash,
-            UserStatus status, Instant createDate, Instant lastModifiedDate, Instant passwordSetAt,
+    private record StoredUser(
+            String username,
+            String sub,
+            Map<String, String> attributes,
+            String passwordHash,
+            UserStatus status,
+            Instant createDate,
+            Instant lastModifiedDate,
+            Instant passwordSetAt,
             LinkedHashSet<String> groups) {
 
         CognitoUser view() {
@@ -538,9 +586,7 @@ public final class CognitoUserPools {
         }
     }
 
-    private record RefreshGrant(String userPoolId, String username, TokenIssuer.Session session, Instant expiresAt) {
-    }
+    private record RefreshGrant(String userPoolId, String username, TokenIssuer.Session session, Instant expiresAt) {}
 
-    private record ChallengeSession(String clientId, String username, Instant expiresAt) {
-    }
+    private record ChallengeSession(String clientId, String username, Instant expiresAt) {}
 }

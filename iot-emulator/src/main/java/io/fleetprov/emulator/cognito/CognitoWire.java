@@ -10,8 +10,7 @@ import java.util.Map;
 /** Request and response bodies of the Cognito JSON API, with the service's member names. */
 final class CognitoWire {
 
-    private CognitoWire() {
-    }
+    private CognitoWire() {}
 
     /** awsJson timestamps are epoch seconds as a JSON number. */
     static Double epochSeconds(Instant instant) {
@@ -19,140 +18,182 @@ final class CognitoWire {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateUserPoolRequest(@JsonProperty("PoolName") String poolName) {
-    }
+    record CreateUserPoolRequest(@JsonProperty("PoolName") String poolName) {}
 
-    record CreateUserPoolResponse(@JsonProperty("UserPool") UserPoolType userPool) {
-    }
+    record CreateUserPoolResponse(@JsonProperty("UserPool") UserPoolType userPool) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record UserPoolType(@JsonProperty("Id") String id, @JsonProperty("Name") String name,
-            @JsonProperty("Arn") String arn, @JsonProperty("CreationDate") Double creationDate,
+    record UserPoolType(
+            @JsonProperty("Id") String id,
+            @JsonProperty("Name") String name,
+            @JsonProperty("Arn") String arn,
+            @JsonProperty("CreationDate") Double creationDate,
             @JsonProperty("LastModifiedDate") Double lastModifiedDate) {
 
         static UserPoolType of(UserPool pool) {
-            return new UserPoolType(pool.id(), pool.name(), pool.arn(), epochSeconds(pool.creationDate()),
+            return new UserPoolType(
+                    pool.id(),
+                    pool.name(),
+                    pool.arn(),
+                    epochSeconds(pool.creationDate()),
                     epochSeconds(pool.creationDate()));
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateUserPoolClientRequest(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("ClientName") String clientName, @JsonProperty("GenerateSecret") Boolean generateSecret,
-            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {
-    }
+    record CreateUserPoolClientRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientName") String clientName,
+            @JsonProperty("GenerateSecret") Boolean generateSecret,
+            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {}
 
-    record CreateUserPoolClientResponse(@JsonProperty("UserPoolClient") UserPoolClientType userPoolClient) {
-    }
+    record CreateUserPoolClientResponse(
+            @JsonProperty("UserPoolClient") UserPoolClientType userPoolClient) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record UserPoolClientType(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("ClientName") String clientName, @JsonProperty("ClientId") String clientId,
-            @JsonProperty("CreationDate") Double creationDate, @JsonProperty("LastModifiedDate") Double lastModifiedDate,
+    record UserPoolClientType(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientName") String clientName,
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("CreationDate") Double creationDate,
+            @JsonProperty("LastModifiedDate") Double lastModifiedDate,
             @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {
 
         static UserPoolClientType of(AppClient client) {
-            return new UserPoolClientType(client.userPoolId(), client.clientName(), client.clientId(),
-                    epochSeconds(client.creationDate()), epochSeconds(client.creationDate()),
+            return new UserPoolClientType(
+                    client.userPoolId(),
+                    client.clientName(),
+                    client.clientId(),
+                    epochSeconds(client.creationDate()),
+                    epochSeconds(client.creationDate()),
                     client.explicitAuthFlows().stream().sorted().toList());
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AttributeType(@JsonProperty("Name") String name, @JsonProperty("Value") String value) {
-    }
+    record AttributeType(
+            @JsonProperty("Name") String name,
+            @JsonProperty("Value") String value) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AdminCreateUserRequest(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("Username") String username, @JsonProperty("TemporaryPassword") String temporaryPassword,
-            @JsonProperty("UserAttributes") List<AttributeType> userAttributes) {
-    }
+    record AdminCreateUserRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username,
+            @JsonProperty("TemporaryPassword") String temporaryPassword,
+            @JsonProperty("UserAttributes") List<AttributeType> userAttributes) {}
 
-    record AdminCreateUserResponse(@JsonProperty("User") UserType user) {
-    }
+    record AdminCreateUserResponse(@JsonProperty("User") UserType user) {}
 
-    record UserType(@JsonProperty("Username") String username,
+    record UserType(
+            @JsonProperty("Username") String username,
             @JsonProperty("Attributes") List<AttributeType> attributes,
             @JsonProperty("UserCreateDate") Double userCreateDate,
             @JsonProperty("UserLastModifiedDate") Double userLastModifiedDate,
-            @JsonProperty("Enabled") boolean enabled, @JsonProperty("UserStatus") String userStatus) {
+            @JsonProperty("Enabled") boolean enabled,
+            @JsonProperty("UserStatus") String userStatus) {
 
         static UserType of(CognitoUser user) {
             List<AttributeType> attributes = user.attributes().entrySet().stream()
                     .sorted(Map.Entry.comparingByKey())
                     .map(e -> new AttributeType(e.getKey(), e.getValue()))
                     .toList();
-            return new UserType(user.username(), attributes, epochSeconds(user.createDate()),
-                    epochSeconds(user.lastModifiedDate()), user.enabled(), user.status().name());
+            return new UserType(
+                    user.username(),
+                    attributes,
+                    epochSeconds(user.createDate()),
+                    epochSeconds(user.lastModifiedDate()),
+                    user.enabled(),
+                    user.status().name());
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AdminGetUserRequest(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("Username") String username) {
-    }
+    record AdminGetUserRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username) {}
 
     /** Unlike UserType, AdminGetUser names the list {@code UserAttributes}. */
-    record AdminGetUserResponse(@JsonProperty("Username") String username,
+    record AdminGetUserResponse(
+            @JsonProperty("Username") String username,
             @JsonProperty("UserAttributes") List<AttributeType> userAttributes,
             @JsonProperty("UserCreateDate") Double userCreateDate,
             @JsonProperty("UserLastModifiedDate") Double userLastModifiedDate,
-            @JsonProperty("Enabled") boolean enabled, @JsonProperty("UserStatus") String userStatus) {
+            @JsonProperty("Enabled") boolean enabled,
+            @JsonProperty("UserStatus") String userStatus) {
 
         static AdminGetUserResponse of(CognitoUser user) {
             UserType type = UserType.of(user);
-            return new AdminGetUserResponse(type.username(), type.attributes(), type.userCreateDate(),
-                    type.userLastModifiedDate(), type.enabled(), type.userStatus());
+            return new AdminGetUserResponse(
+                    type.username(),
+                    type.attributes(),
+                    type.userCreateDate(),
+                    type.userLastModifiedDate(),
+                    type.enabled(),
+                    type.userStatus());
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AdminSetUserPasswordRequest(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("Username") String username, @JsonProperty("Password") String password,
-            @JsonProperty("Permanent") Boolean permanent) {
-    }
+    record AdminSetUserPasswordRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username,
+            @JsonProperty("Password") String password,
+            @JsonProperty("Permanent") Boolean permanent) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record CreateGroupRequest(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("GroupName") String groupName, @JsonProperty("Description") String description,
-            @JsonProperty("Precedence") Integer precedence) {
-    }
+    record CreateGroupRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("GroupName") String groupName,
+            @JsonProperty("Description") String description,
+            @JsonProperty("Precedence") Integer precedence) {}
 
-    record CreateGroupResponse(@JsonProperty("Group") GroupType group) {
-    }
+    record CreateGroupResponse(@JsonProperty("Group") GroupType group) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record GroupType(@JsonProperty("GroupName") String groupName, @JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("Description") String description, @JsonProperty("Precedence") Integer precedence,
+    record GroupType(
+            @JsonProperty("GroupName") String groupName,
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Description") String description,
+            @JsonProperty("Precedence") Integer precedence,
             @JsonProperty("CreationDate") Double creationDate,
             @JsonProperty("LastModifiedDate") Double lastModifiedDate) {
 
         static GroupType of(Group group) {
-            return new GroupType(group.groupName(), group.userPoolId(), group.description(), group.precedence(),
-                    epochSeconds(group.creationDate()), epochSeconds(group.lastModifiedDate()));
+            return new GroupType(
+                    group.groupName(),
+                    group.userPoolId(),
+                    group.description(),
+                    group.precedence(),
+                    epochSeconds(group.creationDate()),
+                    epochSeconds(group.lastModifiedDate()));
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record AdminAddUserToGroupRequest(@JsonProperty("UserPoolId") String userPoolId,
-            @JsonProperty("Username") String username, @JsonProperty("GroupName") String groupName) {
-    }
+    record AdminAddUserToGroupRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username,
+            @JsonProperty("GroupName") String groupName) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record InitiateAuthRequest(@JsonProperty("ClientId") String clientId, @JsonProperty("AuthFlow") String authFlow,
-            @JsonProperty("AuthParameters") Map<String, String> authParameters) {
-    }
+    record InitiateAuthRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("AuthFlow") String authFlow,
+            @JsonProperty("AuthParameters") Map<String, String> authParameters) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record RespondToAuthChallengeRequest(@JsonProperty("ClientId") String clientId,
-            @JsonProperty("ChallengeName") String challengeName, @JsonProperty("Session") String session,
-            @JsonProperty("ChallengeResponses") Map<String, String> challengeResponses) {
-    }
+    record RespondToAuthChallengeRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("ChallengeName") String challengeName,
+            @JsonProperty("Session") String session,
+            @JsonProperty("ChallengeResponses") Map<String, String> challengeResponses) {}
 
     /** The response of InitiateAuth and RespondToAuthChallenge. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record AuthResponse(@JsonProperty("AuthenticationResult") AuthenticationResultType authenticationResult,
-            @JsonProperty("ChallengeName") String challengeName, @JsonProperty("Session") String session,
+    record AuthResponse(
+            @JsonProperty("AuthenticationResult") AuthenticationResultType authenticationResult,
+            @JsonProperty("ChallengeName") String challengeName,
+            @JsonProperty("Session") String session,
             @JsonProperty("ChallengeParameters") Map<String, String> challengeParameters) {
 
         static AuthResponse of(AuthResult result) {
@@ -161,17 +202,24 @@ final class CognitoWire {
             }
             AuthResult.Tokens t = result.tokens();
             // Cognito sends an empty ChallengeParameters object alongside tokens.
-            return new AuthResponse(new AuthenticationResultType(t.accessToken(), t.expiresIn(), t.tokenType(),
-                    t.refreshToken(), t.idToken()), null, null, Map.of());
+            return new AuthResponse(
+                    new AuthenticationResultType(
+                            t.accessToken(), t.expiresIn(), t.tokenType(), t.refreshToken(), t.idToken()),
+                    null,
+                    null,
+                    Map.of());
         }
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record AuthenticationResultType(@JsonProperty("AccessToken") String accessToken,
-            @JsonProperty("ExpiresIn") int expiresIn, @JsonProperty("TokenType") String tokenType,
-            @JsonProperty("RefreshToken") String refreshToken, @JsonProperty("IdToken") String idToken) {
-    }
+    record AuthenticationResultType(
+            @JsonProperty("AccessToken") String accessToken,
+            @JsonProperty("ExpiresIn") int expiresIn,
+            @JsonProperty("TokenType") String tokenType,
+            @JsonProperty("RefreshToken") String refreshToken,
+            @JsonProperty("IdToken") String idToken) {}
 
-    record ErrorBody(@JsonProperty("__type") String type, @JsonProperty("message") String message) {
-    }
+    record ErrorBody(
+            @JsonProperty("__type") String type,
+            @JsonProperty("message") String message) {}
 }

@@ -34,9 +34,26 @@ final class OidcDiscovery {
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         doc.put("scopes_supported", List.of("openid", "email", "phone", "profile"));
-        doc.put("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "token_use",
-                "cognito:username", "cognito:groups", "email", "email_verified", "phone_number",
-                "phone_number_verified", "name", "event_id", "origin_jti", "jti"));
+        doc.put(
+                "claims_supported",
+                List.of(
+                        "sub",
+                        "iss",
+                        "aud",
+                        "exp",
+                        "iat",
+                        "auth_time",
+                        "token_use",
+                        "cognito:username",
+                        "cognito:groups",
+                        "email",
+                        "email_verified",
+                        "phone_number",
+                        "phone_number_verified",
+                        "name",
+                        "event_id",
+                        "origin_jti",
+                        "jti"));
         try {
             return mapper.writeValueAsString(doc);
         } catch (JsonProcessingException e) {

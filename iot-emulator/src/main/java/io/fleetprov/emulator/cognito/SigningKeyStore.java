@@ -72,7 +72,8 @@ final class SigningKeyStore {
             return;
         }
         if (isPosix(dir)) {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } else {
             Files.createDirectories(dir);
         }
@@ -83,7 +84,8 @@ final class SigningKeyStore {
         try {
             // The permission is set at creation, so the private key is never readable by others, not even briefly.
             if (isPosix(file.getParent())) {
-                return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                return Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             return Files.createFile(file);
         } catch (FileAlreadyExistsException e) {

@@ -25,15 +25,12 @@ final class TokenIssuer {
     private static final Set<String> BOOLEAN_ATTRIBUTES = Set.of("email_verified", "phone_number_verified");
 
     /** Who the tokens are for, captured under the pool's lock so signing can happen outside it. */
-    record Subject(String username, String sub, Map<String, String> attributes, List<String> groups) {
-    }
+    record Subject(String username, String sub, Map<String, String> attributes, List<String> groups) {}
 
     /** One authentication event; refreshes keep {@code eventId}, {@code originJti} and {@code authTime}. */
-    record Session(String clientId, Instant authTime, String eventId, String originJti) {
-    }
+    record Session(String clientId, Instant authTime, String eventId, String originJti) {}
 
-    record SignedTokens(String idToken, String accessToken) {
-    }
+    record SignedTokens(String idToken, String accessToken) {}
 
     private final Clock clock;
 
@@ -88,7 +85,8 @@ final class TokenIssuer {
     }
 
     private static String sign(RSAKey key, JWTClaimsSet claims) {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

@@ -52,8 +52,8 @@ public final class ServiceIdentities {
                 throw new UncheckedIOException("cannot keep the service identity in " + directory, e);
             }
         }
-        return new ServiceIdentity(name, record.certificateId(), record.certificatePem(),
-                Pem.privateKey(keyPair.getPrivate()));
+        return new ServiceIdentity(
+                name, record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair.getPrivate()));
     }
 
     /** Registers the identities kept in the data directory again; returns how many. */
@@ -62,7 +62,9 @@ public final class ServiceIdentities {
             return 0;
         }
         try (Stream<Path> files = Files.list(directory)) {
-            List<Path> kept = files.filter(f -> f.getFileName().toString().endsWith(".pem")).sorted().toList();
+            List<Path> kept = files.filter(f -> f.getFileName().toString().endsWith(".pem"))
+                    .sorted()
+                    .toList();
             for (Path file : kept) {
                 register(Pem.parseCertificate(Files.readString(file)));
             }

@@ -57,7 +57,8 @@ public final class ThingEvents implements RegistryListener {
         event.put("versionNumber", thing.version());
         event.put("thingTypeName", thing.thingTypeName());
         event.set("attributes", JSON.valueToTree(thing.attributes()));
-        sink.publish(AwsEventTopics.thing(thing.thingName(), operation.toLowerCase()), event.toString().getBytes(
-                java.nio.charset.StandardCharsets.UTF_8));
+        sink.publish(
+                AwsEventTopics.thing(thing.thingName(), operation.toLowerCase()),
+                event.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

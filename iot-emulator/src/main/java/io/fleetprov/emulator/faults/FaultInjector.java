@@ -28,8 +28,8 @@ public final class FaultInjector implements MqttBroker.ReplyFilter, AutoCloseabl
     });
     private volatile FaultSettings settings;
 
-    public FaultInjector(ApiThrottle throttle, FleetProvisioningService provisioning, MqttBroker broker,
-            FaultSettings initial) {
+    public FaultInjector(
+            ApiThrottle throttle, FleetProvisioningService provisioning, MqttBroker broker, FaultSettings initial) {
         this.throttle = throttle;
         this.provisioning = provisioning;
         this.broker = broker;
@@ -41,8 +41,12 @@ public final class FaultInjector implements MqttBroker.ReplyFilter, AutoCloseabl
     public FaultSettings settings() {
         Map<String, Double> rates = new HashMap<>(throttle.rates());
         FaultSettings current = settings;
-        return new FaultSettings(rates, current.latencyMillis(), current.dropAcceptedFraction(),
-                provisioning.hookTimeout().toMillis(), current.disconnectAfterCreateFraction());
+        return new FaultSettings(
+                rates,
+                current.latencyMillis(),
+                current.dropAcceptedFraction(),
+                provisioning.hookTimeout().toMillis(),
+                current.disconnectAfterCreateFraction());
     }
 
     /** Changes the given settings; throws IllegalArgumentException for values out of range. */

@@ -35,7 +35,8 @@ public record FaultSettings(
                 update.latencyMillis != null ? update.latencyMillis : latencyMillis,
                 update.dropAcceptedFraction != null ? update.dropAcceptedFraction : dropAcceptedFraction,
                 update.hookTimeoutMillis != null ? update.hookTimeoutMillis : hookTimeoutMillis,
-                update.disconnectAfterCreateFraction != null ? update.disconnectAfterCreateFraction
+                update.disconnectAfterCreateFraction != null
+                        ? update.disconnectAfterCreateFraction
                         : disconnectAfterCreateFraction);
     }
 

@@ -104,7 +104,9 @@ final class ApiRequest {
     }
 
     static <T> T required(T value, String name) {
-        if (value == null || (value instanceof String s && s.isEmpty()) || (value instanceof List<?> l && l.isEmpty())) {
+        if (value == null
+                || (value instanceof String s && s.isEmpty())
+                || (value instanceof List<?> l && l.isEmpty())) {
             throw AwsException.invalidRequest("Missing required parameter " + name);
         }
         return value;

@@ -14,11 +14,9 @@ final class AwsErrors {
     static final AwsException INTERNAL_FAILURE = new AwsException(
             io.fleetprov.emulator.registry.ErrorType.InternalFailureException, "An internal error occurred.");
 
-    private AwsErrors() {
-    }
+    private AwsErrors() {}
 
-    record ErrorBody(String message, @JsonProperty("__type") String type) {
-    }
+    record ErrorBody(String message, @JsonProperty("__type") String type) {}
 
     static void send(HttpExchange exchange, AwsException error, String contentType) throws IOException {
         byte[] body = Json.MAPPER.writeValueAsBytes(new ErrorBody(error.getMessage(), error.errorType()));

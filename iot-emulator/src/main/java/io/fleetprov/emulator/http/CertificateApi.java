@@ -25,39 +25,64 @@ final class CertificateApi {
                 Route.of("DELETE", "/certificates/{certificateId}", "DeleteCertificate", this::delete));
     }
 
-    record Validity(BigDecimal notBefore, BigDecimal notAfter) {
-    }
+    record Validity(BigDecimal notBefore, BigDecimal notAfter) {}
 
-    record Description(String certificateArn, String certificateId, String status, String certificatePem,
-            String ownedBy, BigDecimal creationDate, BigDecimal lastModifiedDate, Integer customerVersion,
-            String generationId, Validity validity, String certificateMode) {
-    }
+    record Description(
+            String certificateArn,
+            String certificateId,
+            String status,
+            String certificatePem,
+            String ownedBy,
+            BigDecimal creationDate,
+            BigDecimal lastModifiedDate,
+            Integer customerVersion,
+            String generationId,
+            Validity validity,
+            String certificateMode) {}
 
-    record DescribeResponse(Description certificateDescription) {
-    }
+    record DescribeResponse(Description certificateDescription) {}
 
-    record Summary(String certificateArn, String certificateId, String status, String certificateMode,
-            BigDecimal creationDate) {
-    }
+    record Summary(
+            String certificateArn,
+            String certificateId,
+            String status,
+            String certificateMode,
+            BigDecimal creationDate) {}
 
-    record ListResponse(List<Summary> certificates, String nextMarker) {
-    }
+    record ListResponse(List<Summary> certificates, String nextMarker) {}
 
     private Object describe(ApiRequest request) {
         CertificateRecord c = registry.certificate(request.path("certificateId"));
-        return new DescribeResponse(new Description(c.certificateArn(), c.certificateId(), c.status().name(),
-                c.certificatePem(), registry.arns().accountId(), epochSeconds(c.creationDate()),
-                epochSeconds(c.lastModifiedDate()), 1,
+        return new DescribeResponse(new Description(
+                c.certificateArn(),
+                c.certificateId(),
+                c.status().name(),
+                c.certificatePem(),
+                registry.arns().accountId(),
+                epochSeconds(c.creationDate()),
+                epochSeconds(c.lastModifiedDate()),
+                1,
                 // Changes whenever the certificate does, which is what AWS's generationId is for.
                 Long.toHexString(c.lastModifiedDate().toEpochMilli()),
-                new Validity(epochSeconds(c.notBefore()), epochSeconds(c.notAfter())), "DEFAULT"));
+                new Validity(epochSeconds(c.notBefore()), epochSeconds(c.notAfter())),
+                "DEFAULT"));
     }
 
     private Object list(ApiRequest request) {
-        var page = Pagination.page(registry.listCertificates(request.boolQuery("isAscendingOrder", false)),
-                request.query("marker"), request.intQuery("pageSize", 1, Pagination.MAX_PAGE_SIZE));
-        return new ListResponse(page.items().stream().map(c -> new Summary(c.certificateArn(), c.certificateId(),
-                c.status().name(), "DEFAULT", epochSeconds(c.creationDate()))).toList(), page.nextToken());
+        var page = Pagination.page(
+                registry.listCertificates(request.boolQuery("isAscendingOrder", false)),
+                request.query("marker"),
+                request.intQuery("pageSize", 1, Pagination.MAX_PAGE_SIZE));
+        return new ListResponse(
+                page.items().stream()
+                        .map(c -> new Summary(
+                                c.certificateArn(),
+                                c.certificateId(),
+                                c.status().name(),
+                                "DEFAULT",
+                                epochSeconds(c.creationDate())))
+                        .toList(),
+                page.nextToken());
     }
 
     private Object update(ApiRequest request) {

@@ -21,15 +21,17 @@ public final class ControlPlane {
     public static ControlPlane of(IotEmulator emulator) {
         var registry = emulator.registry();
         List<Route> routes = new ArrayList<>();
-        Stream.of(new ProvisioningClaimApi(emulator.provisioning(), emulator.throttle(), emulator.faults()::delay)
-                        .routes(),
-                new ProvisioningTemplateApi(registry).routes(),
-                new ThingApi(registry).routes(),
-                new CertificateApi(registry).routes(),
-                new PolicyApi(registry).routes(),
-                new EndpointApi(emulator::mqttEndpoint).routes(),
-                new EventConfigurationApi(registry).routes(),
-                new EmulatorAdminApi(emulator).routes()).forEach(routes::addAll);
+        Stream.of(
+                        new ProvisioningClaimApi(emulator.provisioning(), emulator.throttle(), emulator.faults()::delay)
+                                .routes(),
+                        new ProvisioningTemplateApi(registry).routes(),
+                        new ThingApi(registry).routes(),
+                        new CertificateApi(registry).routes(),
+                        new PolicyApi(registry).routes(),
+                        new EndpointApi(emulator::mqttEndpoint).routes(),
+                        new EventConfigurationApi(registry).routes(),
+                        new EmulatorAdminApi(emulator).routes())
+                .forEach(routes::addAll);
         return new ControlPlane(routes);
     }
 
@@ -55,9 +57,13 @@ public final class ControlPlane {
             return Json.MAPPER.writeValueAsBytes(response == null ? Map.of() : response);
         }
         throw pathKnown
-                ? new AwsException("MethodNotAllowedException", 405,
+                ? new AwsException(
+                        "MethodNotAllowedException",
+                        405,
                         "Method " + request.method() + " is not allowed on " + request.rawPath())
-                : new AwsException("UnknownOperationException", 404,
+                : new AwsException(
+                        "UnknownOperationException",
+                        404,
                         "No operation matches " + request.method() + " " + request.rawPath());
     }
 }

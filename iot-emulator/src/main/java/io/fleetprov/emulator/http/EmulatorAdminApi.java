@@ -18,9 +18,16 @@ final class EmulatorAdminApi {
 
     List<Route> routes() {
         return List.of(
-                Route.of("GET", "/_emulator/faults", "DescribeFaults", request -> emulator.faults().settings()),
+                Route.of(
+                        "GET",
+                        "/_emulator/faults",
+                        "DescribeFaults",
+                        request -> emulator.faults().settings()),
                 Route.of("PUT", "/_emulator/faults", "UpdateFaults", this::updateFaults),
-                Route.of("POST", "/_emulator/service-identities/{name}", "CreateServiceIdentity",
+                Route.of(
+                        "POST",
+                        "/_emulator/service-identities/{name}",
+                        "CreateServiceIdentity",
                         request -> emulator.createServiceIdentity(request.path("name"))));
     }
 

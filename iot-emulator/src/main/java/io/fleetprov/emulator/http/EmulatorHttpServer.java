@@ -25,8 +25,12 @@ public final class EmulatorHttpServer implements AutoCloseable {
     /** Swapped from "starting" to the real dispatcher by {@link #start}. */
     private volatile HttpHandler handler = exchange -> {
         try (exchange) {
-            AwsErrors.send(exchange, new AwsException(io.fleetprov.emulator.registry.ErrorType.ServiceUnavailableException,
-                    "The emulator is starting"), "application/json");
+            AwsErrors.send(
+                    exchange,
+                    new AwsException(
+                            io.fleetprov.emulator.registry.ErrorType.ServiceUnavailableException,
+                            "The emulator is starting"),
+                    "application/json");
         }
     };
 

@@ -19,8 +19,7 @@ final class EndpointApi {
         return List.of(Route.of("GET", "/endpoint", "DescribeEndpoint", this::describe));
     }
 
-    record EndpointResponse(String endpointAddress) {
-    }
+    record EndpointResponse(String endpointAddress) {}
 
     private Object describe(ApiRequest request) {
         String type = request.query("endpointType");

@@ -27,22 +27,20 @@ final class EventConfigurationApi {
     }
 
     /** AWS spells this member with a capital E, unlike the rest of the API. */
-    record Configuration(@JsonProperty("Enabled") Boolean enabled) {
-    }
+    record Configuration(@JsonProperty("Enabled") Boolean enabled) {}
 
-    record UpdateRequest(Map<String, Configuration> eventConfigurations) {
-    }
+    record UpdateRequest(Map<String, Configuration> eventConfigurations) {}
 
-    record DescribeResponse(Map<String, Configuration> eventConfigurations, BigDecimal creationDate,
-            BigDecimal lastModifiedDate) {
-    }
+    record DescribeResponse(
+            Map<String, Configuration> eventConfigurations, BigDecimal creationDate, BigDecimal lastModifiedDate) {}
 
     private Object update(ApiRequest request) {
         UpdateRequest body = request.body(UpdateRequest.class);
         Map<String, Boolean> changes = new LinkedHashMap<>();
         if (body.eventConfigurations() != null) {
-            body.eventConfigurations().forEach((type, config) ->
-                    changes.put(type, config != null && Boolean.TRUE.equals(config.enabled())));
+            body.eventConfigurations()
+                    .forEach((type, config) ->
+                            changes.put(type, config != null && Boolean.TRUE.equals(config.enabled())));
         }
         registry.updateEventConfigurations(changes);
         return null;
@@ -52,7 +50,7 @@ final class EventConfigurationApi {
         EventConfigurations current = registry.eventConfigurations();
         Map<String, Configuration> configurations = new TreeMap<>();
         current.enabled().forEach((type, on) -> configurations.put(type, new Configuration(on)));
-        return new DescribeResponse(configurations, epochSeconds(current.creationDate()),
-                epochSeconds(current.lastModifiedDate()));
+        return new DescribeResponse(
+                configurations, epochSeconds(current.creationDate()), epochSeconds(current.lastModifiedDate()));
     }
 }

@@ -16,8 +16,7 @@ final class Json {
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** A model {@code timestamp}: a JSON number of epoch seconds (rest-json's default format). */
     static BigDecimal epochSeconds(Instant instant) {

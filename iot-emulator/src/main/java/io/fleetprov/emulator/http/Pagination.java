@@ -15,11 +15,9 @@ final class Pagination {
 
     private static final String PREFIX = "fleetprov-page:";
 
-    private Pagination() {
-    }
+    private Pagination() {}
 
-    record Page<T>(List<T> items, String nextToken) {
-    }
+    record Page<T>(List<T> items, String nextToken) {}
 
     static <T> Page<T> page(List<T> all, String token, Integer pageSize) {
         int size = pageSize == null ? MAX_PAGE_SIZE : pageSize;
@@ -33,7 +31,8 @@ final class Pagination {
     }
 
     private static String encode(int offset) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((PREFIX + offset).getBytes(StandardCharsets.UTF_8));
     }
 

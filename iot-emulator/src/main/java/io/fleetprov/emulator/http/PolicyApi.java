@@ -26,24 +26,24 @@ final class PolicyApi {
                 Route.of("POST", "/attached-policies/{target}", "ListAttachedPolicies", this::listAttached));
     }
 
-    record CreateRequest(String policyDocument) {
-    }
+    record CreateRequest(String policyDocument) {}
 
-    record CreateResponse(String policyName, String policyArn, String policyDocument, String policyVersionId) {
-    }
+    record CreateResponse(String policyName, String policyArn, String policyDocument, String policyVersionId) {}
 
-    record GetResponse(String policyName, String policyArn, String policyDocument, String defaultVersionId,
-            BigDecimal creationDate, BigDecimal lastModifiedDate, String generationId) {
-    }
+    record GetResponse(
+            String policyName,
+            String policyArn,
+            String policyDocument,
+            String defaultVersionId,
+            BigDecimal creationDate,
+            BigDecimal lastModifiedDate,
+            String generationId) {}
 
-    record TargetRequest(String target) {
-    }
+    record TargetRequest(String target) {}
 
-    record PolicySummary(String policyName, String policyArn) {
-    }
+    record PolicySummary(String policyName, String policyArn) {}
 
-    record ListAttachedResponse(List<PolicySummary> policies, String nextMarker) {
-    }
+    record ListAttachedResponse(List<PolicySummary> policies, String nextMarker) {}
 
     private Object create(ApiRequest request) {
         CreateRequest body = request.body(CreateRequest.class);
@@ -53,20 +53,27 @@ final class PolicyApi {
 
     private Object get(ApiRequest request) {
         Policy p = registry.policy(request.path("policyName"));
-        return new GetResponse(p.policyName(), p.policyArn(), p.policyDocument(), p.versionId(),
-                epochSeconds(p.creationDate()), epochSeconds(p.creationDate()),
+        return new GetResponse(
+                p.policyName(),
+                p.policyArn(),
+                p.policyDocument(),
+                p.versionId(),
+                epochSeconds(p.creationDate()),
+                epochSeconds(p.creationDate()),
                 // One version per policy, never modified: the version id identifies the generation.
                 p.versionId());
     }
 
     private Object attach(ApiRequest request) {
-        registry.attachPolicy(request.path("policyName"),
+        registry.attachPolicy(
+                request.path("policyName"),
                 required(request.body(TargetRequest.class).target(), "target"));
         return null;
     }
 
     private Object detach(ApiRequest request) {
-        registry.detachPolicy(request.path("policyName"),
+        registry.detachPolicy(
+                request.path("policyName"),
                 required(request.body(TargetRequest.class).target(), "target"));
         return null;
     }
@@ -74,9 +81,14 @@ final class PolicyApi {
     private Object listAttached(ApiRequest request) {
         // The emulator has no thing groups, so recursive listing has nothing to add; the flag is still validated.
         request.boolQuery("recursive", false);
-        var page = Pagination.page(registry.attachedPolicies(request.path("target")), request.query("marker"),
+        var page = Pagination.page(
+                registry.attachedPolicies(request.path("target")),
+                request.query("marker"),
                 request.intQuery("pageSize", 1, Pagination.MAX_PAGE_SIZE));
-        return new ListAttachedResponse(page.items().stream()
-                .map(p -> new PolicySummary(p.policyName(), p.policyArn())).toList(), page.nextToken());
+        return new ListAttachedResponse(
+                page.items().stream()
+                        .map(p -> new PolicySummary(p.policyName(), p.policyArn()))
+                        .toList(),
+                page.nextToken());
     }
 }

@@ -25,20 +25,24 @@ final class ProvisioningClaimApi {
     }
 
     List<Route> routes() {
-        return List.of(Route.of("POST", "/provisioning-templates/{templateName}/provisioning-claim", OPERATION,
+        return List.of(Route.of(
+                "POST",
+                "/provisioning-templates/{templateName}/provisioning-claim",
+                OPERATION,
                 this::createProvisioningClaim));
     }
 
     /** AWS capitalises the members of {@code keyPair}, unlike everything else in the response. */
-    record KeyPair(@JsonProperty("PublicKey") String publicKey, @JsonProperty("PrivateKey") String privateKey) {
+    record KeyPair(
+            @JsonProperty("PublicKey") String publicKey,
+            @JsonProperty("PrivateKey") String privateKey) {
         @Override
         public String toString() {
             return "KeyPair[PublicKey, PrivateKey=<redacted>]";
         }
     }
 
-    record ClaimResponse(String certificateId, String certificatePem, KeyPair keyPair, BigDecimal expiration) {
-    }
+    record ClaimResponse(String certificateId, String certificatePem, KeyPair keyPair, BigDecimal expiration) {}
 
     private Object createProvisioningClaim(ApiRequest request) {
         // The model has no request body; some clients send {} and that must be as fine as nothing.
@@ -52,7 +56,10 @@ final class ProvisioningClaimApi {
             throw new AwsException(ErrorType.ThrottlingException, "Rate exceeded");
         }
         ProvisioningClaim claim = provisioning.createProvisioningClaim(templateName);
-        return new ClaimResponse(claim.certificateId(), claim.certificatePem(),
-                new KeyPair(claim.publicKeyPem(), claim.privateKeyPem()), Json.epochSeconds(claim.expiration()));
+        return new ClaimResponse(
+                claim.certificateId(),
+                claim.certificatePem(),
+                new KeyPair(claim.publicKeyPem(), claim.privateKeyPem()),
+                Json.epochSeconds(claim.expiration()));
     }
 }

@@ -25,64 +25,95 @@ final class ProvisioningTemplateApi {
         return List.of(
                 Route.of("POST", "/provisioning-templates", "CreateProvisioningTemplate", this::create),
                 Route.of("GET", "/provisioning-templates", "ListProvisioningTemplates", this::list),
-                Route.of("GET", "/provisioning-templates/{templateName}", "DescribeProvisioningTemplate", this::describe),
+                Route.of(
+                        "GET",
+                        "/provisioning-templates/{templateName}",
+                        "DescribeProvisioningTemplate",
+                        this::describe),
                 Route.of("PATCH", "/provisioning-templates/{templateName}", "UpdateProvisioningTemplate", this::update),
-                Route.of("DELETE", "/provisioning-templates/{templateName}", "DeleteProvisioningTemplate", this::delete),
-                Route.of("POST", "/provisioning-templates/{templateName}/versions",
-                        "CreateProvisioningTemplateVersion", this::createVersion),
-                Route.of("GET", "/provisioning-templates/{templateName}/versions",
-                        "ListProvisioningTemplateVersions", this::listVersions),
-                Route.of("GET", "/provisioning-templates/{templateName}/versions/{versionId}",
-                        "DescribeProvisioningTemplateVersion", this::describeVersion),
-                Route.of("DELETE", "/provisioning-templates/{templateName}/versions/{versionId}",
-                        "DeleteProvisioningTemplateVersion", this::deleteVersion));
+                Route.of(
+                        "DELETE", "/provisioning-templates/{templateName}", "DeleteProvisioningTemplate", this::delete),
+                Route.of(
+                        "POST",
+                        "/provisioning-templates/{templateName}/versions",
+                        "CreateProvisioningTemplateVersion",
+                        this::createVersion),
+                Route.of(
+                        "GET",
+                        "/provisioning-templates/{templateName}/versions",
+                        "ListProvisioningTemplateVersions",
+                        this::listVersions),
+                Route.of(
+                        "GET",
+                        "/provisioning-templates/{templateName}/versions/{versionId}",
+                        "DescribeProvisioningTemplateVersion",
+                        this::describeVersion),
+                Route.of(
+                        "DELETE",
+                        "/provisioning-templates/{templateName}/versions/{versionId}",
+                        "DeleteProvisioningTemplateVersion",
+                        this::deleteVersion));
     }
 
-    record Hook(String targetArn, String payloadVersion) {
-    }
+    record Hook(String targetArn, String payloadVersion) {}
 
-    record Tag(String Key, String Value) {
-    }
+    record Tag(String Key, String Value) {}
 
-    record CreateRequest(String templateName, String description, String templateBody, Boolean enabled,
-            String provisioningRoleArn, Hook preProvisioningHook, List<Tag> tags, String type) {
-    }
+    record CreateRequest(
+            String templateName,
+            String description,
+            String templateBody,
+            Boolean enabled,
+            String provisioningRoleArn,
+            Hook preProvisioningHook,
+            List<Tag> tags,
+            String type) {}
 
-    record CreateResponse(String templateArn, String templateName, Integer defaultVersionId) {
-    }
+    record CreateResponse(String templateArn, String templateName, Integer defaultVersionId) {}
 
-    record DescribeResponse(String templateArn, String templateName, String description, BigDecimal creationDate,
-            BigDecimal lastModifiedDate, Integer defaultVersionId, String templateBody, Boolean enabled,
-            String provisioningRoleArn, Hook preProvisioningHook, String type) {
-    }
+    record DescribeResponse(
+            String templateArn,
+            String templateName,
+            String description,
+            BigDecimal creationDate,
+            BigDecimal lastModifiedDate,
+            Integer defaultVersionId,
+            String templateBody,
+            Boolean enabled,
+            String provisioningRoleArn,
+            Hook preProvisioningHook,
+            String type) {}
 
-    record Summary(String templateArn, String templateName, String description, BigDecimal creationDate,
-            BigDecimal lastModifiedDate, Boolean enabled, String type) {
-    }
+    record Summary(
+            String templateArn,
+            String templateName,
+            String description,
+            BigDecimal creationDate,
+            BigDecimal lastModifiedDate,
+            Boolean enabled,
+            String type) {}
 
-    record ListResponse(List<Summary> templates, String nextToken) {
-    }
+    record ListResponse(List<Summary> templates, String nextToken) {}
 
-    record UpdateRequest(String description, Boolean enabled, Integer defaultVersionId, String provisioningRoleArn,
-            Hook preProvisioningHook, Boolean removePreProvisioningHook) {
-    }
+    record UpdateRequest(
+            String description,
+            Boolean enabled,
+            Integer defaultVersionId,
+            String provisioningRoleArn,
+            Hook preProvisioningHook,
+            Boolean removePreProvisioningHook) {}
 
-    record CreateVersionRequest(String templateBody) {
-    }
+    record CreateVersionRequest(String templateBody) {}
 
-    record CreateVersionResponse(String templateArn, String templateName, Integer versionId,
-            Boolean isDefaultVersion) {
-    }
+    record CreateVersionResponse(
+            String templateArn, String templateName, Integer versionId, Boolean isDefaultVersion) {}
 
-    record VersionSummary(Integer versionId, BigDecimal creationDate, Boolean isDefaultVersion) {
-    }
+    record VersionSummary(Integer versionId, BigDecimal creationDate, Boolean isDefaultVersion) {}
 
-    record ListVersionsResponse(List<VersionSummary> versions, String nextToken) {
-    }
+    record ListVersionsResponse(List<VersionSummary> versions, String nextToken) {}
 
-    record DescribeVersionResponse(Integer versionId, BigDecimal creationDate, String templateBody,
-            Boolean isDefaultVersion) {
-    }
+    record DescribeVersionResponse(
+            Integer versionId, BigDecimal creationDate, String templateBody, Boolean isDefaultVersion) {}
 
     private Object create(ApiRequest request) {
         CreateRequest body = request.body(CreateRequest.class);
@@ -90,29 +121,54 @@ final class ProvisioningTemplateApi {
             throw AwsException.invalidRequest("description must be at most 500 characters");
         }
         // AWS creates templates disabled unless told otherwise.
-        ProvisioningTemplate t = registry.createProvisioningTemplate(required(body.templateName(), "templateName"),
-                body.description(), required(body.templateBody(), "templateBody"), Boolean.TRUE.equals(body.enabled()),
-                required(body.provisioningRoleArn(), "provisioningRoleArn"), hook(body.preProvisioningHook()),
+        ProvisioningTemplate t = registry.createProvisioningTemplate(
+                required(body.templateName(), "templateName"),
+                body.description(),
+                required(body.templateBody(), "templateBody"),
+                Boolean.TRUE.equals(body.enabled()),
+                required(body.provisioningRoleArn(), "provisioningRoleArn"),
+                hook(body.preProvisioningHook()),
                 body.type());
         return new CreateResponse(t.templateArn(), t.templateName(), t.defaultVersionId());
     }
 
     private Object list(ApiRequest request) {
-        var page = Pagination.page(registry.listTemplates(), request.query("nextToken"),
+        var page = Pagination.page(
+                registry.listTemplates(),
+                request.query("nextToken"),
                 request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
-        List<Summary> templates = page.items().stream().map(t -> new Summary(t.templateArn(), t.templateName(),
-                t.description(), epochSeconds(t.creationDate()), epochSeconds(t.lastModifiedDate()), t.enabled(),
-                t.type())).toList();
+        List<Summary> templates = page.items().stream()
+                .map(t -> new Summary(
+                        t.templateArn(),
+                        t.templateName(),
+                        t.description(),
+                        epochSeconds(t.creationDate()),
+                        epochSeconds(t.lastModifiedDate()),
+                        t.enabled(),
+                        t.type()))
+                .toList();
         return new ListResponse(templates, page.nextToken());
     }
 
     private Object describe(ApiRequest request) {
         ProvisioningTemplate t = registry.template(request.path("templateName"));
-        Hook hook = t.preProvisioningHook() == null ? null
-                : new Hook(t.preProvisioningHook().targetArn(), t.preProvisioningHook().payloadVersion());
-        return new DescribeResponse(t.templateArn(), t.templateName(), t.description(), epochSeconds(t.creationDate()),
-                epochSeconds(t.lastModifiedDate()), t.defaultVersionId(), t.templateBody(), t.enabled(),
-                t.provisioningRoleArn(), hook, t.type());
+        Hook hook = t.preProvisioningHook() == null
+                ? null
+                : new Hook(
+                        t.preProvisioningHook().targetArn(),
+                        t.preProvisioningHook().payloadVersion());
+        return new DescribeResponse(
+                t.templateArn(),
+                t.templateName(),
+                t.description(),
+                epochSeconds(t.creationDate()),
+                epochSeconds(t.lastModifiedDate()),
+                t.defaultVersionId(),
+                t.templateBody(),
+                t.enabled(),
+                t.provisioningRoleArn(),
+                hook,
+                t.type());
     }
 
     private Object update(ApiRequest request) {
@@ -125,8 +181,14 @@ final class ProvisioningTemplateApi {
         if (body.preProvisioningHook() != null && "JITP".equals(current.type())) {
             throw AwsException.invalidRequest("A pre-provisioning hook is supported only for FLEET_PROVISIONING");
         }
-        registry.updateProvisioningTemplate(current.templateName(), body.description(), body.enabled(),
-                body.defaultVersionId(), body.provisioningRoleArn(), hook(body.preProvisioningHook()), remove);
+        registry.updateProvisioningTemplate(
+                current.templateName(),
+                body.description(),
+                body.enabled(),
+                body.defaultVersionId(),
+                body.provisioningRoleArn(),
+                hook(body.preProvisioningHook()),
+                remove);
         return null;
     }
 
@@ -138,28 +200,33 @@ final class ProvisioningTemplateApi {
     private Object createVersion(ApiRequest request) {
         CreateVersionRequest body = request.body(CreateVersionRequest.class);
         String name = request.path("templateName");
-        var version = registry.createTemplateVersion(name, required(body.templateBody(), "templateBody"),
-                request.boolQuery("setAsDefault", false));
+        var version = registry.createTemplateVersion(
+                name, required(body.templateBody(), "templateBody"), request.boolQuery("setAsDefault", false));
         ProvisioningTemplate t = registry.template(name);
-        return new CreateVersionResponse(t.templateArn(), t.templateName(), version.versionId(),
-                version.versionId() == t.defaultVersionId());
+        return new CreateVersionResponse(
+                t.templateArn(), t.templateName(), version.versionId(), version.versionId() == t.defaultVersionId());
     }
 
     private Object listVersions(ApiRequest request) {
         ProvisioningTemplate t = registry.template(request.path("templateName"));
         List<ProvisioningTemplate.Version> versions = t.versions().stream()
-                .sorted(Comparator.comparingInt(ProvisioningTemplate.Version::versionId)).toList();
-        var page = Pagination.page(versions, request.query("nextToken"),
-                request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
-        return new ListVersionsResponse(page.items().stream().map(v -> new VersionSummary(v.versionId(),
-                epochSeconds(v.creationDate()), v.versionId() == t.defaultVersionId())).toList(), page.nextToken());
+                .sorted(Comparator.comparingInt(ProvisioningTemplate.Version::versionId))
+                .toList();
+        var page = Pagination.page(
+                versions, request.query("nextToken"), request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
+        return new ListVersionsResponse(
+                page.items().stream()
+                        .map(v -> new VersionSummary(
+                                v.versionId(), epochSeconds(v.creationDate()), v.versionId() == t.defaultVersionId()))
+                        .toList(),
+                page.nextToken());
     }
 
     private Object describeVersion(ApiRequest request) {
         ProvisioningTemplate t = registry.template(request.path("templateName"));
         ProvisioningTemplate.Version v = t.version(versionId(request));
-        return new DescribeVersionResponse(v.versionId(), epochSeconds(v.creationDate()), v.templateBody(),
-                v.versionId() == t.defaultVersionId());
+        return new DescribeVersionResponse(
+                v.versionId(), epochSeconds(v.creationDate()), v.templateBody(), v.versionId() == t.defaultVersionId());
     }
 
     private Object deleteVersion(ApiRequest request) {
@@ -183,7 +250,7 @@ final class ProvisioningTemplateApi {
         if (!payloadVersion.matches("[0-9-]{10,32}")) {
             throw AwsException.invalidRequest("Invalid preProvisioningHook.payloadVersion: " + payloadVersion);
         }
-        return new ProvisioningTemplate.PreProvisioningHook(required(hook.targetArn(), "preProvisioningHook.targetArn"),
-                payloadVersion);
+        return new ProvisioningTemplate.PreProvisioningHook(
+                required(hook.targetArn(), "preProvisioningHook.targetArn"), payloadVersion);
     }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
  * An HTTP request as it arrived: the path and query still percent-encoded (SigV4 signs the encoded form), header
  * names in lower case, the body read in full (bounded by {@link RequestDispatcher}).
  */
-public record RawRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers,
-        byte[] body) {
+public record RawRequest(
+        String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body) {
 
     public RawRequest {
         headers = Map.copyOf(headers);

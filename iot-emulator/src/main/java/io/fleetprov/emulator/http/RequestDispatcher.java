@@ -30,11 +30,13 @@ final class RequestDispatcher implements HttpHandler {
 
     /** IoT signs as {@code iot} since 2023, as {@code execute-api} before; clients of both eras exist. */
     static final List<String> IOT_SERVICES = List.of("iot", "execute-api");
+
     static final List<String> COGNITO_SERVICES = List.of("cognito-idp");
     /** Cognito operations that AWS serves without a signature: the sign-in calls of public app clients. */
     private static final Set<String> UNSIGNED_COGNITO_TARGETS = Set.of(
             "AWSCognitoIdentityProviderService.InitiateAuth",
             "AWSCognitoIdentityProviderService.RespondToAuthChallenge");
+
     private static final String REST_JSON = "application/json";
     private static final String AMZ_JSON = "application/x-amz-json-1.1";
 
@@ -59,7 +61,9 @@ final class RequestDispatcher implements HttpHandler {
                 RawRequest request = read(exchange);
                 if (forCognito) {
                     String target = request.header("x-amz-target");
-                    sigV4.verify(request, COGNITO_SERVICES,
+                    sigV4.verify(
+                            request,
+                            COGNITO_SERVICES,
                             "GET".equals(request.method()) || UNSIGNED_COGNITO_TARGETS.contains(target));
                     // The Cognito handler reads the body itself; give it the bytes already taken off the wire.
                     exchange.setStreams(new ByteArrayInputStream(request.body()), null);
@@ -74,7 +78,11 @@ final class RequestDispatcher implements HttpHandler {
             } catch (AwsException e) {
                 AwsErrors.send(exchange, e, errorContentType);
             } catch (RuntimeException e) {
-                LOG.warn("request {} {} failed", requestId, exchange.getRequestURI().getRawPath(), e);
+                LOG.warn(
+                        "request {} {} failed",
+                        requestId,
+                        exchange.getRequestURI().getRawPath(),
+                        e);
                 AwsErrors.send(exchange, AwsErrors.INTERNAL_FAILURE, errorContentType);
             }
         }
@@ -97,10 +105,16 @@ final class RequestDispatcher implements HttpHandler {
             }
         }
         Map<String, List<String>> headers = new HashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>()).addAll(values));
-        return new RawRequest(exchange.getRequestMethod().toUpperCase(Locale.ROOT),
-                exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), headers, body);
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.computeIfAbsent(
+                                name.toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
+                        .addAll(values));
+        return new RawRequest(
+                exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+                exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(),
+                headers,
+                body);
     }
 
     /**
@@ -117,7 +131,7 @@ final class RequestDispatcher implements HttpHandler {
     }
 
     private static AwsException tooLarge() {
-        return new AwsException("RequestEntityTooLargeException", 413,
-                "Request body exceeds " + MAX_BODY_BYTES + " bytes");
+        return new AwsException(
+                "RequestEntityTooLargeException", 413, "Request body exceeds " + MAX_BODY_BYTES + " bytes");
     }
 }

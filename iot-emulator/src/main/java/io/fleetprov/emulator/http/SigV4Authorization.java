@@ -9,8 +9,8 @@ import java.util.Map;
  * {@code AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iot/aws4_request, SignedHeaders=host;x-amz-date,
  * Signature=hex}.
  */
-record SigV4Authorization(String accessKeyId, String date, String region, String service, List<String> signedHeaders,
-        String signature) {
+record SigV4Authorization(
+        String accessKeyId, String date, String region, String service, List<String> signedHeaders, String signature) {
 
     static final String ALGORITHM = "AWS4-HMAC-SHA256";
 
@@ -42,7 +42,7 @@ record SigV4Authorization(String accessKeyId, String date, String region, String
         if (scope.length != 5 || !scope[4].equals("aws4_request")) {
             throw new IllegalArgumentException("Credential must have the form KeyId/Date/Region/Service/aws4_request");
         }
-        return new SigV4Authorization(scope[0], scope[1], scope[2], scope[3], List.of(signedHeaders.split(";")),
-                signature);
+        return new SigV4Authorization(
+                scope[0], scope[1], scope[2], scope[3], List.of(signedHeaders.split(";")), signature);
     }
 }

@@ -21,21 +21,30 @@ final class SigV4Canonicalizer {
 
     static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
 
-    private SigV4Canonicalizer() {
-    }
+    private SigV4Canonicalizer() {}
 
     static String canonicalRequest(RawRequest request, List<String> signedHeaders, String payloadHash) {
-        return request.method() + '\n'
-                + canonicalUri(request.rawPath()) + '\n'
-                + canonicalQuery(request.rawQuery()) + '\n'
-                + canonicalHeaders(request, signedHeaders) + '\n'
-                + String.join(";", signedHeaders) + '\n'
+        return request.method()
+                + '\n'
+                + canonicalUri(request.rawPath())
+                + '\n'
+                + canonicalQuery(request.rawQuery())
+                + '\n'
+                + canonicalHeaders(request, signedHeaders)
+                + '\n'
+                + String.join(";", signedHeaders)
+                + '\n'
                 + payloadHash;
     }
 
     static String stringToSign(String amzDate, String scope, String canonicalRequest) {
-        return SigV4Authorization.ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + hex(sha256(
-                canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+        return SigV4Authorization.ALGORITHM
+                + '\n'
+                + amzDate
+                + '\n'
+                + scope
+                + '\n'
+                + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
     }
 
     static String signature(String secretKey, SigV4Authorization auth, String stringToSign) {
@@ -47,20 +56,26 @@ final class SigV4Canonicalizer {
     }
 
     static String canonicalUri(String rawPath) {
-        String path = rawPath == null || rawPath.isEmpty() ? "/" : URI.create(rawPath).normalize().getRawPath();
+        String path = rawPath == null || rawPath.isEmpty()
+                ? "/"
+                : URI.create(rawPath).normalize().getRawPath();
         return UriEncoding.encode(path.isEmpty() ? "/" : path, true);
     }
 
     static String canonicalQuery(String rawQuery) {
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
         for (Map.Entry<String, String> param : UriEncoding.queryParameters(rawQuery)) {
-            pairs.add(Map.entry(UriEncoding.encode(param.getKey(), false), UriEncoding.encode(param.getValue(), false)));
+            pairs.add(
+                    Map.entry(UriEncoding.encode(param.getKey(), false), UriEncoding.encode(param.getValue(), false)));
         }
         // By encoded name, then encoded value (repeated names), in code-point order.
         pairs.sort(Map.Entry.<String, String>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, String> pair : pairs) {
-            out.append(out.isEmpty() ? "" : "&").append(pair.getKey()).append('=').append(pair.getValue());
+            out.append(out.isEmpty() ? "" : "&")
+                    .append(pair.getKey())
+                    .append('=')
+                    .append(pair.getValue());
         }
         return out.toString();
     }
@@ -73,7 +88,10 @@ final class SigV4Canonicalizer {
             if (values != null) {
                 values.forEach(v -> normalised.add(v.trim().replaceAll(" +", " ")));
             }
-            out.append(name.toLowerCase(Locale.ROOT)).append(':').append(String.join(",", normalised)).append('\n');
+            out.append(name.toLowerCase(Locale.ROOT))
+                    .append(':')
+                    .append(String.join(",", normalised))
+                    .append('\n');
         }
         return out.toString();
     }

@@ -91,10 +91,10 @@ public final class SigV4Verifier {
         }
         checkDate(amzDate, auth);
         String canonical = SigV4Canonicalizer.canonicalRequest(request, auth.signedHeaders(), payloadHash(request));
-        String expected = SigV4Canonicalizer.signature(secret, auth,
-                SigV4Canonicalizer.stringToSign(amzDate, auth.scope(), canonical));
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                auth.signature().getBytes(StandardCharsets.US_ASCII))) {
+        String expected = SigV4Canonicalizer.signature(
+                secret, auth, SigV4Canonicalizer.stringToSign(amzDate, auth.scope(), canonical));
+        if (!MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), auth.signature().getBytes(StandardCharsets.US_ASCII))) {
             throw forbidden("InvalidSignatureException", SIGNATURE_MISMATCH);
         }
     }
@@ -116,7 +116,8 @@ public final class SigV4Verifier {
             throw wrongService(services);
         }
         if (!auth.region().equals(region)) {
-            throw forbidden("InvalidSignatureException",
+            throw forbidden(
+                    "InvalidSignatureException",
                     "Credential should be scoped to a valid region, not '" + auth.region() + "'.");
         }
     }
@@ -129,13 +130,17 @@ public final class SigV4Verifier {
             throw forbidden("IncompleteSignatureException", "X-Amz-Date must have the form yyyyMMddTHHmmssZ.");
         }
         if (!amzDate.startsWith(auth.date())) {
-            throw forbidden("InvalidSignatureException",
+            throw forbidden(
+                    "InvalidSignatureException",
                     "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP.");
         }
         Instant now = wallClock.instant();
         if (Duration.between(signedAt, now).abs().compareTo(MAX_SKEW) > 0) {
-            throw forbidden("InvalidSignatureException", "Signature expired: " + amzDate + " is now earlier or later "
-                    + "than 15 minutes from the server's time " + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC)) + ".");
+            throw forbidden(
+                    "InvalidSignatureException",
+                    "Signature expired: " + amzDate + " is now earlier or later "
+                            + "than 15 minutes from the server's time " + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC))
+                            + ".");
         }
     }
 
@@ -149,12 +154,14 @@ public final class SigV4Verifier {
         if (declared.equals(SigV4Canonicalizer.UNSIGNED_PAYLOAD) || declared.equals(actual)) {
             return declared;
         }
-        throw forbidden("InvalidSignatureException", "The provided x-amz-content-sha256 header does not match what "
-                + "was computed.");
+        throw forbidden(
+                "InvalidSignatureException",
+                "The provided x-amz-content-sha256 header does not match what " + "was computed.");
     }
 
     private static AwsException wrongService(List<String> services) {
-        return forbidden("InvalidSignatureException",
+        return forbidden(
+                "InvalidSignatureException",
                 "Credential should be scoped to correct service: '" + services.get(0) + "'.");
     }
 

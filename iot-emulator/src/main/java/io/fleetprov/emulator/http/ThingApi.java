@@ -30,58 +30,72 @@ final class ThingApi {
                 Route.of("GET", "/principals/things", "ListPrincipalThings", this::listPrincipalThings));
     }
 
-    record AttributePayload(Map<String, String> attributes, Boolean merge) {
-    }
+    record AttributePayload(Map<String, String> attributes, Boolean merge) {}
 
-    record CreateRequest(String thingTypeName, AttributePayload attributePayload, String billingGroupName) {
-    }
+    record CreateRequest(String thingTypeName, AttributePayload attributePayload, String billingGroupName) {}
 
-    record CreateResponse(String thingName, String thingArn, String thingId) {
-    }
+    record CreateResponse(String thingName, String thingArn, String thingId) {}
 
-    record DescribeResponse(String defaultClientId, String thingName, String thingId, String thingArn,
-            String thingTypeName, Map<String, String> attributes, Long version, String billingGroupName) {
-    }
+    record DescribeResponse(
+            String defaultClientId,
+            String thingName,
+            String thingId,
+            String thingArn,
+            String thingTypeName,
+            Map<String, String> attributes,
+            Long version,
+            String billingGroupName) {}
 
-    record ThingAttribute(String thingName, String thingTypeName, String thingArn, Map<String, String> attributes,
-            Long version) {
-    }
+    record ThingAttribute(
+            String thingName, String thingTypeName, String thingArn, Map<String, String> attributes, Long version) {}
 
-    record ListResponse(List<ThingAttribute> things, String nextToken) {
-    }
+    record ListResponse(List<ThingAttribute> things, String nextToken) {}
 
-    record PrincipalsResponse(List<String> principals, String nextToken) {
-    }
+    record PrincipalsResponse(List<String> principals, String nextToken) {}
 
-    record PrincipalThingsResponse(List<String> things, String nextToken) {
-    }
+    record PrincipalThingsResponse(List<String> things, String nextToken) {}
 
     private Object create(ApiRequest request) {
         CreateRequest body = request.body(CreateRequest.class);
-        Map<String, String> attributes = body.attributePayload() == null
-                || body.attributePayload().attributes() == null ? Map.of()
+        Map<String, String> attributes =
+                body.attributePayload() == null || body.attributePayload().attributes() == null
+                        ? Map.of()
                         : new HashMap<>(body.attributePayload().attributes());
         // An empty attribute value removes the attribute in AWS's UpdateThing; on create it means "no attribute".
         attributes.values().removeIf(v -> v == null || v.isEmpty());
-        Thing thing = registry.createThing(request.path("thingName"), body.thingTypeName(), attributes,
-                body.billingGroupName(), null);
+        Thing thing = registry.createThing(
+                request.path("thingName"), body.thingTypeName(), attributes, body.billingGroupName(), null);
         return new CreateResponse(thing.thingName(), thing.thingArn(), thing.thingId());
     }
 
     private Object describe(ApiRequest request) {
         Thing t = registry.thing(request.path("thingName"));
         // Without an MQTT connection to go by, AWS reports the thing name as the default client id.
-        return new DescribeResponse(t.thingName(), t.thingName(), t.thingId(), t.thingArn(), t.thingTypeName(),
-                t.attributes(), t.version(), t.billingGroupName());
+        return new DescribeResponse(
+                t.thingName(),
+                t.thingName(),
+                t.thingId(),
+                t.thingArn(),
+                t.thingTypeName(),
+                t.attributes(),
+                t.version(),
+                t.billingGroupName());
     }
 
     private Object list(ApiRequest request) {
-        List<Thing> things = registry.listThings(request.query("attributeName"), request.query("attributeValue"),
-                request.query("thingTypeName"), request.boolQuery("usePrefixAttributeValue", false));
-        var page = Pagination.page(things, request.query("nextToken"),
-                request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
-        return new ListResponse(page.items().stream().map(t -> new ThingAttribute(t.thingName(), t.thingTypeName(),
-                t.thingArn(), t.attributes(), t.version())).toList(), page.nextToken());
+        List<Thing> things = registry.listThings(
+                request.query("attributeName"),
+                request.query("attributeValue"),
+                request.query("thingTypeName"),
+                request.boolQuery("usePrefixAttributeValue", false));
+        var page = Pagination.page(
+                things, request.query("nextToken"), request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
+        return new ListResponse(
+                page.items().stream()
+                        .map(t -> new ThingAttribute(
+                                t.thingName(), t.thingTypeName(), t.thingArn(), t.attributes(), t.version()))
+                        .toList(),
+                page.nextToken());
     }
 
     private Object delete(ApiRequest request) {
@@ -104,14 +118,18 @@ final class ThingApi {
     }
 
     private Object listPrincipals(ApiRequest request) {
-        var page = Pagination.page(registry.thingPrincipals(request.path("thingName")), request.query("nextToken"),
+        var page = Pagination.page(
+                registry.thingPrincipals(request.path("thingName")),
+                request.query("nextToken"),
                 request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
         return new PrincipalsResponse(page.items(), page.nextToken());
     }
 
     private Object listPrincipalThings(ApiRequest request) {
-        var page = Pagination.page(registry.principalThings(request.requiredHeader(PRINCIPAL_HEADER)),
-                request.query("nextToken"), request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
+        var page = Pagination.page(
+                registry.principalThings(request.requiredHeader(PRINCIPAL_HEADER)),
+                request.query("nextToken"),
+                request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
         return new PrincipalThingsResponse(page.items(), page.nextToken());
     }
 }

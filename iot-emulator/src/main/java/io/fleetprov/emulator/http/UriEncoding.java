@@ -15,15 +15,20 @@ final class UriEncoding {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private UriEncoding() {
-    }
+    private UriEncoding() {}
 
     static String encode(String value, boolean keepSlashes) {
         StringBuilder out = new StringBuilder(value.length() + 16);
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.' || c == '~' || (keepSlashes && c == '/')) {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.'
+                    || c == '~'
+                    || (keepSlashes && c == '/')) {
                 out.append((char) c);
             } else {
                 out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);

@@ -42,7 +42,8 @@ public final class IotEmulatorExtension implements BeforeAllCallback, AfterAllCa
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        emulator = IotEmulator.start(customizer.apply(EmulatorConfig.builder().forTests()).build());
+        emulator = IotEmulator.start(
+                customizer.apply(EmulatorConfig.builder().forTests()).build());
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.fleetprov.emulator.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,7 @@ final class PolicyCondition {
 
     static final PolicyCondition NONE = new PolicyCondition(List.of(), true);
 
-    private record Clause(String key, List<PolicyPattern> values) {
-    }
+    private record Clause(String key, List<PolicyPattern> values) {}
 
     private final List<Clause> clauses;
     private final boolean supported;
@@ -43,8 +41,11 @@ final class PolicyCondition {
             for (Map.Entry<String, JsonNode> key : iterable(operator.getValue())) {
                 List<String> values = values(key.getValue(), operatorLabel + "." + key.getKey());
                 if (known && PolicyVariables.isSupported(key.getKey())) {
-                    clauses.add(new Clause(key.getKey(),
-                            values.stream().map(v -> PolicyPattern.compile(v, like)).toList()));
+                    clauses.add(new Clause(
+                            key.getKey(),
+                            values.stream()
+                                    .map(v -> PolicyPattern.compile(v, like))
+                                    .toList()));
                 } else {
                     supported = false;
                 }

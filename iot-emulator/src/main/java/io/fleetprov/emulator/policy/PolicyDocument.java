@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -98,7 +97,8 @@ public final class PolicyDocument {
             throw new MalformedPolicyException(label + " is missing Effect");
         }
         // IAM compares Effect exactly; "allow" is rejected rather than guessed at.
-        if (!effect.isTextual() || !(effect.asText().equals("Allow") || effect.asText().equals("Deny"))) {
+        if (!effect.isTextual()
+                || !(effect.asText().equals("Allow") || effect.asText().equals("Deny"))) {
             throw new MalformedPolicyException(label + ".Effect must be \"Allow\" or \"Deny\", got " + effect);
         }
         String actionKey = exactlyOne(node, "Action", "NotAction", label);
@@ -117,9 +117,10 @@ public final class PolicyDocument {
         boolean hasPositive = node.has(positive);
         boolean hasNegative = node.has(negative);
         if (hasPositive == hasNegative) {
-            throw new MalformedPolicyException(hasPositive
-                    ? label + " must not have both " + positive + " and " + negative
-                    : label + " is missing " + positive + " (or " + negative + ")");
+            throw new MalformedPolicyException(
+                    hasPositive
+                            ? label + " must not have both " + positive + " and " + negative
+                            : label + " is missing " + positive + " (or " + negative + ")");
         }
         return hasPositive ? positive : negative;
     }

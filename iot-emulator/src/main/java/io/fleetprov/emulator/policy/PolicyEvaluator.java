@@ -5,15 +5,14 @@ import java.util.Collection;
 /** Decides whether a connection may perform one IoT data-plane action, the way AWS IoT evaluates attached policies. */
 public final class PolicyEvaluator {
 
-    private PolicyEvaluator() {
-    }
+    private PolicyEvaluator() {}
 
     /**
      * Default deny; an explicit Deny in any document wins over any Allow. resourceName is the part after the ARN's
      * resource type: the client id for CONNECT, the topic for PUBLISH and RECEIVE, the topic filter for SUBSCRIBE.
      */
-    public static boolean isAllowed(Collection<PolicyDocument> policies, IotAction action, String resourceName,
-                                    ConnectionContext context) {
+    public static boolean isAllowed(
+            Collection<PolicyDocument> policies, IotAction action, String resourceName, ConnectionContext context) {
         String arn = resourceArn(action, resourceName, context);
         boolean allowed = false;
         for (PolicyDocument policy : policies) {
@@ -35,7 +34,7 @@ public final class PolicyEvaluator {
 
     /** The ARN a check is made against, e.g. {@code arn:aws:iot:us-east-1:123456789012:topic/a/b}. */
     public static String resourceArn(IotAction action, String resourceName, ConnectionContext context) {
-        return "arn:aws:iot:" + context.region() + ":" + context.accountId() + ":"
-                + action.resourceType() + "/" + resourceName;
+        return "arn:aws:iot:" + context.region() + ":" + context.accountId() + ":" + action.resourceType() + "/"
+                + resourceName;
     }
 }

@@ -18,11 +18,18 @@ final class PolicyStatement {
     private final boolean notResource;
     private final PolicyCondition condition;
 
-    PolicyStatement(boolean deny, List<String> actionPatterns, boolean notAction,
-                    List<String> resourcePatterns, boolean notResource, PolicyCondition condition) {
+    PolicyStatement(
+            boolean deny,
+            List<String> actionPatterns,
+            boolean notAction,
+            List<String> resourcePatterns,
+            boolean notResource,
+            PolicyCondition condition) {
         this.deny = deny;
         this.actions = Collections.unmodifiableSet(matchingActions(actionPatterns, notAction));
-        this.resources = resourcePatterns.stream().map(r -> PolicyPattern.compile(r, true)).toList();
+        this.resources = resourcePatterns.stream()
+                .map(r -> PolicyPattern.compile(r, true))
+                .toList();
         this.notResource = notResource;
         this.condition = condition;
     }
@@ -57,7 +64,8 @@ final class PolicyStatement {
     private static EnumSet<IotAction> matchingActions(List<String> patterns, boolean notAction) {
         EnumSet<IotAction> matched = EnumSet.noneOf(IotAction.class);
         for (String pattern : patterns) {
-            int[] compiled = pattern.toLowerCase(Locale.ROOT).chars()
+            int[] compiled = pattern.toLowerCase(Locale.ROOT)
+                    .chars()
                     .map(c -> c == '*' ? PolicyPattern.ANY_SEQUENCE : c == '?' ? PolicyPattern.ANY_CHAR : c)
                     .toArray();
             for (IotAction action : IotAction.values()) {

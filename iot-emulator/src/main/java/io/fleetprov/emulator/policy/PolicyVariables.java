@@ -9,8 +9,7 @@ final class PolicyVariables {
 
     private static final String ATTRIBUTES_PREFIX = "iot:Connection.Thing.Attributes[";
 
-    private PolicyVariables() {
-    }
+    private PolicyVariables() {}
 
     /** The value, or null when the connection does not provide one (AWS then treats the entry as not matching). */
     static String resolve(String name, ConnectionContext context) {

@@ -7,8 +7,7 @@ package io.fleetprov.emulator.provisioning;
  */
 public final class FleetErrors {
 
-    private FleetErrors() {
-    }
+    private FleetErrors() {}
 
     /** Empty, unknown, expired, already used, or issued to another client's certificate. Observed on AWS. */
     public static FleetProvisioningException invalidToken(String message) {

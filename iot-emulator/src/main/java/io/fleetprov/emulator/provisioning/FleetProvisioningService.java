@@ -66,9 +66,17 @@ public final class FleetProvisioningService {
     private final Duration claimLifetime;
     private volatile Duration hookTimeout;
 
-    public FleetProvisioningService(Registry registry, CertificateAuthority ca, KeyPairPool keys,
-            TemplateEngine templateEngine, OwnershipTokens tokens, PreProvisioningHookClient hooks,
-            ApiThrottle throttle, Clock clock, Duration claimLifetime, Duration hookTimeout) {
+    public FleetProvisioningService(
+            Registry registry,
+            CertificateAuthority ca,
+            KeyPairPool keys,
+            TemplateEngine templateEngine,
+            OwnershipTokens tokens,
+            PreProvisioningHookClient hooks,
+            ApiThrottle throttle,
+            Clock clock,
+            Duration claimLifetime,
+            Duration hookTimeout) {
         this.registry = registry;
         this.ca = ca;
         this.keys = keys;
@@ -98,12 +106,12 @@ public final class FleetProvisioningService {
         ProvisioningTemplate template = registry.template(templateName);
         KeyPair keyPair = keys.take();
         Instant expiration = clock.instant().plus(claimLifetime);
-        X509Certificate certificate = ca.issueClientCertificate(keyPair.getPublic(), CERTIFICATE_COMMON_NAME,
-                expiration);
-        CertificateRecord record = registry.registerCertificate(certificate, CertificateStatus.ACTIVE,
-                template.templateName());
-        return new ProvisioningClaim(record.certificateId(), record.certificatePem(), keyPair,
-                record.notAfter(), template.templateName());
+        X509Certificate certificate =
+                ca.issueClientCertificate(keyPair.getPublic(), CERTIFICATE_COMMON_NAME, expiration);
+        CertificateRecord record =
+                registry.registerCertificate(certificate, CertificateStatus.ACTIVE, template.templateName());
+        return new ProvisioningClaim(
+                record.certificateId(), record.certificatePem(), keyPair, record.notAfter(), template.templateName());
     }
 
     public CreateKeysAndCertificateResponse createKeysAndCertificate(String clientId, String callerCertificateId) {
@@ -113,15 +121,16 @@ public final class FleetProvisioningService {
         CertificateRecord record = issueDeviceCertificate(keyPair.getPublic());
         String token = tokens.issue(record.certificateId(), callerCertificateId);
         LOG.debug("CreateKeysAndCertificate for {}: certificate {}", clientId, record.certificateId());
-        return new CreateKeysAndCertificateResponse(record.certificateId(), record.certificatePem(),
-                Pem.privateKey(keyPair.getPrivate()), token);
+        return new CreateKeysAndCertificateResponse(
+                record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair.getPrivate()), token);
     }
 
-    public CreateCertificateFromCsrResponse createCertificateFromCsr(String clientId, String callerCertificateId,
-            CreateCertificateFromCsrRequest request) {
+    public CreateCertificateFromCsrResponse createCertificateFromCsr(
+            String clientId, String callerCertificateId, CreateCertificateFromCsrRequest request) {
         requireRate("CreateCertificateFromCsr");
         requireCallerValid(callerCertificateId);
-        if (request.certificateSigningRequest() == null || request.certificateSigningRequest().isBlank()) {
+        if (request.certificateSigningRequest() == null
+                || request.certificateSigningRequest().isBlank()) {
             throw FleetErrors.invalidCsr("certificateSigningRequest cannot be empty.");
         }
         PublicKey publicKey;
@@ -136,8 +145,8 @@ public final class FleetProvisioningService {
         return new CreateCertificateFromCsrResponse(record.certificateId(), record.certificatePem(), token);
     }
 
-    public RegisterThingResponse registerThing(String clientId, String callerCertificateId, String templateName,
-            RegisterThingRequest request) {
+    public RegisterThingResponse registerThing(
+            String clientId, String callerCertificateId, String templateName, RegisterThingRequest request) {
         requireRate("RegisterThing");
         CertificateRecord caller = requireCallerValid(callerCertificateId);
         ProvisioningTemplate template = registry.findTemplate(templateName)
@@ -157,8 +166,12 @@ public final class FleetProvisioningService {
             ProvisioningPlan plan = evaluate(template, parameters, certificate.certificateId());
             String thingName = apply(plan, certificate);
             registered = true;
-            LOG.info("RegisterThing {} with template {}: thing {}, certificate {}", clientId, templateName,
-                    thingName, certificate.certificateId());
+            LOG.info(
+                    "RegisterThing {} with template {}: thing {}, certificate {}",
+                    clientId,
+                    templateName,
+                    thingName,
+                    certificate.certificateId());
             return new RegisterThingResponse(plan.deviceConfiguration(), thingName);
         } finally {
             if (!registered) {
@@ -182,8 +195,8 @@ public final class FleetProvisioningService {
     }
 
     private CertificateRecord issueDeviceCertificate(PublicKey publicKey) {
-        X509Certificate certificate = ca.issueClientCertificate(publicKey, CERTIFICATE_COMMON_NAME,
-                DEVICE_CERTIFICATE_NOT_AFTER);
+        X509Certificate certificate =
+                ca.issueClientCertificate(publicKey, CERTIFICATE_COMMON_NAME, DEVICE_CERTIFICATE_NOT_AFTER);
         return registry.registerCertificate(certificate, CertificateStatus.PENDING_ACTIVATION, null);
     }
 
@@ -198,16 +211,25 @@ public final class FleetProvisioningService {
         CertificateRecord caller = registry.findCertificate(callerCertificateId)
                 .orElseThrow(() -> FleetErrors.accessDenied("The client certificate is not registered."));
         if (!caller.mayConnect(clock.instant())) {
-            throw FleetErrors.accessDenied("The client certificate is " + (caller.isClaim() ? "an expired claim."
-                    : "not active."));
+            throw FleetErrors.accessDenied(
+                    "The client certificate is " + (caller.isClaim() ? "an expired claim." : "not active."));
         }
         return caller;
     }
 
-    private Map<String, String> callHook(ProvisioningTemplate template, CertificateRecord caller,
-            CertificateRecord certificate, String clientId, Map<String, String> parameters) {
-        var hookRequest = new PreProvisioningHookRequest(caller.certificateId(), certificate.certificateId(),
-                certificate.certificatePem(), template.templateArn(), clientId, parameters);
+    private Map<String, String> callHook(
+            ProvisioningTemplate template,
+            CertificateRecord caller,
+            CertificateRecord certificate,
+            String clientId,
+            Map<String, String> parameters) {
+        var hookRequest = new PreProvisioningHookRequest(
+                caller.certificateId(),
+                certificate.certificateId(),
+                certificate.certificatePem(),
+                template.templateArn(),
+                clientId,
+                parameters);
         PreProvisioningHookResponse answer;
         try {
             answer = hooks.invoke(template.preProvisioningHook().targetArn(), hookRequest, hookTimeout);
@@ -222,8 +244,8 @@ public final class FleetProvisioningService {
         return answer.parameterOverrides();
     }
 
-    private ProvisioningPlan evaluate(ProvisioningTemplate template, Map<String, String> parameters,
-            String certificateId) {
+    private ProvisioningPlan evaluate(
+            ProvisioningTemplate template, Map<String, String> parameters, String certificateId) {
         try {
             return templateEngine.evaluate(template.templateBody(), parameters, certificateId);
         } catch (TemplateException e) {
@@ -247,7 +269,8 @@ public final class FleetProvisioningService {
                     registry.attachThingPrincipal(thingName, certificate.certificateArn());
                 }
                 if (plan.certificate() != null) {
-                    registry.updateCertificateStatus(certificate.certificateId(),
+                    registry.updateCertificateStatus(
+                            certificate.certificateId(),
                             CertificateStatus.valueOf(plan.certificate().status()));
                 }
                 return thingName;
@@ -255,8 +278,8 @@ public final class FleetProvisioningService {
         } catch (RegistryException e) {
             throw switch (e.type()) {
                 case ResourceNotFoundException -> FleetErrors.notFound(e.getMessage());
-                case InvalidRequestException, MalformedPolicyException -> FleetErrors.template("InvalidParameters",
-                        e.getMessage());
+                case InvalidRequestException, MalformedPolicyException ->
+                    FleetErrors.template("InvalidParameters", e.getMessage());
                 default -> FleetErrors.internal(e.getMessage());
             };
         }
@@ -265,8 +288,8 @@ public final class FleetProvisioningService {
     private Thing upsertThing(ThingSpec spec) {
         Thing existing = registry.findThing(spec.thingName()).orElse(null);
         if (existing == null) {
-            return registry.createThing(spec.thingName(), spec.thingTypeName(), spec.attributes(),
-                    spec.billingGroup(), spec.thingGroups());
+            return registry.createThing(
+                    spec.thingName(), spec.thingTypeName(), spec.attributes(), spec.billingGroup(), spec.thingGroups());
         }
         Map<String, String> attributes = switch (override(spec, ThingProperty.ATTRIBUTE_PAYLOAD)) {
             case REPLACE -> spec.attributes();
@@ -287,9 +310,11 @@ public final class FleetProvisioningService {
             default -> existing.thingGroups();
         };
         String type = override(spec, ThingProperty.THING_TYPE_NAME) == OverrideAction.REPLACE
-                ? spec.thingTypeName() : existing.thingTypeName();
+                ? spec.thingTypeName()
+                : existing.thingTypeName();
         String billing = override(spec, ThingProperty.BILLING_GROUP) == OverrideAction.REPLACE
-                ? spec.billingGroup() : existing.billingGroupName();
+                ? spec.billingGroup()
+                : existing.billingGroupName();
         return registry.updateThing(spec.thingName(), type, attributes, billing, groups);
     }
 
@@ -310,6 +335,7 @@ public final class FleetProvisioningService {
         return registry.findPolicy(spec.policyName())
                 .filter(p -> Objects.equals(p.policyName(), spec.policyName()))
                 .map(p -> p.policyName())
-                .orElseGet(() -> registry.createPolicy(spec.policyName(), spec.policyDocument()).policyName());
+                .orElseGet(() -> registry.createPolicy(spec.policyName(), spec.policyDocument())
+                        .policyName());
     }
 }

@@ -18,8 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OwnershipTokens {
 
-    public record Grant(String certificateId, String requesterCertificateId, Instant expiresAt) {
-    }
+    public record Grant(String certificateId, String requesterCertificateId, Instant expiresAt) {}
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
@@ -35,7 +34,9 @@ public final class OwnershipTokens {
         byte[] bytes = new byte[96];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        grants.put(token, new Grant(certificateId, requesterCertificateId, clock.instant().plus(lifetime)));
+        grants.put(
+                token,
+                new Grant(certificateId, requesterCertificateId, clock.instant().plus(lifetime)));
         return token;
     }
 

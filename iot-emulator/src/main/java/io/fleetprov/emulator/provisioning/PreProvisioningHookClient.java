@@ -27,7 +27,8 @@ public final class PreProvisioningHookClient {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> headers;
 
     /** {@code headers} are added to every call, e.g. the shared secret the hook endpoint expects. */

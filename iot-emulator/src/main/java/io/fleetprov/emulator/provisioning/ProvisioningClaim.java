@@ -5,8 +5,8 @@ import java.security.KeyPair;
 import java.time.Instant;
 
 /** A temporary claim certificate, as CreateProvisioningClaim returns it. */
-public record ProvisioningClaim(String certificateId, String certificatePem, KeyPair keyPair, Instant expiration,
-        String templateName) {
+public record ProvisioningClaim(
+        String certificateId, String certificatePem, KeyPair keyPair, Instant expiration, String templateName) {
 
     public String privateKeyPem() {
         return Pem.privateKey(keyPair.getPrivate());

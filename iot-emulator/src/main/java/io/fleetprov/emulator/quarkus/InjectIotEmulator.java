@@ -8,5 +8,4 @@ import java.lang.annotation.Target;
 /** Marks an {@code IotEmulator} field of a Quarkus test to receive the running emulator. */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.FIELD)
-public @interface InjectIotEmulator {
-}
+public @interface InjectIotEmulator {}

@@ -68,8 +68,8 @@ public class IotEmulatorTestResource implements QuarkusTestResourceLifecycleMana
 
     @Override
     public void inject(TestInjector testInjector) {
-        testInjector.injectIntoFields(emulator,
-                new TestInjector.AnnotatedAndMatchesType(InjectIotEmulator.class, IotEmulator.class));
+        testInjector.injectIntoFields(
+                emulator, new TestInjector.AnnotatedAndMatchesType(InjectIotEmulator.class, IotEmulator.class));
     }
 
     @Override

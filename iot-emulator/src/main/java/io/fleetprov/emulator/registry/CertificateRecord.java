@@ -35,7 +35,14 @@ public record CertificateRecord(
     }
 
     CertificateRecord withStatus(CertificateStatus newStatus, Instant now) {
-        return new CertificateRecord(certificateId, certificateArn, certificate, certificatePem, newStatus,
-                claimTemplate, creationDate, now);
+        return new CertificateRecord(
+                certificateId,
+                certificateArn,
+                certificate,
+                certificatePem,
+                newStatus,
+                claimTemplate,
+                creationDate,
+                now);
     }
 }

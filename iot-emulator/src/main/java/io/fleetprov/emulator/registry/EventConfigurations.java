@@ -11,9 +11,18 @@ import java.util.TreeMap;
 public record EventConfigurations(Map<String, Boolean> enabled, Instant creationDate, Instant lastModifiedDate) {
 
     /** AWS's EventType enum. */
-    public static final java.util.List<String> EVENT_TYPES = java.util.List.of("THING", "THING_GROUP", "THING_TYPE",
-            "THING_GROUP_MEMBERSHIP", "THING_GROUP_HIERARCHY", "THING_TYPE_ASSOCIATION", "JOB", "JOB_EXECUTION",
-            "POLICY", "CERTIFICATE", "CA_CERTIFICATE");
+    public static final java.util.List<String> EVENT_TYPES = java.util.List.of(
+            "THING",
+            "THING_GROUP",
+            "THING_TYPE",
+            "THING_GROUP_MEMBERSHIP",
+            "THING_GROUP_HIERARCHY",
+            "THING_TYPE_ASSOCIATION",
+            "JOB",
+            "JOB_EXECUTION",
+            "POLICY",
+            "CERTIFICATE",
+            "CA_CERTIFICATE");
 
     public EventConfigurations {
         enabled = Map.copyOf(enabled);

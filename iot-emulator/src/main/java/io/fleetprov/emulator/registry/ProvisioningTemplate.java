@@ -24,18 +24,18 @@ public record ProvisioningTemplate(
         versions = List.copyOf(versions);
     }
 
-    public record PreProvisioningHook(String targetArn, String payloadVersion) {
-    }
+    public record PreProvisioningHook(String targetArn, String payloadVersion) {}
 
-    public record Version(int versionId, String templateBody, Instant creationDate) {
-    }
+    public record Version(int versionId, String templateBody, Instant creationDate) {}
 
     public Version defaultVersion() {
         return version(defaultVersionId);
     }
 
     public Version version(int versionId) {
-        return versions.stream().filter(v -> v.versionId() == versionId).findFirst()
+        return versions.stream()
+                .filter(v -> v.versionId() == versionId)
+                .findFirst()
                 .orElseThrow(() -> RegistryException.notFound(
                         "Version " + versionId + " of provisioning template " + templateName + " not found"));
     }

@@ -49,6 +49,7 @@ public final class Registry {
     private final Map<String, Set<String>> policyAttachments = new HashMap<>();
     /** thing name → principal ARNs */
     private final Map<String, Set<String>> thingPrincipals = new HashMap<>();
+
     private EventConfigurations eventConfigurations;
 
     public Registry(Clock clock, Arns arns, TemplateEngine templateEngine) {
@@ -87,9 +88,14 @@ public final class Registry {
 
     // ---- provisioning templates ----
 
-    public synchronized ProvisioningTemplate createProvisioningTemplate(String name, String description,
-            String templateBody, boolean enabled, String provisioningRoleArn,
-            ProvisioningTemplate.PreProvisioningHook hook, String type) {
+    public synchronized ProvisioningTemplate createProvisioningTemplate(
+            String name,
+            String description,
+            String templateBody,
+            boolean enabled,
+            String provisioningRoleArn,
+            ProvisioningTemplate.PreProvisioningHook hook,
+            String type) {
         if (name == null || !name.matches("[0-9A-Za-z_-]{1,36}")) {
             throw RegistryException.invalid("Invalid template name: " + name);
         }
@@ -108,9 +114,18 @@ public final class Registry {
         }
         validateTemplateBody(templateBody);
         Instant now = clock.instant();
-        var template = new ProvisioningTemplate(name, arns.provisioningTemplate(name), description, enabled,
-                provisioningRoleArn, hook, templateType, List.of(new ProvisioningTemplate.Version(1, templateBody, now)),
-                1, now, now);
+        var template = new ProvisioningTemplate(
+                name,
+                arns.provisioningTemplate(name),
+                description,
+                enabled,
+                provisioningRoleArn,
+                hook,
+                templateType,
+                List.of(new ProvisioningTemplate.Version(1, templateBody, now)),
+                1,
+                now,
+                now);
         templates.put(name, template);
         return template;
     }
@@ -120,31 +135,43 @@ public final class Registry {
     }
 
     public ProvisioningTemplate template(String name) {
-        return findTemplate(name).orElseThrow(
-                () -> RegistryException.notFound("Provisioning template " + name + " not found"));
+        return findTemplate(name)
+                .orElseThrow(() -> RegistryException.notFound("Provisioning template " + name + " not found"));
     }
 
     public synchronized List<ProvisioningTemplate> listTemplates() {
-        return templates.values().stream().sorted(Comparator.comparing(ProvisioningTemplate::templateName)).toList();
+        return templates.values().stream()
+                .sorted(Comparator.comparing(ProvisioningTemplate::templateName))
+                .toList();
     }
 
     /** Null arguments leave a field as it is. */
-    public synchronized ProvisioningTemplate updateProvisioningTemplate(String name, String description,
-            Boolean enabled, Integer defaultVersionId, String provisioningRoleArn,
-            ProvisioningTemplate.PreProvisioningHook hook, boolean removeHook) {
+    public synchronized ProvisioningTemplate updateProvisioningTemplate(
+            String name,
+            String description,
+            Boolean enabled,
+            Integer defaultVersionId,
+            String provisioningRoleArn,
+            ProvisioningTemplate.PreProvisioningHook hook,
+            boolean removeHook) {
         ProvisioningTemplate t = template(name);
         if (defaultVersionId != null) {
             t.version(defaultVersionId);
         }
-        ProvisioningTemplate.PreProvisioningHook newHook = removeHook ? null : hook != null ? hook
-                : t.preProvisioningHook();
-        var updated = new ProvisioningTemplate(name, t.templateArn(),
+        ProvisioningTemplate.PreProvisioningHook newHook =
+                removeHook ? null : hook != null ? hook : t.preProvisioningHook();
+        var updated = new ProvisioningTemplate(
+                name,
+                t.templateArn(),
                 description != null ? description : t.description(),
                 enabled != null ? enabled : t.enabled(),
                 provisioningRoleArn != null ? provisioningRoleArn : t.provisioningRoleArn(),
-                newHook, t.type(), t.versions(),
+                newHook,
+                t.type(),
+                t.versions(),
                 defaultVersionId != null ? defaultVersionId : t.defaultVersionId(),
-                t.creationDate(), clock.instant());
+                t.creationDate(),
+                clock.instant());
         templates.put(name, updated);
         return updated;
     }
@@ -154,22 +181,38 @@ public final class Registry {
         templates.remove(name);
     }
 
-    public synchronized ProvisioningTemplate.Version createTemplateVersion(String name, String templateBody,
-            boolean setAsDefault) {
+    public synchronized ProvisioningTemplate.Version createTemplateVersion(
+            String name, String templateBody, boolean setAsDefault) {
         ProvisioningTemplate t = template(name);
         if (t.versions().size() >= MAX_TEMPLATE_VERSIONS) {
-            throw new RegistryException(ErrorType.VersionsLimitExceededException,
+            throw new RegistryException(
+                    ErrorType.VersionsLimitExceededException,
                     "Provisioning template " + name + " already has " + MAX_TEMPLATE_VERSIONS + " versions");
         }
         validateTemplateBody(templateBody);
-        int next = t.versions().stream().mapToInt(ProvisioningTemplate.Version::versionId).max().orElse(0) + 1;
+        int next = t.versions().stream()
+                        .mapToInt(ProvisioningTemplate.Version::versionId)
+                        .max()
+                        .orElse(0)
+                + 1;
         Instant now = clock.instant();
         var version = new ProvisioningTemplate.Version(next, templateBody, now);
         List<ProvisioningTemplate.Version> versions = new ArrayList<>(t.versions());
         versions.add(version);
-        templates.put(name, new ProvisioningTemplate(name, t.templateArn(), t.description(), t.enabled(),
-                t.provisioningRoleArn(), t.preProvisioningHook(), t.type(), versions,
-                setAsDefault ? next : t.defaultVersionId(), t.creationDate(), now));
+        templates.put(
+                name,
+                new ProvisioningTemplate(
+                        name,
+                        t.templateArn(),
+                        t.description(),
+                        t.enabled(),
+                        t.provisioningRoleArn(),
+                        t.preProvisioningHook(),
+                        t.type(),
+                        versions,
+                        setAsDefault ? next : t.defaultVersionId(),
+                        t.creationDate(),
+                        now));
         return version;
     }
 
@@ -177,14 +220,26 @@ public final class Registry {
         ProvisioningTemplate t = template(name);
         t.version(versionId);
         if (versionId == t.defaultVersionId()) {
-            throw new RegistryException(ErrorType.DeleteConflictException,
+            throw new RegistryException(
+                    ErrorType.DeleteConflictException,
                     "Cannot delete the default version of provisioning template " + name);
         }
-        List<ProvisioningTemplate.Version> versions = t.versions().stream()
-                .filter(v -> v.versionId() != versionId).toList();
-        templates.put(name, new ProvisioningTemplate(name, t.templateArn(), t.description(), t.enabled(),
-                t.provisioningRoleArn(), t.preProvisioningHook(), t.type(), versions, t.defaultVersionId(),
-                t.creationDate(), clock.instant()));
+        List<ProvisioningTemplate.Version> versions =
+                t.versions().stream().filter(v -> v.versionId() != versionId).toList();
+        templates.put(
+                name,
+                new ProvisioningTemplate(
+                        name,
+                        t.templateArn(),
+                        t.description(),
+                        t.enabled(),
+                        t.provisioningRoleArn(),
+                        t.preProvisioningHook(),
+                        t.type(),
+                        versions,
+                        t.defaultVersionId(),
+                        t.creationDate(),
+                        clock.instant()));
     }
 
     private void validateTemplateBody(String templateBody) {
@@ -200,15 +255,15 @@ public final class Registry {
 
     // ---- certificates ----
 
-    public synchronized CertificateRecord registerCertificate(X509Certificate certificate, CertificateStatus status,
-            String claimTemplate) {
+    public synchronized CertificateRecord registerCertificate(
+            X509Certificate certificate, CertificateStatus status, String claimTemplate) {
         String id = CertificateIds.of(certificate);
         if (certificates.containsKey(id)) {
             throw RegistryException.alreadyExists("Certificate " + id + " already exists");
         }
         Instant now = clock.instant();
-        var record = new CertificateRecord(id, arns.certificate(id), certificate, Pem.certificate(certificate),
-                status, claimTemplate, now, now);
+        var record = new CertificateRecord(
+                id, arns.certificate(id), certificate, Pem.certificate(certificate), status, claimTemplate, now, now);
         certificates.put(id, record);
         return record;
     }
@@ -218,23 +273,25 @@ public final class Registry {
     }
 
     public CertificateRecord certificate(String certificateId) {
-        return findCertificate(certificateId).orElseThrow(
-                () -> RegistryException.notFound("Certificate " + certificateId + " not found"));
+        return findCertificate(certificateId)
+                .orElseThrow(() -> RegistryException.notFound("Certificate " + certificateId + " not found"));
     }
 
     /** Device certificates in creation order; claims are hidden, as on AWS. */
     public synchronized List<CertificateRecord> listCertificates(boolean ascending) {
-        Comparator<CertificateRecord> order = Comparator.comparing(CertificateRecord::creationDate)
-                .thenComparing(CertificateRecord::certificateId);
-        return certificates.values().stream().filter(c -> !c.isClaim())
-                .sorted(ascending ? order : order.reversed()).toList();
+        Comparator<CertificateRecord> order =
+                Comparator.comparing(CertificateRecord::creationDate).thenComparing(CertificateRecord::certificateId);
+        return certificates.values().stream()
+                .filter(c -> !c.isClaim())
+                .sorted(ascending ? order : order.reversed())
+                .toList();
     }
 
     public synchronized CertificateRecord updateCertificateStatus(String certificateId, CertificateStatus status) {
         CertificateRecord current = certificate(certificateId);
         if (current.isClaim()) {
-            throw new RegistryException(ErrorType.CertificateStateException,
-                    "The status of a provisioning claim cannot be changed");
+            throw new RegistryException(
+                    ErrorType.CertificateStateException, "The status of a provisioning claim cannot be changed");
         }
         CertificateRecord updated = current.withStatus(status, clock.instant());
         certificates.put(certificateId, updated);
@@ -244,14 +301,16 @@ public final class Registry {
     public synchronized void deleteCertificate(String certificateId, boolean forceDelete) {
         CertificateRecord record = certificate(certificateId);
         if (record.status() == CertificateStatus.ACTIVE && !record.isClaim()) {
-            throw new RegistryException(ErrorType.CertificateStateException,
+            throw new RegistryException(
+                    ErrorType.CertificateStateException,
                     "Certificate " + certificateId + " is ACTIVE; deactivate it before deleting it");
         }
         String arn = record.certificateArn();
         boolean attached = !principalThingsLocked(arn).isEmpty()
                 || !policyAttachments.getOrDefault(arn, Set.of()).isEmpty();
         if (attached && !forceDelete) {
-            throw new RegistryException(ErrorType.DeleteConflictException,
+            throw new RegistryException(
+                    ErrorType.DeleteConflictException,
                     "Certificate " + certificateId + " is attached to things or policies");
         }
         removeCertificateLocked(record);
@@ -268,13 +327,15 @@ public final class Registry {
     /** Whether anything is attached to the certificate (a thing or a policy). */
     public synchronized boolean isAttached(String certificateId) {
         String arn = arns.certificate(certificateId);
-        return !principalThingsLocked(arn).isEmpty() || !policyAttachments.getOrDefault(arn, Set.of()).isEmpty();
+        return !principalThingsLocked(arn).isEmpty()
+                || !policyAttachments.getOrDefault(arn, Set.of()).isEmpty();
     }
 
     /** Removes claims whose validity ended before {@code cutoff}. */
     public synchronized int purgeExpiredClaims(Instant cutoff) {
         List<CertificateRecord> expired = certificates.values().stream()
-                .filter(c -> c.isClaim() && c.notAfter().isBefore(cutoff)).toList();
+                .filter(c -> c.isClaim() && c.notAfter().isBefore(cutoff))
+                .toList();
         expired.forEach(this::removeCertificateLocked);
         return expired.size();
     }
@@ -287,32 +348,62 @@ public final class Registry {
 
     // ---- things ----
 
-    public synchronized Thing createThing(String thingName, String thingTypeName, Map<String, String> attributes,
-            String billingGroupName, List<String> thingGroups) {
+    public synchronized Thing createThing(
+            String thingName,
+            String thingTypeName,
+            Map<String, String> attributes,
+            String billingGroupName,
+            List<String> thingGroups) {
         requireThingName(thingName);
         Map<String, String> attrs = attributes == null ? Map.of() : attributes;
         Thing existing = things.get(thingName);
         if (existing != null) {
-            if (Objects.equals(existing.thingTypeName(), thingTypeName) && existing.attributes().equals(attrs)) {
+            if (Objects.equals(existing.thingTypeName(), thingTypeName)
+                    && existing.attributes().equals(attrs)) {
                 return existing;
             }
             throw RegistryException.alreadyExists("Thing " + thingName + " already exists with different tags");
         }
-        var thing = new Thing(thingName, UUID.randomUUID().toString(), arns.thing(thingName), thingTypeName, attrs,
-                1, billingGroupName, thingGroups == null ? List.of() : thingGroups);
+        var thing = new Thing(
+                thingName,
+                UUID.randomUUID().toString(),
+                arns.thing(thingName),
+                thingTypeName,
+                attrs,
+                1,
+                billingGroupName,
+                thingGroups == null ? List.of() : thingGroups);
         things.put(thingName, thing);
         listeners.forEach(l -> l.thingCreated(thing));
         return thing;
     }
 
     /** Replaces a thing's mutable fields and bumps its version; used by RegisterThing's override settings. */
-    public synchronized Thing updateThing(String thingName, String thingTypeName, Map<String, String> attributes,
-            String billingGroupName, List<String> thingGroups) {
+    public synchronized Thing updateThing(
+            String thingName,
+            String thingTypeName,
+            Map<String, String> attributes,
+            String billingGroupName,
+            List<String> thingGroups) {
         Thing current = thing(thingName);
-        var updated = new Thing(thingName, current.thingId(), current.thingArn(), thingTypeName, attributes,
-                current.version() + 1, billingGroupName, thingGroups);
-        if (updated.equals(new Thing(thingName, current.thingId(), current.thingArn(), current.thingTypeName(),
-                current.attributes(), updated.version(), current.billingGroupName(), current.thingGroups()))) {
+        var updated = new Thing(
+                thingName,
+                current.thingId(),
+                current.thingArn(),
+                thingTypeName,
+                attributes,
+                current.version() + 1,
+                billingGroupName,
+                thingGroups);
+        if (updated.equals(new Thing(
+                thingName,
+                current.thingId(),
+                current.thingArn(),
+                current.thingTypeName(),
+                current.attributes(),
+                updated.version(),
+                current.billingGroupName(),
+                current.thingGroups()))) {
             return current;
         }
         things.put(thingName, updated);
@@ -329,12 +420,12 @@ public final class Registry {
     }
 
     /** Things sorted by name, filtered like ListThings. Null filters match everything. */
-    public synchronized List<Thing> listThings(String attributeName, String attributeValue, String thingTypeName,
-            boolean usePrefixAttributeValue) {
+    public synchronized List<Thing> listThings(
+            String attributeName, String attributeValue, String thingTypeName, boolean usePrefixAttributeValue) {
         return things.values().stream()
                 .filter(t -> thingTypeName == null || thingTypeName.equals(t.thingTypeName()))
-                .filter(t -> attributeName == null || matchesAttribute(t.attributes().get(attributeName),
-                        attributeValue, usePrefixAttributeValue))
+                .filter(t -> attributeName == null
+                        || matchesAttribute(t.attributes().get(attributeName), attributeValue, usePrefixAttributeValue))
                 .sorted(Comparator.comparing(Thing::thingName))
                 .toList();
     }
@@ -356,7 +447,8 @@ public final class Registry {
             return;
         }
         if (expectedVersion != null && expectedVersion != thing.version()) {
-            throw new RegistryException(ErrorType.VersionConflictException,
+            throw new RegistryException(
+                    ErrorType.VersionConflictException,
                     "Thing " + thingName + " is at version " + thing.version() + ", not " + expectedVersion);
         }
         things.remove(thingName);
@@ -396,8 +488,8 @@ public final class Registry {
     }
 
     public Policy policy(String policyName) {
-        return findPolicy(policyName).orElseThrow(
-                () -> RegistryException.notFound("Policy " + policyName + " not found"));
+        return findPolicy(policyName)
+                .orElseThrow(() -> RegistryException.notFound("Policy " + policyName + " not found"));
     }
 
     public synchronized void attachPolicy(String policyName, String targetArn) {
@@ -415,14 +507,18 @@ public final class Registry {
     }
 
     public synchronized List<Policy> attachedPolicies(String targetArn) {
-        return policyAttachments.getOrDefault(targetArn, Set.of()).stream().map(policies::get)
-                .filter(Objects::nonNull).toList();
+        return policyAttachments.getOrDefault(targetArn, Set.of()).stream()
+                .map(policies::get)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /** The parsed policies attached to a certificate, for evaluating its publishes and subscribes. */
     public synchronized List<PolicyDocument> policyDocumentsForCertificate(String certificateId) {
         return policyAttachments.getOrDefault(arns.certificate(certificateId), Set.of()).stream()
-                .map(parsedPolicies::get).filter(Objects::nonNull).toList();
+                .map(parsedPolicies::get)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     private void requireTarget(String targetArn) {
@@ -463,7 +559,10 @@ public final class Registry {
     }
 
     private List<String> principalThingsLocked(String principalArn) {
-        return thingPrincipals.entrySet().stream().filter(e -> e.getValue().contains(principalArn))
-                .map(Map.Entry::getKey).sorted().toList();
+        return thingPrincipals.entrySet().stream()
+                .filter(e -> e.getValue().contains(principalArn))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 }

@@ -18,8 +18,11 @@ import java.util.Map;
  * their app clients, groups and users (seeded passwords are permanent).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record SeedFile(List<Template> provisioningTemplates, List<PolicySeed> policies,
-        Map<String, EventConfiguration> eventConfigurations, List<UserPoolSeed> userPools) {
+public record SeedFile(
+        List<Template> provisioningTemplates,
+        List<PolicySeed> policies,
+        Map<String, EventConfiguration> eventConfigurations,
+        List<UserPoolSeed> userPools) {
 
     public SeedFile {
         provisioningTemplates = provisioningTemplates == null ? List.of() : List.copyOf(provisioningTemplates);
@@ -32,12 +35,12 @@ public record SeedFile(List<Template> provisioningTemplates, List<PolicySeed> po
         this(provisioningTemplates, policies, null, null);
     }
 
-    public record EventConfiguration(@JsonProperty("Enabled") boolean enabled) {
-    }
+    public record EventConfiguration(
+            @JsonProperty("Enabled") boolean enabled) {}
 
     /** @param id optional fixed id ({@code us-east-1_xxx}) so that clients can be configured before the start */
-    public record UserPoolSeed(String id, String name, List<ClientSeed> clients, List<String> groups,
-            List<UserSeed> users) {
+    public record UserPoolSeed(
+            String id, String name, List<ClientSeed> clients, List<String> groups, List<UserSeed> users) {
         public UserPoolSeed {
             clients = clients == null ? List.of() : List.copyOf(clients);
             groups = groups == null ? List.of() : List.copyOf(groups);
@@ -46,8 +49,7 @@ public record SeedFile(List<Template> provisioningTemplates, List<PolicySeed> po
     }
 
     /** @param clientId optional fixed app-client id */
-    public record ClientSeed(String clientId, String clientName) {
-    }
+    public record ClientSeed(String clientId, String clientName) {}
 
     public record UserSeed(String username, String password, List<String> groups, Map<String, String> attributes) {
         public UserSeed {
@@ -62,15 +64,18 @@ public record SeedFile(List<Template> provisioningTemplates, List<PolicySeed> po
         }
     }
 
-    public record Template(String templateName, String description, JsonNode templateBody, Boolean enabled,
-            String provisioningRoleArn, Hook preProvisioningHook, String type) {
-    }
+    public record Template(
+            String templateName,
+            String description,
+            JsonNode templateBody,
+            Boolean enabled,
+            String provisioningRoleArn,
+            Hook preProvisioningHook,
+            String type) {}
 
-    public record Hook(String targetArn, String payloadVersion) {
-    }
+    public record Hook(String targetArn, String payloadVersion) {}
 
-    public record PolicySeed(String policyName, JsonNode policyDocument) {
-    }
+    public record PolicySeed(String policyName, JsonNode policyDocument) {}
 
     public static SeedFile read(Path path) {
         try {

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Loads a seed file into the registry and the user pools; anything invalid stops the start with its error. */
 public final class Seeder {
 
-    private Seeder() {
-    }
+    private Seeder() {}
 
     /** Registry, event configurations and user pools. */
     public static void apply(SeedFile seed, Registry registry, CognitoUserPools cognito) {
@@ -19,8 +18,10 @@ public final class Seeder {
     }
 
     private static void applyUserPool(SeedFile.UserPoolSeed seed, CognitoUserPools cognito) {
-        String poolId = (seed.id() == null ? cognito.createUserPool(seed.name())
-                : cognito.createUserPool(seed.id(), seed.name())).id();
+        String poolId = (seed.id() == null
+                        ? cognito.createUserPool(seed.name())
+                        : cognito.createUserPool(seed.id(), seed.name()))
+                .id();
         seed.clients().forEach(client -> cognito.createAppClient(poolId, client.clientId(), client.clientName()));
         seed.groups().forEach(group -> cognito.createGroup(poolId, group));
         for (SeedFile.UserSeed user : seed.users()) {
@@ -42,15 +43,23 @@ public final class Seeder {
             registry.createPolicy(policy.policyName(), SeedFile.asJsonString(policy.policyDocument()));
         }
         for (SeedFile.Template t : seed.provisioningTemplates()) {
-            ProvisioningTemplate.PreProvisioningHook hook = t.preProvisioningHook() == null ? null
-                    : new ProvisioningTemplate.PreProvisioningHook(t.preProvisioningHook().targetArn(),
-                            t.preProvisioningHook().payloadVersion() == null ? "2020-04-01"
+            ProvisioningTemplate.PreProvisioningHook hook = t.preProvisioningHook() == null
+                    ? null
+                    : new ProvisioningTemplate.PreProvisioningHook(
+                            t.preProvisioningHook().targetArn(),
+                            t.preProvisioningHook().payloadVersion() == null
+                                    ? "2020-04-01"
                                     : t.preProvisioningHook().payloadVersion());
             String role = t.provisioningRoleArn() == null
                     ? "arn:aws:iam::" + registry.arns().accountId() + ":role/fleetprov-provisioning"
                     : t.provisioningRoleArn();
-            registry.createProvisioningTemplate(t.templateName(), t.description(),
-                    SeedFile.asJsonString(t.templateBody()), t.enabled() == null || t.enabled(), role, hook,
+            registry.createProvisioningTemplate(
+                    t.templateName(),
+                    t.description(),
+                    SeedFile.asJsonString(t.templateBody()),
+                    t.enabled() == null || t.enabled(),
+                    role,
+                    hook,
                     t.type());
         }
     }

@@ -144,9 +144,10 @@ final class ExprEvaluator {
             } else if (part instanceof Expr.SubPart.Variable variable) {
                 // A variable given in the [string, {vars}] form hides a parameter of the same name.
                 Expr local = sub.variables().get(variable.name());
-                out.append(local != null
-                        ? evaluateString(local, where + ": Fn::Sub variable " + variable.name())
-                        : value(variable.name()));
+                out.append(
+                        local != null
+                                ? evaluateString(local, where + ": Fn::Sub variable " + variable.name())
+                                : value(variable.name()));
             }
         }
         return out.toString();

@@ -1,12 +1,12 @@
 package io.fleetprov.emulator.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 
@@ -112,7 +112,8 @@ final class ExprParser {
                 if (args.get(0).isTextual() && args.get(0).asText().isEmpty()) {
                     throw TemplateException.invalidTemplate(at + ": the delimiter must not be empty");
                 }
-                yield new Expr.Split(parseScalar(args.get(0), at + " delimiter"), parseScalar(args.get(1), at + " string"));
+                yield new Expr.Split(
+                        parseScalar(args.get(0), at + " delimiter"), parseScalar(args.get(1), at + " string"));
             }
             case "Fn::Sub" -> parseSub(arg, at);
             default -> throw TemplateException.invalidTemplate(where + ": unsupported intrinsic function " + function);
@@ -144,10 +145,12 @@ final class ExprParser {
         Expr secondKey = parseScalar(args.get(2), at + " SecondKey");
         // Literal keys can be looked up now; keys computed from parameters are checked on evaluation.
         if (args.get(0).isTextual() && !mappings.hasMap(args.get(0).asText())) {
-            throw TemplateException.invalidTemplate(at + " refers to unknown mapping '" + args.get(0).asText() + "'");
+            throw TemplateException.invalidTemplate(
+                    at + " refers to unknown mapping '" + args.get(0).asText() + "'");
         }
         if (args.stream().allMatch(JsonNode::isTextual)) {
-            mappings.lookup(args.get(0).asText(), args.get(1).asText(), args.get(2).asText(), where);
+            mappings.lookup(
+                    args.get(0).asText(), args.get(1).asText(), args.get(2).asText(), where);
         }
         return new Expr.FindInMap(mapName, topKey, secondKey);
     }
@@ -157,18 +160,24 @@ final class ExprParser {
         Map<String, Expr> variables = new LinkedHashMap<>();
         if (arg.isTextual()) {
             text = arg;
-        } else if (arg.isArray() && arg.size() == 2 && arg.get(0).isTextual() && arg.get(1).isObject()
+        } else if (arg.isArray()
+                && arg.size() == 2
+                && arg.get(0).isTextual()
+                && arg.get(1).isObject()
                 && !isIntrinsic(arg.get(1))) {
             text = arg.get(0);
-            arg.get(1).fields().forEachRemaining(v ->
-                    variables.put(v.getKey(), parseScalar(v.getValue(), at + " variable " + v.getKey())));
+            arg.get(1)
+                    .fields()
+                    .forEachRemaining(
+                            v -> variables.put(v.getKey(), parseScalar(v.getValue(), at + " variable " + v.getKey())));
         } else {
             throw TemplateException.invalidTemplate(at + " takes a string or [string, {name: value}]");
         }
         List<Expr.SubPart> parts = SubParser.parse(text.asText(), at);
         for (Expr.SubPart part : parts) {
             if (part instanceof Expr.SubPart.Variable v
-                    && !variables.containsKey(v.name()) && !referenceable.contains(v.name())) {
+                    && !variables.containsKey(v.name())
+                    && !referenceable.contains(v.name())) {
                 throw TemplateException.invalidTemplate(at + " refers to unknown variable '${" + v.name() + "}'");
             }
         }

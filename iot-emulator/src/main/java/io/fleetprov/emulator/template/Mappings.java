@@ -38,7 +38,9 @@ final class Mappings {
                 if (!top.getValue().isObject()) {
                     throw TemplateException.invalidTemplate(topWhere + " must be a JSON object of second-level keys");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> seconds = top.getValue().fields(); seconds.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> seconds =
+                                top.getValue().fields();
+                        seconds.hasNext(); ) {
                     Map.Entry<String, JsonNode> second = seconds.next();
                     checkValue(second.getValue(), topWhere + "." + second.getKey());
                 }
@@ -49,8 +51,7 @@ final class Mappings {
 
     private static void checkValue(JsonNode value, String where) {
         if (value.isObject() && ExprParser.isIntrinsic(value)) {
-            throw TemplateException.invalidTemplate(
-                    where + ": intrinsic functions are not allowed in Mappings");
+            throw TemplateException.invalidTemplate(where + ": intrinsic functions are not allowed in Mappings");
         }
         boolean scalar = value.isValueNode() && !value.isNull();
         boolean listOfScalars = value.isArray();
@@ -72,7 +73,8 @@ final class Mappings {
     JsonNode lookup(String mapName, String topKey, String secondKey, String where) {
         JsonNode map = root.get(mapName);
         if (map == null) {
-            throw TemplateException.invalidTemplate(where + ": Fn::FindInMap refers to unknown mapping '" + mapName + "'");
+            throw TemplateException.invalidTemplate(
+                    where + ": Fn::FindInMap refers to unknown mapping '" + mapName + "'");
         }
         JsonNode top = map.get(topKey);
         if (top == null) {
@@ -81,8 +83,8 @@ final class Mappings {
         }
         JsonNode value = top.get(secondKey);
         if (value == null) {
-            throw TemplateException.invalidTemplate(where + ": Fn::FindInMap: mapping '" + mapName + "' key '"
-                    + topKey + "' has no key '" + secondKey + "'");
+            throw TemplateException.invalidTemplate(where + ": Fn::FindInMap: mapping '" + mapName + "' key '" + topKey
+                    + "' has no key '" + secondKey + "'");
         }
         return value;
     }

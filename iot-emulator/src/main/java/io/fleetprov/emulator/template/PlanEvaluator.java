@@ -95,8 +95,10 @@ final class PlanEvaluator {
         String status = certificate.status() == null
                 ? "ACTIVE"
                 // A literal status was checked when the template was parsed, so a bad one here came from a parameter.
-                : TemplateParser.checkStatus(evaluator.evaluateString(certificate.status(), at + ".Status"),
-                        at + ".Status", TemplateException.INVALID_PARAMETERS);
+                : TemplateParser.checkStatus(
+                        evaluator.evaluateString(certificate.status(), at + ".Status"),
+                        at + ".Status",
+                        TemplateException.INVALID_PARAMETERS);
         return new CertificateSpec(id, status, certificate.statusOverride());
     }
 

@@ -46,8 +46,8 @@ final class TemplateParser {
             throw TemplateException.invalidTemplate("Template body is empty");
         }
         if (body.length() > MAX_TEMPLATE_CHARS) {
-            throw TemplateException.invalidTemplate("Template body is " + body.length()
-                    + " characters; the maximum is " + MAX_TEMPLATE_CHARS);
+            throw TemplateException.invalidTemplate(
+                    "Template body is " + body.length() + " characters; the maximum is " + MAX_TEMPLATE_CHARS);
         }
         JsonNode root = TemplateJson.read(body, "Template body");
         if (!root.isObject()) {
@@ -71,8 +71,13 @@ final class TemplateParser {
                 ? exprs.parseFlatMap(root.get("DeviceConfiguration"), "DeviceConfiguration")
                 : Map.of();
 
-        return new Template(List.copyOf(parameters), mappings, resources.thing, resources.certificate,
-                List.copyOf(resources.policies), deviceConfiguration);
+        return new Template(
+                List.copyOf(parameters),
+                mappings,
+                resources.thing,
+                resources.certificate,
+                List.copyOf(resources.policies),
+                deviceConfiguration);
     }
 
     private static JsonNode section(JsonNode root, String name) {
@@ -93,7 +98,8 @@ final class TemplateParser {
             String where = "Parameters." + entry.getKey();
             JsonNode declaration = entry.getValue();
             if (!declaration.isObject()) {
-                throw TemplateException.invalidTemplate(where + " must be a JSON object such as {\"Type\": \"String\"}");
+                throw TemplateException.invalidTemplate(
+                        where + " must be a JSON object such as {\"Type\": \"String\"}");
             }
             checkKeys(declaration, PARAMETER_KEYS, where + " key");
             if (!"String".equals(declaration.path("Type").asText(null))) {
@@ -143,8 +149,9 @@ final class TemplateParser {
                 case THING -> addThing(logicalName, properties, overrides, where);
                 case CERTIFICATE -> addCertificate(logicalName, properties, overrides, where);
                 case POLICY -> addPolicy(logicalName, properties, overrides, where);
-                default -> throw TemplateException.invalidTemplate(where + " has unsupported resource type '"
-                        + type.asText() + "'; supported: " + THING + ", " + CERTIFICATE + ", " + POLICY);
+                default ->
+                    throw TemplateException.invalidTemplate(where + " has unsupported resource type '" + type.asText()
+                            + "'; supported: " + THING + ", " + CERTIFICATE + ", " + POLICY);
             }
         }
 
@@ -183,7 +190,7 @@ final class TemplateParser {
                 return new Expr.ListOf(groups);
             }
             if (ExprParser.isIntrinsic(node)) {
-                return exprs.parse(node, where);   // e.g. Fn::Split; must yield a list on evaluation
+                return exprs.parse(node, where); // e.g. Fn::Split; must yield a list on evaluation
             }
             throw TemplateException.invalidTemplate(where + " must be a list of group names");
         }
@@ -233,7 +240,7 @@ final class TemplateParser {
             JsonNode document = properties.get("PolicyDocument");
             String documentWhere = at + ".PolicyDocument";
             if (document.isTextual()) {
-                PolicyDocuments.parse(document.asText(), documentWhere);   // refuse a broken string early
+                PolicyDocuments.parse(document.asText(), documentWhere); // refuse a broken string early
             } else if (!document.isObject()) {
                 throw TemplateException.invalidTemplate(documentWhere + " must be a JSON object or a JSON string");
             }
@@ -288,12 +295,13 @@ final class TemplateParser {
                 String at = where + "." + entry.getKey();
                 ThingProperty property = THING_KEYS.get(entry.getKey());
                 if (property == null) {
-                    throw TemplateException.invalidTemplate("Unsupported override setting '" + entry.getKey()
-                            + "' at " + where + "; supported: AttributePayload, ThingTypeName, ThingGroups, BillingGroup");
+                    throw TemplateException.invalidTemplate("Unsupported override setting '" + entry.getKey() + "' at "
+                            + where + "; supported: AttributePayload, ThingTypeName, ThingGroups, BillingGroup");
                 }
                 OverrideAction action = action(entry.getValue(), at);
                 if (action == OverrideAction.MERGE && !MERGEABLE.contains(property)) {
-                    throw TemplateException.invalidTemplate(at + ": MERGE is only allowed for AttributePayload and ThingGroups");
+                    throw TemplateException.invalidTemplate(
+                            at + ": MERGE is only allowed for AttributePayload and ThingGroups");
                 }
                 if (overrides.put(property, action) != null) {
                     throw TemplateException.invalidTemplate(at + ": " + property + " is set twice");
@@ -312,7 +320,8 @@ final class TemplateParser {
             }
             OverrideAction action = action(settings.get("Status"), where + ".Status");
             if (action == OverrideAction.MERGE) {
-                throw TemplateException.invalidTemplate(where + ".Status: MERGE is only allowed for AttributePayload and ThingGroups");
+                throw TemplateException.invalidTemplate(
+                        where + ".Status: MERGE is only allowed for AttributePayload and ThingGroups");
             }
             return action;
         }
@@ -325,8 +334,8 @@ final class TemplateParser {
                     }
                 }
             }
-            throw TemplateException.invalidTemplate(where + " must be one of DO_NOTHING, REPLACE, FAIL, MERGE, got "
-                    + value);
+            throw TemplateException.invalidTemplate(
+                    where + " must be one of DO_NOTHING, REPLACE, FAIL, MERGE, got " + value);
         }
     }
 }

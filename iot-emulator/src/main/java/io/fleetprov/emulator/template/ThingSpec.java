@@ -23,9 +23,7 @@ public record ThingSpec(
 
     public ThingSpec {
         Objects.requireNonNull(thingName, "thingName");
-        attributes = attributes == null
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         thingGroups = thingGroups == null ? List.of() : List.copyOf(thingGroups);
         overrides = overrides == null || overrides.isEmpty()
                 ? Map.of()

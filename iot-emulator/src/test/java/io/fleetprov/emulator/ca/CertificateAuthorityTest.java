@@ -23,9 +23,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-
 import javax.security.auth.x500.X500Principal;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,7 +51,12 @@ class CertificateAuthorityTest {
         assertThat(keyUsage[6]).as("cRLSign").isTrue();
         assertThat(keyUsage[0]).as("digitalSignature").isFalse();
         assertThat(certificate.getPublicKey()).isInstanceOf(ECPublicKey.class);
-        assertThat(((ECPublicKey) certificate.getPublicKey()).getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+        assertThat(((ECPublicKey) certificate.getPublicKey())
+                        .getParams()
+                        .getCurve()
+                        .getField()
+                        .getFieldSize())
+                .isEqualTo(256);
         assertThat(certificate.getNotBefore().toInstant()).isEqualTo(NOW.minusSeconds(60));
         assertThat(certificate.getNotAfter().toInstant()).isEqualTo(Instant.parse("2040-06-01T12:00:00Z"));
         assertThat(ca.certificatePem()).isEqualTo(Pem.certificate(certificate));
@@ -64,12 +67,14 @@ class CertificateAuthorityTest {
         Path dataDir = temp.resolve("not/yet/there");
 
         CertificateAuthority first = CertificateAuthority.persistent(dataDir, CLOCK);
-        CertificateAuthority afterRestart = CertificateAuthority.persistent(dataDir, Clock.offset(CLOCK, Duration.ofDays(3)));
+        CertificateAuthority afterRestart =
+                CertificateAuthority.persistent(dataDir, Clock.offset(CLOCK, Duration.ofDays(3)));
 
         assertThat(afterRestart.certificate()).isEqualTo(first.certificate());
         assertThat(CertificateIds.of(afterRestart.certificate())).isEqualTo(CertificateIds.of(first.certificate()));
         assertThat(Files.readString(dataDir.resolve("ca.pem"))).isEqualTo(first.certificatePem());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("ca-key.pem")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("ca-key.pem"))))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(dataDir.resolve("ca-key.pem"))).startsWith("-----BEGIN EC PRIVATE KEY-----");
         try (var files = Files.list(dataDir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ca.pem", "ca-key.pem");
@@ -93,7 +98,9 @@ class CertificateAuthorityTest {
     @Test
     void persistentCaRefusesAKeyThatDoesNotMatchTheCertificate(@TempDir Path dataDir) throws Exception {
         CertificateAuthority.persistent(dataDir, CLOCK);
-        Files.writeString(dataDir.resolve("ca-key.pem"), Pem.privateKey(KeyAlgorithm.EC_P256.generate().getPrivate()));
+        Files.writeString(
+                dataDir.resolve("ca-key.pem"),
+                Pem.privateKey(KeyAlgorithm.EC_P256.generate().getPrivate()));
 
         assertThatThrownBy(() -> CertificateAuthority.persistent(dataDir, CLOCK))
                 .isInstanceOf(IllegalStateException.class)
@@ -102,19 +109,23 @@ class CertificateAuthorityTest {
 
     @Test
     void serverCertificateNamesLoopbackAndExtraHosts() throws Exception {
-        IssuedCertificate server = ca.issueServerCertificate(List.of("broker.example.test", "10.1.2.3", "[fd00::1]", "LOCALHOST"));
+        IssuedCertificate server =
+                ca.issueServerCertificate(List.of("broker.example.test", "10.1.2.3", "[fd00::1]", "LOCALHOST"));
         X509Certificate certificate = server.certificate();
 
-        assertThat(certificate.getSubjectAlternativeNames()).containsExactlyInAnyOrder(
-                List.of(DNS, "localhost"),
-                List.of(IP, "127.0.0.1"),
-                List.of(IP, "0:0:0:0:0:0:0:1"),
-                List.of(DNS, "broker.example.test"),
-                List.of(IP, "10.1.2.3"),
-                List.of(IP, "fd00:0:0:0:0:0:0:1"));
+        assertThat(certificate.getSubjectAlternativeNames())
+                .containsExactlyInAnyOrder(
+                        List.of(DNS, "localhost"),
+                        List.of(IP, "127.0.0.1"),
+                        List.of(IP, "0:0:0:0:0:0:0:1"),
+                        List.of(DNS, "broker.example.test"),
+                        List.of(IP, "10.1.2.3"),
+                        List.of(IP, "fd00:0:0:0:0:0:0:1"));
         assertThat(certificate.getExtendedKeyUsage()).containsExactly(SERVER_AUTH);
         assertThat(certificate.getBasicConstraints()).as("not a CA").isEqualTo(-1);
-        assertThat(certificate.getPublicKey()).isEqualTo(server.keyPair().getPublic()).isInstanceOf(ECPublicKey.class);
+        assertThat(certificate.getPublicKey())
+                .isEqualTo(server.keyPair().getPublic())
+                .isInstanceOf(ECPublicKey.class);
         assertThat(certificate.getNotBefore().toInstant()).isEqualTo(NOW.minusSeconds(60));
         assertThat(certificate.getNotAfter().toInstant()).isEqualTo(Instant.parse("2031-06-01T12:00:00Z"));
         assertThat(server.toString()).doesNotContain("PRIVATE").doesNotContain("keyPair");
@@ -131,19 +142,22 @@ class CertificateAuthorityTest {
         assertThat(certificate.getNotBefore().toInstant()).isEqualTo(NOW.minusSeconds(60));
         assertThat(certificate.getNotAfter().toInstant()).isEqualTo(notAfter);
         assertThat(certificate.getSubjectX500Principal()).isEqualTo(new X500Principal("CN=claim-1234"));
-        assertThat(certificate.getIssuerX500Principal()).isEqualTo(ca.certificate().getSubjectX500Principal());
+        assertThat(certificate.getIssuerX500Principal())
+                .isEqualTo(ca.certificate().getSubjectX500Principal());
         assertThat(certificate.getExtendedKeyUsage()).containsExactly(CLIENT_AUTH);
         assertThat(certificate.getSigAlgName()).isEqualTo("SHA256withECDSA");
         assertThat(certificate.getPublicKey()).isEqualTo(device.getPublic());
         validate(certificate, NOW);
         validate(certificate, notAfter.minusSeconds(1));
         assertThatThrownBy(() -> validate(certificate, notAfter.plusSeconds(1)))
-                .isInstanceOf(CertPathValidatorException.class).hasCauseInstanceOf(CertificateExpiredException.class);
+                .isInstanceOf(CertPathValidatorException.class)
+                .hasCauseInstanceOf(CertificateExpiredException.class);
     }
 
     @Test
     void clientCertificateForAnRsaKeyChains() throws Exception {
-        X509Certificate certificate = ca.issueClientCertificate(TestKeys.RSA_2048.getPublic(), "rsa-device", NOW.plus(Duration.ofDays(365)));
+        X509Certificate certificate =
+                ca.issueClientCertificate(TestKeys.RSA_2048.getPublic(), "rsa-device", NOW.plus(Duration.ofDays(365)));
 
         assertThat(certificate.getPublicKey()).isEqualTo(TestKeys.RSA_2048.getPublic());
         validate(certificate, NOW);
@@ -164,7 +178,8 @@ class CertificateAuthorityTest {
         PublicKey key = KeyAlgorithm.EC_P256.generate().getPublic();
 
         assertThatThrownBy(() -> ca.issueClientCertificate(key, "d", NOW.minus(Duration.ofHours(1))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("notAfter");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("notAfter");
     }
 
     @Test
@@ -172,8 +187,10 @@ class CertificateAuthorityTest {
         PublicKey key = KeyAlgorithm.EC_P256.generate().getPublic();
         CertificateAuthority other = CertificateAuthority.ephemeral(CLOCK);
 
-        assertThat(ca.issued(ca.issueClientCertificate(key, "mine", NOW.plusSeconds(600)))).isTrue();
-        assertThat(ca.issued(other.issueClientCertificate(key, "theirs", NOW.plusSeconds(600)))).isFalse();
+        assertThat(ca.issued(ca.issueClientCertificate(key, "mine", NOW.plusSeconds(600))))
+                .isTrue();
+        assertThat(ca.issued(other.issueClientCertificate(key, "theirs", NOW.plusSeconds(600))))
+                .isFalse();
         assertThat(ca.issued(other.certificate())).isFalse();
         assertThat(ca.issued(null)).isFalse();
     }
@@ -182,7 +199,7 @@ class CertificateAuthorityTest {
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(ca.certificate(), null)));
         parameters.setRevocationEnabled(false);
         parameters.setDate(Date.from(at));
-        CertPathValidator.getInstance("PKIX").validate(
-                CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
+        CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
     }
 }

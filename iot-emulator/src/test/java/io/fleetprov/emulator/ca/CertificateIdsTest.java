@@ -6,7 +6,6 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-
 import org.junit.jupiter.api.Test;
 
 class CertificateIdsTest {
@@ -35,8 +34,10 @@ class CertificateIdsTest {
     void differsBetweenCertificatesAndIsStableForOne() {
         CertificateAuthority ca = CertificateAuthority.ephemeral(Clock.systemUTC());
         PublicKey key = KeyAlgorithm.EC_P256.generate().getPublic();
-        X509Certificate first = ca.issueClientCertificate(key, "device", Instant.now().plusSeconds(3600));
-        X509Certificate second = ca.issueClientCertificate(key, "device", Instant.now().plusSeconds(3600));
+        X509Certificate first =
+                ca.issueClientCertificate(key, "device", Instant.now().plusSeconds(3600));
+        X509Certificate second =
+                ca.issueClientCertificate(key, "device", Instant.now().plusSeconds(3600));
 
         assertThat(CertificateIds.of(first)).matches("[0-9a-f]{64}").isEqualTo(CertificateIds.of(first));
         assertThat(CertificateIds.of(first)).isNotEqualTo(CertificateIds.of(second));

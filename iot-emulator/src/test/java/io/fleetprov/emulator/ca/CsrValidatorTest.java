@@ -9,7 +9,6 @@ import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.Base64;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -39,11 +38,13 @@ class CsrValidatorTest {
 
     @Test
     void builtCsrCarriesTheCommonNameAndMatchingSignature() throws Exception {
-        PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der(CsrBuilder.build(KeyAlgorithm.EC_P256.generate(), "a,b+c")));
+        PKCS10CertificationRequest csr =
+                new PKCS10CertificationRequest(der(CsrBuilder.build(KeyAlgorithm.EC_P256.generate(), "a,b+c")));
 
         assertThat(csr.getSubject()).isEqualTo(CsrBuilder.commonNameOnly("a,b+c"));
         assertThat(csr.getSubject().getRDNs()).hasSize(1);
-        assertThat(csr.getSignatureAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.10045.4.3.2"); // ecdsa-with-SHA256
+        assertThat(csr.getSignatureAlgorithm().getAlgorithm().getId())
+                .isEqualTo("1.2.840.10045.4.3.2"); // ecdsa-with-SHA256
     }
 
     @Test
@@ -63,7 +64,8 @@ class CsrValidatorTest {
 
         assertThatThrownBy(() -> CsrValidator.validate(csr))
                 .isInstanceOf(InvalidCsrException.class)
-                .hasMessageContaining("unsupported curve").hasMessageContaining("only P-256 and P-384");
+                .hasMessageContaining("unsupported curve")
+                .hasMessageContaining("only P-256 and P-384");
     }
 
     @Test
@@ -73,8 +75,11 @@ class CsrValidatorTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", bc);
         generator.initialize(new ECGenParameterSpec("secp256k1"));
         KeyPair pair = generator.generateKeyPair();
-        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=k1"), pair.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(bc).build(pair.getPrivate()));
+        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
+                        new X500Name("CN=k1"), pair.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA")
+                        .setProvider(bc)
+                        .build(pair.getPrivate()));
 
         assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request)))
                 .isInstanceOf(InvalidCsrException.class)
@@ -84,12 +89,14 @@ class CsrValidatorTest {
     @Test
     void refusesOtherKeyTypes() throws Exception {
         KeyPair ed25519 = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=ed"), ed25519.getPublic())
+        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
+                        new X500Name("CN=ed"), ed25519.getPublic())
                 .build(new JcaContentSignerBuilder("Ed25519").build(ed25519.getPrivate()));
 
         assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request)))
                 .isInstanceOf(InvalidCsrException.class)
-                .hasMessageContaining("key type").hasMessageContaining("is not supported");
+                .hasMessageContaining("key type")
+                .hasMessageContaining("is not supported");
     }
 
     @Test
@@ -108,7 +115,8 @@ class CsrValidatorTest {
     void refusesACsrSignedByAnotherKey() throws Exception {
         KeyPair claimed = KeyAlgorithm.EC_P256.generate();
         KeyPair signer = KeyAlgorithm.EC_P256.generate();
-        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), claimed.getPublic())
+        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
+                        new X500Name("CN=x"), claimed.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate()));
 
         assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request)))
@@ -118,18 +126,25 @@ class CsrValidatorTest {
 
     @Test
     void refusesGarbageAndOtherPemWithAClearMessage() {
-        String certificatePem = CertificateAuthority.ephemeral(Clock.systemUTC()).certificatePem();
+        String certificatePem =
+                CertificateAuthority.ephemeral(Clock.systemUTC()).certificatePem();
 
         assertThatThrownBy(() -> CsrValidator.validate("this is not a csr"))
-                .isInstanceOf(InvalidCsrException.class).hasMessageContaining("not PEM");
+                .isInstanceOf(InvalidCsrException.class)
+                .hasMessageContaining("not PEM");
         assertThatThrownBy(() -> CsrValidator.validate(""))
-                .isInstanceOf(InvalidCsrException.class).hasMessage("CSR is empty");
+                .isInstanceOf(InvalidCsrException.class)
+                .hasMessage("CSR is empty");
         assertThatThrownBy(() -> CsrValidator.validate(null))
-                .isInstanceOf(InvalidCsrException.class).hasMessage("CSR is empty");
+                .isInstanceOf(InvalidCsrException.class)
+                .hasMessage("CSR is empty");
         assertThatThrownBy(() -> CsrValidator.validate(certificatePem))
-                .isInstanceOf(InvalidCsrException.class).hasMessageContaining("not a certificate signing request");
-        assertThatThrownBy(() -> CsrValidator.validate("-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"))
-                .isInstanceOf(InvalidCsrException.class).hasMessageContaining("not valid PEM");
+                .isInstanceOf(InvalidCsrException.class)
+                .hasMessageContaining("not a certificate signing request");
+        assertThatThrownBy(() -> CsrValidator.validate(
+                        "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n"))
+                .isInstanceOf(InvalidCsrException.class)
+                .hasMessageContaining("not valid PEM");
     }
 
     private static KeyPair ecPair(String curve) throws Exception {

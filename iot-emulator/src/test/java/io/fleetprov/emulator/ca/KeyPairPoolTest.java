@@ -11,7 +11,6 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class KeyPairPoolTest {
@@ -44,7 +43,8 @@ class KeyPairPoolTest {
 
             assertThat(first.getPublic()).isNotEqualTo(second.getPublic());
             for (KeyPair pair : List.of(first, second)) {
-                assertThat(((RSAPublicKey) pair.getPublic()).getModulus().bitLength()).isEqualTo(2048);
+                assertThat(((RSAPublicKey) pair.getPublic()).getModulus().bitLength())
+                        .isEqualTo(2048);
                 assertThat(usable(pair, "SHA256withRSA")).isTrue();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> pool.available() == 1);
@@ -76,7 +76,8 @@ class KeyPairPoolTest {
 
     @Test
     void refusesANegativeSize() {
-        assertThatThrownBy(() -> new KeyPairPool(KeyAlgorithm.EC_P256, -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new KeyPairPool(KeyAlgorithm.EC_P256, -1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static boolean usable(KeyPair pair, String algorithm) throws Exception {

@@ -6,6 +6,5 @@ import java.security.KeyPair;
 final class TestKeys {
     static final KeyPair RSA_2048 = KeyAlgorithm.RSA_2048.generate();
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 }

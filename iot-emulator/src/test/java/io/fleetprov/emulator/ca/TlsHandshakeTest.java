@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -23,7 +22,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-
 import org.junit.jupiter.api.Test;
 
 /** The broker's real use of these certificates: mutual TLS on loopback, host name checked, nothing but the CA trusted. */
@@ -37,7 +35,8 @@ class TlsHandshakeTest {
     void mutualTlsWithIssuedCertificatesAndHostNameCheck() throws Exception {
         IssuedCertificate server = ca.issueServerCertificate(List.of());
         KeyPair device = KeyAlgorithm.EC_P256.generate();
-        X509Certificate deviceCertificate = ca.issueClientCertificate(device.getPublic(), "device-42", Instant.now().plus(Duration.ofHours(1)));
+        X509Certificate deviceCertificate = ca.issueClientCertificate(
+                device.getPublic(), "device-42", Instant.now().plus(Duration.ofHours(1)));
 
         String peer = handshake(server, context(device, deviceCertificate));
 
@@ -49,25 +48,28 @@ class TlsHandshakeTest {
         IssuedCertificate server = ca.issueServerCertificate(List.of());
         CertificateAuthority stranger = CertificateAuthority.ephemeral(Clock.systemUTC());
         KeyPair device = KeyAlgorithm.EC_P256.generate();
-        X509Certificate foreign = stranger.issueClientCertificate(device.getPublic(), "intruder", Instant.now().plus(Duration.ofHours(1)));
+        X509Certificate foreign = stranger.issueClientCertificate(
+                device.getPublic(), "intruder", Instant.now().plus(Duration.ofHours(1)));
         // The client trusts our CA (so the server side is fine) but presents a certificate our CA never issued.
         SSLContext client = context(device, foreign);
 
-        assertThatThrownBy(() -> handshake(server, client)).isInstanceOfAny(SSLHandshakeException.class, IOException.class);
+        assertThatThrownBy(() -> handshake(server, client))
+                .isInstanceOfAny(SSLHandshakeException.class, IOException.class);
     }
 
     /** Runs one handshake on loopback; returns the client's subject as the server saw it. */
     private String handshake(IssuedCertificate server, SSLContext clientContext) throws Exception {
         SSLContext serverContext = context(server.keyPair(), server.certificate());
-        try (SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory()
-                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket listener = (SSLServerSocket)
+                serverContext.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             listener.setNeedClientAuth(true);
             CompletableFuture<String> seenByServer = CompletableFuture.supplyAsync(() -> {
                 try (SSLSocket accepted = (SSLSocket) listener.accept()) {
                     accepted.setSoTimeout(10_000);
                     accepted.startHandshake();
                     String subject = ((X509Certificate) accepted.getSession().getPeerCertificates()[0])
-                            .getSubjectX500Principal().getName();
+                            .getSubjectX500Principal()
+                            .getName();
                     accepted.getOutputStream().write(1);
                     accepted.getOutputStream().flush();
                     return subject;
@@ -75,7 +77,8 @@ class TlsHandshakeTest {
                     throw new RuntimeException(e);
                 }
             });
-            try (SSLSocket socket = (SSLSocket) clientContext.getSocketFactory().createSocket("localhost", listener.getLocalPort())) {
+            try (SSLSocket socket =
+                    (SSLSocket) clientContext.getSocketFactory().createSocket("localhost", listener.getLocalPort())) {
                 socket.setSoTimeout(10_000);
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS"); // host name must be in the SANs

@@ -38,7 +38,8 @@ class CognitoHttpHandlerTest {
 
     @Test
     void wronglyTypedMembersAreSerializationExceptionWithoutEchoingValues() throws Exception {
-        String body = "{\"UserPoolId\":\"" + poolId + "\",\"Username\":\"u\",\"TemporaryPassword\":{\"x\":\"Sup3r-secret\"}}";
+        String body =
+                "{\"UserPoolId\":\"" + poolId + "\",\"Username\":\"u\",\"TemporaryPassword\":{\"x\":\"Sup3r-secret\"}}";
 
         HttpResponse<String> response = server.post(PREFIX + "AdminCreateUser", body);
 
@@ -60,13 +61,14 @@ class CognitoHttpHandlerTest {
 
     @Test
     void successfulResponsesCarryRequestIdAndAmzJson() throws Exception {
-        HttpResponse<String> response = server.post(PREFIX + "CreateGroup",
-                "{\"UserPoolId\":\"" + poolId + "\",\"GroupName\":\"g\"}");
+        HttpResponse<String> response =
+                server.post(PREFIX + "CreateGroup", "{\"UserPoolId\":\"" + poolId + "\",\"GroupName\":\"g\"}");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
-        assertThat(JSON.readTree(response.body()).at("/Group/GroupName").asText()).isEqualTo("g");
+        assertThat(JSON.readTree(response.body()).at("/Group/GroupName").asText())
+                .isEqualTo("g");
     }
 
     @Test
@@ -80,7 +82,9 @@ class CognitoHttpHandlerTest {
 
     @Test
     void jwksNeverPublishesThePrivateKey() throws Exception {
-        JsonNode key = JSON.readTree(server.get("/" + poolId + "/.well-known/jwks.json").body()).at("/keys/0");
+        JsonNode key = JSON.readTree(
+                        server.get("/" + poolId + "/.well-known/jwks.json").body())
+                .at("/keys/0");
 
         assertThat(key.get("kty").asText()).isEqualTo("RSA");
         assertThat(key.get("use").asText()).isEqualTo("sig");
@@ -92,11 +96,15 @@ class CognitoHttpHandlerTest {
     @Test
     void handlesOnlyCognitoRequests() throws Exception {
         assertThat(server.get("/things/abc").statusCode()).isEqualTo(CognitoTestServer.NOT_COGNITO);
-        assertThat(server.get("/" + poolId + "/.well-known/other.json").statusCode()).isEqualTo(CognitoTestServer.NOT_COGNITO);
+        assertThat(server.get("/" + poolId + "/.well-known/other.json").statusCode())
+                .isEqualTo(CognitoTestServer.NOT_COGNITO);
         assertThat(server.post("AWSIotService.ListThings", "{}").statusCode()).isEqualTo(CognitoTestServer.NOT_COGNITO);
         assertThat(server.post(null, "{}").statusCode()).isEqualTo(CognitoTestServer.NOT_COGNITO);
-        assertThat(server.get("/" + poolId + "/.well-known/jwks.json").statusCode()).isEqualTo(200);
-        assertThat(server.get("/" + poolId + "/.well-known/openid-configuration").statusCode()).isEqualTo(200);
+        assertThat(server.get("/" + poolId + "/.well-known/jwks.json").statusCode())
+                .isEqualTo(200);
+        assertThat(server.get("/" + poolId + "/.well-known/openid-configuration")
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     private static void assertAwsError(HttpResponse<String> response, int status, String type) throws Exception {

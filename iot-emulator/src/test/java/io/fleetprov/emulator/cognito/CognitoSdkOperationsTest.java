@@ -46,10 +46,15 @@ class CognitoSdkOperationsTest {
     void start() throws Exception {
         server = new CognitoTestServer(null, clock);
         cognito = server.sdk();
-        poolId = cognito.createUserPool(r -> r.poolName("installers")).userPool().id();
-        clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId).clientName("installer-app")
-                .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
-                        ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH)).userPoolClient().clientId();
+        poolId =
+                cognito.createUserPool(r -> r.poolName("installers")).userPool().id();
+        clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId)
+                        .clientName("installer-app")
+                        .explicitAuthFlows(
+                                ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
+                                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
+                .userPoolClient()
+                .clientId();
     }
 
     @AfterEach
@@ -65,24 +70,28 @@ class CognitoSdkOperationsTest {
         assertThat(pool.arn()).isEqualTo("arn:aws:cognito-idp:us-east-1:000000000000:userpool/" + pool.id());
         assertThat(pool.creationDate()).isCloseTo(clock.instant(), within(1, ChronoUnit.SECONDS));
 
-        UserPoolClientType client = cognito.createUserPoolClient(r -> r.userPoolId(pool.id()).clientName("app"))
+        UserPoolClientType client = cognito.createUserPoolClient(
+                        r -> r.userPoolId(pool.id()).clientName("app"))
                 .userPoolClient();
         assertThat(client.clientId()).matches("[a-z0-9]{26}");
         assertThat(client.userPoolId()).isEqualTo(pool.id());
-        assertThat(client.explicitAuthFlows()).containsExactlyInAnyOrder(
-                ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
+        assertThat(client.explicitAuthFlows())
+                .containsExactlyInAnyOrder(
+                        ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
     }
 
     @Test
     void adminCreateUserReturnsTheUserWithSubAndAttributes() {
-        AdminCreateUserResponse created = cognito.adminCreateUser(r -> r.userPoolId(poolId).username("alice")
+        AdminCreateUserResponse created = cognito.adminCreateUser(r -> r.userPoolId(poolId)
+                .username("alice")
                 .temporaryPassword("Temp-pass-1")
                 .userAttributes(attr("email", "alice@example.com"), attr("email_verified", "true")));
 
         assertThat(created.user().username()).isEqualTo("alice");
         assertThat(created.user().userStatus()).isEqualTo(UserStatusType.FORCE_CHANGE_PASSWORD);
         assertThat(created.user().enabled()).isTrue();
-        assertThat(created.user().attributes()).extracting(AttributeType::name)
+        assertThat(created.user().attributes())
+                .extracting(AttributeType::name)
                 .containsExactlyInAnyOrder("sub", "email", "email_verified");
         assertThat(created.responseMetadata().requestId()).isNotBlank().isNotEqualTo("UNKNOWN");
     }
@@ -91,20 +100,23 @@ class CognitoSdkOperationsTest {
     void duplicateUserIsUsernameExists() {
         createConfirmedUser("alice", "Correct-horse-1");
 
-        assertThatThrownBy(() -> cognito.adminCreateUser(r -> r.userPoolId(poolId).username("alice")
-                .temporaryPassword("Another-pass-1")))
+        assertThatThrownBy(() -> cognito.adminCreateUser(
+                        r -> r.userPoolId(poolId).username("alice").temporaryPassword("Another-pass-1")))
                 .isInstanceOf(UsernameExistsException.class)
-                .satisfies(e -> assertThat(((UsernameExistsException) e).statusCode()).isEqualTo(400));
+                .satisfies(e ->
+                        assertThat(((UsernameExistsException) e).statusCode()).isEqualTo(400));
     }
 
     @Test
     void shortPasswordsViolateThePolicy() {
-        assertThatThrownBy(() -> cognito.adminCreateUser(r -> r.userPoolId(poolId).username("bob")
-                .temporaryPassword("short")))
+        assertThatThrownBy(() -> cognito.adminCreateUser(
+                        r -> r.userPoolId(poolId).username("bob").temporaryPassword("short")))
                 .isInstanceOf(InvalidPasswordException.class);
         createConfirmedUser("carol", "Correct-horse-1");
-        assertThatThrownBy(() -> cognito.adminSetUserPassword(r -> r.userPoolId(poolId).username("carol")
-                .password("1234567").permanent(true)))
+        assertThatThrownBy(() -> cognito.adminSetUserPassword(r -> r.userPoolId(poolId)
+                        .username("carol")
+                        .password("1234567")
+                        .permanent(true)))
                 .isInstanceOf(InvalidPasswordException.class);
     }
 
@@ -136,29 +148,36 @@ class CognitoSdkOperationsTest {
 
     @Test
     void temporaryPasswordLeadsToNewPasswordChallenge() {
-        cognito.adminCreateUser(r -> r.userPoolId(poolId).username("dave").temporaryPassword("Temp-pass-1")
+        cognito.adminCreateUser(r -> r.userPoolId(poolId)
+                .username("dave")
+                .temporaryPassword("Temp-pass-1")
                 .userAttributes(attr("email", "dave@example.com")));
 
         InitiateAuthResponse first = passwordAuth("dave", "Temp-pass-1");
         assertThat(first.authenticationResult()).isNull();
         assertThat(first.challengeName()).isEqualTo(ChallengeNameType.NEW_PASSWORD_REQUIRED);
         assertThat(first.session()).isNotBlank();
-        assertThat(first.challengeParameters()).containsEntry("USER_ID_FOR_SRP", "dave")
+        assertThat(first.challengeParameters())
+                .containsEntry("USER_ID_FOR_SRP", "dave")
                 .containsEntry("requiredAttributes", "[]");
         assertThat(first.challengeParameters().get("userAttributes")).contains("dave@example.com");
 
         RespondToAuthChallengeResponse answered = cognito.respondToAuthChallenge(r -> r.clientId(clientId)
-                .challengeName(ChallengeNameType.NEW_PASSWORD_REQUIRED).session(first.session())
+                .challengeName(ChallengeNameType.NEW_PASSWORD_REQUIRED)
+                .session(first.session())
                 .challengeResponses(Map.of("USERNAME", "dave", "NEW_PASSWORD", "Brand-new-pass-1")));
         assertThat(answered.authenticationResult().idToken()).isNotBlank();
 
         // The session is single-use, and the new password is now the one that works.
         assertThatThrownBy(() -> cognito.respondToAuthChallenge(r -> r.clientId(clientId)
-                .challengeName(ChallengeNameType.NEW_PASSWORD_REQUIRED).session(first.session())
-                .challengeResponses(Map.of("USERNAME", "dave", "NEW_PASSWORD", "Brand-new-pass-2"))))
+                        .challengeName(ChallengeNameType.NEW_PASSWORD_REQUIRED)
+                        .session(first.session())
+                        .challengeResponses(Map.of("USERNAME", "dave", "NEW_PASSWORD", "Brand-new-pass-2"))))
                 .isInstanceOf(NotAuthorizedException.class);
-        assertThat(passwordAuth("dave", "Brand-new-pass-1").authenticationResult()).isNotNull();
-        assertThat(cognito.adminGetUser(r -> r.userPoolId(poolId).username("dave")).userStatus())
+        assertThat(passwordAuth("dave", "Brand-new-pass-1").authenticationResult())
+                .isNotNull();
+        assertThat(cognito.adminGetUser(r -> r.userPoolId(poolId).username("dave"))
+                        .userStatus())
                 .isEqualTo(UserStatusType.CONFIRMED);
     }
 
@@ -175,22 +194,25 @@ class CognitoSdkOperationsTest {
     @Test
     void temporaryAdminSetUserPasswordForcesAChange() {
         createConfirmedUser("frank", "Correct-horse-1");
-        cognito.adminSetUserPassword(r -> r.userPoolId(poolId).username("frank").password("Temp-pass-2").permanent(false));
+        cognito.adminSetUserPassword(r ->
+                r.userPoolId(poolId).username("frank").password("Temp-pass-2").permanent(false));
 
-        assertThat(passwordAuth("frank", "Temp-pass-2").challengeName()).isEqualTo(ChallengeNameType.NEW_PASSWORD_REQUIRED);
+        assertThat(passwordAuth("frank", "Temp-pass-2").challengeName())
+                .isEqualTo(ChallengeNameType.NEW_PASSWORD_REQUIRED);
         assertThatThrownBy(() -> passwordAuth("frank", "Correct-horse-1")).isInstanceOf(NotAuthorizedException.class);
     }
 
     @Test
     void unknownPoolAndClientAreResourceNotFound() {
-        assertThatThrownBy(() -> cognito.adminCreateUser(r -> r.userPoolId("us-east-1_Missing00").username("x")
-                .temporaryPassword("Temp-pass-1")))
+        assertThatThrownBy(() -> cognito.adminCreateUser(
+                        r -> r.userPoolId("us-east-1_Missing00").username("x").temporaryPassword("Temp-pass-1")))
                 .isInstanceOf(ResourceNotFoundException.class);
-        assertThatThrownBy(() -> cognito.createGroup(r -> r.userPoolId("us-east-1_Missing00").groupName("g")))
+        assertThatThrownBy(() -> cognito.createGroup(
+                        r -> r.userPoolId("us-east-1_Missing00").groupName("g")))
                 .isInstanceOf(ResourceNotFoundException.class);
         assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId("nosuchclient0000000000000")
-                .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Correct-horse-1"))))
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Correct-horse-1"))))
                 .isInstanceOf(ResourceNotFoundException.class);
     }
 
@@ -198,18 +220,22 @@ class CognitoSdkOperationsTest {
     void unknownUserInAdminOperationsIsUserNotFound() {
         cognito.createGroup(r -> r.userPoolId(poolId).groupName("installers"));
 
-        assertThatThrownBy(() -> cognito.adminSetUserPassword(r -> r.userPoolId(poolId).username("ghost")
-                .password("Correct-horse-1").permanent(true)))
+        assertThatThrownBy(() -> cognito.adminSetUserPassword(r -> r.userPoolId(poolId)
+                        .username("ghost")
+                        .password("Correct-horse-1")
+                        .permanent(true)))
                 .isInstanceOf(UserNotFoundException.class);
-        assertThatThrownBy(() -> cognito.adminAddUserToGroup(r -> r.userPoolId(poolId).username("ghost")
-                .groupName("installers")))
+        assertThatThrownBy(() -> cognito.adminAddUserToGroup(
+                        r -> r.userPoolId(poolId).username("ghost").groupName("installers")))
                 .isInstanceOf(UserNotFoundException.class);
     }
 
     @Test
     void groupsAreCreatedOnceAndMustExistToJoin() {
-        CreateGroupResponse created = cognito.createGroup(r -> r.userPoolId(poolId).groupName("installers")
-                .description("field installers").precedence(10));
+        CreateGroupResponse created = cognito.createGroup(r -> r.userPoolId(poolId)
+                .groupName("installers")
+                .description("field installers")
+                .precedence(10));
         assertThat(created.group().groupName()).isEqualTo("installers");
         assertThat(created.group().userPoolId()).isEqualTo(poolId);
         assertThat(created.group().precedence()).isEqualTo(10);
@@ -218,8 +244,8 @@ class CognitoSdkOperationsTest {
                 .isInstanceOf(GroupExistsException.class);
 
         createConfirmedUser("alice", "Correct-horse-1");
-        assertThatThrownBy(() -> cognito.adminAddUserToGroup(r -> r.userPoolId(poolId).username("alice")
-                .groupName("nosuchgroup")))
+        assertThatThrownBy(() -> cognito.adminAddUserToGroup(
+                        r -> r.userPoolId(poolId).username("alice").groupName("nosuchgroup")))
                 .isInstanceOf(ResourceNotFoundException.class);
     }
 
@@ -228,33 +254,44 @@ class CognitoSdkOperationsTest {
         cognito.createGroup(r -> r.userPoolId(poolId).groupName("installers"));
         createConfirmedUser("alice", "Correct-horse-1");
         InitiateAuthResponse signIn = passwordAuth("alice", "Correct-horse-1");
-        assertThat(SignedJWT.parse(signIn.authenticationResult().idToken()).getJWTClaimsSet()
-                .getClaim("cognito:groups")).isNull();
+        assertThat(SignedJWT.parse(signIn.authenticationResult().idToken())
+                        .getJWTClaimsSet()
+                        .getClaim("cognito:groups"))
+                .isNull();
 
         cognito.adminAddUserToGroup(r -> r.userPoolId(poolId).username("alice").groupName("installers"));
         InitiateAuthResponse refreshed = cognito.initiateAuth(r -> r.clientId(clientId)
                 .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
-                .authParameters(Map.of("REFRESH_TOKEN", signIn.authenticationResult().refreshToken())));
+                .authParameters(
+                        Map.of("REFRESH_TOKEN", signIn.authenticationResult().refreshToken())));
 
         assertThat(refreshed.authenticationResult().refreshToken()).isNull();
         assertThat(refreshed.authenticationResult().expiresIn()).isEqualTo(3600);
-        assertThat(SignedJWT.parse(refreshed.authenticationResult().idToken()).getJWTClaimsSet()
-                .getStringListClaim("cognito:groups")).containsExactly("installers");
-        assertThat(SignedJWT.parse(refreshed.authenticationResult().accessToken()).getJWTClaimsSet()
-                .getStringListClaim("cognito:groups")).containsExactly("installers");
+        assertThat(SignedJWT.parse(refreshed.authenticationResult().idToken())
+                        .getJWTClaimsSet()
+                        .getStringListClaim("cognito:groups"))
+                .containsExactly("installers");
+        assertThat(SignedJWT.parse(refreshed.authenticationResult().accessToken())
+                        .getJWTClaimsSet()
+                        .getStringListClaim("cognito:groups"))
+                .containsExactly("installers");
     }
 
     @Test
     void invalidOrExpiredRefreshTokenIsNotAuthorized() {
         createConfirmedUser("alice", "Correct-horse-1");
-        String refreshToken = passwordAuth("alice", "Correct-horse-1").authenticationResult().refreshToken();
+        String refreshToken =
+                passwordAuth("alice", "Correct-horse-1").authenticationResult().refreshToken();
 
         assertThatThrownBy(() -> refresh("not-a-refresh-token")).isInstanceOf(NotAuthorizedException.class);
 
-        String otherClient = cognito.createUserPoolClient(r -> r.userPoolId(poolId).clientName("other"))
-                .userPoolClient().clientId();
+        String otherClient = cognito.createUserPoolClient(
+                        r -> r.userPoolId(poolId).clientName("other"))
+                .userPoolClient()
+                .clientId();
         assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(otherClient)
-                .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH).authParameters(Map.of("REFRESH_TOKEN", refreshToken))))
+                        .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+                        .authParameters(Map.of("REFRESH_TOKEN", refreshToken))))
                 .isInstanceOf(NotAuthorizedException.class);
 
         assertThat(refresh(refreshToken).authenticationResult()).isNotNull();
@@ -266,19 +303,25 @@ class CognitoSdkOperationsTest {
 
     @Test
     void flowsNotEnabledOrNotImplementedAreInvalidParameter() {
-        String srpOnly = cognito.createUserPoolClient(r -> r.userPoolId(poolId).clientName("srp-only")
-                .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH)).userPoolClient().clientId();
+        String srpOnly = cognito.createUserPoolClient(r -> r.userPoolId(poolId)
+                        .clientName("srp-only")
+                        .explicitAuthFlows(ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH))
+                .userPoolClient()
+                .clientId();
         createConfirmedUser("alice", "Correct-horse-1");
 
-        assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(srpOnly).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Correct-horse-1"))))
+        assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(srpOnly)
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Correct-horse-1"))))
                 .isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining("USER_PASSWORD_AUTH flow not enabled for this client");
-        assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(clientId).authFlow(AuthFlowType.USER_SRP_AUTH)
-                .authParameters(Map.of("USERNAME", "alice", "SRP_A", "abc"))))
+        assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(clientId)
+                        .authFlow(AuthFlowType.USER_SRP_AUTH)
+                        .authParameters(Map.of("USERNAME", "alice", "SRP_A", "abc"))))
                 .isInstanceOf(InvalidParameterException.class);
-        assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", "alice"))))
+        assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(clientId)
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", "alice"))))
                 .isInstanceOf(InvalidParameterException.class)
                 .hasMessageContaining("PASSWORD");
     }
@@ -294,16 +337,19 @@ class CognitoSdkOperationsTest {
 
     private void createConfirmedUser(String username, String password) {
         cognito.adminCreateUser(r -> r.userPoolId(poolId).username(username).temporaryPassword("Temp-pass-1"));
-        cognito.adminSetUserPassword(r -> r.userPoolId(poolId).username(username).password(password).permanent(true));
+        cognito.adminSetUserPassword(
+                r -> r.userPoolId(poolId).username(username).password(password).permanent(true));
     }
 
     private InitiateAuthResponse passwordAuth(String username, String password) {
-        return cognito.initiateAuth(r -> r.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+        return cognito.initiateAuth(r -> r.clientId(clientId)
+                .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                 .authParameters(Map.of("USERNAME", username, "PASSWORD", password)));
     }
 
     private InitiateAuthResponse refresh(String refreshToken) {
-        return cognito.initiateAuth(r -> r.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+        return cognito.initiateAuth(r -> r.clientId(clientId)
+                .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
                 .authParameters(Map.of("REFRESH_TOKEN", refreshToken)));
     }
 

@@ -53,7 +53,8 @@ final class CognitoTestServer implements AutoCloseable {
             sdk = CognitoIdentityProviderClient.builder()
                     .endpointOverride(URI.create(baseUrl))
                     .region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
                     .httpClient(UrlConnectionHttpClient.create())
                     .build();
         }

@@ -62,9 +62,11 @@ class CognitoTokenValidationTest {
         JsonNode config = openIdConfiguration(server, POOL_ID);
 
         assertThat(config.get("issuer").asText()).isEqualTo(server.baseUrl + "/" + POOL_ID);
-        assertThat(config.get("jwks_uri").asText()).isEqualTo(server.baseUrl + "/" + POOL_ID + "/.well-known/jwks.json");
+        assertThat(config.get("jwks_uri").asText())
+                .isEqualTo(server.baseUrl + "/" + POOL_ID + "/.well-known/jwks.json");
         assertThat(config.get("subject_types_supported").toString()).isEqualTo("[\"public\"]");
-        assertThat(config.get("id_token_signing_alg_values_supported").toString()).isEqualTo("[\"RS256\"]");
+        assertThat(config.get("id_token_signing_alg_values_supported").toString())
+                .isEqualTo("[\"RS256\"]");
         assertThat(config.has("authorization_endpoint")).isTrue();
         assertThat(config.has("token_endpoint")).isTrue();
         assertThat(config.get("response_types_supported").isArray()).isTrue();
@@ -93,8 +95,11 @@ class CognitoTokenValidationTest {
         // Ordered by group precedence, not by the order of joining.
         assertThat(id.getStringListClaim("cognito:groups")).containsExactly("admins", "installers");
         assertThat(id.getSubject()).isEqualTo(sub("alice"));
-        assertThat(Duration.between(id.getIssueTime().toInstant(), id.getExpirationTime().toInstant())).hasHours(1);
-        assertThat(id.getLongClaim("auth_time")).isEqualTo(id.getIssueTime().toInstant().getEpochSecond());
+        assertThat(Duration.between(
+                        id.getIssueTime().toInstant(), id.getExpirationTime().toInstant()))
+                .hasHours(1);
+        assertThat(id.getLongClaim("auth_time"))
+                .isEqualTo(id.getIssueTime().toInstant().getEpochSecond());
         assertThat(id.getJWTID()).isNotBlank();
         assertThat(id.getStringClaim("event_id")).isNotBlank();
         assertThat(SignedJWT.parse(tokens.idToken()).getHeader().getKeyID())
@@ -105,7 +110,8 @@ class CognitoTokenValidationTest {
     void accessTokenHasClientIdAndScopeButNoAudience() throws Exception {
         AuthenticationResultType tokens = signIn(server.sdk(), "alice", "Correct-horse-1");
 
-        JWTClaimsSet access = verify(tokens.accessToken(), fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "access");
+        JWTClaimsSet access =
+                verify(tokens.accessToken(), fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "access");
 
         assertThat(access.getAudience()).isEmpty();
         assertThat(access.getStringClaim("client_id")).isEqualTo(CLIENT_ID);
@@ -121,10 +127,16 @@ class CognitoTokenValidationTest {
         server.pools.adminCreateUser(POOL_ID, "bob", null, Map.of());
         server.pools.adminSetUserPassword(POOL_ID, "bob", "Correct-horse-2", true);
 
-        JWTClaimsSet first = verify(signIn(server.sdk(), "bob", "Correct-horse-2").idToken(),
-                fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "id");
-        JWTClaimsSet second = verify(signIn(server.sdk(), "bob", "Correct-horse-2").idToken(),
-                fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "id");
+        JWTClaimsSet first = verify(
+                signIn(server.sdk(), "bob", "Correct-horse-2").idToken(),
+                fetchJwks(server, POOL_ID),
+                server.baseUrl + "/" + POOL_ID,
+                "id");
+        JWTClaimsSet second = verify(
+                signIn(server.sdk(), "bob", "Correct-horse-2").idToken(),
+                fetchJwks(server, POOL_ID),
+                server.baseUrl + "/" + POOL_ID,
+                "id");
 
         assertThat(first.getClaims()).doesNotContainKey("cognito:groups").doesNotContainKey("email");
         assertThat(first.getSubject()).isEqualTo(second.getSubject()).isEqualTo(sub("bob"));
@@ -139,12 +151,15 @@ class CognitoTokenValidationTest {
         AuthenticationResultType tokens = signIn(server.sdk(), "alice", "Correct-horse-1");
         clock.advance(Duration.ofMinutes(10));
 
-        AuthenticationResultType refreshed = server.sdk().initiateAuth(r -> r.clientId(CLIENT_ID)
-                .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
-                .authParameters(Map.of("REFRESH_TOKEN", tokens.refreshToken()))).authenticationResult();
+        AuthenticationResultType refreshed = server.sdk()
+                .initiateAuth(r -> r.clientId(CLIENT_ID)
+                        .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+                        .authParameters(Map.of("REFRESH_TOKEN", tokens.refreshToken())))
+                .authenticationResult();
 
         JWTClaimsSet before = SignedJWT.parse(tokens.idToken()).getJWTClaimsSet();
-        JWTClaimsSet after = verify(refreshed.idToken(), fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "id");
+        JWTClaimsSet after =
+                verify(refreshed.idToken(), fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "id");
         assertThat(after.getLongClaim("auth_time")).isEqualTo(before.getLongClaim("auth_time"));
         assertThat(after.getIssueTime()).isAfter(before.getIssueTime());
     }
@@ -153,7 +168,8 @@ class CognitoTokenValidationTest {
     void tamperedTokenFailsVerification() throws Exception {
         AuthenticationResultType tokens = signIn(server.sdk(), "alice", "Correct-horse-1");
         SignedJWT original = SignedJWT.parse(tokens.idToken());
-        Map<String, Object> forged = new java.util.LinkedHashMap<>(original.getPayload().toJSONObject());
+        Map<String, Object> forged =
+                new java.util.LinkedHashMap<>(original.getPayload().toJSONObject());
         forged.put("cognito:username", "mallory");
         String tampered = original.getHeader().toBase64URL() + "."
                 + Base64URL.encode(JSON.writeValueAsString(forged).getBytes(StandardCharsets.UTF_8)) + "."
@@ -161,10 +177,12 @@ class CognitoTokenValidationTest {
 
         JWKSet jwks = fetchJwks(server, POOL_ID);
         String issuer = server.baseUrl + "/" + POOL_ID;
-        assertThat(verify(tokens.idToken(), jwks, issuer, "id").getStringClaim("cognito:username")).isEqualTo("alice");
+        assertThat(verify(tokens.idToken(), jwks, issuer, "id").getStringClaim("cognito:username"))
+                .isEqualTo("alice");
         assertThatThrownBy(() -> verify(tampered, jwks, issuer, "id")).isInstanceOf(BadJOSEException.class);
         // An ID token is not an access token: token_use is checked too.
-        assertThatThrownBy(() -> verify(tokens.idToken(), jwks, issuer, "access")).isInstanceOf(BadJWTException.class);
+        assertThatThrownBy(() -> verify(tokens.idToken(), jwks, issuer, "access"))
+                .isInstanceOf(BadJWTException.class);
     }
 
     @Test
@@ -173,7 +191,8 @@ class CognitoTokenValidationTest {
         server = seededServer(null, Clock.offset(Clock.systemUTC(), Duration.ofHours(-2)));
         AuthenticationResultType tokens = signIn(server.sdk(), "alice", "Correct-horse-1");
 
-        assertThatThrownBy(() -> verify(tokens.idToken(), fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "id"))
+        assertThatThrownBy(() ->
+                        verify(tokens.idToken(), fetchJwks(server, POOL_ID), server.baseUrl + "/" + POOL_ID, "id"))
                 .isInstanceOf(BadJWTException.class)
                 .hasMessageContaining("xpired");
     }
@@ -189,12 +208,14 @@ class CognitoTokenValidationTest {
 
         Path keyFile = dataDir.resolve("cognito").resolve(POOL_ID + ".jwk.json");
         assertThat(keyFile).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+                .isEqualTo("rw-------");
 
         server = seededServer(dataDir, Clock.systemUTC());
         JWKSet after = fetchJwks(server, POOL_ID);
         assertThat(after.getKeys().get(0).getKeyID()).isEqualTo(kid);
-        assertThat(verify(token, after, issuer, "id").getStringClaim("cognito:username")).isEqualTo("alice");
+        assertThat(verify(token, after, issuer, "id").getStringClaim("cognito:username"))
+                .isEqualTo("alice");
     }
 
     @Test
@@ -232,7 +253,8 @@ class CognitoTokenValidationTest {
         pools.createAppClient(POOL_ID, CLIENT_ID, "installer-app");
         pools.createGroup(POOL_ID, "installers", null, 20);
         pools.createGroup(POOL_ID, "admins", null, 1);
-        pools.adminCreateUser(POOL_ID, "alice", "Temp-pass-1", Map.of("email", "alice@example.com", "email_verified", "true"));
+        pools.adminCreateUser(
+                POOL_ID, "alice", "Temp-pass-1", Map.of("email", "alice@example.com", "email_verified", "true"));
         pools.adminSetUserPassword(POOL_ID, "alice", "Correct-horse-1", true);
         pools.adminAddUserToGroup(POOL_ID, "alice", "installers");
         pools.adminAddUserToGroup(POOL_ID, "alice", "admins");
@@ -240,8 +262,10 @@ class CognitoTokenValidationTest {
     }
 
     private static AuthenticationResultType signIn(CognitoIdentityProviderClient sdk, String user, String password) {
-        return sdk.initiateAuth(r -> r.clientId(CLIENT_ID).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", user, "PASSWORD", password))).authenticationResult();
+        return sdk.initiateAuth(r -> r.clientId(CLIENT_ID)
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", user, "PASSWORD", password)))
+                .authenticationResult();
     }
 
     private static JsonNode openIdConfiguration(CognitoTestServer s, String poolId) throws Exception {
@@ -262,7 +286,10 @@ class CognitoTokenValidationTest {
         DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, new ImmutableJWKSet<>(jwks)));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(
-                new JWTClaimsSet.Builder().issuer(issuer).claim("token_use", tokenUse).build(),
+                new JWTClaimsSet.Builder()
+                        .issuer(issuer)
+                        .claim("token_use", tokenUse)
+                        .build(),
                 Set.of("sub", "iat", "exp", "auth_time", "jti", "event_id")));
         return processor.process(token, null);
     }

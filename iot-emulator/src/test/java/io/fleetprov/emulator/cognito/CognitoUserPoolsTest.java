@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** Rules of the state itself, without HTTP. */
 class CognitoUserPoolsTest {
 
-    private final CognitoUserPools pools = new CognitoUserPools(null, "http://localhost:4566/", Clock.systemUTC(), "eu-west-1");
+    private final CognitoUserPools pools =
+            new CognitoUserPools(null, "http://localhost:4566/", Clock.systemUTC(), "eu-west-1");
 
     @Test
     void regionAndIssuerComeFromTheConstructor() {
@@ -18,28 +19,31 @@ class CognitoUserPoolsTest {
 
         assertThat(pool.id()).matches("eu-west-1_[A-Za-z0-9]{9}");
         assertThat(pool.issuer()).isEqualTo("http://localhost:4566/" + pool.id());
-        assertThat(pools.openIdConfiguration(pool.id())).contains("\"issuer\":\"http://localhost:4566/" + pool.id() + "\"");
+        assertThat(pools.openIdConfiguration(pool.id()))
+                .contains("\"issuer\":\"http://localhost:4566/" + pool.id() + "\"");
     }
 
     @Test
     void fixedIdsAreValidatedSoTheyCannotEscapeTheKeyDirectory() {
         assertThatThrownBy(() -> pools.createUserPool("../../etc_passwd", "p"))
-                .isInstanceOfSatisfying(CognitoException.class,
-                        e -> assertThat(e.errorType()).isEqualTo("InvalidParameterException"));
+                .isInstanceOfSatisfying(
+                        CognitoException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidParameterException"));
         pools.createUserPool("eu-west-1_Fixed1", "p");
-        assertThatThrownBy(() -> pools.createUserPool("eu-west-1_Fixed1", "again")).isInstanceOf(CognitoException.class);
+        assertThatThrownBy(() -> pools.createUserPool("eu-west-1_Fixed1", "again"))
+                .isInstanceOf(CognitoException.class);
     }
 
     @Test
     void subIsImmutableAndUsernamesAreCaseSensitive() {
         UserPool pool = pools.createUserPool("p");
         assertThatThrownBy(() -> pools.adminCreateUser(pool.id(), "u", "Temp-pass-1", Map.of("sub", "x")))
-                .isInstanceOfSatisfying(CognitoException.class,
-                        e -> assertThat(e.errorType()).isEqualTo("InvalidParameterException"));
+                .isInstanceOfSatisfying(
+                        CognitoException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidParameterException"));
 
         pools.adminCreateUser(pool.id(), "Alice", "Temp-pass-1", Map.of());
         pools.adminCreateUser(pool.id(), "alice", "Temp-pass-1", Map.of());
-        assertThat(pools.adminGetUser(pool.id(), "Alice").sub()).isNotEqualTo(pools.adminGetUser(pool.id(), "alice").sub());
+        assertThat(pools.adminGetUser(pool.id(), "Alice").sub())
+                .isNotEqualTo(pools.adminGetUser(pool.id(), "alice").sub());
     }
 
     @Test
@@ -48,12 +52,16 @@ class CognitoUserPoolsTest {
         AppClient client = pools.createAppClient(pool.id(), "app");
         pools.adminCreateUser(pool.id(), "u", null, Map.of());
 
-        assertThatThrownBy(() -> pools.initiateAuth(client.clientId(), "USER_PASSWORD_AUTH",
-                Map.of("USERNAME", "u", "PASSWORD", "Anything-1")))
+        assertThatThrownBy(() -> pools.initiateAuth(
+                        client.clientId(), "USER_PASSWORD_AUTH", Map.of("USERNAME", "u", "PASSWORD", "Anything-1")))
                 .hasMessage("Incorrect username or password.");
         pools.adminSetUserPassword(pool.id(), "u", "Chosen-pass-1", true);
-        assertThat(pools.initiateAuth(client.clientId(), "USER_PASSWORD_AUTH",
-                Map.of("USERNAME", "u", "PASSWORD", "Chosen-pass-1")).tokens()).isNotNull();
+        assertThat(pools.initiateAuth(
+                                client.clientId(),
+                                "USER_PASSWORD_AUTH",
+                                Map.of("USERNAME", "u", "PASSWORD", "Chosen-pass-1"))
+                        .tokens())
+                .isNotNull();
     }
 
     @Test

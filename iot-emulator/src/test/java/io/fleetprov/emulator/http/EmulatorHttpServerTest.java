@@ -31,8 +31,9 @@ class EmulatorHttpServerTest {
     @BeforeAll
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
-        emulator.registry().createProvisioningTemplate("raw", null, TEMPLATE_BODY, true,
-                "arn:aws:iam::123456789012:role/r", null, null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        "raw", null, TEMPLATE_BODY, true, "arn:aws:iam::123456789012:role/r", null, null);
     }
 
     @AfterAll
@@ -42,10 +43,10 @@ class EmulatorHttpServerTest {
 
     @Test
     void createProvisioningClaimAcceptsNoBodyAndAnEmptyObject() throws Exception {
-        for (HttpRequest.BodyPublisher body : List.of(HttpRequest.BodyPublishers.noBody(),
-                HttpRequest.BodyPublishers.ofString("{}"))) {
-            HttpResponse<String> response = send("POST", "/provisioning-templates/raw/provisioning-claim", body,
-                    Map.of());
+        for (HttpRequest.BodyPublisher body :
+                List.of(HttpRequest.BodyPublishers.noBody(), HttpRequest.BodyPublishers.ofString("{}"))) {
+            HttpResponse<String> response =
+                    send("POST", "/provisioning-templates/raw/provisioning-claim", body, Map.of());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
             assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -60,8 +61,11 @@ class EmulatorHttpServerTest {
 
     @Test
     void errorsCarryTheTypeInHeaderAndBody() throws Exception {
-        HttpResponse<String> response = send("POST", "/provisioning-templates/nope/provisioning-claim",
-                HttpRequest.BodyPublishers.noBody(), Map.of());
+        HttpResponse<String> response = send(
+                "POST",
+                "/provisioning-templates/nope/provisioning-claim",
+                HttpRequest.BodyPublishers.noBody(),
+                Map.of());
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("ResourceNotFoundException");
         assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
@@ -73,8 +77,8 @@ class EmulatorHttpServerTest {
     @Test
     void malformedJsonIsAnInvalidRequest() throws Exception {
         for (String body : List.of("{\"templateName\": ", "[1,2]", "{\"enabled\": {}}")) {
-            HttpResponse<String> response = send("POST", "/provisioning-templates",
-                    HttpRequest.BodyPublishers.ofString(body), Map.of());
+            HttpResponse<String> response =
+                    send("POST", "/provisioning-templates", HttpRequest.BodyPublishers.ofString(body), Map.of());
             assertThat(response.statusCode()).as(body).isEqualTo(400);
             assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("InvalidRequestException");
             assertThat(response.body()).doesNotContain("at com.").doesNotContain("Exception:");
@@ -84,15 +88,16 @@ class EmulatorHttpServerTest {
     @Test
     void oversizedBodiesAreRefused() throws Exception {
         String huge = "{\"templateBody\":\"" + "x".repeat(RequestDispatcher.MAX_BODY_BYTES) + "\"}";
-        HttpResponse<String> response = send("POST", "/provisioning-templates", HttpRequest.BodyPublishers.ofString(huge),
-                Map.of());
+        HttpResponse<String> response =
+                send("POST", "/provisioning-templates", HttpRequest.BodyPublishers.ofString(huge), Map.of());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("RequestEntityTooLargeException");
     }
 
     @Test
     void unknownPathsAndMethodsAreAwsErrors() throws Exception {
-        HttpResponse<String> unknown = send("GET", "/no/such/thing/here", HttpRequest.BodyPublishers.noBody(), Map.of());
+        HttpResponse<String> unknown =
+                send("GET", "/no/such/thing/here", HttpRequest.BodyPublishers.noBody(), Map.of());
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.headers().firstValue("x-amzn-ErrorType")).hasValue("UnknownOperationException");
         HttpResponse<String> wrongMethod = send("PUT", "/endpoint", HttpRequest.BodyPublishers.noBody(), Map.of());
@@ -103,30 +108,49 @@ class EmulatorHttpServerTest {
     void aCredentialForAnotherServiceIsRefusedEvenInLenientMode() throws Exception {
         String scope = "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/%s/aws4_request, "
                 + "SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64);
-        HttpResponse<String> wrong = send("GET", "/endpoint", HttpRequest.BodyPublishers.noBody(),
+        HttpResponse<String> wrong = send(
+                "GET",
+                "/endpoint",
+                HttpRequest.BodyPublishers.noBody(),
                 Map.of("Authorization", scope.formatted("s3")));
         assertThat(wrong.statusCode()).isEqualTo(403);
         assertThat(wrong.headers().firstValue("x-amzn-ErrorType")).hasValue("InvalidSignatureException");
         assertThat(JSON.readTree(wrong.body()).path("message").asText())
                 .isEqualTo("Credential should be scoped to correct service: 'iot'.");
         for (String service : List.of("iot", "execute-api")) {
-            assertThat(send("GET", "/endpoint", HttpRequest.BodyPublishers.noBody(),
-                    Map.of("Authorization", scope.formatted(service))).statusCode()).isEqualTo(200);
+            assertThat(send(
+                                    "GET",
+                                    "/endpoint",
+                                    HttpRequest.BodyPublishers.noBody(),
+                                    Map.of("Authorization", scope.formatted(service)))
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void cognitoRequestsReachTheCognitoHandler() throws Exception {
-        HttpResponse<String> response = send("POST", "/", HttpRequest.BodyPublishers.ofString(
-                "{\"ClientId\":\"unknown\",\"AuthFlow\":\"USER_PASSWORD_AUTH\"}"),
-                Map.of("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth",
-                        "Content-Type", "application/x-amz-json-1.1"));
+        HttpResponse<String> response = send(
+                "POST",
+                "/",
+                HttpRequest.BodyPublishers.ofString("{\"ClientId\":\"unknown\",\"AuthFlow\":\"USER_PASSWORD_AUTH\"}"),
+                Map.of(
+                        "X-Amz-Target",
+                        "AWSCognitoIdentityProviderService.InitiateAuth",
+                        "Content-Type",
+                        "application/x-amz-json-1.1"));
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("ResourceNotFoundException");
         assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
 
-        HttpResponse<String> wrongService = send("POST", "/", HttpRequest.BodyPublishers.ofString("{}"),
-                Map.of("X-Amz-Target", "AWSCognitoIdentityProviderService.AdminGetUser", "Authorization",
+        HttpResponse<String> wrongService = send(
+                "POST",
+                "/",
+                HttpRequest.BodyPublishers.ofString("{}"),
+                Map.of(
+                        "X-Amz-Target",
+                        "AWSCognitoIdentityProviderService.AdminGetUser",
+                        "Authorization",
                         "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/iot/aws4_request, SignedHeaders=host, "
                                 + "Signature=00"));
         assertThat(wrongService.statusCode()).isEqualTo(403);
@@ -139,12 +163,18 @@ class EmulatorHttpServerTest {
             throw new IllegalStateException("secret internal detail");
         })));
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", new RequestDispatcher(failing, exchange -> exchange.close(),
-                new SigV4Verifier(Map.of(), "us-east-1", Clock.systemUTC())));
+        server.createContext(
+                "/",
+                new RequestDispatcher(
+                        failing,
+                        exchange -> exchange.close(),
+                        new SigV4Verifier(Map.of(), "us-east-1", Clock.systemUTC())));
         server.start();
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + server.getAddress().getPort() + "/boom")).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + server.getAddress().getPort() + "/boom"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(500);
             assertThat(response.headers().firstValue("x-amzn-ErrorType")).hasValue("InternalFailureException");
@@ -154,9 +184,10 @@ class EmulatorHttpServerTest {
         }
     }
 
-    private HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body,
-            Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(emulator.httpUrl() + path)).method(method, body);
+    private HttpResponse<String> send(
+            String method, String path, HttpRequest.BodyPublisher body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(emulator.httpUrl() + path)).method(method, body);
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -34,9 +34,11 @@ class PaginationTest {
 
     @Test
     void refusesForgedTokens() {
-        assertThatThrownBy(() -> Pagination.page(items, "not-a-token", 2)).isInstanceOfSatisfying(AwsException.class,
-                e -> assertThat(e.errorType()).isEqualTo("InvalidRequestException"));
-        assertThatThrownBy(() -> Pagination.page(items, java.util.Base64.getUrlEncoder()
-                .encodeToString("fleetprov-page:-1".getBytes()), 2)).isInstanceOf(AwsException.class);
+        assertThatThrownBy(() -> Pagination.page(items, "not-a-token", 2))
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidRequestException"));
+        assertThatThrownBy(() -> Pagination.page(
+                        items, java.util.Base64.getUrlEncoder().encodeToString("fleetprov-page:-1".getBytes()), 2))
+                .isInstanceOf(AwsException.class);
     }
 }

@@ -35,8 +35,15 @@ class SigV4VerifierTest {
     @Test
     void acceptsTheSdkSignatureForBothIotSigningNames() {
         for (String service : IOT) {
-            RawRequest request = signed("POST", "/things/my-thing", Map.of(), "{\"thingTypeName\":\"t\"}", service,
-                    "us-east-1", SECRET, Clock.systemUTC());
+            RawRequest request = signed(
+                    "POST",
+                    "/things/my-thing",
+                    Map.of(),
+                    "{\"thingTypeName\":\"t\"}",
+                    service,
+                    "us-east-1",
+                    SECRET,
+                    Clock.systemUTC());
             assertThatCode(() -> strict.verify(request, IOT, false)).as(service).doesNotThrowAnyException();
         }
     }
@@ -49,8 +56,15 @@ class SigV4VerifierTest {
         query.put("attributeValue", "c+d/e*~");
         query.put("maxResults", "10");
         query.put("nextToken", "x=y");
-        RawRequest request = signed("POST", "/attached-policies/" + UriEncoding.encode(arn, false), query, "", "iot",
-                "us-east-1", SECRET, Clock.systemUTC());
+        RawRequest request = signed(
+                "POST",
+                "/attached-policies/" + UriEncoding.encode(arn, false),
+                query,
+                "",
+                "iot",
+                "us-east-1",
+                SECRET,
+                Clock.systemUTC());
         assertThatCode(() -> strict.verify(request, IOT, false)).doesNotThrowAnyException();
     }
 
@@ -63,13 +77,24 @@ class SigV4VerifierTest {
                     assertThat(e.errorType()).isEqualTo("InvalidSignatureException");
                 });
 
-        RawRequest original = signed("POST", "/policies/p", Map.of(), "{\"policyDocument\":\"{}\"}", "iot",
-                "us-east-1", SECRET, Clock.systemUTC());
-        RawRequest tampered = new RawRequest(original.method(), original.rawPath(), original.rawQuery(),
-                original.headers(), "{\"policyDocument\":\"{ }\"}".getBytes(StandardCharsets.UTF_8));
+        RawRequest original = signed(
+                "POST",
+                "/policies/p",
+                Map.of(),
+                "{\"policyDocument\":\"{}\"}",
+                "iot",
+                "us-east-1",
+                SECRET,
+                Clock.systemUTC());
+        RawRequest tampered = new RawRequest(
+                original.method(),
+                original.rawPath(),
+                original.rawQuery(),
+                original.headers(),
+                "{\"policyDocument\":\"{ }\"}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> strict.verify(tampered, IOT, false)).isInstanceOf(AwsException.class);
-        RawRequest otherPath = new RawRequest(original.method(), "/policies/q", original.rawQuery(),
-                original.headers(), original.body());
+        RawRequest otherPath = new RawRequest(
+                original.method(), "/policies/q", original.rawQuery(), original.headers(), original.body());
         assertThatThrownBy(() -> strict.verify(otherPath, IOT, false))
                 .hasMessageContaining("signature we calculated does not match");
     }
@@ -79,8 +104,8 @@ class SigV4VerifierTest {
         SigV4Verifier otherKey = new SigV4Verifier(Map.of("AKIDOTHER", SECRET), "us-east-1", Clock.systemUTC());
         RawRequest request = signed("GET", "/things", Map.of(), "", "iot", "us-east-1", SECRET, Clock.systemUTC());
         assertThatThrownBy(() -> otherKey.verify(request, IOT, false))
-                .isInstanceOfSatisfying(AwsException.class,
-                        e -> assertThat(e.errorType()).isEqualTo("UnrecognizedClientException"));
+                .isInstanceOfSatisfying(
+                        AwsException.class, e -> assertThat(e.errorType()).isEqualTo("UnrecognizedClientException"));
 
         RawRequest wrongRegion = signed("GET", "/things", Map.of(), "", "iot", "eu-west-1", SECRET, Clock.systemUTC());
         assertThatThrownBy(() -> strict.verify(wrongRegion, IOT, false)).hasMessageContaining("valid region");
@@ -90,8 +115,10 @@ class SigV4VerifierTest {
         assertThatThrownBy(() -> strict.verify(stale, IOT, false)).hasMessageContaining("Signature expired");
 
         RawRequest unsigned = new RawRequest("GET", "/things", "", Map.of(), new byte[0]);
-        assertThatThrownBy(() -> strict.verify(unsigned, IOT, false)).isInstanceOfSatisfying(AwsException.class,
-                e -> assertThat(e.errorType()).isEqualTo("MissingAuthenticationTokenException"));
+        assertThatThrownBy(() -> strict.verify(unsigned, IOT, false))
+                .isInstanceOfSatisfying(
+                        AwsException.class,
+                        e -> assertThat(e.errorType()).isEqualTo("MissingAuthenticationTokenException"));
         assertThatCode(() -> strict.verify(unsigned, IOT, true)).doesNotThrowAnyException();
     }
 
@@ -113,32 +140,42 @@ class SigV4VerifierTest {
 
     @Test
     void canonicalQuerySortsByEncodedNameThenValue() {
-        assertThat(SigV4Canonicalizer.canonicalQuery("b=2&a-b=1&a=3&a=1&c"))
-                .isEqualTo("a=1&a=3&a-b=1&b=2&c=");
+        assertThat(SigV4Canonicalizer.canonicalQuery("b=2&a-b=1&a=3&a=1&c")).isEqualTo("a=1&a=3&a-b=1&b=2&c=");
         assertThat(SigV4Canonicalizer.canonicalQuery("x=a%20b&y=c%2Bd")).isEqualTo("x=a%20b&y=c%2Bd");
     }
 
     /** Signs with the SDK's signer and turns the result into what the server would receive. */
-    private static RawRequest signed(String method, String encodedPath, Map<String, String> query, String body,
-            String service, String region, String secret, Clock clock) {
-        SdkHttpRequest.Builder builder = SdkHttpRequest.builder().method(SdkHttpMethod.fromValue(method))
-                .uri(URI.create("http://127.0.0.1:4566")).encodedPath(encodedPath)
+    private static RawRequest signed(
+            String method,
+            String encodedPath,
+            Map<String, String> query,
+            String body,
+            String service,
+            String region,
+            String secret,
+            Clock clock) {
+        SdkHttpRequest.Builder builder = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.fromValue(method))
+                .uri(URI.create("http://127.0.0.1:4566"))
+                .encodedPath(encodedPath)
                 .putHeader("Content-Type", "application/json")
                 .putHeader("x-amzn-principal", "arn:aws:iot:us-east-1:123456789012:cert/abc");
         query.forEach(builder::putRawQueryParameter);
-        var signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(KEY, secret))
-                .request(builder.build())
-                .payload(ContentStreamProvider.fromUtf8String(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
+        var signed = AwsV4HttpSigner.create()
+                .sign(r -> r.identity(AwsCredentialsIdentity.create(KEY, secret))
+                        .request(builder.build())
+                        .payload(ContentStreamProvider.fromUtf8String(body))
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
         Map<String, List<String>> headers = new HashMap<>();
-        signed.request().forEachHeader((name, values) ->
-                headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).addAll(values));
+        signed.request()
+                .forEachHeader(
+                        (name, values) -> headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                                .addAll(values));
         headers.putIfAbsent("host", List.of("127.0.0.1:4566"));
         String rawQuery = signed.request().encodedQueryParameters().orElse("");
-        return new RawRequest(method, signed.request().encodedPath(), rawQuery, headers,
-                body.getBytes(StandardCharsets.UTF_8));
+        return new RawRequest(
+                method, signed.request().encodedPath(), rawQuery, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 }

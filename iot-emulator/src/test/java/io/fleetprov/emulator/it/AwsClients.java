@@ -31,8 +31,7 @@ final class AwsClients {
     static final String DUMMY_KEY = "AKIDEMULATOR";
     static final String DUMMY_SECRET = "dummy-secret";
 
-    private AwsClients() {
-    }
+    private AwsClients() {}
 
     static IotClient iot(IotEmulator emulator) {
         return iot(emulator, DUMMY_KEY, DUMMY_SECRET);
@@ -58,8 +57,8 @@ final class AwsClients {
         return IotClient.builder()
                 .endpointOverride(URI.create(emulator.httpUrl()))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(DUMMY_KEY, DUMMY_SECRET)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_KEY, DUMMY_SECRET)))
                 .httpClient(new JdkHttpClient())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
@@ -69,8 +68,8 @@ final class AwsClients {
         return CognitoIdentityProviderClient.builder()
                 .endpointOverride(URI.create(emulator.httpUrl()))
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(DUMMY_KEY, DUMMY_SECRET)))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(DUMMY_KEY, DUMMY_SECRET)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build();
@@ -80,8 +79,8 @@ final class AwsClients {
     static final class JdkHttpClient implements SdkHttpClient {
 
         /** Headers java.net.http sets itself and refuses from callers; it sets them to the same values. */
-        private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect",
-                "upgrade");
+        private static final Set<String> RESTRICTED =
+                Set.of("host", "content-length", "connection", "expect", "upgrade");
 
         private final HttpClient http = HttpClient.newHttpClient();
 
@@ -91,16 +90,21 @@ final class AwsClients {
                 @Override
                 public HttpExecuteResponse call() throws IOException {
                     SdkHttpRequest sdk = request.httpRequest();
-                    byte[] body = request.contentStreamProvider().map(p -> {
-                        try (InputStream in = p.newStream()) {
-                            return in.readAllBytes();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }).orElse(new byte[0]);
-                    HttpRequest.Builder builder = HttpRequest.newBuilder(sdk.getUri()).method(sdk.method().name(),
-                            body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofByteArray(body));
+                    byte[] body = request.contentStreamProvider()
+                            .map(p -> {
+                                try (InputStream in = p.newStream()) {
+                                    return in.readAllBytes();
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            })
+                            .orElse(new byte[0]);
+                    HttpRequest.Builder builder = HttpRequest.newBuilder(sdk.getUri())
+                            .method(
+                                    sdk.method().name(),
+                                    body.length == 0
+                                            ? HttpRequest.BodyPublishers.noBody()
+                                            : HttpRequest.BodyPublishers.ofByteArray(body));
                     sdk.forEachHeader((name, values) -> {
                         if (!RESTRICTED.contains(name.toLowerCase())) {
                             values.forEach(v -> builder.header(name, v));
@@ -113,21 +117,21 @@ final class AwsClients {
                         Thread.currentThread().interrupt();
                         throw new IOException(e);
                     }
-                    SdkHttpFullResponse.Builder out = SdkHttpFullResponse.builder().statusCode(response.statusCode());
+                    SdkHttpFullResponse.Builder out =
+                            SdkHttpFullResponse.builder().statusCode(response.statusCode());
                     response.headers().map().forEach(out::putHeader);
-                    return HttpExecuteResponse.builder().response(out.build())
+                    return HttpExecuteResponse.builder()
+                            .response(out.build())
                             .responseBody(AbortableInputStream.create(new ByteArrayInputStream(response.body())))
                             .build();
                 }
 
                 @Override
-                public void abort() {
-                }
+                public void abort() {}
             };
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -44,9 +44,11 @@ class ControlPlaneAwsCliIT {
     static void start() throws IOException {
         assumeTrue(awsOnPath(), "the aws CLI is not installed");
         Path seed = Files.writeString(dir.resolve("seed.json"), ControlPlaneCognitoIT.SEED);
-        emulator = IotEmulator.start(EmulatorConfig.builder().forTests().seedFile(seed).build());
-        emulator.registry().createProvisioningTemplate(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, null, null);
+        emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().seedFile(seed).build());
+        emulator.registry()
+                .createProvisioningTemplate(
+                        TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
     }
 
     @AfterAll
@@ -65,7 +67,10 @@ class ControlPlaneAwsCliIT {
         assertThat(claim.path("certificatePem").asText()).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(claim.path("keyPair").path("PrivateKey").asText()).contains("PRIVATE KEY-----");
         assertThat(claim.path("keyPair").path("PublicKey").asText()).startsWith("-----BEGIN PUBLIC KEY-----");
-        assertThat(emulator.registry().certificate(claim.path("certificateId").asText()).isClaim()).isTrue();
+        assertThat(emulator.registry()
+                        .certificate(claim.path("certificateId").asText())
+                        .isClaim())
+                .isTrue();
     }
 
     @Test
@@ -77,12 +82,22 @@ class ControlPlaneAwsCliIT {
 
     @Test
     void updateEventConfigurationsWithPatch() throws Exception {
-        Result update = aws(emulator, "dummy", "iot", "update-event-configurations", "--event-configurations",
+        Result update = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "update-event-configurations",
+                "--event-configurations",
                 "{\"THING_GROUP\":{\"Enabled\":true}}");
         assertThat(update.exitCode()).as(update.stderr()).isZero();
-        assertThat(emulator.registry().eventConfigurations().isEnabled("THING_GROUP")).isTrue();
+        assertThat(emulator.registry().eventConfigurations().isEnabled("THING_GROUP"))
+                .isTrue();
         Result describe = aws(emulator, "dummy", "iot", "describe-event-configurations");
-        assertThat(describe.json().path("eventConfigurations").path("THING_GROUP").path("Enabled").asBoolean())
+        assertThat(describe.json()
+                        .path("eventConfigurations")
+                        .path("THING_GROUP")
+                        .path("Enabled")
+                        .asBoolean())
                 .isTrue();
     }
 
@@ -95,19 +110,31 @@ class ControlPlaneAwsCliIT {
 
     @Test
     void installerSignsInWithCognitoIdp() throws Exception {
-        Result result = aws(emulator, "dummy", "cognito-idp", "initiate-auth", "--auth-flow", "USER_PASSWORD_AUTH",
-                "--client-id", ControlPlaneCognitoIT.CLIENT_ID,
-                "--auth-parameters", "USERNAME=alice,PASSWORD=Installer-Passw0rd!");
+        Result result = aws(
+                emulator,
+                "dummy",
+                "cognito-idp",
+                "initiate-auth",
+                "--auth-flow",
+                "USER_PASSWORD_AUTH",
+                "--client-id",
+                ControlPlaneCognitoIT.CLIENT_ID,
+                "--auth-parameters",
+                "USERNAME=alice,PASSWORD=Installer-Passw0rd!");
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.json().path("AuthenticationResult").path("IdToken").asText()).isNotBlank();
+        assertThat(result.json().path("AuthenticationResult").path("IdToken").asText())
+                .isNotBlank();
     }
 
     @Test
     void strictSigV4VerifiesTheCliSignature() throws Exception {
-        try (IotEmulator strict = IotEmulator.start(EmulatorConfig.builder().forTests()
-                .accessKey("AKIDCLI", "cli-secret").build())) {
-            strict.registry().createProvisioningTemplate(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                    TestTemplates.ROLE, null, null);
+        try (IotEmulator strict = IotEmulator.start(EmulatorConfig.builder()
+                .forTests()
+                .accessKey("AKIDCLI", "cli-secret")
+                .build())) {
+            strict.registry()
+                    .createProvisioningTemplate(
+                            TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
             Result good = aws(strict, "cli-secret", "iot", "create-provisioning-claim", "--template-name", TEMPLATE);
             assertThat(good.exitCode()).as(good.stderr()).isZero();
             Result bad = aws(strict, "wrong-secret", "iot", "create-provisioning-claim", "--template-name", TEMPLATE);
@@ -133,12 +160,15 @@ class ControlPlaneAwsCliIT {
         env.put("AWS_MAX_ATTEMPTS", "1");
         Path out = Files.createTempFile(dir, "aws", ".out");
         Path err = Files.createTempFile(dir, "aws", ".err");
-        Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process process =
+                builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("aws " + String.join(" ", args) + " timed out");
         }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new Result(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
 

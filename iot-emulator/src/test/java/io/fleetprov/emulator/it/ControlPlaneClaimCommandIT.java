@@ -27,9 +27,11 @@ class ControlPlaneClaimCommandIT {
     void writesAClaimThatProvisionsADevice() throws Exception {
         Path data = dir.resolve("emulator");
         Path out = dir.resolve("claim");
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data).build())) {
-            emulator.registry().createProvisioningTemplate("cli-claim", null, TestTemplates.DEVICE_TEMPLATE, true,
-                    TestTemplates.ROLE, null, null);
+        try (IotEmulator emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(data).build())) {
+            emulator.registry()
+                    .createProvisioningTemplate(
+                            "cli-claim", null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
 
             int exit = run("--data-dir", data.toString(), "claim", "--template", "cli-claim", "--out", out.toString());
 
@@ -41,12 +43,13 @@ class ControlPlaneClaimCommandIT {
             assertThat(Files.readString(out.resolve("claim.public.key"))).startsWith("-----BEGIN PUBLIC KEY-----");
             assertThat(Files.readString(out.resolve("ca.pem"))).isEqualTo(emulator.caCertificatePem());
             String certificateId = io.fleetprov.emulator.ca.CertificateIds.of(Pem.parseCertificate(certificatePem));
-            assertThat(emulator.registry().certificate(certificateId).claimTemplate()).isEqualTo("cli-claim");
+            assertThat(emulator.registry().certificate(certificateId).claimTemplate())
+                    .isEqualTo("cli-claim");
 
             try (SdkDevice device = SdkDevice.connect(emulator, certificatePem, privateKey, "claim-CLI-1")) {
                 var keys = device.createKeysAndCertificate();
-                var registered = device.registerThing("cli-claim", keys.certificateOwnershipToken,
-                        Map.of("SerialNumber", "CLI-1"));
+                var registered = device.registerThing(
+                        "cli-claim", keys.certificateOwnershipToken, Map.of("SerialNumber", "CLI-1"));
                 assertThat(registered.thingName).isEqualTo("device-CLI-1");
             }
         }
@@ -55,13 +58,20 @@ class ControlPlaneClaimCommandIT {
     @Test
     void anUnknownTemplateFailsWithTheAwsError() throws Exception {
         Path data = dir.resolve("emulator");
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data).build())) {
+        try (IotEmulator emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(data).build())) {
             PrintStream originalErr = System.err;
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int exit;
             try {
                 System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-                exit = run("--data-dir", data.toString(), "claim", "--template", "missing", "--out",
+                exit = run(
+                        "--data-dir",
+                        data.toString(),
+                        "claim",
+                        "--template",
+                        "missing",
+                        "--out",
                         dir.resolve("none").toString());
             } finally {
                 System.setErr(originalErr);
@@ -76,15 +86,19 @@ class ControlPlaneClaimCommandIT {
     void writesAServiceIdentityThatMayListenToEvents() throws Exception {
         Path data = dir.resolve("emulator");
         Path out = dir.resolve("identity");
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data).build())) {
-            int exit = run("--data-dir", data.toString(), "identity", "--name", "audit-service", "--out",
-                    out.toString());
+        try (IotEmulator emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(data).build())) {
+            int exit =
+                    run("--data-dir", data.toString(), "identity", "--name", "audit-service", "--out", out.toString());
 
             assertThat(exit).isZero();
             assertThat(Files.getPosixFilePermissions(out.resolve("audit-service.private.key")))
                     .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-            try (var service = Devices.connect(emulator, Files.readString(out.resolve("audit-service.pem.crt")),
-                    Files.readString(out.resolve("audit-service.private.key")), "audit-service")) {
+            try (var service = Devices.connect(
+                    emulator,
+                    Files.readString(out.resolve("audit-service.pem.crt")),
+                    Files.readString(out.resolve("audit-service.private.key")),
+                    "audit-service")) {
                 service.client.subscribe("$aws/events/#", 1);
                 assertThat(service.isConnected()).isTrue();
             }

@@ -48,33 +48,47 @@ class ControlPlaneCognitoIT {
     @Test
     void seededInstallerSignsInWithTheOfficialClient() throws Exception {
         Path seed = Files.writeString(dir.resolve("seed.json"), SEED);
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().seedFile(seed).build());
+        try (IotEmulator emulator = IotEmulator.start(
+                        EmulatorConfig.builder().forTests().seedFile(seed).build());
                 CognitoIdentityProviderClient cognito = AwsClients.cognito(emulator)) {
-            var auth = cognito.initiateAuth(r -> r.clientId(CLIENT_ID).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+            var auth = cognito.initiateAuth(r -> r.clientId(CLIENT_ID)
+                    .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                     .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Installer-Passw0rd!")));
-            assertThat(auth.challengeName()).as("seeded passwords are permanent").isNull();
+            assertThat(auth.challengeName())
+                    .as("seeded passwords are permanent")
+                    .isNull();
             JsonNode idToken = claims(auth.authenticationResult().idToken());
             assertThat(idToken.path("iss").asText()).isEqualTo(emulator.httpUrl() + "/" + POOL_ID);
             assertThat(idToken.path("cognito:groups").toString()).isEqualTo("[\"installer\"]");
             assertThat(idToken.path("email").asText()).isEqualTo("alice@example.com");
 
             assertThatThrownBy(() -> cognito.initiateAuth(r -> r.clientId(CLIENT_ID)
-                    .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                    .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "wrong-password"))))
-                    .isInstanceOfSatisfying(NotAuthorizedException.class,
+                            .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                            .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "wrong-password"))))
+                    .isInstanceOfSatisfying(
+                            NotAuthorizedException.class,
                             e -> assertThat(e.statusCode()).isEqualTo(400));
 
-            HttpResponse<String> discovery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    emulator.httpUrl() + "/" + POOL_ID + "/.well-known/openid-configuration")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> discovery = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            emulator.httpUrl() + "/" + POOL_ID + "/.well-known/openid-configuration"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(discovery.statusCode()).isEqualTo(200);
-            assertThat(new ObjectMapper().readTree(discovery.body()).path("issuer").asText())
+            assertThat(new ObjectMapper()
+                            .readTree(discovery.body())
+                            .path("issuer")
+                            .asText())
                     .isEqualTo(emulator.httpUrl() + "/" + POOL_ID);
 
             assertThat(emulator.cognito().appClients(POOL_ID)).hasSize(2);
             try (var iot = AwsClients.iot(emulator)) {
-                assertThat(iot.describeEventConfigurations(r -> { }).eventConfigurations().get(EventType.THING)
-                        .enabled()).isTrue();
+                assertThat(iot.describeEventConfigurations(r -> {})
+                                .eventConfigurations()
+                                .get(EventType.THING)
+                                .enabled())
+                        .isTrue();
             }
         }
     }
@@ -84,19 +98,21 @@ class ControlPlaneCognitoIT {
         Path seed = Files.writeString(dir.resolve("seed.json"), SEED);
         Path data = dir.resolve("data");
         String jwksBefore;
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data)
-                .seedFile(seed).build())) {
+        try (IotEmulator emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(data).seedFile(seed).build())) {
             jwksBefore = emulator.cognito().jwks(POOL_ID);
-            JsonNode endpoints = new ObjectMapper().readTree(data.resolve("endpoints.json").toFile());
+            JsonNode endpoints =
+                    new ObjectMapper().readTree(data.resolve("endpoints.json").toFile());
             assertThat(endpoints.path("httpUrl").asText()).isEqualTo(emulator.httpUrl());
             assertThat(endpoints.path("userPools").get(0).path("id").asText()).isEqualTo(POOL_ID);
             assertThat(endpoints.path("userPools").get(0).path("issuer").asText())
                     .isEqualTo(emulator.httpUrl() + "/" + POOL_ID);
-            assertThat(endpoints.path("userPools").get(0).path("clients").toString()).contains(CLIENT_ID);
+            assertThat(endpoints.path("userPools").get(0).path("clients").toString())
+                    .contains(CLIENT_ID);
         }
         assertThat(data.resolve("cognito").resolve(POOL_ID + ".jwk.json")).exists();
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data)
-                .seedFile(seed).build())) {
+        try (IotEmulator emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(data).seedFile(seed).build())) {
             assertThat(emulator.cognito().jwks(POOL_ID)).isEqualTo(jwksBefore);
         }
     }
@@ -110,10 +126,14 @@ class ControlPlaneCognitoIT {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        assertThatThrownBy(() -> IotEmulator.start(EmulatorConfig.builder().forTests().httpPort(port).seedFile(seed)
-                .build())).hasMessageContaining("assword");
-        try (java.net.ServerSocket rebind = new java.net.ServerSocket(port, 1,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        assertThatThrownBy(() -> IotEmulator.start(EmulatorConfig.builder()
+                        .forTests()
+                        .httpPort(port)
+                        .seedFile(seed)
+                        .build()))
+                .hasMessageContaining("assword");
+        try (java.net.ServerSocket rebind =
+                new java.net.ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             assertThat(rebind.getLocalPort()).isEqualTo(port);
         }
     }

@@ -25,8 +25,10 @@ class ControlPlaneDeviceFlowIT {
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
         iot = AwsClients.iot(emulator);
-        iot.createProvisioningTemplate(r -> r.templateName(TEMPLATE).templateBody(TestTemplates.DEVICE_TEMPLATE)
-                .provisioningRoleArn(TestTemplates.ROLE).enabled(true));
+        iot.createProvisioningTemplate(r -> r.templateName(TEMPLATE)
+                .templateBody(TestTemplates.DEVICE_TEMPLATE)
+                .provisioningRoleArn(TestTemplates.ROLE)
+                .enabled(true));
     }
 
     @AfterAll
@@ -38,16 +40,17 @@ class ControlPlaneDeviceFlowIT {
     @Test
     void claimFromTheSdkProvisionsADeviceThroughTheDeviceSdk() throws Exception {
         var claim = iot.createProvisioningClaim(r -> r.templateName(TEMPLATE));
-        String endpoint = iot.describeEndpoint(r -> r.endpointType("iot:Data-ATS")).endpointAddress();
+        String endpoint =
+                iot.describeEndpoint(r -> r.endpointType("iot:Data-ATS")).endpointAddress();
         assertThat(endpoint).isEqualTo(emulator.mqttHost() + ":" + emulator.mqttPort());
 
         String certificateId;
         String thingName;
-        try (SdkDevice device = SdkDevice.connect(emulator, claim.certificatePem(), claim.keyPair().privateKey(),
-                "claim-SN-CP-1")) {
+        try (SdkDevice device = SdkDevice.connect(
+                emulator, claim.certificatePem(), claim.keyPair().privateKey(), "claim-SN-CP-1")) {
             var keys = device.createKeysAndCertificate();
-            var registered = device.registerThing(TEMPLATE, keys.certificateOwnershipToken,
-                    Map.of("SerialNumber", "SN-CP-1"));
+            var registered =
+                    device.registerThing(TEMPLATE, keys.certificateOwnershipToken, Map.of("SerialNumber", "SN-CP-1"));
             certificateId = keys.certificateId;
             thingName = registered.thingName;
         }
@@ -55,13 +58,17 @@ class ControlPlaneDeviceFlowIT {
         assertThat(thingName).isEqualTo("device-SN-CP-1");
         var thing = iot.describeThing(r -> r.thingName(thingName));
         assertThat(thing.attributes()).containsEntry("location", "Seattle");
-        var certificate = iot.describeCertificate(r -> r.certificateId(certificateId)).certificateDescription();
+        var certificate =
+                iot.describeCertificate(r -> r.certificateId(certificateId)).certificateDescription();
         assertThat(certificate.statusAsString()).isEqualTo("ACTIVE");
         assertThat(iot.listThingPrincipals(r -> r.thingName(thingName)).principals())
                 .containsExactly(certificate.certificateArn());
-        assertThat(iot.listPrincipalThings(r -> r.principal(certificate.certificateArn())).things())
+        assertThat(iot.listPrincipalThings(r -> r.principal(certificate.certificateArn()))
+                        .things())
                 .containsExactly(thingName);
-        assertThat(iot.listAttachedPolicies(r -> r.target(certificate.certificateArn())).policies()).hasSize(1);
+        assertThat(iot.listAttachedPolicies(r -> r.target(certificate.certificateArn()))
+                        .policies())
+                .hasSize(1);
         assertThat(iot.listCertificatesPaginator(r -> r.pageSize(10)).certificates())
                 .anyMatch(c -> c.certificateId().equals(certificateId))
                 .noneMatch(c -> c.certificateId().equals(claim.certificateId()));

@@ -30,7 +30,10 @@ class ControlPlaneStrictSigV4IT {
     static void start() throws Exception {
         Path seed = Files.createTempFile("strict-seed", ".json");
         Files.writeString(seed, ControlPlaneCognitoIT.SEED);
-        emulator = IotEmulator.start(EmulatorConfig.builder().forTests().accessKey(KEY, SECRET).seedFile(seed)
+        emulator = IotEmulator.start(EmulatorConfig.builder()
+                .forTests()
+                .accessKey(KEY, SECRET)
+                .seedFile(seed)
                 .build());
         Files.delete(seed);
     }
@@ -43,14 +46,19 @@ class ControlPlaneStrictSigV4IT {
     @Test
     void requestsSignedWithTheConfiguredKeyPass() {
         try (IotClient iot = AwsClients.iot(emulator, KEY, SECRET)) {
-            iot.createProvisioningTemplate(r -> r.templateName("strict").templateBody(TestTemplates.DEVICE_TEMPLATE)
-                    .provisioningRoleArn(TestTemplates.ROLE).enabled(true));
+            iot.createProvisioningTemplate(r -> r.templateName("strict")
+                    .templateBody(TestTemplates.DEVICE_TEMPLATE)
+                    .provisioningRoleArn(TestTemplates.ROLE)
+                    .enabled(true));
             var claim = iot.createProvisioningClaim(r -> r.templateName("strict"));
             String arn = emulator.registry().certificate(claim.certificateId()).certificateArn();
             // An ARN in the path (encoded twice in the canonical request) and query parameters in the signature.
-            assertThat(iot.listAttachedPolicies(r -> r.target(arn).pageSize(5)).policies()).isEmpty();
+            assertThat(iot.listAttachedPolicies(r -> r.target(arn).pageSize(5)).policies())
+                    .isEmpty();
             iot.createThing(r -> r.thingName("strict-thing").attributePayload(p -> p.attributes(Map.of("a b", "c+d"))));
-            assertThat(iot.listThings(r -> r.attributeName("a b").attributeValue("c+d").maxResults(3)).things())
+            assertThat(iot.listThings(r ->
+                                    r.attributeName("a b").attributeValue("c+d").maxResults(3))
+                            .things())
                     .hasSize(1);
             // The principal header is signed too.
             iot.attachThingPrincipal(r -> r.thingName("strict-thing").principal(arn));
@@ -61,7 +69,7 @@ class ControlPlaneStrictSigV4IT {
     @Test
     void aWrongSecretIsAnInvalidSignature() {
         try (IotClient iot = AwsClients.iot(emulator, KEY, "not-the-secret")) {
-            assertThatThrownBy(() -> iot.listThings(r -> { })).isInstanceOfSatisfying(IotException.class, e -> {
+            assertThatThrownBy(() -> iot.listThings(r -> {})).isInstanceOfSatisfying(IotException.class, e -> {
                 assertThat(e.statusCode()).isEqualTo(403);
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException");
             });
@@ -71,7 +79,7 @@ class ControlPlaneStrictSigV4IT {
     @Test
     void anUnknownKeyIsUnrecognized() {
         try (IotClient iot = AwsClients.iot(emulator, "AKIDUNKNOWN", SECRET)) {
-            assertThatThrownBy(() -> iot.describeEndpoint(r -> { })).isInstanceOfSatisfying(IotException.class, e -> {
+            assertThatThrownBy(() -> iot.describeEndpoint(r -> {})).isInstanceOfSatisfying(IotException.class, e -> {
                 assertThat(e.statusCode()).isEqualTo(403);
                 assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException");
             });
@@ -80,9 +88,13 @@ class ControlPlaneStrictSigV4IT {
 
     @Test
     void unsignedRequestsAreRefusedExceptCognitoSignIn() throws Exception {
-        HttpResponse<String> unsigned = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(emulator.httpUrl() + "/provisioning-templates/strict/provisioning-claim"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unsigned = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        emulator.httpUrl() + "/provisioning-templates/strict/provisioning-claim"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(403);
         assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).hasValue("MissingAuthenticationTokenException");
 
@@ -93,9 +105,11 @@ class ControlPlaneStrictSigV4IT {
                     .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Installer-Passw0rd!")));
             assertThat(auth.authenticationResult().accessToken()).isNotBlank();
             // Admin operations are signed, and a dummy key is not one the emulator knows.
-            assertThatThrownBy(() -> cognito.adminGetUser(r -> r.userPoolId(ControlPlaneCognitoIT.POOL_ID)
-                    .username("alice"))).satisfies(e -> assertThat(((software.amazon.awssdk.awscore.exception
-                            .AwsServiceException) e).awsErrorDetails().errorCode())
+            assertThatThrownBy(() -> cognito.adminGetUser(
+                            r -> r.userPoolId(ControlPlaneCognitoIT.POOL_ID).username("alice")))
+                    .satisfies(e -> assertThat(((software.amazon.awssdk.awscore.exception.AwsServiceException) e)
+                                    .awsErrorDetails()
+                                    .errorCode())
                             .isEqualTo("UnrecognizedClientException"));
         }
     }

@@ -29,8 +29,15 @@ class DeviceSdkProvisioningIT {
     @BeforeAll
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
-        emulator.registry().createProvisioningTemplate(TEMPLATE, "device SDK flow", TestTemplates.DEVICE_TEMPLATE,
-                true, TestTemplates.ROLE, null, null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        TEMPLATE,
+                        "device SDK flow",
+                        TestTemplates.DEVICE_TEMPLATE,
+                        true,
+                        TestTemplates.ROLE,
+                        null,
+                        null);
     }
 
     @AfterAll
@@ -46,18 +53,19 @@ class DeviceSdkProvisioningIT {
         String certificatePem;
         String privateKey;
         String thingName;
-        try (SdkDevice device = SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(),
-                "claim-" + serial)) {
+        try (SdkDevice device =
+                SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
             var keys = device.createKeysAndCertificate();
             assertThat(keys.certificateId).hasSize(64);
             assertThat(keys.privateKey).startsWith("-----BEGIN EC PRIVATE KEY-----");
             assertThat(emulator.registry().certificate(keys.certificateId).status())
                     .isEqualTo(CertificateStatus.PENDING_ACTIVATION);
 
-            var registered = device.registerThing(TEMPLATE, keys.certificateOwnershipToken,
-                    Map.of("SerialNumber", serial));
+            var registered =
+                    device.registerThing(TEMPLATE, keys.certificateOwnershipToken, Map.of("SerialNumber", serial));
             assertThat(registered.thingName).isEqualTo("device-" + serial);
-            assertThat(registered.deviceConfiguration).containsEntry("LocationUrl", "https://example.aws")
+            assertThat(registered.deviceConfiguration)
+                    .containsEntry("LocationUrl", "https://example.aws")
                     .containsEntry("FallbackUrl", "https://www.example.com/test-site");
             certificatePem = keys.certificatePem;
             privateKey = keys.privateKey;
@@ -79,12 +87,15 @@ class DeviceSdkProvisioningIT {
 
         String certificatePem;
         String thingName;
-        try (SdkDevice device = SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(),
-                "claim-" + serial)) {
+        try (SdkDevice device =
+                SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
             var created = device.createCertificateFromCsr(CsrBuilder.build(deviceKey, serial));
-            assertThat(Pem.parseCertificate(created.certificatePem).getPublicKey()).isEqualTo(deviceKey.getPublic());
+            assertThat(Pem.parseCertificate(created.certificatePem).getPublicKey())
+                    .isEqualTo(deviceKey.getPublic());
 
-            var registered = device.registerThing(TEMPLATE, created.certificateOwnershipToken,
+            var registered = device.registerThing(
+                    TEMPLATE,
+                    created.certificateOwnershipToken,
                     Map.of("SerialNumber", serial, "DeviceLocation", "Seattle"));
             assertThat(registered.thingName).isEqualTo("device-" + serial);
             certificatePem = created.certificatePem;
@@ -92,8 +103,8 @@ class DeviceSdkProvisioningIT {
             assertRegistered(created.certificateId, thingName);
         }
 
-        try (SdkDevice device = SdkDevice.connect(emulator, certificatePem, Pem.privateKey(deviceKey.getPrivate()),
-                thingName)) {
+        try (SdkDevice device =
+                SdkDevice.connect(emulator, certificatePem, Pem.privateKey(deviceKey.getPrivate()), thingName)) {
             String topic = "devices/" + thingName + "/status";
             assertThat(device.publishAndReceive(topic, "online")).isEqualTo("online");
         }

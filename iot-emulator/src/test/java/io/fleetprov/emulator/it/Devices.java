@@ -23,17 +23,15 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /** Raw MQTT clients (Eclipse Paho) with TLS client certificates, for payloads the device SDK cannot send. */
 final class Devices {
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** A certificate the CA issued, registered ACTIVE, with a policy allowing everything attached. */
     static Credentials activeDevice(IotEmulator emulator, String policyName) {
         KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
         CertificateAuthority ca = emulator.ca();
-        X509Certificate certificate = ca.issueClientCertificate(keyPair.getPublic(), "test device",
-                Instant.now().plus(1, ChronoUnit.DAYS));
-        CertificateRecord record = emulator.registry().registerCertificate(certificate, CertificateStatus.ACTIVE,
-                null);
+        X509Certificate certificate = ca.issueClientCertificate(
+                keyPair.getPublic(), "test device", Instant.now().plus(1, ChronoUnit.DAYS));
+        CertificateRecord record = emulator.registry().registerCertificate(certificate, CertificateStatus.ACTIVE, null);
         if (emulator.registry().findPolicy(policyName).isEmpty()) {
             emulator.registry().createPolicy(policyName, TestTemplates.ALLOW_ALL_POLICY);
         }
@@ -41,8 +39,7 @@ final class Devices {
         return new Credentials(record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair.getPrivate()));
     }
 
-    record Credentials(String certificateId, String certificatePem, String privateKeyPem) {
-    }
+    record Credentials(String certificateId, String certificatePem, String privateKeyPem) {}
 
     /** A connected Paho client; remembers whether the broker dropped it. */
     static final class RawDevice implements AutoCloseable {
@@ -56,10 +53,13 @@ final class Devices {
         /** Subscribes to accepted and rejected, publishes, and returns the first answer within 10 s. */
         Reply request(String topic, byte[] payload) throws Exception {
             CompletableFuture<Reply> reply = new CompletableFuture<>();
-            client.subscribe(new String[] {topic + "/accepted", topic + "/rejected"}, new int[] {1, 1},
+            client.subscribe(
+                    new String[] {topic + "/accepted", topic + "/rejected"},
+                    new int[] {1, 1},
                     new org.eclipse.paho.client.mqttv3.IMqttMessageListener[] {
                         (t, m) -> reply.complete(new Reply(true, m.getPayload())),
-                        (t, m) -> reply.complete(new Reply(false, m.getPayload()))});
+                        (t, m) -> reply.complete(new Reply(false, m.getPayload()))
+                    });
             client.publish(topic, payload, 1, false);
             return reply.get(10, TimeUnit.SECONDS);
         }
@@ -97,14 +97,21 @@ final class Devices {
         return connect(emulator, certificatePem, privateKeyPem, clientId, true);
     }
 
-    static RawDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId,
-            boolean cleanSession) throws Exception {
-        return connect(emulator, certificatePem, privateKeyPem, clientId, cleanSession, (topic, message) -> { });
+    static RawDevice connect(
+            IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId, boolean cleanSession)
+            throws Exception {
+        return connect(emulator, certificatePem, privateKeyPem, clientId, cleanSession, (topic, message) -> {});
     }
 
     /** Connects with {@code onMessage} receiving what arrives on the session's subscriptions, from the first. */
-    static RawDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId,
-            boolean cleanSession, java.util.function.BiConsumer<String, MqttMessage> onMessage) throws Exception {
+    static RawDevice connect(
+            IotEmulator emulator,
+            String certificatePem,
+            String privateKeyPem,
+            String clientId,
+            boolean cleanSession,
+            java.util.function.BiConsumer<String, MqttMessage> onMessage)
+            throws Exception {
         MqttClient client = new MqttClient("ssl://localhost:" + emulator.mqttPort(), clientId, new MemoryPersistence());
         RawDevice device = new RawDevice(client);
         client.setCallback(new MqttCallback() {
@@ -119,8 +126,7 @@ final class Devices {
             }
 
             @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
+            public void deliveryComplete(IMqttDeliveryToken token) {}
         });
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);

@@ -40,14 +40,14 @@ class EventsIT {
     private Devices.RawDevice listener;
     private final List<Event> events = new CopyOnWriteArrayList<>();
 
-    record Event(String topic, JsonNode body) {
-    }
+    record Event(String topic, JsonNode body) {}
 
     @BeforeAll
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
-        emulator.registry().createProvisioningTemplate(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, null, null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
     }
 
     @AfterAll
@@ -58,9 +58,11 @@ class EventsIT {
     @BeforeEach
     void subscribe() throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("audit-service");
-        listener = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
-                "audit-" + UUID.randomUUID());
-        listener.client.subscribe("$aws/events/#", 1,
+        listener = Devices.connect(
+                emulator, identity.certificatePem(), identity.privateKeyPem(), "audit-" + UUID.randomUUID());
+        listener.client.subscribe(
+                "$aws/events/#",
+                1,
                 (topic, message) -> events.add(new Event(topic, JSON.readTree(message.getPayload()))));
     }
 
@@ -80,7 +82,8 @@ class EventsIT {
         assertThat(body.get("eventType").asText()).isEqualTo("THING_EVENT");
         assertThat(body.get("operation").asText()).isEqualTo("CREATED");
         assertThat(body.get("thingName").asText()).isEqualTo(thingName);
-        assertThat(body.get("thingId").asText()).isEqualTo(emulator.registry().thing(thingName).thingId());
+        assertThat(body.get("thingId").asText())
+                .isEqualTo(emulator.registry().thing(thingName).thingId());
         assertThat(body.get("accountId").asText()).isEqualTo("123456789012");
         assertThat(body.get("versionNumber").asLong()).isEqualTo(1);
         assertThat(body.get("thingTypeName").isNull()).isTrue();
@@ -89,7 +92,10 @@ class EventsIT {
         assertThat(body.get("timestamp").asLong()).isPositive();
 
         emulator.registry().deleteThing(thingName, null);
-        assertThat(awaitEvent("$aws/events/thing/" + thingName + "/deleted").body().get("operation").asText())
+        assertThat(awaitEvent("$aws/events/thing/" + thingName + "/deleted")
+                        .body()
+                        .get("operation")
+                        .asText())
                 .isEqualTo("DELETED");
     }
 
@@ -104,8 +110,10 @@ class EventsIT {
     @Test
     void presenceEventsForConnectAndClientDisconnect() throws Exception {
         String thingName = provision("presence-" + UUID.randomUUID().toString().substring(0, 6));
-        JsonNode connected = awaitEvent("$aws/events/presence/connected/" + thingName).body();
-        JsonNode disconnected = awaitEvent("$aws/events/presence/disconnected/" + thingName).body();
+        JsonNode connected =
+                awaitEvent("$aws/events/presence/connected/" + thingName).body();
+        JsonNode disconnected =
+                awaitEvent("$aws/events/presence/disconnected/" + thingName).body();
 
         String certificateArn = emulator.registry().thingPrincipals(thingName).get(0);
         String certificateId = certificateArn.substring(certificateArn.indexOf("cert/") + 5);
@@ -116,7 +124,8 @@ class EventsIT {
         assertThat(disconnected.get("eventType").asText()).isEqualTo("disconnected");
         assertThat(disconnected.get("sessionIdentifier").asText())
                 .isEqualTo(connected.get("sessionIdentifier").asText());
-        assertThat(disconnected.get("versionNumber").asLong()).isEqualTo(connected.get("versionNumber").asLong());
+        assertThat(disconnected.get("versionNumber").asLong())
+                .isEqualTo(connected.get("versionNumber").asLong());
         assertThat(disconnected.get("clientInitiatedDisconnect").asBoolean()).isTrue();
         assertThat(disconnected.get("disconnectReason").asText()).isEqualTo("CLIENT_INITIATED_DISCONNECT");
         assertThat(disconnected.has("ipAddress")).isFalse();
@@ -129,9 +138,11 @@ class EventsIT {
         try (var device = Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), clientId)) {
             awaitEvent("$aws/events/presence/connected/" + clientId);
             device.publishAndAwaitDrop("not/allowed", new byte[] {1});
-            JsonNode disconnected = awaitEvent("$aws/events/presence/disconnected/" + clientId).body();
+            JsonNode disconnected =
+                    awaitEvent("$aws/events/presence/disconnected/" + clientId).body();
             assertThat(disconnected.get("disconnectReason").asText()).isEqualTo("FORBIDDEN_ACCESS");
-            assertThat(disconnected.get("clientInitiatedDisconnect").asBoolean()).isFalse();
+            assertThat(disconnected.get("clientInitiatedDisconnect").asBoolean())
+                    .isFalse();
         }
     }
 
@@ -144,7 +155,8 @@ class EventsIT {
             try (var second = Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), clientId)) {
                 assertThat(first.connectionLost).succeedsWithin(Duration.ofSeconds(10));
                 assertThat(second.isConnected()).isTrue();
-                JsonNode disconnected = awaitEvent("$aws/events/presence/disconnected/" + clientId).body();
+                JsonNode disconnected = awaitEvent("$aws/events/presence/disconnected/" + clientId)
+                        .body();
                 assertThat(disconnected.get("disconnectReason").asText()).isEqualTo("DUPLICATE_CLIENTID");
             }
         }
@@ -154,19 +166,18 @@ class EventsIT {
     void persistentSessionKeepsItsSubscriptionsAcrossReconnects() throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("persistent-listener");
         String clientId = "persistent-" + UUID.randomUUID();
-        try (var first = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId,
-                false)) {
+        try (var first =
+                Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId, false)) {
             first.client.subscribe("$aws/events/presence/connected/#", 1);
             first.client.disconnect(2000);
         }
         var received = new java.util.concurrent.CompletableFuture<String>();
         String deviceId = "claim-" + UUID.randomUUID();
-        try (var again = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId,
-                false)) {
+        try (var again =
+                Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId, false)) {
             again.client.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
                 @Override
-                public void connectionLost(Throwable cause) {
-                }
+                public void connectionLost(Throwable cause) {}
 
                 @Override
                 public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage message) {
@@ -176,13 +187,13 @@ class EventsIT {
                 }
 
                 @Override
-                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-                }
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {}
             });
             ProvisioningClaim claim = emulator.createProvisioningClaim(TEMPLATE);
             try (var device = Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), deviceId)) {
                 // Not subscribed again: the session's subscription from before must still deliver.
-                assertThat(received).succeedsWithin(Duration.ofSeconds(10))
+                assertThat(received)
+                        .succeedsWithin(Duration.ofSeconds(10))
                         .isEqualTo("$aws/events/presence/connected/" + deviceId);
                 assertThat(again.isConnected()).isTrue();
             }
@@ -195,7 +206,12 @@ class EventsIT {
         String clientId = "redelivery-" + UUID.randomUUID();
         String topic = "fleetprov/events/" + clientId;
         Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
-        var first = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId, false,
+        var first = Devices.connect(
+                emulator,
+                identity.certificatePem(),
+                identity.privateKeyPem(),
+                clientId,
+                false,
                 (t, message) -> unacknowledged.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
         first.client.setManualAcks(true);
         first.client.subscribe(topic, 1);
@@ -204,26 +220,35 @@ class EventsIT {
         // Gone without a DISCONNECT and without acknowledging; more messages are queued while it is away.
         first.client.disconnectForcibly(0, 0, false);
         first.client.close(true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !emulator.broker().connectedClients().contains(clientId));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !emulator.broker().connectedClients().contains(clientId));
         publish(topic, "queued-1", "queued-2", "queued-3");
 
         Set<String> received = ConcurrentHashMap.newKeySet();
-        try (var again = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(), clientId,
-                false, (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)))) {
+        try (var again = Devices.connect(
+                emulator,
+                identity.certificatePem(),
+                identity.privateKeyPem(),
+                clientId,
+                false,
+                (t, message) -> received.add(new String(message.getPayload(), StandardCharsets.UTF_8)))) {
             // QoS 1 is at least once: every message arrives, the unacknowledged ones possibly twice.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received)
-                    .containsExactlyInAnyOrder("sent-1", "sent-2", "sent-3", "queued-1", "queued-2", "queued-3"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(received)
+                            .containsExactlyInAnyOrder(
+                                    "sent-1", "sent-2", "sent-3", "queued-1", "queued-2", "queued-3"));
         }
     }
 
     @Test
     void serviceIdentityIsLimitedToEventTopics() throws Exception {
         ServiceIdentity identity = emulator.createServiceIdentity("claim-service");
-        try (var service = Devices.connect(emulator, identity.certificatePem(), identity.privateKeyPem(),
-                "claim-service-" + UUID.randomUUID())) {
+        try (var service = Devices.connect(
+                emulator, identity.certificatePem(), identity.privateKeyPem(), "claim-service-" + UUID.randomUUID())) {
             service.client.publish("fleetprov/events/ClaimIssued", "{}".getBytes(), 1, false);
             assertThat(service.isConnected()).isTrue();
-            assertThat(service.publishAndAwaitDrop("devices/x/telemetry", "{}".getBytes())).isNotNull();
+            assertThat(service.publishAndAwaitDrop("devices/x/telemetry", "{}".getBytes()))
+                    .isNotNull();
         }
     }
 
@@ -231,12 +256,14 @@ class EventsIT {
         ProvisioningClaim claim = emulator.createProvisioningClaim(TEMPLATE);
         CreateKeysAndCertificateResponse keys;
         RegisterThingResponse registered;
-        try (var device = Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(),
-                "claim-" + serial)) {
+        try (var device = Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
             var keysReply = device.request(FleetTopics.createKeysAndCertificate(PayloadFormat.JSON), new byte[0]);
             keys = PayloadCodec.json().decode(keysReply.payload(), CreateKeysAndCertificateResponse.class);
-            var reply = device.request(FleetTopics.registerThing(TEMPLATE, PayloadFormat.JSON), PayloadCodec.json()
-                    .encode(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of("SerialNumber", serial))));
+            var reply = device.request(
+                    FleetTopics.registerThing(TEMPLATE, PayloadFormat.JSON),
+                    PayloadCodec.json()
+                            .encode(new RegisterThingRequest(
+                                    keys.certificateOwnershipToken(), Map.of("SerialNumber", serial))));
             assertThat(reply.accepted()).as(reply.text()).isTrue();
             registered = PayloadCodec.json().decode(reply.payload(), RegisterThingResponse.class);
         }
@@ -253,8 +280,12 @@ class EventsIT {
     }
 
     private Event awaitEvent(String topic) {
-        return await().atMost(Duration.ofSeconds(10)).until(
-                () -> events.stream().filter(e -> e.topic().equals(topic)).findFirst().orElse(null),
-                java.util.Objects::nonNull);
+        return await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> events.stream()
+                                .filter(e -> e.topic().equals(topic))
+                                .findFirst()
+                                .orElse(null),
+                        java.util.Objects::nonNull);
     }
 }

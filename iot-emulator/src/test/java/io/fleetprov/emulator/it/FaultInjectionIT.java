@@ -57,11 +57,19 @@ class FaultInjectionIT {
         });
         hook.start();
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
-        emulator.registry().createProvisioningTemplate(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, null, null);
-        emulator.registry().createProvisioningTemplate(SLOW_HOOK_TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, new ProvisioningTemplate.PreProvisioningHook(
-                        "http://127.0.0.1:" + hook.getAddress().getPort() + "/slow", "2020-04-01"), null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+        emulator.registry()
+                .createProvisioningTemplate(
+                        SLOW_HOOK_TEMPLATE,
+                        null,
+                        TestTemplates.DEVICE_TEMPLATE,
+                        true,
+                        TestTemplates.ROLE,
+                        new ProvisioningTemplate.PreProvisioningHook(
+                                "http://127.0.0.1:" + hook.getAddress().getPort() + "/slow", "2020-04-01"),
+                        null);
     }
 
     @AfterAll
@@ -114,11 +122,13 @@ class FaultInjectionIT {
     void shorterHookDeadlineDeniesSlowHooks() throws Exception {
         emulator.faults().update(new FaultSettings(null, null, null, 200L, null));
         try (var device = claimDevice(SLOW_HOOK_TEMPLATE)) {
-            var keys = PayloadCodec.json().decode(device.request(CREATE, new byte[0]).payload(),
-                    CreateKeysAndCertificateResponse.class);
-            var reply = device.request(FleetTopics.registerThing(SLOW_HOOK_TEMPLATE, PayloadFormat.JSON),
-                    PayloadCodec.json().encode(new RegisterThingRequest(keys.certificateOwnershipToken(),
-                            Map.of("SerialNumber", "slow"))));
+            var keys = PayloadCodec.json()
+                    .decode(device.request(CREATE, new byte[0]).payload(), CreateKeysAndCertificateResponse.class);
+            var reply = device.request(
+                    FleetTopics.registerThing(SLOW_HOOK_TEMPLATE, PayloadFormat.JSON),
+                    PayloadCodec.json()
+                            .encode(new RegisterThingRequest(
+                                    keys.certificateOwnershipToken(), Map.of("SerialNumber", "slow"))));
             var error = PayloadCodec.json().decode(reply.payload(), ErrorResponse.class);
             assertThat(error.statusCode()).isEqualTo(403);
             assertThat(error.errorMessage()).contains("did not answer within 200 ms");
@@ -127,13 +137,14 @@ class FaultInjectionIT {
 
     @Test
     void throttlingSetAtRunTime() throws Exception {
-        emulator.faults().update(new FaultSettings(Map.of("CreateKeysAndCertificate", 0.001), null, null, null,
-                null));
+        emulator.faults().update(new FaultSettings(Map.of("CreateKeysAndCertificate", 0.001), null, null, null, null));
         assertThat(emulator.faults().settings().throttle()).containsEntry("CreateKeysAndCertificate", 0.001);
         try (var device = claimDevice(TEMPLATE)) {
             assertThat(device.request(CREATE, new byte[0]).accepted()).isTrue();
             var reply = device.request(CREATE, new byte[0]);
-            assertThat(PayloadCodec.json().decode(reply.payload(), ErrorResponse.class).errorCode())
+            assertThat(PayloadCodec.json()
+                            .decode(reply.payload(), ErrorResponse.class)
+                            .errorCode())
                     .isEqualTo("Throttling");
         }
     }
@@ -141,9 +152,11 @@ class FaultInjectionIT {
     @Test
     void outOfRangeSettingsAreRefused() {
         assertThatThrownBy(() -> emulator.faults().update(new FaultSettings(null, null, 1.5, null, null)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dropAcceptedFraction");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dropAcceptedFraction");
         assertThatThrownBy(() -> emulator.faults().update(new FaultSettings(null, -1L, null, null, null)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latencyMillis");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latencyMillis");
         assertThat(emulator.faults().settings().dropAcceptedFraction()).isZero();
     }
 
@@ -151,19 +164,23 @@ class FaultInjectionIT {
     void faultsCanBeChangedOverHttp() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         URI faults = URI.create(emulator.httpUrl() + "/_emulator/faults");
-        HttpResponse<String> updated = http.send(HttpRequest.newBuilder(faults)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"dropAcceptedFraction\":0.25,\"latencyMillis\":5}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> updated = http.send(
+                HttpRequest.newBuilder(faults)
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"dropAcceptedFraction\":0.25,\"latencyMillis\":5}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(updated.statusCode()).isEqualTo(200);
         assertThat(emulator.faults().settings().dropAcceptedFraction()).isEqualTo(0.25);
         assertThat(emulator.faults().settings().latencyMillis()).isEqualTo(5);
 
-        HttpResponse<String> current = http.send(HttpRequest.newBuilder(faults).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> current =
+                http.send(HttpRequest.newBuilder(faults).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(current.body()).contains("\"dropAcceptedFraction\":0.25");
 
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(faults)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"disconnectAfterCreateFraction\":2}")).build(),
+        HttpResponse<String> refused = http.send(
+                HttpRequest.newBuilder(faults)
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"disconnectAfterCreateFraction\":2}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.headers().firstValue("x-amzn-ErrorType")).hasValue("InvalidRequestException");

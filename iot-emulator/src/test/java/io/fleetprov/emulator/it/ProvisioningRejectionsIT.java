@@ -66,17 +66,30 @@ class ProvisioningRejectionsIT {
         });
         hook.setExecutor(Executors.newCachedThreadPool());
         hook.start();
-        emulator = IotEmulator.start(EmulatorConfig.builder().forTests().clock(clock)
-                .hookTimeout(Duration.ofMillis(500)).build());
+        emulator = IotEmulator.start(EmulatorConfig.builder()
+                .forTests()
+                .clock(clock)
+                .hookTimeout(Duration.ofMillis(500))
+                .build());
         var registry = emulator.registry();
-        registry.createProvisioningTemplate(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE,
-                null, null);
+        registry.createProvisioningTemplate(
+                TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
         String hookBase = "http://127.0.0.1:" + hook.getAddress().getPort();
-        registry.createProvisioningTemplate(DENY_TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, new ProvisioningTemplate.PreProvisioningHook(hookBase + "/deny", "2020-04-01"),
+        registry.createProvisioningTemplate(
+                DENY_TEMPLATE,
+                null,
+                TestTemplates.DEVICE_TEMPLATE,
+                true,
+                TestTemplates.ROLE,
+                new ProvisioningTemplate.PreProvisioningHook(hookBase + "/deny", "2020-04-01"),
                 null);
-        registry.createProvisioningTemplate(SLOW_TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true,
-                TestTemplates.ROLE, new ProvisioningTemplate.PreProvisioningHook(hookBase + "/slow", "2020-04-01"),
+        registry.createProvisioningTemplate(
+                SLOW_TEMPLATE,
+                null,
+                TestTemplates.DEVICE_TEMPLATE,
+                true,
+                TestTemplates.ROLE,
+                new ProvisioningTemplate.PreProvisioningHook(hookBase + "/slow", "2020-04-01"),
                 null);
     }
 
@@ -89,10 +102,11 @@ class ProvisioningRejectionsIT {
     @Test
     void unknownTemplate() throws Exception {
         var credentials = Devices.activeDevice(emulator, "allow-all");
-        try (var device = Devices.connect(emulator, credentials.certificatePem(), credentials.privateKeyPem(),
-                "device-" + UUID.randomUUID())) {
+        try (var device = Devices.connect(
+                emulator, credentials.certificatePem(), credentials.privateKeyPem(), "device-" + UUID.randomUUID())) {
             var keys = createKeys(device);
-            var reply = device.request(FleetTopics.registerThing("no-such-template", PayloadFormat.JSON),
+            var reply = device.request(
+                    FleetTopics.registerThing("no-such-template", PayloadFormat.JSON),
                     json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of("SerialNumber", "1"))));
             assertRejected(reply, 404, "ResourceNotFound", "Provisioning template no-such-template not found.");
         }
@@ -102,8 +116,8 @@ class ProvisioningRejectionsIT {
     void missingParameter() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
             var keys = createKeys(device);
-            var reply = device.request(JSON_REGISTER,
-                    json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of())));
+            var reply = device.request(
+                    JSON_REGISTER, json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of())));
             assertRejected(reply, 400, "InvalidParameters", null);
             assertThat(error(reply).errorMessage()).contains("SerialNumber");
         }
@@ -113,8 +127,8 @@ class ProvisioningRejectionsIT {
     void emptyToken() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
             var reply = device.request(JSON_REGISTER, "{\"parameters\":{\"SerialNumber\":\"1\"}}".getBytes());
-            assertRejected(reply, 400, "InvalidCertificateOwnershipToken",
-                    "Certificate ownership token cannot be empty.");
+            assertRejected(
+                    reply, 400, "InvalidCertificateOwnershipToken", "Certificate ownership token cannot be empty.");
         }
     }
 
@@ -122,11 +136,17 @@ class ProvisioningRejectionsIT {
     void reusedToken() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
             var keys = createKeys(device);
-            var request = new RegisterThingRequest(keys.certificateOwnershipToken(),
-                    Map.of("SerialNumber", "reuse-" + UUID.randomUUID().toString().substring(0, 6)));
+            var request = new RegisterThingRequest(
+                    keys.certificateOwnershipToken(),
+                    Map.of(
+                            "SerialNumber",
+                            "reuse-" + UUID.randomUUID().toString().substring(0, 6)));
             assertThat(device.request(JSON_REGISTER, json(request)).accepted()).isTrue();
             var again = device.request(JSON_REGISTER, json(request));
-            assertRejected(again, 400, "InvalidCertificateOwnershipToken",
+            assertRejected(
+                    again,
+                    400,
+                    "InvalidCertificateOwnershipToken",
                     "Certificate ownership token is invalid or has already been used.");
         }
     }
@@ -134,30 +154,43 @@ class ProvisioningRejectionsIT {
     @Test
     void expiredToken() throws Exception {
         var credentials = Devices.activeDevice(emulator, "allow-all");
-        try (var device = Devices.connect(emulator, credentials.certificatePem(), credentials.privateKeyPem(),
-                "device-" + UUID.randomUUID())) {
+        try (var device = Devices.connect(
+                emulator, credentials.certificatePem(), credentials.privateKeyPem(), "device-" + UUID.randomUUID())) {
             var keys = createKeys(device);
             clock.advance(Duration.ofMinutes(61));
-            var reply = device.request(FleetTopics.registerThing(TEMPLATE, PayloadFormat.JSON),
+            var reply = device.request(
+                    FleetTopics.registerThing(TEMPLATE, PayloadFormat.JSON),
                     json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of("SerialNumber", "x"))));
             assertRejected(reply, 400, "InvalidCertificateOwnershipToken", null);
             // An unregistered certificate goes away with its token, as on AWS.
-            await().atMost(Duration.ofSeconds(5)).until(
-                    () -> emulator.registry().findCertificate(keys.certificateId()).isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> emulator.registry()
+                            .findCertificate(keys.certificateId())
+                            .isEmpty());
         }
     }
 
     @Test
     void anotherCertificatesToken() throws Exception {
-        try (var owner = claimDevice(TEMPLATE); var thief = claimDevice(TEMPLATE)) {
+        try (var owner = claimDevice(TEMPLATE);
+                var thief = claimDevice(TEMPLATE)) {
             var keys = createKeys(owner);
-            var reply = thief.request(JSON_REGISTER,
+            var reply = thief.request(
+                    JSON_REGISTER,
                     json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of("SerialNumber", "1"))));
-            assertRejected(reply, 400, "InvalidCertificateOwnershipToken",
+            assertRejected(
+                    reply,
+                    400,
+                    "InvalidCertificateOwnershipToken",
                     "Certificate ownership token was not issued to this client.");
             // The owner can still use it.
-            var ownReply = owner.request(JSON_REGISTER, json(new RegisterThingRequest(keys.certificateOwnershipToken(),
-                    Map.of("SerialNumber", "owner-" + UUID.randomUUID().toString().substring(0, 6)))));
+            var ownReply = owner.request(
+                    JSON_REGISTER,
+                    json(new RegisterThingRequest(
+                            keys.certificateOwnershipToken(),
+                            Map.of(
+                                    "SerialNumber",
+                                    "owner-" + UUID.randomUUID().toString().substring(0, 6)))));
             assertThat(ownReply.accepted()).as(ownReply.text()).isTrue();
         }
     }
@@ -166,31 +199,39 @@ class ProvisioningRejectionsIT {
     void expiredClaimIsRefusedAtConnect() {
         ProvisioningClaim claim = emulator.createProvisioningClaim(TEMPLATE);
         clock.advance(Duration.ofMinutes(6));
-        assertThatThrownBy(() -> Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(),
-                "late-" + UUID.randomUUID())).isInstanceOf(MqttException.class);
+        assertThatThrownBy(() -> Devices.connect(
+                        emulator, claim.certificatePem(), claim.privateKeyPem(), "late-" + UUID.randomUUID()))
+                .isInstanceOf(MqttException.class);
     }
 
     @Test
     void unknownCertificateIsRefusedAtConnect() throws Exception {
         var credentials = Devices.activeDevice(emulator, "allow-all");
-        emulator.registry().updateCertificateStatus(credentials.certificateId(),
-                io.fleetprov.emulator.registry.CertificateStatus.INACTIVE);
-        assertThatThrownBy(() -> Devices.connect(emulator, credentials.certificatePem(),
-                credentials.privateKeyPem(), "inactive-" + UUID.randomUUID())).isInstanceOf(MqttException.class);
+        emulator.registry()
+                .updateCertificateStatus(
+                        credentials.certificateId(), io.fleetprov.emulator.registry.CertificateStatus.INACTIVE);
+        assertThatThrownBy(() -> Devices.connect(
+                        emulator,
+                        credentials.certificatePem(),
+                        credentials.privateKeyPem(),
+                        "inactive-" + UUID.randomUUID()))
+                .isInstanceOf(MqttException.class);
     }
 
     @Test
     void claimPublishingOutsideItsTopicsIsDisconnected() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
-            assertThat(device.publishAndAwaitDrop("devices/anything/telemetry", "x".getBytes())).isNotNull();
+            assertThat(device.publishAndAwaitDrop("devices/anything/telemetry", "x".getBytes()))
+                    .isNotNull();
         }
     }
 
     @Test
     void claimOfOneTemplateCannotUseAnother() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
-            assertThat(device.publishAndAwaitDrop(FleetTopics.registerThing(DENY_TEMPLATE, PayloadFormat.JSON),
-                    "{}".getBytes())).isNotNull();
+            assertThat(device.publishAndAwaitDrop(
+                            FleetTopics.registerThing(DENY_TEMPLATE, PayloadFormat.JSON), "{}".getBytes()))
+                    .isNotNull();
         }
     }
 
@@ -198,7 +239,8 @@ class ProvisioningRejectionsIT {
     void hookDenies() throws Exception {
         try (var device = claimDevice(DENY_TEMPLATE)) {
             var keys = createKeys(device);
-            var reply = device.request(FleetTopics.registerThing(DENY_TEMPLATE, PayloadFormat.JSON),
+            var reply = device.request(
+                    FleetTopics.registerThing(DENY_TEMPLATE, PayloadFormat.JSON),
                     json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of("SerialNumber", "1"))));
             assertRejected(reply, 403, "AccessDenied", "Pre-provisioning hook denied provisioning.");
         }
@@ -208,9 +250,13 @@ class ProvisioningRejectionsIT {
     void hookTimesOut() throws Exception {
         try (var device = claimDevice(SLOW_TEMPLATE)) {
             var keys = createKeys(device);
-            var reply = device.request(FleetTopics.registerThing(SLOW_TEMPLATE, PayloadFormat.JSON),
+            var reply = device.request(
+                    FleetTopics.registerThing(SLOW_TEMPLATE, PayloadFormat.JSON),
                     json(new RegisterThingRequest(keys.certificateOwnershipToken(), Map.of("SerialNumber", "1"))));
-            assertRejected(reply, 403, "AccessDenied",
+            assertRejected(
+                    reply,
+                    403,
+                    "AccessDenied",
                     "Pre-provisioning hook failed: pre-provisioning hook did not answer within 500 ms");
         }
     }
@@ -227,8 +273,8 @@ class ProvisioningRejectionsIT {
     @Test
     void malformedCbor() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
-            var reply = device.request(FleetTopics.registerThing(TEMPLATE, PayloadFormat.CBOR),
-                    new byte[] {(byte) 0xA2, 0x61, 'a'});
+            var reply = device.request(
+                    FleetTopics.registerThing(TEMPLATE, PayloadFormat.CBOR), new byte[] {(byte) 0xA2, 0x61, 'a'});
             assertThat(reply.accepted()).isFalse();
             var error = PayloadCodec.cbor().decode(reply.payload(), ErrorResponse.class);
             assertThat(error.statusCode()).isEqualTo(400);
@@ -244,8 +290,12 @@ class ProvisioningRejectionsIT {
             assertThat(keysReply.accepted()).isTrue();
             var keys = PayloadCodec.cbor().decode(keysReply.payload(), CreateKeysAndCertificateResponse.class);
             String serial = "cbor-" + UUID.randomUUID().toString().substring(0, 6);
-            byte[] request = new CBORMapper().writeValueAsBytes(Map.of("certificateOwnershipToken",
-                    keys.certificateOwnershipToken(), "parameters", Map.of("SerialNumber", serial)));
+            byte[] request = new CBORMapper()
+                    .writeValueAsBytes(Map.of(
+                            "certificateOwnershipToken",
+                            keys.certificateOwnershipToken(),
+                            "parameters",
+                            Map.of("SerialNumber", serial)));
             var reply = device.request(FleetTopics.registerThing(TEMPLATE, PayloadFormat.CBOR), request);
             assertThat(reply.accepted()).isTrue();
             var registered = PayloadCodec.cbor().decode(reply.payload(), RegisterThingResponse.class);
@@ -296,7 +346,8 @@ class ProvisioningRejectionsIT {
 
     @Test
     void answersGoOnlyToTheRequester() throws Exception {
-        try (var requester = claimDevice(TEMPLATE); var bystander = claimDevice(TEMPLATE)) {
+        try (var requester = claimDevice(TEMPLATE);
+                var bystander = claimDevice(TEMPLATE)) {
             var overheard = new CompletableFuture<byte[]>();
             bystander.client.subscribe(JSON_CREATE + "/accepted", 1, (t, m) -> overheard.complete(m.getPayload()));
             assertThat(requester.request(JSON_CREATE, new byte[0]).accepted()).isTrue();
@@ -319,8 +370,7 @@ class ProvisioningRejectionsIT {
 
     private static Devices.RawDevice claimDevice(String template) throws Exception {
         ProvisioningClaim claim = emulator.createProvisioningClaim(template);
-        return Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(),
-                "claim-" + UUID.randomUUID());
+        return Devices.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + UUID.randomUUID());
     }
 
     private static CreateKeysAndCertificateResponse createKeys(Devices.RawDevice device) throws Exception {

@@ -39,8 +39,8 @@ final class SdkDevice implements AutoCloseable {
 
     static SdkDevice connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId)
             throws Exception {
-        try (AwsIotMqttConnectionBuilder builder = AwsIotMqttConnectionBuilder
-                .newMtlsBuilder(certificatePem, privateKeyPem)) {
+        try (AwsIotMqttConnectionBuilder builder =
+                AwsIotMqttConnectionBuilder.newMtlsBuilder(certificatePem, privateKeyPem)) {
             builder.withCertificateAuthority(emulator.caCertificatePem())
                     .withEndpoint(emulator.mqttHost())
                     .withPort(emulator.mqttPort())
@@ -56,22 +56,30 @@ final class SdkDevice implements AutoCloseable {
     CreateKeysAndCertificateResponse createKeysAndCertificate() throws Exception {
         var accepted = new CompletableFuture<CreateKeysAndCertificateResponse>();
         var request = new CreateKeysAndCertificateSubscriptionRequest();
-        identity.SubscribeToCreateKeysAndCertificateAccepted(request, QualityOfService.AT_LEAST_ONCE,
-                accepted::complete).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.SubscribeToCreateKeysAndCertificateRejected(request, QualityOfService.AT_LEAST_ONCE,
-                error -> accepted.completeExceptionally(new Rejected(error))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.PublishCreateKeysAndCertificate(new CreateKeysAndCertificateRequest(),
-                QualityOfService.AT_LEAST_ONCE).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToCreateKeysAndCertificateAccepted(
+                        request, QualityOfService.AT_LEAST_ONCE, accepted::complete)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToCreateKeysAndCertificateRejected(
+                        request,
+                        QualityOfService.AT_LEAST_ONCE,
+                        error -> accepted.completeExceptionally(new Rejected(error)))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.PublishCreateKeysAndCertificate(new CreateKeysAndCertificateRequest(), QualityOfService.AT_LEAST_ONCE)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return accepted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
     CreateCertificateFromCsrResponse createCertificateFromCsr(String csrPem) throws Exception {
         var accepted = new CompletableFuture<CreateCertificateFromCsrResponse>();
         var request = new CreateCertificateFromCsrSubscriptionRequest();
-        identity.SubscribeToCreateCertificateFromCsrAccepted(request, QualityOfService.AT_LEAST_ONCE,
-                accepted::complete).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.SubscribeToCreateCertificateFromCsrRejected(request, QualityOfService.AT_LEAST_ONCE,
-                error -> accepted.completeExceptionally(new Rejected(error))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToCreateCertificateFromCsrAccepted(
+                        request, QualityOfService.AT_LEAST_ONCE, accepted::complete)
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToCreateCertificateFromCsrRejected(
+                        request,
+                        QualityOfService.AT_LEAST_ONCE,
+                        error -> accepted.completeExceptionally(new Rejected(error)))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         var csrRequest = new CreateCertificateFromCsrRequest();
         csrRequest.certificateSigningRequest = csrPem;
         identity.PublishCreateCertificateFromCsr(csrRequest, QualityOfService.AT_LEAST_ONCE)
@@ -86,8 +94,11 @@ final class SdkDevice implements AutoCloseable {
         subscription.templateName = templateName;
         identity.SubscribeToRegisterThingAccepted(subscription, QualityOfService.AT_LEAST_ONCE, accepted::complete)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        identity.SubscribeToRegisterThingRejected(subscription, QualityOfService.AT_LEAST_ONCE,
-                error -> accepted.completeExceptionally(new Rejected(error))).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        identity.SubscribeToRegisterThingRejected(
+                        subscription,
+                        QualityOfService.AT_LEAST_ONCE,
+                        error -> accepted.completeExceptionally(new Rejected(error)))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         var request = new RegisterThingRequest();
         request.templateName = templateName;
         request.certificateOwnershipToken = token;
@@ -99,11 +110,18 @@ final class SdkDevice implements AutoCloseable {
     /** Subscribes to the topic, publishes to it, and returns what came back through the broker. */
     String publishAndReceive(String topic, String payload) throws Exception {
         var received = new CompletableFuture<String>();
-        connection.subscribe(topic, QualityOfService.AT_LEAST_ONCE,
-                m -> received.complete(new String(m.getPayload(), java.nio.charset.StandardCharsets.UTF_8)))
+        connection
+                .subscribe(
+                        topic,
+                        QualityOfService.AT_LEAST_ONCE,
+                        m -> received.complete(new String(m.getPayload(), java.nio.charset.StandardCharsets.UTF_8)))
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        connection.publish(new MqttMessage(topic, payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                QualityOfService.AT_LEAST_ONCE)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        connection
+                .publish(new MqttMessage(
+                        topic,
+                        payload.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        QualityOfService.AT_LEAST_ONCE))
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return received.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 

@@ -21,18 +21,24 @@ class ServiceIdentitiesIT {
     @Test
     void aServiceIdentityOutlivesARestartAndItsKeyIsNotKept() throws Exception {
         ServiceIdentity identity;
-        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data).build())) {
+        try (IotEmulator emulator = IotEmulator.start(
+                EmulatorConfig.builder().forTests().dataDir(data).build())) {
             identity = emulator.createServiceIdentity("audit-service");
         }
         Path kept = data.resolve("service-identities").resolve(identity.certificateId() + ".pem");
         assertThat(kept).hasContent(identity.certificatePem());
         try (var files = Files.walk(data)) {
             assertThat(files.filter(Files::isRegularFile).map(ServiceIdentitiesIT::read))
-                    .noneMatch(content -> content.contains(identity.privateKeyPem().strip()));
+                    .noneMatch(
+                            content -> content.contains(identity.privateKeyPem().strip()));
         }
 
-        try (IotEmulator restarted = IotEmulator.start(EmulatorConfig.builder().forTests().dataDir(data).build());
-                var service = Devices.connect(restarted, identity.certificatePem(), identity.privateKeyPem(),
+        try (IotEmulator restarted = IotEmulator.start(
+                        EmulatorConfig.builder().forTests().dataDir(data).build());
+                var service = Devices.connect(
+                        restarted,
+                        identity.certificatePem(),
+                        identity.privateKeyPem(),
                         "audit-service-" + UUID.randomUUID())) {
             service.client.subscribe("$aws/events/#", 1);
             service.client.publish("fleetprov/events/ClaimIssued", "{}".getBytes(), 1, false);

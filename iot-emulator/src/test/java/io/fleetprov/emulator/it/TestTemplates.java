@@ -52,6 +52,5 @@ final class TestTemplates {
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:*", "Resource": "*"}]}
             """;
 
-    private TestTemplates() {
-    }
+    private TestTemplates() {}
 }

@@ -1,17 +1,16 @@
 package io.fleetprov.emulator.policy;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.params.provider.Arguments.arguments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class PolicyDocumentTest {
 
@@ -55,34 +54,49 @@ class PolicyDocumentTest {
                 arguments("{\"Statement\":[]}", "Statement must not be an empty array"),
                 arguments("{\"Statement\":\"x\"}", "Statement must be an object or an array"),
                 arguments("{\"Statement\":[\"x\"]}", "Statement[0] must be an object"),
-                arguments("{\"Statement\":[{\"Action\":\"iot:*\",\"Resource\":\"*\"}]}",
+                arguments(
+                        "{\"Statement\":[{\"Action\":\"iot:*\",\"Resource\":\"*\"}]}",
                         "Statement[0] is missing Effect"),
-                arguments("{\"Statement\":[{\"Effect\":\"allow\",\"Action\":\"iot:*\",\"Resource\":\"*\"}]}",
+                arguments(
+                        "{\"Statement\":[{\"Effect\":\"allow\",\"Action\":\"iot:*\",\"Resource\":\"*\"}]}",
                         "Statement[0].Effect must be \"Allow\" or \"Deny\""),
-                arguments("{\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\"}]}",
+                arguments(
+                        "{\"Statement\":[{\"Effect\":\"Allow\",\"Resource\":\"*\"}]}",
                         "Statement[0] is missing Action"),
-                arguments("{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iot:*\"}]}",
+                arguments(
+                        "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iot:*\"}]}",
                         "Statement[0] is missing Resource"),
-                arguments("{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotAction\":\"*\","
-                        + "\"Resource\":\"*\"}]}", "must not have both Action and NotAction"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[\"iot:Publish\",3],\"Resource\":\"*\"}}",
+                arguments(
+                        "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotAction\":\"*\","
+                                + "\"Resource\":\"*\"}]}",
+                        "must not have both Action and NotAction"),
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":[\"iot:Publish\",3],\"Resource\":\"*\"}}",
                         "Statement.Action[1] must be a string"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":{\"a\":1}}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":{\"a\":1}}}",
                         "Statement.Resource must be a string or an array of strings"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotResource\":[]}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"NotResource\":[]}}",
                         "Statement.NotResource must not be an empty array"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"\",\"Resource\":\"*\"}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"\",\"Resource\":\"*\"}}",
                         "Statement.Action must not be empty"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"topic/${iot:ClientId\"}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"topic/${iot:ClientId\"}}",
                         "unterminated policy variable"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}}",
                         "unsupported element \"Principal\""),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}}",
                         "not valid JSON"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":[]}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":[]}}",
                         "Statement.Condition must be an object"),
-                arguments("{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\","
-                        + "\"Condition\":{\"StringEquals\":{\"iot:ClientId\":{}}}}}",
+                arguments(
+                        "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\","
+                                + "\"Condition\":{\"StringEquals\":{\"iot:ClientId\":{}}}}}",
                         "Statement.Condition.StringEquals.iot:ClientId must be a string or an array of strings"));
     }
 

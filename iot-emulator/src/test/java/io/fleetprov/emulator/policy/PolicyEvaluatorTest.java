@@ -1,16 +1,15 @@
 package io.fleetprov.emulator.policy;
 
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static io.fleetprov.emulator.policy.IotAction.CONNECT;
 import static io.fleetprov.emulator.policy.IotAction.PUBLISH;
 import static io.fleetprov.emulator.policy.IotAction.RECEIVE;
 import static io.fleetprov.emulator.policy.IotAction.SUBSCRIBE;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 class PolicyEvaluatorTest {
 
@@ -20,8 +19,8 @@ class PolicyEvaluatorTest {
             new ConnectionContext("us-east-1", "123456789012", "test-1234", "cert-claim", null, null, Map.of());
 
     private static ConnectionContext thing(String name) {
-        return new ConnectionContext("us-east-1", "123456789012", name, "cert-" + name, name, "Sensor",
-                Map.of("floor", "3"));
+        return new ConnectionContext(
+                "us-east-1", "123456789012", name, "cert-" + name, name, "Sensor", Map.of("floor", "3"));
     }
 
     private static ConnectionContext noThing(String clientId) {
@@ -72,19 +71,24 @@ class PolicyEvaluatorTest {
         @Test
         void allowsTheProvisioningTopicsOfItsTemplate() {
             assertThat(allowed(policy, CONNECT, "test-1234", CLAIM)).isTrue();
-            assertThat(allowed(policy, PUBLISH, "$aws/certificates/create/json", CLAIM)).isTrue();
-            assertThat(allowed(policy, PUBLISH, "$aws/provisioning-templates/T/provision/json", CLAIM)).isTrue();
-            assertThat(allowed(policy, RECEIVE, "$aws/certificates/create/json/accepted", CLAIM)).isTrue();
+            assertThat(allowed(policy, PUBLISH, "$aws/certificates/create/json", CLAIM))
+                    .isTrue();
+            assertThat(allowed(policy, PUBLISH, "$aws/provisioning-templates/T/provision/json", CLAIM))
+                    .isTrue();
+            assertThat(allowed(policy, RECEIVE, "$aws/certificates/create/json/accepted", CLAIM))
+                    .isTrue();
             assertThat(allowed(policy, SUBSCRIBE, "$aws/provisioning-templates/T/provision/json/rejected", CLAIM))
                     .isTrue();
         }
 
         @Test
         void deniesOtherTemplatesAndOrdinaryTopics() {
-            assertThat(allowed(policy, PUBLISH, "$aws/provisioning-templates/OTHER/provision/json", CLAIM)).isFalse();
+            assertThat(allowed(policy, PUBLISH, "$aws/provisioning-templates/OTHER/provision/json", CLAIM))
+                    .isFalse();
             assertThat(allowed(policy, PUBLISH, "devices/x", CLAIM)).isFalse();
             assertThat(allowed(policy, SUBSCRIBE, "devices/#", CLAIM)).isFalse();
-            assertThat(allowed(policy, PUBLISH, "$aws/certificates/create-from-csr/json", CLAIM)).isFalse();
+            assertThat(allowed(policy, PUBLISH, "$aws/certificates/create-from-csr/json", CLAIM))
+                    .isFalse();
         }
 
         @Test
@@ -114,7 +118,8 @@ class PolicyEvaluatorTest {
         void allowsItsOwnThing() {
             ConnectionContext sensor = thing("sensor-1");
             assertThat(allowed(policy, CONNECT, "sensor-1", sensor)).isTrue();
-            assertThat(allowed(policy, PUBLISH, "things/sensor-1/telemetry", sensor)).isTrue();
+            assertThat(allowed(policy, PUBLISH, "things/sensor-1/telemetry", sensor))
+                    .isTrue();
             assertThat(allowed(policy, RECEIVE, "things/sensor-1/cmd", sensor)).isTrue();
             assertThat(allowed(policy, SUBSCRIBE, "things/sensor-1/#", sensor)).isTrue();
         }
@@ -122,7 +127,8 @@ class PolicyEvaluatorTest {
         @Test
         void deniesAnotherThingsTopics() {
             ConnectionContext sensor = thing("sensor-1");
-            assertThat(allowed(policy, PUBLISH, "things/sensor-2/telemetry", sensor)).isFalse();
+            assertThat(allowed(policy, PUBLISH, "things/sensor-2/telemetry", sensor))
+                    .isFalse();
             assertThat(allowed(policy, SUBSCRIBE, "things/sensor-2/#", sensor)).isFalse();
             assertThat(allowed(policy, CONNECT, "sensor-2", sensor)).isFalse();
         }
@@ -131,20 +137,24 @@ class PolicyEvaluatorTest {
         void deniesEverythingWhenNoThingIsAttached() {
             ConnectionContext anonymous = noThing("sensor-1");
             assertThat(allowed(policy, CONNECT, "sensor-1", anonymous)).isFalse();
-            assertThat(allowed(policy, PUBLISH, "things/sensor-1/telemetry", anonymous)).isFalse();
-            assertThat(allowed(policy, SUBSCRIBE, "things/sensor-1/#", anonymous)).isFalse();
+            assertThat(allowed(policy, PUBLISH, "things/sensor-1/telemetry", anonymous))
+                    .isFalse();
+            assertThat(allowed(policy, SUBSCRIBE, "things/sensor-1/#", anonymous))
+                    .isFalse();
         }
 
         @Test
         void aWildcardInAVariableValueIsLiteral() {
             ConnectionContext sneaky = thing("*");
             assertThat(allowed(policy, PUBLISH, "things/*/telemetry", sneaky)).isTrue();
-            assertThat(allowed(policy, PUBLISH, "things/sensor-1/telemetry", sneaky)).isFalse();
+            assertThat(allowed(policy, PUBLISH, "things/sensor-1/telemetry", sneaky))
+                    .isFalse();
         }
 
         @Test
         void anUnresolvableEntryMatchesNothingButOtherEntriesStillCount() {
-            String mixed = allow("\"iot:Publish\"",
+            String mixed = allow(
+                    "\"iot:Publish\"",
                     "[\"" + PREFIX + "topic/${iot:Connection.Thing.ThingName}\", \"" + PREFIX + "topic/public\"]");
             assertThat(allowed(mixed, PUBLISH, "public", noThing("c"))).isTrue();
             assertThat(allowed(mixed, PUBLISH, "c", noThing("c"))).isFalse();
@@ -152,11 +162,13 @@ class PolicyEvaluatorTest {
 
         @Test
         void resolvesClientIdTypeAttributesAndIsAttached() {
-            String policy = allow("\"iot:Publish\"", "["
-                    + "\"" + PREFIX + "topic/id/${iot:ClientId}\","
-                    + "\"" + PREFIX + "topic/type/${iot:Connection.Thing.ThingTypeName}\","
-                    + "\"" + PREFIX + "topic/floor/${iot:Connection.Thing.Attributes[floor]}\","
-                    + "\"" + PREFIX + "topic/attached/${iot:Connection.Thing.IsAttached}\"]");
+            String policy = allow(
+                    "\"iot:Publish\"",
+                    "["
+                            + "\"" + PREFIX + "topic/id/${iot:ClientId}\","
+                            + "\"" + PREFIX + "topic/type/${iot:Connection.Thing.ThingTypeName}\","
+                            + "\"" + PREFIX + "topic/floor/${iot:Connection.Thing.Attributes[floor]}\","
+                            + "\"" + PREFIX + "topic/attached/${iot:Connection.Thing.IsAttached}\"]");
             ConnectionContext sensor = thing("s1");
             assertThat(allowed(policy, PUBLISH, "id/s1", sensor)).isTrue();
             assertThat(allowed(policy, PUBLISH, "type/Sensor", sensor)).isTrue();
@@ -170,11 +182,14 @@ class PolicyEvaluatorTest {
 
         @Test
         void missingAttributeAndUnsupportedVariablesMatchNothing() {
-            String policy = allow("\"iot:Publish\"", "["
-                    + "\"" + PREFIX + "topic/${iot:Connection.Thing.Attributes[room]}\","
-                    + "\"" + PREFIX + "topic/${iot:Certificate.Subject.CommonName}\"]");
+            String policy = allow(
+                    "\"iot:Publish\"",
+                    "["
+                            + "\"" + PREFIX + "topic/${iot:Connection.Thing.Attributes[room]}\","
+                            + "\"" + PREFIX + "topic/${iot:Certificate.Subject.CommonName}\"]");
             assertThat(allowed(policy, PUBLISH, "", thing("s1"))).isFalse();
-            assertThat(allowed(policy, PUBLISH, "${iot:Certificate.Subject.CommonName}", thing("s1"))).isFalse();
+            assertThat(allowed(policy, PUBLISH, "${iot:Certificate.Subject.CommonName}", thing("s1")))
+                    .isFalse();
         }
 
         @Test
@@ -193,10 +208,13 @@ class PolicyEvaluatorTest {
                                "Resource": "arn:aws:iot:us-east-1:123456789012:topic/secret/*"}}""");
         List<PolicyDocument> both = List.of(allowAll, denySecret);
         assertThat(PolicyEvaluator.isAllowed(both, PUBLISH, "secret/x", CLAIM)).isFalse();
-        assertThat(PolicyEvaluator.isAllowed(List.of(denySecret, allowAll), PUBLISH, "secret/x", CLAIM)).isFalse();
+        assertThat(PolicyEvaluator.isAllowed(List.of(denySecret, allowAll), PUBLISH, "secret/x", CLAIM))
+                .isFalse();
         assertThat(PolicyEvaluator.isAllowed(both, PUBLISH, "public/x", CLAIM)).isTrue();
-        assertThat(PolicyEvaluator.isAllowed(both, SUBSCRIBE, "secret/x", CLAIM)).isTrue();
-        assertThat(PolicyEvaluator.isAllowed(List.of(denySecret), SUBSCRIBE, "public/x", CLAIM)).isFalse();
+        assertThat(PolicyEvaluator.isAllowed(both, SUBSCRIBE, "secret/x", CLAIM))
+                .isTrue();
+        assertThat(PolicyEvaluator.isAllowed(List.of(denySecret), SUBSCRIBE, "public/x", CLAIM))
+                .isFalse();
     }
 
     @Nested
@@ -211,8 +229,8 @@ class PolicyEvaluatorTest {
 
         @Test
         void notResourceCoversEveryOtherResource() {
-            String policy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iot:Publish\","
-                    + "\"NotResource\":[\"" + PREFIX + "topic/admin/*\",\"" + PREFIX + "topic/root\"]}]}";
+            String policy = "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iot:Publish\"," + "\"NotResource\":[\""
+                    + PREFIX + "topic/admin/*\",\"" + PREFIX + "topic/root\"]}]}";
             assertThat(allowed(policy, PUBLISH, "admin/x", CLAIM)).isFalse();
             assertThat(allowed(policy, PUBLISH, "root", CLAIM)).isFalse();
             assertThat(allowed(policy, PUBLISH, "users/x", CLAIM)).isTrue();
@@ -225,13 +243,14 @@ class PolicyEvaluatorTest {
                     + "\"Action\":\"iot:Publish\",\"NotResource\":\"" + PREFIX + "topic/own/*\"}}");
             List<PolicyDocument> both = List.of(allowAll, onlyOwnTopics);
             assertThat(PolicyEvaluator.isAllowed(both, PUBLISH, "own/a", CLAIM)).isTrue();
-            assertThat(PolicyEvaluator.isAllowed(both, PUBLISH, "other/a", CLAIM)).isFalse();
+            assertThat(PolicyEvaluator.isAllowed(both, PUBLISH, "other/a", CLAIM))
+                    .isFalse();
         }
 
         @Test
         void anUnresolvableNotResourceMakesTheStatementNotApply() {
-            String policy = "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iot:Publish\","
-                    + "\"NotResource\":\"" + PREFIX + "topic/${iot:Connection.Thing.ThingName}/private\"}}";
+            String policy = "{\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"iot:Publish\"," + "\"NotResource\":\""
+                    + PREFIX + "topic/${iot:Connection.Thing.ThingName}/private\"}}";
             assertThat(allowed(policy, PUBLISH, "x", thing("s1"))).isTrue();
             assertThat(allowed(policy, PUBLISH, "s1/private", thing("s1"))).isFalse();
             assertThat(allowed(policy, PUBLISH, "x", noThing("c"))).isFalse();
@@ -278,14 +297,20 @@ class PolicyEvaluatorTest {
 
         @Test
         void actionWildcardsAreCaseInsensitive() {
-            assertThat(allowed(allow("\"iot:*\"", "\"*\""), RECEIVE, "t", CLAIM)).isTrue();
+            assertThat(allowed(allow("\"iot:*\"", "\"*\""), RECEIVE, "t", CLAIM))
+                    .isTrue();
             assertThat(allowed(allow("\"*\"", "\"*\""), CONNECT, "c", CLAIM)).isTrue();
-            assertThat(allowed(allow("\"iot:Pub*\"", "\"*\""), PUBLISH, "t", CLAIM)).isTrue();
-            assertThat(allowed(allow("\"iot:Pub*\"", "\"*\""), SUBSCRIBE, "t", CLAIM)).isFalse();
-            assertThat(allowed(allow("\"IOT:PUBLISH\"", "\"*\""), PUBLISH, "t", CLAIM)).isTrue();
-            assertThat(allowed(allow("\"iot:?eceive\"", "\"*\""), RECEIVE, "t", CLAIM)).isTrue();
+            assertThat(allowed(allow("\"iot:Pub*\"", "\"*\""), PUBLISH, "t", CLAIM))
+                    .isTrue();
+            assertThat(allowed(allow("\"iot:Pub*\"", "\"*\""), SUBSCRIBE, "t", CLAIM))
+                    .isFalse();
+            assertThat(allowed(allow("\"IOT:PUBLISH\"", "\"*\""), PUBLISH, "t", CLAIM))
+                    .isTrue();
+            assertThat(allowed(allow("\"iot:?eceive\"", "\"*\""), RECEIVE, "t", CLAIM))
+                    .isTrue();
             assertThat(allowed(allow("\"s3:*\"", "\"*\""), PUBLISH, "t", CLAIM)).isFalse();
-            assertThat(allowed(allow("\"iot:Publis\"", "\"*\""), PUBLISH, "t", CLAIM)).isFalse();
+            assertThat(allowed(allow("\"iot:Publis\"", "\"*\""), PUBLISH, "t", CLAIM))
+                    .isFalse();
         }
     }
 
@@ -311,8 +336,8 @@ class PolicyEvaluatorTest {
 
         @Test
         void conditionValuesMayUseVariables() {
-            String policy = withCondition(
-                    "{\"StringEquals\":{\"iot:ClientId\":\"${iot:Connection.Thing.ThingName}\"}}");
+            String policy =
+                    withCondition("{\"StringEquals\":{\"iot:ClientId\":\"${iot:Connection.Thing.ThingName}\"}}");
             assertThat(allowed(policy, CONNECT, "s1", thing("s1"))).isTrue();
             assertThat(allowed(policy, CONNECT, "s1", noThing("s1"))).isFalse();
         }

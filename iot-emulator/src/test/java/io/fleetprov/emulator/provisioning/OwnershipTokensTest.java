@@ -37,8 +37,7 @@ class OwnershipTokensTest {
 
     @Test
     void emptyTokenHasAwsMessage() {
-        assertThatThrownBy(() -> tokens.take("", "claim-1"))
-                .hasMessage("Certificate ownership token cannot be empty.");
+        assertThatThrownBy(() -> tokens.take("", "claim-1")).hasMessage("Certificate ownership token cannot be empty.");
         assertThatThrownBy(() -> tokens.take(null, "claim-1"))
                 .hasMessage("Certificate ownership token cannot be empty.");
     }
@@ -57,10 +56,11 @@ class OwnershipTokensTest {
         clock.advance(Duration.ofMinutes(59));
         assertThat(tokens.removeExpired()).isEmpty();
         clock.advance(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> tokens.take(token, "claim-1"))
-                .hasMessage("Certificate ownership token has expired.");
+        assertThatThrownBy(() -> tokens.take(token, "claim-1")).hasMessage("Certificate ownership token has expired.");
         // The expired token stays until the sweep, which reports its certificate for removal.
-        assertThat(tokens.removeExpired()).extracting(OwnershipTokens.Grant::certificateId).containsExactly("cert-1");
+        assertThat(tokens.removeExpired())
+                .extracting(OwnershipTokens.Grant::certificateId)
+                .containsExactly("cert-1");
         assertThat(tokens.removeExpired()).isEmpty();
     }
 }

@@ -34,9 +34,11 @@ class RegistryTest {
         assertThat(template.templateArn()).isEqualTo("arn:aws:iot:eu-west-1:111122223333:provisioningtemplate/t1");
         assertThat(template.type()).isEqualTo("FLEET_PROVISIONING");
         assertThat(template.defaultVersionId()).isEqualTo(1);
-        assertError(() -> registry.createProvisioningTemplate("t1", null, BODY, true, "r", null, null),
+        assertError(
+                () -> registry.createProvisioningTemplate("t1", null, BODY, true, "r", null, null),
                 ErrorType.ResourceAlreadyExistsException);
-        assertError(() -> registry.createProvisioningTemplate("t2", null, "{not json", true, "r", null, null),
+        assertError(
+                () -> registry.createProvisioningTemplate("t2", null, "{not json", true, "r", null, null),
                 ErrorType.InvalidRequestException);
         assertError(() -> registry.template("missing"), ErrorType.ResourceNotFoundException);
 
@@ -47,7 +49,8 @@ class RegistryTest {
         assertError(() -> registry.createTemplateVersion("t1", BODY, false), ErrorType.VersionsLimitExceededException);
         assertError(() -> registry.deleteTemplateVersion("t1", 3), ErrorType.DeleteConflictException);
         registry.deleteTemplateVersion("t1", 2);
-        assertThat(registry.template("t1").versions()).extracting(ProvisioningTemplate.Version::versionId)
+        assertThat(registry.template("t1").versions())
+                .extracting(ProvisioningTemplate.Version::versionId)
                 .containsExactly(1, 3, 4, 5);
     }
 
@@ -55,10 +58,12 @@ class RegistryTest {
     void claimsAreHiddenFromCertificateLists() {
         var device = register(CertificateStatus.PENDING_ACTIVATION, null);
         var claim = register(CertificateStatus.ACTIVE, "t1");
-        assertThat(registry.listCertificates(true)).extracting(CertificateRecord::certificateId)
+        assertThat(registry.listCertificates(true))
+                .extracting(CertificateRecord::certificateId)
                 .containsExactly(device.certificateId());
         assertThat(registry.findCertificate(claim.certificateId())).isPresent();
-        assertError(() -> registry.updateCertificateStatus(claim.certificateId(), CertificateStatus.INACTIVE),
+        assertError(
+                () -> registry.updateCertificateStatus(claim.certificateId(), CertificateStatus.INACTIVE),
                 ErrorType.CertificateStateException);
     }
 
@@ -95,15 +100,23 @@ class RegistryTest {
         });
         registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of());
         registry.createThing("b", null, Map.of("site", "northeast"), null, List.of());
-        assertThat(registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of()).version()).isOne();
-        assertError(() -> registry.createThing("a", "other", Map.of(), null, List.of()),
+        assertThat(registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of())
+                        .version())
+                .isOne();
+        assertError(
+                () -> registry.createThing("a", "other", Map.of(), null, List.of()),
                 ErrorType.ResourceAlreadyExistsException);
-        assertError(() -> registry.createThing("bad name", null, Map.of(), null, List.of()),
+        assertError(
+                () -> registry.createThing("bad name", null, Map.of(), null, List.of()),
                 ErrorType.InvalidRequestException);
         registry.updateThing("a", "sensor", Map.of("site", "south"), null, List.of());
 
-        assertThat(registry.listThings("site", "north", null, true)).extracting(Thing::thingName).containsExactly("b");
-        assertThat(registry.listThings(null, null, "sensor", false)).extracting(Thing::thingName).containsExactly("a");
+        assertThat(registry.listThings("site", "north", null, true))
+                .extracting(Thing::thingName)
+                .containsExactly("b");
+        assertThat(registry.listThings(null, null, "sensor", false))
+                .extracting(Thing::thingName)
+                .containsExactly("a");
         assertError(() -> registry.deleteThing("a", 1L), ErrorType.VersionConflictException);
         registry.deleteThing("a", 2L);
         registry.deleteThing("never-existed", null);
@@ -115,10 +128,13 @@ class RegistryTest {
         var cert = register(CertificateStatus.ACTIVE, null);
         registry.createPolicy("p1", POLICY);
         assertError(() -> registry.createPolicy("p2", "{\"Statement\": 3}"), ErrorType.MalformedPolicyException);
-        assertError(() -> registry.attachPolicy("p1", "arn:aws:iot:eu-west-1:111122223333:thing/x"),
+        assertError(
+                () -> registry.attachPolicy("p1", "arn:aws:iot:eu-west-1:111122223333:thing/x"),
                 ErrorType.InvalidRequestException);
         registry.attachPolicy("p1", cert.certificateArn());
-        assertThat(registry.attachedPolicies(cert.certificateArn())).extracting(Policy::policyName).containsExactly("p1");
+        assertThat(registry.attachedPolicies(cert.certificateArn()))
+                .extracting(Policy::policyName)
+                .containsExactly("p1");
         assertThat(registry.policyDocumentsForCertificate(cert.certificateId())).hasSize(1);
         assertThat(registry.isAttached(cert.certificateId())).isTrue();
     }
@@ -135,8 +151,13 @@ class RegistryTest {
 
     @Test
     void expiredClaimsArePurged() {
-        var claim = registry.registerCertificate(ca.issueClientCertificate(KeyAlgorithm.EC_P256.generate().getPublic(),
-                "claim", clock.instant().plus(Duration.ofMinutes(5))), CertificateStatus.ACTIVE, "t1");
+        var claim = registry.registerCertificate(
+                ca.issueClientCertificate(
+                        KeyAlgorithm.EC_P256.generate().getPublic(),
+                        "claim",
+                        clock.instant().plus(Duration.ofMinutes(5))),
+                CertificateStatus.ACTIVE,
+                "t1");
         assertThat(registry.purgeExpiredClaims(clock.instant())).isZero();
         assertThat(claim.mayConnect(clock.instant())).isTrue();
         clock.advance(Duration.ofMinutes(6));
@@ -147,12 +168,15 @@ class RegistryTest {
 
     private CertificateRecord register(CertificateStatus status, String claimTemplate) {
         var key = KeyAlgorithm.EC_P256.generate();
-        return registry.registerCertificate(ca.issueClientCertificate(key.getPublic(), "c",
-                clock.instant().plus(Duration.ofDays(1))), status, claimTemplate);
+        return registry.registerCertificate(
+                ca.issueClientCertificate(key.getPublic(), "c", clock.instant().plus(Duration.ofDays(1))),
+                status,
+                claimTemplate);
     }
 
     private static void assertError(Runnable call, ErrorType type) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(RegistryException.class,
-                e -> assertThat(e.type()).isEqualTo(type));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(
+                        RegistryException.class, e -> assertThat(e.type()).isEqualTo(type));
     }
 }

@@ -40,7 +40,9 @@ class IntrinsicFunctionsTest {
     }
 
     private String eval(String expression) {
-        return engine.evaluate(template(expression), PARAMS, CERT_ID).deviceConfiguration().get("Out");
+        return engine.evaluate(template(expression), PARAMS, CERT_ID)
+                .deviceConfiguration()
+                .get("Out");
     }
 
     private AbstractThrowableAssert<?, ? extends Throwable> assertInvalidTemplate(String expression) {
@@ -75,8 +77,10 @@ class IntrinsicFunctionsTest {
 
     @Test
     void refToAnUndeclaredNameIsRefusedEvenIfTheDeviceSendsIt() {
-        assertThatThrownBy(() -> engine.evaluate(template("{\"Ref\": \"Extra\"}"), Map.of("Extra", "x",
-                "Serial", "", "Csv", "", "Index", "", "Region", "", "Tier", ""), CERT_ID))
+        assertThatThrownBy(() -> engine.evaluate(
+                        template("{\"Ref\": \"Extra\"}"),
+                        Map.of("Extra", "x", "Serial", "", "Csv", "", "Index", "", "Region", "", "Tier", ""),
+                        CERT_ID))
                 .hasMessageContaining("undeclared parameter 'Extra'");
     }
 
@@ -95,7 +99,8 @@ class IntrinsicFunctionsTest {
 
     @Test
     void joinConcatenatesWithTheDelimiter() {
-        assertThat(eval("{\"Fn::Join\": [\"-\", [\"a\", {\"Ref\": \"Serial\"}, 7, true]]}")).isEqualTo("a-SN-42-7-true");
+        assertThat(eval("{\"Fn::Join\": [\"-\", [\"a\", {\"Ref\": \"Serial\"}, 7, true]]}"))
+                .isEqualTo("a-SN-42-7-true");
     }
 
     @Test
@@ -155,10 +160,8 @@ class IntrinsicFunctionsTest {
     void selectWithNegativeOrNonNumericLiteralIndexIsRefusedAtValidation() {
         assertRefusedByValidate("{\"Fn::Select\": [-1, [\"a\"]]}")
                 .hasMessageContaining("index must be a non-negative integer, got '-1'");
-        assertRefusedByValidate("{\"Fn::Select\": [\"one\", [\"a\"]]}")
-                .hasMessageContaining("got 'one'");
-        assertRefusedByValidate("{\"Fn::Select\": [1.5, [\"a\", \"b\"]]}")
-                .hasMessageContaining("got '1.5'");
+        assertRefusedByValidate("{\"Fn::Select\": [\"one\", [\"a\"]]}").hasMessageContaining("got 'one'");
+        assertRefusedByValidate("{\"Fn::Select\": [1.5, [\"a\", \"b\"]]}").hasMessageContaining("got '1.5'");
     }
 
     @Test
@@ -176,7 +179,8 @@ class IntrinsicFunctionsTest {
 
     @Test
     void findInMapWithLiteralKeys() {
-        assertThat(eval("{\"Fn::FindInMap\": [\"Endpoints\", \"us\", \"gold\"]}")).isEqualTo("https://us-gold.example");
+        assertThat(eval("{\"Fn::FindInMap\": [\"Endpoints\", \"us\", \"gold\"]}"))
+                .isEqualTo("https://us-gold.example");
     }
 
     @Test
@@ -187,7 +191,8 @@ class IntrinsicFunctionsTest {
 
     @Test
     void findInMapNumberValueBecomesAString() {
-        assertThat(eval("{\"Fn::FindInMap\": [\"Endpoints\", \"eu\", \"Port\"]}")).isEqualTo("8883");
+        assertThat(eval("{\"Fn::FindInMap\": [\"Endpoints\", \"eu\", \"Port\"]}"))
+                .isEqualTo("8883");
     }
 
     @Test
@@ -199,8 +204,9 @@ class IntrinsicFunctionsTest {
     @Test
     void findInMapMissingKeysFailOnEvaluation() {
         assertThatThrownBy(() -> engine.evaluate(
-                template("{\"Fn::FindInMap\": [\"Endpoints\", {\"Ref\": \"Region\"}, {\"Ref\": \"Tier\"}]}"),
-                Map.of("Serial", "", "Csv", "", "Index", "", "Region", "us", "Tier", "silver"), CERT_ID))
+                        template("{\"Fn::FindInMap\": [\"Endpoints\", {\"Ref\": \"Region\"}, {\"Ref\": \"Tier\"}]}"),
+                        Map.of("Serial", "", "Csv", "", "Index", "", "Region", "us", "Tier", "silver"),
+                        CERT_ID))
                 .isInstanceOfSatisfying(TemplateException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo("InvalidTemplate");
                     assertThat(e.getMessage()).contains("mapping 'Endpoints' key 'us' has no key 'silver'");
@@ -225,9 +231,12 @@ class IntrinsicFunctionsTest {
 
     @Test
     void splitKeepsEmptyPiecesAndIsNotARegex() {
-        assertThat(eval("{\"Fn::Select\": [2, {\"Fn::Split\": [\",\", {\"Ref\": \"Csv\"}]}]}")).isEmpty();
-        assertThat(eval("{\"Fn::Join\": [\"/\", {\"Fn::Split\": [\".\", \"a.b.c\"]}]}")).isEqualTo("a/b/c");
-        assertThat(eval("{\"Fn::Join\": [\"/\", {\"Fn::Split\": [\"::\", \"a::b::\"]}]}")).isEqualTo("a/b/");
+        assertThat(eval("{\"Fn::Select\": [2, {\"Fn::Split\": [\",\", {\"Ref\": \"Csv\"}]}]}"))
+                .isEmpty();
+        assertThat(eval("{\"Fn::Join\": [\"/\", {\"Fn::Split\": [\".\", \"a.b.c\"]}]}"))
+                .isEqualTo("a/b/c");
+        assertThat(eval("{\"Fn::Join\": [\"/\", {\"Fn::Split\": [\"::\", \"a::b::\"]}]}"))
+                .isEqualTo("a/b/");
     }
 
     @Test
@@ -253,8 +262,7 @@ class IntrinsicFunctionsTest {
     void subWithVariableMapEvaluatesItsValuesAndShadowsParameters() {
         assertThat(eval("""
                 {"Fn::Sub": ["${Prefix}-${Serial}-${Region}",
-                  {"Prefix": {"Fn::Join": ["", ["x", "y"]]}, "Serial": "shadowed"}]}"""))
-                .isEqualTo("xy-shadowed-eu");
+                  {"Prefix": {"Fn::Join": ["", ["x", "y"]]}, "Serial": "shadowed"}]}""")).isEqualTo("xy-shadowed-eu");
     }
 
     @Test
@@ -269,7 +277,8 @@ class IntrinsicFunctionsTest {
 
     @Test
     void subWithUnknownVariableIsRefusedAtValidation() {
-        assertRefusedByValidate("{\"Fn::Sub\": \"x-${Unknown}\"}").hasMessageContaining("unknown variable '${Unknown}'");
+        assertRefusedByValidate("{\"Fn::Sub\": \"x-${Unknown}\"}")
+                .hasMessageContaining("unknown variable '${Unknown}'");
     }
 
     @Test

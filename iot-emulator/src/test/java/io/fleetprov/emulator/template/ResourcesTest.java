@@ -56,8 +56,14 @@ class ResourcesTest {
                    "ThingTypeName": "Sensor",
                    "ThingGroups": ["all", {"Ref": "Group"}],
                    "BillingGroup": "Standard"}}}""").thing();
-        assertThat(thing).isEqualTo(new ThingSpec("SN1", Map.of("serial", "SN1", "rev", "3"), "Sensor",
-                java.util.List.of("all", "g-default"), "Standard", Map.of()));
+        assertThat(thing)
+                .isEqualTo(new ThingSpec(
+                        "SN1",
+                        Map.of("serial", "SN1", "rev", "3"),
+                        "Sensor",
+                        java.util.List.of("all", "g-default"),
+                        "Standard",
+                        Map.of()));
     }
 
     @Test
@@ -71,11 +77,9 @@ class ResourcesTest {
     @Test
     void thingGroupsAsAStringIsRefused() {
         assertRefused("""
-                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x", "ThingGroups": "g"}}}""",
-                "ThingGroups must be a list");
+                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x", "ThingGroups": "g"}}}""", "ThingGroups must be a list");
         assertInvalidTemplate(() -> evaluate("""
-                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x", "ThingGroups": {"Ref": "Group"}}}}"""),
-                "ThingGroups must be a list, got 'g-default'");
+                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x", "ThingGroups": {"Ref": "Group"}}}}"""), "ThingGroups must be a list, got 'g-default'");
     }
 
     @Test
@@ -88,8 +92,7 @@ class ResourcesTest {
     @ValueSource(strings = {"has space", "slash/name", "", "dot.name"})
     void invalidThingNameIsAParameterError(String serial) {
         assertThatThrownBy(() -> evaluate("""
-                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": {"Ref": "Serial"}}}}""",
-                Map.of("Serial", serial)))
+                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": {"Ref": "Serial"}}}}""", Map.of("Serial", serial)))
                 .isInstanceOfSatisfying(TemplateException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo("InvalidParameters");
                     assertThat(e.getMessage()).startsWith("Invalid thing name '" + serial + "'");
@@ -100,7 +103,10 @@ class ResourcesTest {
     void thingNameLimitIs128Characters() {
         String resources = """
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": {"Ref": "Serial"}}}}""";
-        assertThat(evaluate(resources, Map.of("Serial", "a:b_c-D9".repeat(16))).thing().thingName()).hasSize(128);
+        assertThat(evaluate(resources, Map.of("Serial", "a:b_c-D9".repeat(16)))
+                        .thing()
+                        .thingName())
+                .hasSize(128);
         assertThatThrownBy(() -> evaluate(resources, Map.of("Serial", "x".repeat(129))))
                 .hasMessageContaining("Invalid thing name");
     }
@@ -109,27 +115,23 @@ class ResourcesTest {
     void attributePayloadMustBeFlat() {
         assertRefused("""
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x",
-                   "AttributePayload": {"nested": {"a": "b"}}}}}""",
-                "AttributePayload.nested: nested objects and lists are not supported");
+                   "AttributePayload": {"nested": {"a": "b"}}}}}""", "AttributePayload.nested: nested objects and lists are not supported");
         assertRefused("""
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x",
-                   "AttributePayload": {"list": ["a"]}}}}""",
-                "AttributePayload.list: nested objects and lists are not supported");
+                   "AttributePayload": {"list": ["a"]}}}}""", "AttributePayload.list: nested objects and lists are not supported");
     }
 
     @Test
     void unknownThingPropertyIsRefused() {
         assertRefused("""
-                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x", "ThingGroup": ["g"]}}}""",
-                "Unsupported Resources.t.Properties property 'ThingGroup'");
+                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x", "ThingGroup": ["g"]}}}""", "Unsupported Resources.t.Properties property 'ThingGroup'");
     }
 
     @Test
     void onlyOneThingPerTemplate() {
         assertRefused("""
                 {"a": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"}},
-                 "b": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "y"}}}""",
-                "only one AWS::IoT::Thing", "already declared as a");
+                 "b": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "y"}}}""", "only one AWS::IoT::Thing", "already declared as a");
     }
 
     // Thing OverrideSettings
@@ -140,45 +142,44 @@ class ResourcesTest {
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
                    "OverrideSettings": {"ATTRIBUTE_PAYLOAD": "REPLACE", "ThingGroups": "MERGE",
                                         "THING_TYPE_NAME": "FAIL", "BillingGroup": "DO_NOTHING"}}}""").thing();
-        assertThat(thing.overrides()).containsOnly(
-                entry(ThingProperty.ATTRIBUTE_PAYLOAD, OverrideAction.REPLACE),
-                entry(ThingProperty.THING_GROUPS, OverrideAction.MERGE),
-                entry(ThingProperty.THING_TYPE_NAME, OverrideAction.FAIL),
-                entry(ThingProperty.BILLING_GROUP, OverrideAction.DO_NOTHING));
+        assertThat(thing.overrides())
+                .containsOnly(
+                        entry(ThingProperty.ATTRIBUTE_PAYLOAD, OverrideAction.REPLACE),
+                        entry(ThingProperty.THING_GROUPS, OverrideAction.MERGE),
+                        entry(ThingProperty.THING_TYPE_NAME, OverrideAction.FAIL),
+                        entry(ThingProperty.BILLING_GROUP, OverrideAction.DO_NOTHING));
     }
 
     @Test
     void thingWithoutOverrideSettingsHasNoOverrides() {
         assertThat(evaluate("{\"t\": {\"Type\": \"AWS::IoT::Thing\", \"Properties\": {\"ThingName\": \"x\"}}}")
-                .thing().overrides()).isEmpty();
+                        .thing()
+                        .overrides())
+                .isEmpty();
     }
 
     @Test
     void mergeIsOnlyForAttributePayloadAndThingGroups() {
+        assertRefused(
+                """
+                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
+                   "OverrideSettings": {"ThingTypeName": "MERGE"}}}""", "OverrideSettings.ThingTypeName: MERGE is only allowed for AttributePayload and ThingGroups");
         assertRefused("""
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
-                   "OverrideSettings": {"ThingTypeName": "MERGE"}}}""",
-                "OverrideSettings.ThingTypeName: MERGE is only allowed for AttributePayload and ThingGroups");
-        assertRefused("""
-                {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
-                   "OverrideSettings": {"BILLING_GROUP": "MERGE"}}}""",
-                "MERGE is only allowed");
+                   "OverrideSettings": {"BILLING_GROUP": "MERGE"}}}""", "MERGE is only allowed");
     }
 
     @Test
     void badOverrideKeysAndValuesAreRefused() {
         assertRefused("""
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
-                   "OverrideSettings": {"ThingName": "REPLACE"}}}""",
-                "Unsupported override setting 'ThingName'");
+                   "OverrideSettings": {"ThingName": "REPLACE"}}}""", "Unsupported override setting 'ThingName'");
         assertRefused("""
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
-                   "OverrideSettings": {"ThingGroups": "OVERWRITE"}}}""",
-                "ThingGroups must be one of DO_NOTHING, REPLACE, FAIL, MERGE");
+                   "OverrideSettings": {"ThingGroups": "OVERWRITE"}}}""", "ThingGroups must be one of DO_NOTHING, REPLACE, FAIL, MERGE");
         assertRefused("""
                 {"t": {"Type": "AWS::IoT::Thing", "Properties": {"ThingName": "x"},
-                   "OverrideSettings": {"ThingGroups": "MERGE", "THING_GROUPS": "REPLACE"}}}""",
-                "THING_GROUPS is set twice");
+                   "OverrideSettings": {"ThingGroups": "MERGE", "THING_GROUPS": "REPLACE"}}}""", "THING_GROUPS is set twice");
     }
 
     // Certificate
@@ -200,34 +201,33 @@ class ResourcesTest {
                 .isEqualTo(new CertificateSpec(CERT_ID, "INACTIVE", OverrideAction.DO_NOTHING));
         assertThat(evaluate("""
                 {"c": {"Type": "AWS::IoT::Certificate", "Properties": {
-                   "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": {"Ref": "Status"}}}}""")
-                .certificate().status()).isEqualTo("INACTIVE");
+                   "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": {"Ref": "Status"}}}}""").certificate().status()).isEqualTo("INACTIVE");
     }
 
     @Test
     void badLiteralStatusIsATemplateErrorAndBadParameterStatusAParameterError() {
         assertRefused("""
                 {"c": {"Type": "AWS::IoT::Certificate", "Properties": {
-                   "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": "REVOKED"}}}""",
-                "Status must be ACTIVE or INACTIVE, got 'REVOKED'");
+                   "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": "REVOKED"}}}""", "Status must be ACTIVE or INACTIVE, got 'REVOKED'");
         assertThatThrownBy(() -> evaluate("""
                 {"c": {"Type": "AWS::IoT::Certificate", "Properties": {
-                   "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": {"Ref": "Status"}}}}""",
-                Map.of("Serial", "s", "Status", "PENDING")))
-                .isInstanceOfSatisfying(TemplateException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo("InvalidParameters"));
+                   "CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}, "Status": {"Ref": "Status"}}}}""", Map.of("Serial", "s", "Status", "PENDING")))
+                .isInstanceOfSatisfying(
+                        TemplateException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidParameters"));
     }
 
     @Test
     void certificateIdMustBeTheCertificateBeingProvisioned() {
-        assertInvalidTemplate(() -> evaluate("""
+        assertInvalidTemplate(
+                () -> evaluate("""
                 {"c": {"Type": "AWS::IoT::Certificate", "Properties": {"CertificateId": {"Ref": "Serial"}}}}"""),
                 "CertificateId evaluates to 'SN1', not the certificate being provisioned ('cert-abc')");
     }
 
     @Test
     void certificateIdIsRequired() {
-        assertRefused("{\"c\": {\"Type\": \"AWS::IoT::Certificate\", \"Properties\": {\"Status\": \"ACTIVE\"}}}",
+        assertRefused(
+                "{\"c\": {\"Type\": \"AWS::IoT::Certificate\", \"Properties\": {\"Status\": \"ACTIVE\"}}}",
                 "CertificateId is required");
     }
 
@@ -235,8 +235,7 @@ class ResourcesTest {
     @ValueSource(strings = {"CertificatePem", "CertificateSigningRequest", "CACertificatePem"})
     void certificateMaterialIsNotSupportedInFleetTemplates(String property) {
         assertRefused("""
-                {"c": {"Type": "AWS::IoT::Certificate", "Properties": {"%s": "-----BEGIN..."}}}""".formatted(property),
-                property + " is not supported in fleet provisioning templates");
+                {"c": {"Type": "AWS::IoT::Certificate", "Properties": {"%s": "-----BEGIN..."}}}""".formatted(property), property + " is not supported in fleet provisioning templates");
     }
 
     @Test
@@ -244,21 +243,18 @@ class ResourcesTest {
         assertRefused("""
                 {"c": {"Type": "AWS::IoT::Certificate",
                    "Properties": {"CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}},
-                   "OverrideSettings": {"Status": "MERGE"}}}""",
-                "Status: MERGE is only allowed");
+                   "OverrideSettings": {"Status": "MERGE"}}}""", "Status: MERGE is only allowed");
         assertRefused("""
                 {"c": {"Type": "AWS::IoT::Certificate",
                    "Properties": {"CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}},
-                   "OverrideSettings": {"CertificateId": "REPLACE"}}}""",
-                "'CertificateId'");
+                   "OverrideSettings": {"CertificateId": "REPLACE"}}}""", "'CertificateId'");
     }
 
     @Test
     void onlyOneCertificatePerTemplate() {
         assertRefused("""
                 {"a": {"Type": "AWS::IoT::Certificate", "Properties": {"CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}}},
-                 "b": {"Type": "AWS::IoT::Certificate", "Properties": {"CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}}}}""",
-                "only one AWS::IoT::Certificate");
+                 "b": {"Type": "AWS::IoT::Certificate", "Properties": {"CertificateId": {"Ref": "AWS::IoT::Certificate::Id"}}}}""", "only one AWS::IoT::Certificate");
     }
 
     // Policy
@@ -269,8 +265,7 @@ class ResourcesTest {
     @Test
     void policyByNameHasNoDocument() {
         assertThat(evaluate("""
-                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": {"Fn::Sub": "${Serial}-policy"}}}}""")
-                .policies()).containsExactly(new PolicySpec("SN1-policy", null));
+                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": {"Fn::Sub": "${Serial}-policy"}}}}""").policies()).containsExactly(new PolicySpec("SN1-policy", null));
     }
 
     @Test
@@ -278,14 +273,13 @@ class ResourcesTest {
         PolicySpec policy = evaluate("""
                 {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument":
                    {"Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}]}}}}""")
-                .policies().get(0);
+                    "Statement": [{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}]}}}}""").policies().get(0);
         assertThat(policy.policyDocument()).isEqualTo(DOCUMENT);
         // Canonical form: compact with keys sorted at every level.
         String canonical = "{\"Statement\":[{\"Action\":\"iot:Connect\",\"Effect\":\"Allow\",\"Resource\":\"*\"}],"
                 + "\"Version\":\"2012-10-17\"}";
-        String expected = HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
+        String expected = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
         assertThat(policy.policyName()).isEqualTo(expected);
     }
 
@@ -294,12 +288,10 @@ class ResourcesTest {
         PolicySpec fromObject = evaluate("""
                 {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument":
                    {"Version": "2012-10-17",
-                    "Statement": [{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}]}}}}""")
-                .policies().get(0);
+                    "Statement": [{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}]}}}}""").policies().get(0);
         PolicySpec fromString = evaluate("""
                 {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument":
-                   "{ \\"Version\\": \\"2012-10-17\\", \\"Statement\\": [ { \\"Effect\\": \\"Allow\\", \\"Action\\": \\"iot:Connect\\", \\"Resource\\": \\"*\\" } ] }"}}}""")
-                .policies().get(0);
+                   "{ \\"Version\\": \\"2012-10-17\\", \\"Statement\\": [ { \\"Effect\\": \\"Allow\\", \\"Action\\": \\"iot:Connect\\", \\"Resource\\": \\"*\\" } ] }"}}}""").policies().get(0);
         assertThat(fromString).isEqualTo(fromObject);
     }
 
@@ -324,18 +316,18 @@ class ResourcesTest {
         PolicySpec policy = evaluate("""
                 {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument":
                    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iot:Publish",
-                    "Resource": {"Fn::Sub": "arn:aws:iot:*:*:topic/devices/${Serial}/${!iot:ClientId}"}}]}}}}""")
-                .policies().get(0);
-        assertThat(policy.policyDocument()).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                + "\"Action\":\"iot:Publish\",\"Resource\":\"arn:aws:iot:*:*:topic/devices/SN1/${iot:ClientId}\"}]}");
+                    "Resource": {"Fn::Sub": "arn:aws:iot:*:*:topic/devices/${Serial}/${!iot:ClientId}"}}]}}}}""").policies().get(0);
+        assertThat(policy.policyDocument())
+                .isEqualTo(
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                + "\"Action\":\"iot:Publish\",\"Resource\":\"arn:aws:iot:*:*:topic/devices/SN1/${iot:ClientId}\"}]}");
     }
 
     @Test
     void policyDocumentProducedByAFunctionIsParsed() {
         PolicySpec policy = evaluate("""
                 {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument":
-                   {"Fn::Sub": "{\\"Version\\": \\"2012-10-17\\", \\"Statement\\": [], \\"Sid\\": \\"${Serial}\\"}"}}}}""")
-                .policies().get(0);
+                   {"Fn::Sub": "{\\"Version\\": \\"2012-10-17\\", \\"Statement\\": [], \\"Sid\\": \\"${Serial}\\"}"}}}}""").policies().get(0);
         assertThat(policy.policyDocument()).isEqualTo("{\"Version\":\"2012-10-17\",\"Statement\":[],\"Sid\":\"SN1\"}");
     }
 
@@ -343,45 +335,43 @@ class ResourcesTest {
     void policiesKeepTemplateOrder() {
         assertThat(evaluate("""
                 {"b": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "second-in-alphabet"}},
-                 "a": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "first-in-alphabet"}}}""")
-                .policies()).extracting(PolicySpec::policyName).containsExactly("second-in-alphabet", "first-in-alphabet");
+                 "a": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "first-in-alphabet"}}}""").policies())
+                .extracting(PolicySpec::policyName)
+                .containsExactly("second-in-alphabet", "first-in-alphabet");
     }
 
     @Test
     void policyNeedsExactlyOneOfNameAndDocument() {
-        assertRefused("{\"p\": {\"Type\": \"AWS::IoT::Policy\", \"Properties\": {}}}",
+        assertRefused(
+                "{\"p\": {\"Type\": \"AWS::IoT::Policy\", \"Properties\": {}}}",
                 "exactly one of PolicyName and PolicyDocument");
         assertRefused("""
-                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "n", "PolicyDocument": {}}}}""",
-                "exactly one of PolicyName and PolicyDocument");
+                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "n", "PolicyDocument": {}}}}""", "exactly one of PolicyName and PolicyDocument");
     }
 
     @Test
     void brokenPolicyDocumentsAreRefused() {
         assertRefused("""
-                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": "{not json"}}}""",
-                "PolicyDocument is not valid JSON");
+                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": "{not json"}}}""", "PolicyDocument is not valid JSON");
         assertRefused("""
-                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": "[1, 2]"}}}""",
-                "PolicyDocument must be a JSON object");
+                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": "[1, 2]"}}}""", "PolicyDocument must be a JSON object");
         assertRefused("""
-                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": ["x"]}}}""",
-                "PolicyDocument must be a JSON object or a JSON string");
+                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyDocument": ["x"]}}}""", "PolicyDocument must be a JSON object or a JSON string");
     }
 
     @Test
     void policyOverrideSettingsAreRefused() {
         assertRefused("""
                 {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "n"},
-                   "OverrideSettings": {"PolicyDocument": "REPLACE"}}}""",
-                "OverrideSettings are not available for AWS::IoT::Policy");
+                   "OverrideSettings": {"PolicyDocument": "REPLACE"}}}""", "OverrideSettings are not available for AWS::IoT::Policy");
     }
 
     // Resources in general
 
     @Test
     void unknownResourceTypeIsRefused() {
-        assertRefused("{\"q\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {}}}",
+        assertRefused(
+                "{\"q\": {\"Type\": \"AWS::SQS::Queue\", \"Properties\": {}}}",
                 "Resources.q has unsupported resource type 'AWS::SQS::Queue'");
     }
 
@@ -389,7 +379,6 @@ class ResourcesTest {
     void resourceWithoutTypeOrWithUnknownKeysIsRefused() {
         assertRefused("{\"q\": {\"Properties\": {}}}", "Resources.q has no Type");
         assertRefused("""
-                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "n"}, "DependsOn": "x"}}""",
-                "Unsupported Resources.p key 'DependsOn'");
+                {"p": {"Type": "AWS::IoT::Policy", "Properties": {"PolicyName": "n"}, "DependsOn": "x"}}""", "Unsupported Resources.p key 'DependsOn'");
     }
 }

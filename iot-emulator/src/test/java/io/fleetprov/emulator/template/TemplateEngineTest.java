@@ -77,8 +77,8 @@ class TemplateEngineTest {
 
     @Test
     void sdkSampleTemplateEvaluatesToTheFullPlan() {
-        ProvisioningPlan plan = engine.evaluate(SDK_SAMPLE,
-                Map.of("SerialNumber", "SN-0001", "DeviceLocation", "Seattle"), CERT_ID);
+        ProvisioningPlan plan =
+                engine.evaluate(SDK_SAMPLE, Map.of("SerialNumber", "SN-0001", "DeviceLocation", "Seattle"), CERT_ID);
 
         ThingSpec thing = plan.thing();
         assertThat(thing.thingName()).isEqualTo("ThingPrefix_SN-0001");
@@ -86,10 +86,11 @@ class TemplateEngineTest {
         assertThat(thing.thingTypeName()).isNull();
         assertThat(thing.thingGroups()).isEmpty();
         assertThat(thing.billingGroup()).isNull();
-        assertThat(thing.overrides()).containsOnly(
-                entry(ThingProperty.ATTRIBUTE_PAYLOAD, OverrideAction.MERGE),
-                entry(ThingProperty.THING_TYPE_NAME, OverrideAction.REPLACE),
-                entry(ThingProperty.THING_GROUPS, OverrideAction.DO_NOTHING));
+        assertThat(thing.overrides())
+                .containsOnly(
+                        entry(ThingProperty.ATTRIBUTE_PAYLOAD, OverrideAction.MERGE),
+                        entry(ThingProperty.THING_TYPE_NAME, OverrideAction.REPLACE),
+                        entry(ThingProperty.THING_GROUPS, OverrideAction.DO_NOTHING));
 
         assertThat(plan.certificate()).isEqualTo(new CertificateSpec(CERT_ID, "ACTIVE", OverrideAction.REPLACE));
 
@@ -99,15 +100,16 @@ class TemplateEngineTest {
         assertThat(plan.policies().get(0).policyDocument()).isEqualTo(document);
         assertThat(plan.policies().get(0).policyName()).matches("[0-9a-f]{64}");
 
-        assertThat(plan.deviceConfiguration()).containsExactly(
-                entry("FallbackUrl", "https://www.example.com/test-site"),
-                entry("LocationUrl", "https://example.aws"));
+        assertThat(plan.deviceConfiguration())
+                .containsExactly(
+                        entry("FallbackUrl", "https://www.example.com/test-site"),
+                        entry("LocationUrl", "https://example.aws"));
     }
 
     @Test
     void sdkSampleWithUnknownLocationFailsAsInvalidTemplate() {
-        assertThatThrownBy(() -> engine.evaluate(SDK_SAMPLE,
-                Map.of("SerialNumber", "SN-0001", "DeviceLocation", "Paris"), CERT_ID))
+        assertThatThrownBy(() -> engine.evaluate(
+                        SDK_SAMPLE, Map.of("SerialNumber", "SN-0001", "DeviceLocation", "Paris"), CERT_ID))
                 .isInstanceOfSatisfying(TemplateException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo("InvalidTemplate");
                     assertThat(e.getMessage()).contains("DeviceConfiguration.LocationUrl", "LocationTable", "'Paris'");
@@ -119,7 +121,8 @@ class TemplateEngineTest {
         assertThatThrownBy(() -> engine.evaluate(SDK_SAMPLE, Map.of(), CERT_ID))
                 .isInstanceOfSatisfying(TemplateException.class, e -> {
                     assertThat(e.errorCode()).isEqualTo("InvalidParameters");
-                    assertThat(e.getMessage()).isEqualTo("Missing required parameter(s): [DeviceLocation, SerialNumber]");
+                    assertThat(e.getMessage())
+                            .isEqualTo("Missing required parameter(s): [DeviceLocation, SerialNumber]");
                 });
     }
 
@@ -138,7 +141,8 @@ class TemplateEngineTest {
                 {"Parameters": {"A": {"Type": "String", "Default": "x"}},
                  "Resources": {},
                  "DeviceConfiguration": {"A": {"Ref": "A"}}}""";
-        assertThat(engine.evaluate(template, null, CERT_ID).deviceConfiguration()).containsExactly(entry("A", "x"));
+        assertThat(engine.evaluate(template, null, CERT_ID).deviceConfiguration())
+                .containsExactly(entry("A", "x"));
     }
 
     @Test
@@ -198,24 +202,29 @@ class TemplateEngineTest {
         String template = """
                 {"Resources": {},
                  "DeviceConfiguration": {"Port": 8883, "Ratio": 0.5, "Tls": true, "Name": "x"}}""";
-        assertThat(engine.evaluate(template, Map.of(), CERT_ID).deviceConfiguration()).containsExactly(
-                entry("Port", "8883"), entry("Ratio", "0.5"), entry("Tls", "true"), entry("Name", "x"));
+        assertThat(engine.evaluate(template, Map.of(), CERT_ID).deviceConfiguration())
+                .containsExactly(
+                        entry("Port", "8883"), entry("Ratio", "0.5"), entry("Tls", "true"), entry("Name", "x"));
     }
 
     @Test
     void planCollectionsAreImmutable() {
-        ProvisioningPlan plan = engine.evaluate(SDK_SAMPLE,
-                Map.of("SerialNumber", "1", "DeviceLocation", "Seattle"), CERT_ID);
-        assertThatThrownBy(() -> plan.deviceConfiguration().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> plan.thing().attributes().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
+        ProvisioningPlan plan =
+                engine.evaluate(SDK_SAMPLE, Map.of("SerialNumber", "1", "DeviceLocation", "Seattle"), CERT_ID);
+        assertThatThrownBy(() -> plan.deviceConfiguration().put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> plan.thing().attributes().put("x", "y"))
+                .isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> plan.policies().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
     void engineIsReusableAcrossTemplatesAndDevices() {
         List<String> names = List.of("a", "b", "c").stream()
-                .map(serial -> engine.evaluate(SDK_SAMPLE,
-                        Map.of("SerialNumber", serial, "DeviceLocation", "Seattle"), CERT_ID).thing().thingName())
+                .map(serial -> engine.evaluate(
+                                SDK_SAMPLE, Map.of("SerialNumber", serial, "DeviceLocation", "Seattle"), CERT_ID)
+                        .thing()
+                        .thingName())
                 .toList();
         assertThat(names).containsExactly("ThingPrefix_a", "ThingPrefix_b", "ThingPrefix_c");
     }

@@ -21,7 +21,8 @@ class TemplateValidationTest {
         });
         // evaluate must refuse the same template the same way, whatever the parameters
         assertThatThrownBy(() -> engine.evaluate(body, Map.of(), "cert"))
-                .isInstanceOfSatisfying(TemplateException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidTemplate"));
+                .isInstanceOfSatisfying(
+                        TemplateException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidTemplate"));
     }
 
     @ParameterizedTest
@@ -68,7 +69,7 @@ class TemplateValidationTest {
     void unknownSectionIsRefusedButCloudFormationHeadersAreTolerated() {
         assertRefused("{\"Resources\": {}, \"Conditions\": {}}", "Unsupported template section 'Conditions'");
         assertThatCode(() -> engine.validate(
-                "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Description\": \"d\", \"Resources\": {}}"))
+                        "{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Description\": \"d\", \"Resources\": {}}"))
                 .doesNotThrowAnyException();
     }
 
@@ -77,15 +78,16 @@ class TemplateValidationTest {
         assertRefused("{\"Resources\": []}", "Resources must be a JSON object");
         assertRefused("{\"Resources\": {}, \"Parameters\": []}", "Parameters must be a JSON object");
         assertRefused("{\"Resources\": {}, \"Mappings\": \"m\"}", "Mappings must be a JSON object");
-        assertRefused("{\"Resources\": {}, \"DeviceConfiguration\": [\"a\"]}",
-                "DeviceConfiguration must be a JSON object");
+        assertRefused(
+                "{\"Resources\": {}, \"DeviceConfiguration\": [\"a\"]}", "DeviceConfiguration must be a JSON object");
     }
 
     // Parameters
 
     @Test
     void parameterTypeMustBeString() {
-        assertRefused("{\"Parameters\": {\"A\": {\"Type\": \"Number\"}}, \"Resources\": {}}",
+        assertRefused(
+                "{\"Parameters\": {\"A\": {\"Type\": \"Number\"}}, \"Resources\": {}}",
                 "Parameters.A: Type must be \"String\"");
         assertRefused("{\"Parameters\": {\"A\": {}}, \"Resources\": {}}", "Parameters.A: Type must be \"String\"");
     }
@@ -93,16 +95,19 @@ class TemplateValidationTest {
     @Test
     void parameterDeclarationShapeIsChecked() {
         assertRefused("{\"Parameters\": {\"A\": \"String\"}, \"Resources\": {}}", "Parameters.A must be a JSON object");
-        assertRefused("{\"Parameters\": {\"A\": {\"Type\": \"String\", \"Default\": {\"Ref\": \"B\"}}}, \"Resources\": {}}",
+        assertRefused(
+                "{\"Parameters\": {\"A\": {\"Type\": \"String\", \"Default\": {\"Ref\": \"B\"}}}, \"Resources\": {}}",
                 "Parameters.A: Default must be a string");
-        assertRefused("{\"Parameters\": {\"A\": {\"Type\": \"String\", \"AllowedPattern\": \"[0-9]+\"}}, \"Resources\": {}}",
+        assertRefused(
+                "{\"Parameters\": {\"A\": {\"Type\": \"String\", \"AllowedPattern\": \"[0-9]+\"}}, \"Resources\": {}}",
                 "Unsupported Parameters.A key 'AllowedPattern'");
     }
 
     @Test
     void parameterDescriptionIsAllowed() {
-        assertThatCode(() -> engine.validate(
-                "{\"Parameters\": {\"A\": {\"Type\": \"String\", \"Description\": \"the serial\"}}, \"Resources\": {}}"))
+        assertThatCode(
+                        () -> engine.validate(
+                                "{\"Parameters\": {\"A\": {\"Type\": \"String\", \"Description\": \"the serial\"}}, \"Resources\": {}}"))
                 .doesNotThrowAnyException();
     }
 
@@ -112,17 +117,19 @@ class TemplateValidationTest {
     void intrinsicsInMappingsAreRefused() {
         assertRefused("""
                 {"Parameters": {"A": {"Type": "String"}},
-                 "Mappings": {"M": {"top": {"second": {"Ref": "A"}}}}, "Resources": {}}""",
-                "Mappings.M.top.second: intrinsic functions are not allowed in Mappings");
+                 "Mappings": {"M": {"top": {"second": {"Ref": "A"}}}}, "Resources": {}}""", "Mappings.M.top.second: intrinsic functions are not allowed in Mappings");
     }
 
     @Test
     void mappingsMustHaveTwoLevels() {
         assertRefused("{\"Mappings\": {\"M\": \"v\"}, \"Resources\": {}}", "Mappings.M must be a JSON object");
-        assertRefused("{\"Mappings\": {\"M\": {\"top\": \"v\"}}, \"Resources\": {}}", "Mappings.M.top must be a JSON object");
-        assertRefused("{\"Mappings\": {\"M\": {\"top\": {\"second\": {\"deeper\": \"v\"}}}}, \"Resources\": {}}",
+        assertRefused(
+                "{\"Mappings\": {\"M\": {\"top\": \"v\"}}, \"Resources\": {}}", "Mappings.M.top must be a JSON object");
+        assertRefused(
+                "{\"Mappings\": {\"M\": {\"top\": {\"second\": {\"deeper\": \"v\"}}}}, \"Resources\": {}}",
                 "Mappings.M.top.second: a mapping value must be");
-        assertRefused("{\"Mappings\": {\"M\": {\"top\": {\"second\": null}}}, \"Resources\": {}}",
+        assertRefused(
+                "{\"Mappings\": {\"M\": {\"top\": {\"second\": null}}}, \"Resources\": {}}",
                 "Mappings.M.top.second: a mapping value must be");
     }
 
@@ -130,17 +137,21 @@ class TemplateValidationTest {
 
     @Test
     void deviceConfigurationMustBeFlat() {
-        assertRefused("{\"Resources\": {}, \"DeviceConfiguration\": {\"A\": {\"B\": \"c\"}}}",
+        assertRefused(
+                "{\"Resources\": {}, \"DeviceConfiguration\": {\"A\": {\"B\": \"c\"}}}",
                 "DeviceConfiguration.A: nested objects and lists are not supported");
-        assertRefused("{\"Resources\": {}, \"DeviceConfiguration\": {\"A\": [\"b\"]}}",
+        assertRefused(
+                "{\"Resources\": {}, \"DeviceConfiguration\": {\"A\": [\"b\"]}}",
                 "DeviceConfiguration.A: nested objects and lists are not supported");
-        assertRefused("{\"Resources\": {}, \"DeviceConfiguration\": {\"A\": null}}",
+        assertRefused(
+                "{\"Resources\": {}, \"DeviceConfiguration\": {\"A\": null}}",
                 "DeviceConfiguration.A must not be null");
     }
 
     @Test
     void errorsNameWhereInTheTemplateTheyAre() {
-        assertRefused("""
+        assertRefused(
+                """
                 {"Resources": {"thing": {"Type": "AWS::IoT::Thing", "Properties": {
                    "ThingName": {"Fn::Join": ["", ["a", {"Fn::Select": ["x", ["b"]]}]]}}}}}""",
                 "Resources.thing.Properties.ThingName: Fn::Join[1]: Fn::Select: index must be a non-negative integer, got 'x'");
