@@ -172,7 +172,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static String phaseP99(JsonNode summary) {
         Map<String, Object> p99 = new LinkedHashMap<>();
         summary.path("phases")
-                .fields()
+                .properties()
+                .iterator()
                 .forEachRemaining(
                         e -> p99.put(e.getKey(), e.getValue().path("p99Ms").asLong()));
         return p99.toString();

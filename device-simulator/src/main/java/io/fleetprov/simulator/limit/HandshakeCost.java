@@ -231,7 +231,8 @@ public final class HandshakeCost {
             if (!server.isAlive()) {
                 throw new IOException("openssl s_server exited with " + server.exitValue());
             }
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
+            try {
+                new Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(50);

@@ -68,20 +68,24 @@ public final class RunMerger {
             shardCount = Math.max(shardCount, s.path("shardCount").asInt(1));
             shardsMerged += s.path("shardsMerged").asInt(1);
             s.path("failedByErrorCode")
-                    .fields()
+                    .properties()
+                    .iterator()
                     .forEachRemaining(
                             e -> failures.merge(e.getKey(), e.getValue().asLong(), Long::sum));
             s.path("throttled")
                     .path("byPhase")
-                    .fields()
+                    .properties()
+                    .iterator()
                     .forEachRemaining(
                             e -> throttled.merge(e.getKey(), e.getValue().asLong(), Long::sum));
             s.path("retriedAfterConnectionLoss")
-                    .fields()
+                    .properties()
+                    .iterator()
                     .forEachRemaining(
                             e -> retried.merge(e.getKey(), e.getValue().asLong(), Long::sum));
             s.path("faults")
-                    .fields()
+                    .properties()
+                    .iterator()
                     .forEachRemaining(e -> faults.merge(
                             e.getKey(),
                             SummaryJson.JSON.convertValue(e.getValue(), FaultTally.class),

@@ -43,12 +43,14 @@ final class ExprParser {
     /** Any value: literal JSON, possibly with intrinsics nested anywhere inside. */
     Expr parse(JsonNode node, String where) {
         if (isIntrinsic(node)) {
-            Map.Entry<String, JsonNode> call = node.fields().next();
+            Map.Entry<String, JsonNode> call = node.properties().iterator().next();
             return parseCall(call.getKey(), call.getValue(), where);
         }
         if (node.isObject()) {
             Map<String, Expr> fields = new LinkedHashMap<>();
-            node.fields().forEachRemaining(f -> fields.put(f.getKey(), parse(f.getValue(), where + "." + f.getKey())));
+            node.properties()
+                    .iterator()
+                    .forEachRemaining(f -> fields.put(f.getKey(), parse(f.getValue(), where + "." + f.getKey())));
             return new Expr.ObjectOf(Collections.unmodifiableMap(fields));
         }
         if (node.isArray()) {
@@ -79,7 +81,7 @@ final class ExprParser {
             throw TemplateException.invalidTemplate(where + " must be a JSON object of names to values");
         }
         Map<String, Expr> entries = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String entryWhere = where + "." + e.getKey();
             if (e.getValue().isArray() || (e.getValue().isObject() && !isIntrinsic(e.getValue()))) {
@@ -167,7 +169,8 @@ final class ExprParser {
                 && !isIntrinsic(arg.get(1))) {
             text = arg.get(0);
             arg.get(1)
-                    .fields()
+                    .properties()
+                    .iterator()
                     .forEachRemaining(
                             v -> variables.put(v.getKey(), parseScalar(v.getValue(), at + " variable " + v.getKey())));
         } else {

@@ -26,20 +26,22 @@ final class Mappings {
         if (!section.isObject()) {
             throw TemplateException.invalidTemplate("Mappings must be a JSON object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> maps = section.fields(); maps.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> maps = section.properties().iterator(); maps.hasNext(); ) {
             Map.Entry<String, JsonNode> map = maps.next();
             String mapWhere = "Mappings." + map.getKey();
             if (!map.getValue().isObject()) {
                 throw TemplateException.invalidTemplate(mapWhere + " must be a JSON object of top-level keys");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> tops = map.getValue().fields(); tops.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> tops =
+                            map.getValue().properties().iterator();
+                    tops.hasNext(); ) {
                 Map.Entry<String, JsonNode> top = tops.next();
                 String topWhere = mapWhere + "." + top.getKey();
                 if (!top.getValue().isObject()) {
                     throw TemplateException.invalidTemplate(topWhere + " must be a JSON object of second-level keys");
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> seconds =
-                                top.getValue().fields();
+                                top.getValue().properties().iterator();
                         seconds.hasNext(); ) {
                     Map.Entry<String, JsonNode> second = seconds.next();
                     checkValue(second.getValue(), topWhere + "." + second.getKey());

@@ -65,7 +65,10 @@ final class TemplateParser {
             throw TemplateException.invalidTemplate("Template has no Resources section");
         }
         ResourcesBuilder resources = new ResourcesBuilder(exprs);
-        section(root, "Resources").fields().forEachRemaining(r -> resources.add(r.getKey(), r.getValue()));
+        section(root, "Resources")
+                .properties()
+                .iterator()
+                .forEachRemaining(r -> resources.add(r.getKey(), r.getValue()));
 
         Map<String, Expr> deviceConfiguration = root.has("DeviceConfiguration")
                 ? exprs.parseFlatMap(root.get("DeviceConfiguration"), "DeviceConfiguration")
@@ -93,7 +96,7 @@ final class TemplateParser {
 
     private static List<Template.Parameter> parseParameters(JsonNode section) {
         List<Template.Parameter> parameters = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = section.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = section.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String where = "Parameters." + entry.getKey();
             JsonNode declaration = entry.getValue();
@@ -290,7 +293,9 @@ final class TemplateParser {
                 return Map.of();
             }
             Map<ThingProperty, OverrideAction> overrides = new EnumMap<>(ThingProperty.class);
-            for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            settings.properties().iterator();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 String at = where + "." + entry.getKey();
                 ThingProperty property = THING_KEYS.get(entry.getKey());
