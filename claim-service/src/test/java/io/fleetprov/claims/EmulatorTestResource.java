@@ -65,10 +65,11 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
             var hook = new ProvisioningTemplate.PreProvisioningHook(
                     "http://localhost:" + servicePort + "/v1/hooks/pre-provisioning", "2020-04-01");
             emulator.registry()
-                    .createProvisioningTemplate(
-                            TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, hook, null);
+                    .templates()
+                    .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, hook, null);
             emulator.registry()
-                    .createProvisioningTemplate(
+                    .templates()
+                    .create(
                             RESTRICTED_TEMPLATE,
                             null,
                             TestTemplates.DEVICE_TEMPLATE,

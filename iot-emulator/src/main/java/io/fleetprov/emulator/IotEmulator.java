@@ -102,7 +102,9 @@ public final class IotEmulator implements AutoCloseable {
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
         this.broker = MqttBroker.start(
                 config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning, config.clock(), List.of());
-        registry.addListener(new ThingEvents(registry, broker::publishEvent, config.clock()));
+        registry.things()
+                .addListener(new ThingEvents(
+                        registry.eventConfigurations(), registry.arns(), broker::publishEvent, config.clock()));
         this.faults = new FaultInjector(throttle, provisioning, broker, config.faults());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "emulator-housekeeping");

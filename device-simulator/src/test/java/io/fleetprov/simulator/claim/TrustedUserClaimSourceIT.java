@@ -156,7 +156,8 @@ class TrustedUserClaimSourceIT {
                 ProvisionedDevice device = flow.provision(serial, source, System.nanoTime(), FlowListener.NONE)
                         .get(30, TimeUnit.SECONDS);
                 assertThat(device.thingName()).isEqualTo("device-" + serial);
-                assertThat(emulator.registry().findThing("device-" + serial)).isPresent();
+                assertThat(emulator.registry().things().find("device-" + serial))
+                        .isPresent();
             }
         }
         // One InitiateAuth: the id token is reused until shortly before it expires.

@@ -37,10 +37,10 @@ public final class Seeder {
         if (!seed.eventConfigurations().isEmpty()) {
             Map<String, Boolean> changes = new LinkedHashMap<>();
             seed.eventConfigurations().forEach((type, config) -> changes.put(type, config.enabled()));
-            registry.updateEventConfigurations(changes);
+            registry.eventConfigurations().update(changes);
         }
         for (SeedFile.PolicySeed policy : seed.policies()) {
-            registry.createPolicy(policy.policyName(), SeedFile.asJsonString(policy.policyDocument()));
+            registry.policies().create(policy.policyName(), SeedFile.asJsonString(policy.policyDocument()));
         }
         for (SeedFile.Template t : seed.provisioningTemplates()) {
             ProvisioningTemplate.PreProvisioningHook hook = t.preProvisioningHook() == null
@@ -53,14 +53,15 @@ public final class Seeder {
             String role = t.provisioningRoleArn() == null
                     ? "arn:aws:iam::" + registry.arns().accountId() + ":role/fleetprov-provisioning"
                     : t.provisioningRoleArn();
-            registry.createProvisioningTemplate(
-                    t.templateName(),
-                    t.description(),
-                    SeedFile.asJsonString(t.templateBody()),
-                    t.enabled() == null || t.enabled(),
-                    role,
-                    hook,
-                    t.type());
+            registry.templates()
+                    .create(
+                            t.templateName(),
+                            t.description(),
+                            SeedFile.asJsonString(t.templateBody()),
+                            t.enabled() == null || t.enabled(),
+                            role,
+                            hook,
+                            t.type());
         }
     }
 }
