@@ -261,7 +261,7 @@ public final class IotEmulator implements AutoCloseable {
     }
 
     private List<Map<String, Object>> userPoolSummaries() {
-        return cognito.userPools().stream()
+        return cognito.pools().userPools().stream()
                 .map(pool -> {
                     Map<String, Object> summary = new LinkedHashMap<>();
                     summary.put("id", pool.id());
@@ -269,7 +269,7 @@ public final class IotEmulator implements AutoCloseable {
                     summary.put("issuer", pool.issuer());
                     summary.put(
                             "clients",
-                            cognito.appClients(pool.id()).stream()
+                            cognito.pools().appClients(pool.id()).stream()
                                     .map(c -> Map.of("clientId", c.clientId(), "clientName", c.clientName()))
                                     .toList());
                     return summary;

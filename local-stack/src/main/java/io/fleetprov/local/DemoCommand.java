@@ -218,6 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static String signIn(LocalStack stack, String username, String password) {
         AuthResult result = stack.emulator()
                 .cognito()
+                .authentication()
                 .initiateAuth(
                         DemoSeed.APP_CLIENT_ID,
                         "USER_PASSWORD_AUTH",
