@@ -14,11 +14,12 @@ import java.util.function.Supplier;
  * operations that span them: attaching policies and principals, which checks that both ends exist, and deleting a
  * thing or a certificate, which also removes what is attached to it.
  *
- * <p><b>Locking: the registry has one monitor, and every method of every store holds it.</b> So each method is
- * atomic, a check in one store cannot go stale before the write in another that depends on it, and
- * {@link #atomically} makes several steps one (RegisterThing applies its whole plan so, and no reader sees half of
- * it). One monitor rather than one per store: there is then no lock order to get wrong, and the operations are cheap
- * next to the TLS and crypto work around them.
+ * <p><b>Locking: the registry has one monitor; every method here and every store method that reads or changes state
+ * holds it</b> (the stores are given it when this class creates them). So each method is atomic, a check in one store
+ * cannot go stale before the write in another that depends on it, and {@link #atomically} makes several steps one
+ * (RegisterThing applies its whole plan so, and no reader sees half of it). One monitor rather than one per store:
+ * readers see what they saw before the split, there is no lock order to get wrong, and the operations are cheap next
+ * to the TLS and crypto work around them.
  */
 public final class Registry {
 
