@@ -32,7 +32,7 @@ class AnomalyTest {
 
     @BeforeEach
     void thingEvents() {
-        emulator.registry().updateEventConfigurations(Map.of("THING", true));
+        emulator.registry().eventConfigurations().update(Map.of("THING", true));
     }
 
     @Test
@@ -104,7 +104,7 @@ class AnomalyTest {
     void thingWithoutClaimAndDeviceThatNeverReconnected() throws Exception {
         // An administrator creates a thing directly: no claim, no hook decision.
         String rogue = "rogue-" + run;
-        emulator.registry().createThing(rogue, null, Map.of(), null, null);
+        emulator.registry().things().create(rogue, null, Map.of(), null, null);
         // A device provisions but never connects with its new certificate.
         String serial = "SN-silent-" + run;
         Devices.Provisioned silent = Devices.provision(emulator, serial);

@@ -38,7 +38,7 @@ class IngestTest {
 
     @BeforeEach
     void thingEvents() {
-        emulator.registry().updateEventConfigurations(Map.of("THING", true));
+        emulator.registry().eventConfigurations().update(Map.of("THING", true));
     }
 
     @Test
@@ -77,7 +77,8 @@ class IngestTest {
             assertThat(provenance.getString("hookDecision.outcome")).isEqualTo("ALLOWED");
             assertThat(provenance.getString("deviceCertificate.certificateId")).isEqualTo(device.certificateId());
             assertThat(provenance.getString("thing.thingId"))
-                    .isEqualTo(emulator.registry().thing(device.thingName()).thingId());
+                    .isEqualTo(
+                            emulator.registry().things().get(device.thingName()).thingId());
             assertThat(provenance.getString("firstConnect.certificateId")).isEqualTo(device.certificateId());
             assertThat(provenance.getString("firstConnect.type")).isEqualTo("PresenceConnected");
             assertThat(provenance.getList("laterPresence.type", String.class)).containsExactly("PresenceDisconnected");

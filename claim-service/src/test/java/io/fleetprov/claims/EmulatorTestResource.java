@@ -65,10 +65,11 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
             var hook = new ProvisioningTemplate.PreProvisioningHook(
                     "http://localhost:" + servicePort + "/v1/hooks/pre-provisioning", "2020-04-01");
             emulator.registry()
-                    .createProvisioningTemplate(
-                            TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, hook, null);
+                    .templates()
+                    .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, hook, null);
             emulator.registry()
-                    .createProvisioningTemplate(
+                    .templates()
+                    .create(
                             RESTRICTED_TEMPLATE,
                             null,
                             TestTemplates.DEVICE_TEMPLATE,
@@ -112,25 +113,27 @@ public class EmulatorTestResource implements QuarkusTestResourceLifecycleManager
 
     private record Cognito(String url, String poolId, String clientId) {}
 
-    private static Cognito seedUsers(CognitoUserPools pools, String url) {
-        String poolId =
-                pools.createUserPool("us-east-1_fleetprov", "installers").id();
-        String clientId = pools.createAppClient(poolId, "installer-app").clientId();
+    private static Cognito seedUsers(CognitoUserPools cognito, String url) {
+        String poolId = cognito.pools()
+                .createUserPool("us-east-1_fleetprov", "installers")
+                .id();
+        String clientId =
+                cognito.pools().createAppClient(poolId, "installer-app").clientId();
         for (String group : List.of("installer", "admin", "auditor")) {
-            pools.createGroup(poolId, group);
+            cognito.users().createGroup(poolId, group);
         }
         for (int n = 1; n <= INSTALLERS; n++) {
-            user(pools, poolId, "installer-" + n, "installer");
+            user(cognito, poolId, "installer-" + n, "installer");
         }
-        user(pools, poolId, "carol-admin", "admin");
-        user(pools, poolId, "dave-auditor", "auditor");
+        user(cognito, poolId, "carol-admin", "admin");
+        user(cognito, poolId, "dave-auditor", "auditor");
         return new Cognito(url, poolId, clientId);
     }
 
-    private static void user(CognitoUserPools pools, String poolId, String name, String group) {
-        pools.adminCreateUser(poolId, name, null, Map.of());
-        pools.adminSetUserPassword(poolId, name, PASSWORD, true);
-        pools.adminAddUserToGroup(poolId, name, group);
+    private static void user(CognitoUserPools cognito, String poolId, String name, String group) {
+        cognito.users().adminCreateUser(poolId, name, null, Map.of());
+        cognito.users().adminSetUserPassword(poolId, name, PASSWORD, true);
+        cognito.users().adminAddUserToGroup(poolId, name, group);
     }
 
     @Override

@@ -32,7 +32,7 @@ class EventsTest {
         String serviceCertificate = Tokens.config("fleetprov-test.service-identity-id");
         try (EventListener events = EventListener.subscribe(emulator)) {
             // The outage, as the service sees it: the broker drops its connections and refuses it on reconnect.
-            emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.INACTIVE);
+            emulator.registry().certificates().updateStatus(serviceCertificate, CertificateStatus.INACTIVE);
             List<String> dropped = emulator.broker().connectedClients().stream()
                     .filter(id -> id.startsWith("claim-service-"))
                     .toList();
@@ -48,7 +48,7 @@ class EventsTest {
             assertThat(claims)
                     .allSatisfy(claim -> assertThat(events.about(claim)).isEmpty());
 
-            emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.ACTIVE);
+            emulator.registry().certificates().updateStatus(serviceCertificate, CertificateStatus.ACTIVE);
 
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(claims)
@@ -66,7 +66,7 @@ class EventsTest {
                             .isEqualTo(
                                     "fleetprov/events/" + r.event().get("type").asText()));
         } finally {
-            emulator.registry().updateCertificateStatus(serviceCertificate, CertificateStatus.ACTIVE);
+            emulator.registry().certificates().updateStatus(serviceCertificate, CertificateStatus.ACTIVE);
         }
     }
 

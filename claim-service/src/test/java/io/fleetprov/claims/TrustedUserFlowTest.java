@@ -50,7 +50,7 @@ class TrustedUserFlowTest {
                 deviceCertificateId = keys.certificateId;
             }
 
-            assertThat(emulator.registry().findThing(serial)).isPresent();
+            assertThat(emulator.registry().things().find(serial)).isPresent();
             Claims.get(installer, claimId)
                     .statusCode(200)
                     .body("status", equalTo("USED"))
@@ -97,7 +97,7 @@ class TrustedUserFlowTest {
                     .satisfies(e -> assertThat(((SdkDevice.Rejected) e).error.statusCode)
                             .isEqualTo(403));
         }
-        assertThat(emulator.registry().findThing(impostor)).isEmpty();
+        assertThat(emulator.registry().things().find(impostor)).isEmpty();
         Claims.get(installer, (String) bundle.get("certificateId")).body("status", equalTo("DENIED"));
     }
 }

@@ -45,7 +45,7 @@ public final class TestTemplates {
 
     public static void install(IotEmulator emulator) {
         emulator.registry()
-                .createProvisioningTemplate(
-                        TEMPLATE, "device-simulator tests", DEVICE_TEMPLATE, true, ROLE, null, null);
+                .templates()
+                .create(TEMPLATE, "device-simulator tests", DEVICE_TEMPLATE, true, ROLE, null, null);
     }
 }

@@ -102,7 +102,9 @@ public final class IotEmulator implements AutoCloseable {
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
         this.broker = MqttBroker.start(
                 config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning, config.clock(), List.of());
-        registry.addListener(new ThingEvents(registry, broker::publishEvent, config.clock()));
+        registry.things()
+                .addListener(new ThingEvents(
+                        registry.eventConfigurations(), registry.arns(), broker::publishEvent, config.clock()));
         this.faults = new FaultInjector(throttle, provisioning, broker, config.faults());
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "emulator-housekeeping");
@@ -259,7 +261,7 @@ public final class IotEmulator implements AutoCloseable {
     }
 
     private List<Map<String, Object>> userPoolSummaries() {
-        return cognito.userPools().stream()
+        return cognito.pools().userPools().stream()
                 .map(pool -> {
                     Map<String, Object> summary = new LinkedHashMap<>();
                     summary.put("id", pool.id());
@@ -267,7 +269,7 @@ public final class IotEmulator implements AutoCloseable {
                     summary.put("issuer", pool.issuer());
                     summary.put(
                             "clients",
-                            cognito.appClients(pool.id()).stream()
+                            cognito.pools().appClients(pool.id()).stream()
                                     .map(c -> Map.of("clientId", c.clientId(), "clientName", c.clientName()))
                                     .toList());
                     return summary;

@@ -141,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
         AuditApi audit = new AuditApi(stack.auditService().baseUrl(), token);
         // Events reach audit-service asynchronously; give the last ones a moment before reading the chain.
         JsonNode integrity = audit.awaitStableIntegrity(Duration.ofSeconds(20));
-        String exampleThing = stack.emulator().registry().listThings(null, null, null, false).stream()
+        String exampleThing = stack.emulator().registry().things().list(null, null, null, false).stream()
                 .map(t -> t.thingName())
                 .findFirst()
                 .orElse(null);
@@ -219,6 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static String signIn(LocalStack stack, String username, String password) {
         AuthResult result = stack.emulator()
                 .cognito()
+                .authentication()
                 .initiateAuth(
                         DemoSeed.APP_CLIENT_ID,
                         "USER_PASSWORD_AUTH",

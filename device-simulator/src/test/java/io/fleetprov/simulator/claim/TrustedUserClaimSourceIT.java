@@ -63,13 +63,13 @@ class TrustedUserClaimSourceIT {
     static void start() throws IOException {
         emulator = emulatorExtension.get();
         TestTemplates.install(emulator);
-        var pools = emulator.cognito();
-        String poolId = pools.createUserPool("installers").id();
-        clientId = pools.createAppClient(poolId, "installer-app").clientId();
-        pools.adminCreateUser(poolId, "alice", null, Map.of("email", "alice@example.com"));
-        pools.adminSetUserPassword(poolId, "alice", PASSWORD, true);
-        pools.createGroup(poolId, "installer");
-        pools.adminAddUserToGroup(poolId, "alice", "installer");
+        var cognito = emulator.cognito();
+        String poolId = cognito.pools().createUserPool("installers").id();
+        clientId = cognito.pools().createAppClient(poolId, "installer-app").clientId();
+        cognito.users().adminCreateUser(poolId, "alice", null, Map.of("email", "alice@example.com"));
+        cognito.users().adminSetUserPassword(poolId, "alice", PASSWORD, true);
+        cognito.users().createGroup(poolId, "installer");
+        cognito.users().adminAddUserToGroup(poolId, "alice", "installer");
 
         claimService = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         claimService.createContext("/v1/claims", TrustedUserClaimSourceIT::claims);
@@ -156,7 +156,8 @@ class TrustedUserClaimSourceIT {
                 ProvisionedDevice device = flow.provision(serial, source, System.nanoTime(), FlowListener.NONE)
                         .get(30, TimeUnit.SECONDS);
                 assertThat(device.thingName()).isEqualTo("device-" + serial);
-                assertThat(emulator.registry().findThing("device-" + serial)).isPresent();
+                assertThat(emulator.registry().things().find("device-" + serial))
+                        .isPresent();
             }
         }
         // One InitiateAuth: the id token is reused until shortly before it expires.

@@ -68,7 +68,7 @@ class DirectSourceCommandIT {
     }
 
     private static List<Thing> thingsOf(String runId) {
-        return emulator.registry().listThings(null, null, null, false).stream()
+        return emulator.registry().things().list(null, null, null, false).stream()
                 .filter(t -> t.thingName().startsWith("device-sim-" + runId + "-"))
                 .toList();
     }
@@ -96,7 +96,7 @@ class DirectSourceCommandIT {
         List<Thing> things = thingsOf("direct");
         assertThat(things).hasSize(4);
         for (String certificateId : certificateIdsOf(things)) {
-            CertificateRecord record = emulator.registry().certificate(certificateId);
+            CertificateRecord record = emulator.registry().certificates().get(certificateId);
             assertThat(record.status()).isEqualTo(CertificateStatus.ACTIVE);
         }
     }
@@ -114,7 +114,7 @@ class DirectSourceCommandIT {
         List<String> keptCertificates = certificateIdsOf(thingsOf("keep"));
         assertThat(gone).hasSize(3);
         assertThat(goneCertificates).hasSize(3);
-        int certificatesBefore = emulator.registry().listCertificates(true).size();
+        int certificatesBefore = emulator.registry().certificates().list(true).size();
 
         LaunchResult dry =
                 launcher.launch("cleanup", "--emulator-dir", dataDir.toString(), "--run-id", "gone", "--dry-run");
@@ -123,7 +123,7 @@ class DirectSourceCommandIT {
                 .hasSize(3);
         assertThat(dry.getOutput()).doesNotContain("device-sim-keep-");
         assertThat(thingsOf("gone")).hasSize(3);
-        assertThat(emulator.registry().listCertificates(true)).hasSize(certificatesBefore);
+        assertThat(emulator.registry().certificates().list(true)).hasSize(certificatesBefore);
 
         LaunchResult real = launcher.launch("cleanup", "--emulator-dir", dataDir.toString(), "--run-id", "gone");
         assertThat(real.exitCode()).as(real.getErrorOutput()).isZero();
@@ -131,13 +131,14 @@ class DirectSourceCommandIT {
                 .hasSize(3);
         assertThat(thingsOf("gone")).isEmpty();
         assertThat(goneCertificates)
-                .allSatisfy(id -> assertThat(emulator.registry().findCertificate(id))
+                .allSatisfy(id -> assertThat(emulator.registry().certificates().find(id))
                         .as(id)
                         .isEmpty());
         assertThat(thingsOf("keep")).hasSize(2);
         assertThat(keptCertificates)
-                .allSatisfy(id ->
-                        assertThat(emulator.registry().certificate(id).status()).isEqualTo(CertificateStatus.ACTIVE));
-        assertThat(emulator.registry().listCertificates(true)).hasSize(certificatesBefore - 3);
+                .allSatisfy(id -> assertThat(
+                                emulator.registry().certificates().get(id).status())
+                        .isEqualTo(CertificateStatus.ACTIVE));
+        assertThat(emulator.registry().certificates().list(true)).hasSize(certificatesBefore - 3);
     }
 }

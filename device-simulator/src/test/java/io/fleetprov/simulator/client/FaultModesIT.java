@@ -71,7 +71,8 @@ class FaultModesIT {
         });
         hook.start();
         emulator.registry()
-                .createProvisioningTemplate(
+                .templates()
+                .create(
                         HOOKED,
                         null,
                         TestTemplates.DEVICE_TEMPLATE,

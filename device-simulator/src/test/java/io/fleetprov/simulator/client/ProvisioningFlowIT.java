@@ -64,7 +64,8 @@ class ProvisioningFlowIT {
         assertThat(device.deviceConfiguration()).containsEntry("Greeting", "hello");
         assertThat(phases).containsOnlyKeys(Phase.values());
         assertThat(phases.get(Phase.TOTAL)).isGreaterThanOrEqualTo(phases.get(Phase.FIRST_PUBLISH));
-        var certificate = emulator.registry().certificate(device.credentials().certificateId());
+        var certificate =
+                emulator.registry().certificates().get(device.credentials().certificateId());
         assertThat(certificate.status()).isEqualTo(CertificateStatus.ACTIVE);
         assertThat(emulator.registry().thingPrincipals(device.thingName()))
                 .containsExactly(certificate.certificateArn());

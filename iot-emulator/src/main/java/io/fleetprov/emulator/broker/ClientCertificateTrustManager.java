@@ -39,7 +39,8 @@ final class ClientCertificateTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("client certificate was not issued by this emulator's CA");
         }
         String certificateId = CertificateIds.of(certificate);
-        CertificateRecord record = registry.findCertificate(certificateId)
+        CertificateRecord record = registry.certificates()
+                .find(certificateId)
                 .orElseThrow(() -> new CertificateException("certificate " + certificateId + " is not registered"));
         Instant now = clock.instant();
         if (!record.mayConnect(now)) {

@@ -48,7 +48,7 @@ final class ClientIdentities {
         }
         Optional<ClientIdentity> identity = tls.peerCertificate(peer.get())
                 .map(CertificateIds::of)
-                .flatMap(registry::findCertificate)
+                .flatMap(registry.certificates()::find)
                 .map(record -> identityOf(clientId, record));
         identity.ifPresent(id -> cache.put(clientId, new Cached(peer.get(), id)));
         return identity;

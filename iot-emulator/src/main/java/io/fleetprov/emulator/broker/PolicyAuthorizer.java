@@ -82,7 +82,8 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     /** Thing variables resolve only when the client id is the name of a thing the certificate is attached to. */
     private ConnectionContext context(ClientIdentity identity) {
-        Optional<Thing> thing = registry.findThing(identity.clientId())
+        Optional<Thing> thing = registry.things()
+                .find(identity.clientId())
                 .filter(t -> registry.isThingPrincipal(
                         t.thingName(), registry.arns().certificate(identity.certificateId())));
         return new ConnectionContext(

@@ -137,10 +137,11 @@ public final class EmulatorCommand implements Callable<Integer> {
         System.out.println("  HTTP (AWS IoT API, Cognito):     " + emulator.httpUrl()
                 + (accessKeys.isEmpty() ? "  (SigV4 not checked)" : "  (SigV4 verified)"));
         emulator.cognito()
+                .pools()
                 .userPools()
                 .forEach(pool -> System.out.println("  user pool " + pool.id() + " ("
                         + pool.name() + "), app clients "
-                        + emulator.cognito().appClients(pool.id()).stream()
+                        + emulator.cognito().pools().appClients(pool.id()).stream()
                                 .map(c -> c.clientId())
                                 .toList()));
         System.out.println(

@@ -10,7 +10,7 @@ public record AppClient(
     public static final String ALLOW_USER_PASSWORD_AUTH = "ALLOW_USER_PASSWORD_AUTH";
     public static final String ALLOW_REFRESH_TOKEN_AUTH = "ALLOW_REFRESH_TOKEN_AUTH";
 
-    /** What {@link CognitoUserPools#createAppClient(String, String)} grants: the flows the emulator implements. */
+    /** What {@link UserPools#createAppClient(String, String)} grants: the flows the emulator implements. */
     public static final Set<String> DEFAULT_AUTH_FLOWS = Set.of(ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH);
 
     public AppClient {

@@ -29,14 +29,14 @@ public final class CognitoHttpHandler implements HttpHandler {
     // Far above any real Cognito request; stops a client from making the emulator buffer unbounded bodies.
     private static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private final CognitoUserPools pools;
+    private final CognitoUserPools cognito;
     private final CognitoJsonApi api;
     private final ObjectMapper mapper;
 
-    public CognitoHttpHandler(CognitoUserPools pools) {
-        this.pools = pools;
+    public CognitoHttpHandler(CognitoUserPools cognito) {
+        this.cognito = cognito;
         this.mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        this.api = new CognitoJsonApi(pools, mapper);
+        this.api = new CognitoJsonApi(cognito, mapper);
     }
 
     /** True if this request is for Cognito, so that a shared router can forward it here. */
@@ -87,15 +87,16 @@ public final class CognitoHttpHandler implements HttpHandler {
             return;
         }
         String poolId = m.group(1);
-        if (pools.findUserPool(poolId).isEmpty()) {
+        if (cognito.pools().findUserPool(poolId).isEmpty()) {
             sendError(
                     exchange,
                     new CognitoException("ResourceNotFoundException", 404, "User pool " + poolId + " does not exist."),
                     "application/json");
             return;
         }
-        String json =
-                "openid-configuration".equals(m.group(2)) ? pools.openIdConfiguration(poolId) : pools.jwks(poolId);
+        String json = "openid-configuration".equals(m.group(2))
+                ? cognito.discovery().document(poolId)
+                : cognito.tokens().jwks(poolId);
         send(exchange, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 

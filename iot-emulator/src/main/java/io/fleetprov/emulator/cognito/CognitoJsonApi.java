@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** Maps {@code X-Amz-Target} operations and their JSON bodies onto {@link CognitoUserPools}. */
+/** Maps {@code X-Amz-Target} operations and their JSON bodies onto the parts of {@link CognitoUserPools}. */
 final class CognitoJsonApi {
 
     private static final Set<String> KNOWN_AUTH_FLOWS = Set.of(
@@ -44,12 +44,12 @@ final class CognitoJsonApi {
             "CUSTOM_AUTH_FLOW_ONLY",
             "USER_PASSWORD_AUTH");
 
-    private final CognitoUserPools pools;
+    private final CognitoUserPools cognito;
     private final ObjectMapper mapper;
     private final Map<String, Function<JsonNode, Object>> operations = new LinkedHashMap<>();
 
-    CognitoJsonApi(CognitoUserPools pools, ObjectMapper mapper) {
-        this.pools = pools;
+    CognitoJsonApi(CognitoUserPools cognito, ObjectMapper mapper) {
+        this.cognito = cognito;
         this.mapper = mapper;
         operations.put("CreateUserPool", body -> createUserPool(read(body, CreateUserPoolRequest.class)));
         operations.put(
@@ -77,7 +77,7 @@ final class CognitoJsonApi {
     }
 
     private Object createUserPool(CreateUserPoolRequest request) {
-        return new CreateUserPoolResponse(UserPoolType.of(pools.createUserPool(request.poolName())));
+        return new CreateUserPoolResponse(UserPoolType.of(cognito.pools().createUserPool(request.poolName())));
     }
 
     private Object createUserPoolClient(CreateUserPoolClientRequest request) {
@@ -99,7 +99,7 @@ final class CognitoJsonApi {
                 flows.add("USER_PASSWORD_AUTH".equals(flow) ? AppClient.ALLOW_USER_PASSWORD_AUTH : flow);
             }
         }
-        AppClient client = pools.createAppClient(request.userPoolId(), null, request.clientName(), flows);
+        AppClient client = cognito.pools().createAppClient(request.userPoolId(), null, request.clientName(), flows);
         return new CreateUserPoolClientResponse(UserPoolClientType.of(client));
     }
 
@@ -112,39 +112,45 @@ final class CognitoJsonApi {
             }
             attributes.put(attribute.name(), attribute.value() == null ? "" : attribute.value());
         }
-        CognitoUser user = pools.adminCreateUser(
-                request.userPoolId(), request.username(), request.temporaryPassword(), attributes);
+        CognitoUser user = cognito.users()
+                .adminCreateUser(request.userPoolId(), request.username(), request.temporaryPassword(), attributes);
         return new AdminCreateUserResponse(UserType.of(user));
     }
 
     private Object adminGetUser(AdminGetUserRequest request) {
-        return AdminGetUserResponse.of(pools.adminGetUser(request.userPoolId(), request.username()));
+        return AdminGetUserResponse.of(cognito.users().adminGetUser(request.userPoolId(), request.username()));
     }
 
     private Object adminSetUserPassword(AdminSetUserPasswordRequest request) {
-        pools.adminSetUserPassword(
-                request.userPoolId(), request.username(), request.password(), Boolean.TRUE.equals(request.permanent()));
+        cognito.users()
+                .adminSetUserPassword(
+                        request.userPoolId(),
+                        request.username(),
+                        request.password(),
+                        Boolean.TRUE.equals(request.permanent()));
         return Map.of();
     }
 
     private Object createGroup(CreateGroupRequest request) {
-        Group group = pools.createGroup(
-                request.userPoolId(), request.groupName(), request.description(), request.precedence());
+        Group group = cognito.users()
+                .createGroup(request.userPoolId(), request.groupName(), request.description(), request.precedence());
         return new CreateGroupResponse(GroupType.of(group));
     }
 
     private Object adminAddUserToGroup(AdminAddUserToGroupRequest request) {
-        pools.adminAddUserToGroup(request.userPoolId(), request.username(), request.groupName());
+        cognito.users().adminAddUserToGroup(request.userPoolId(), request.username(), request.groupName());
         return Map.of();
     }
 
     private Object initiateAuth(InitiateAuthRequest request) {
-        return AuthResponse.of(pools.initiateAuth(request.clientId(), request.authFlow(), request.authParameters()));
+        return AuthResponse.of(cognito.authentication()
+                .initiateAuth(request.clientId(), request.authFlow(), request.authParameters()));
     }
 
     private Object respondToAuthChallenge(RespondToAuthChallengeRequest request) {
-        return AuthResponse.of(pools.respondToAuthChallenge(
-                request.clientId(), request.challengeName(), request.session(), request.challengeResponses()));
+        return AuthResponse.of(cognito.authentication()
+                .respondToAuthChallenge(
+                        request.clientId(), request.challengeName(), request.session(), request.challengeResponses()));
     }
 
     private <T> T read(JsonNode body, Class<T> type) {

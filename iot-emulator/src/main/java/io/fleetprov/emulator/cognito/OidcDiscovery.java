@@ -7,17 +7,21 @@ import java.util.List;
 import java.util.Map;
 
 /** The OpenID Connect discovery document of a pool, shaped like Cognito's. */
-final class OidcDiscovery {
+public final class OidcDiscovery {
 
+    private final UserPools pools;
     private final ObjectMapper mapper;
     private final String issuerBaseUrl;
 
-    OidcDiscovery(ObjectMapper mapper, String issuerBaseUrl) {
+    OidcDiscovery(UserPools pools, ObjectMapper mapper, String issuerBaseUrl) {
+        this.pools = pools;
         this.mapper = mapper;
         this.issuerBaseUrl = issuerBaseUrl;
     }
 
-    String document(UserPool pool) {
+    /** {@code /<userPoolId>/.well-known/openid-configuration}. */
+    public String document(String userPoolId) {
+        UserPool pool = pools.pool(userPoolId);
         String issuer = pool.issuer();
         // Cognito serves the OAuth endpoints from the pool's hosted-UI domain, which the emulator does not have;
         // they point at the emulator's base URL so that discovery clients find well-formed URLs.

@@ -75,13 +75,13 @@ public final class ServiceIdentities {
     }
 
     private CertificateRecord register(X509Certificate certificate) {
-        synchronized (registry) {
-            CertificateRecord record = registry.registerCertificate(certificate, CertificateStatus.ACTIVE, null);
-            if (registry.findPolicy(ServiceIdentity.POLICY_NAME).isEmpty()) {
-                registry.createPolicy(ServiceIdentity.POLICY_NAME, ServiceIdentity.POLICY_DOCUMENT);
+        return registry.atomically(() -> {
+            CertificateRecord record = registry.certificates().register(certificate, CertificateStatus.ACTIVE, null);
+            if (registry.policies().find(ServiceIdentity.POLICY_NAME).isEmpty()) {
+                registry.policies().create(ServiceIdentity.POLICY_NAME, ServiceIdentity.POLICY_DOCUMENT);
             }
             registry.attachPolicy(ServiceIdentity.POLICY_NAME, record.certificateArn());
             return record;
-        }
+        });
     }
 }

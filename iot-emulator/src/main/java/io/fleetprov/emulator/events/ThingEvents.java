@@ -2,7 +2,8 @@ package io.fleetprov.emulator.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetprov.emulator.registry.Registry;
+import io.fleetprov.emulator.registry.Arns;
+import io.fleetprov.emulator.registry.EventConfigurationStore;
 import io.fleetprov.emulator.registry.RegistryListener;
 import io.fleetprov.emulator.registry.Thing;
 import io.fleetprov.protocol.AwsEventTopics;
@@ -17,12 +18,14 @@ public final class ThingEvents implements RegistryListener {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Registry registry;
+    private final EventConfigurationStore eventConfigurations;
+    private final Arns arns;
     private final EventSink sink;
     private final Clock clock;
 
-    public ThingEvents(Registry registry, EventSink sink, Clock clock) {
-        this.registry = registry;
+    public ThingEvents(EventConfigurationStore eventConfigurations, Arns arns, EventSink sink, Clock clock) {
+        this.eventConfigurations = eventConfigurations;
+        this.arns = arns;
         this.sink = sink;
         this.clock = clock;
     }
@@ -43,7 +46,7 @@ public final class ThingEvents implements RegistryListener {
     }
 
     private void publish(Thing thing, String operation) {
-        if (!registry.eventConfigurations().isEnabled("THING")) {
+        if (!eventConfigurations.current().isEnabled("THING")) {
             return;
         }
         ObjectNode event = JSON.createObjectNode();
@@ -51,7 +54,7 @@ public final class ThingEvents implements RegistryListener {
         event.put("eventId", UUID.randomUUID().toString());
         event.put("timestamp", clock.millis());
         event.put("operation", operation);
-        event.put("accountId", registry.arns().accountId());
+        event.put("accountId", arns.accountId());
         event.put("thingId", thing.thingId());
         event.put("thingName", thing.thingName());
         event.put("versionNumber", thing.version());

@@ -52,7 +52,7 @@ final class CertificateApi {
     record ListResponse(List<Summary> certificates, String nextMarker) {}
 
     private Object describe(ApiRequest request) {
-        CertificateRecord c = registry.certificate(request.path("certificateId"));
+        CertificateRecord c = registry.certificates().get(request.path("certificateId"));
         return new DescribeResponse(new Description(
                 c.certificateArn(),
                 c.certificateId(),
@@ -70,7 +70,7 @@ final class CertificateApi {
 
     private Object list(ApiRequest request) {
         var page = Pagination.page(
-                registry.listCertificates(request.boolQuery("isAscendingOrder", false)),
+                registry.certificates().list(request.boolQuery("isAscendingOrder", false)),
                 request.query("marker"),
                 request.intQuery("pageSize", 1, Pagination.MAX_PAGE_SIZE));
         return new ListResponse(
@@ -93,7 +93,7 @@ final class CertificateApi {
         } catch (IllegalArgumentException e) {
             throw AwsException.invalidRequest("Invalid newStatus: " + newStatus);
         }
-        registry.updateCertificateStatus(request.path("certificateId"), status);
+        registry.certificates().updateStatus(request.path("certificateId"), status);
         return null;
     }
 

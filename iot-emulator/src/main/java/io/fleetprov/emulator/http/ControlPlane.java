@@ -24,12 +24,12 @@ public final class ControlPlane {
         Stream.of(
                         new ProvisioningClaimApi(emulator.provisioning(), emulator.throttle(), emulator.faults()::delay)
                                 .routes(),
-                        new ProvisioningTemplateApi(registry).routes(),
+                        new ProvisioningTemplateApi(registry.templates()).routes(),
                         new ThingApi(registry).routes(),
                         new CertificateApi(registry).routes(),
                         new PolicyApi(registry).routes(),
                         new EndpointApi(emulator::mqttEndpoint).routes(),
-                        new EventConfigurationApi(registry).routes(),
+                        new EventConfigurationApi(registry.eventConfigurations()).routes(),
                         new EmulatorAdminApi(emulator).routes())
                 .forEach(routes::addAll);
         return new ControlPlane(routes);

@@ -3,8 +3,8 @@ package io.fleetprov.emulator.http;
 import static io.fleetprov.emulator.http.Json.epochSeconds;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fleetprov.emulator.registry.EventConfigurationStore;
 import io.fleetprov.emulator.registry.EventConfigurations;
-import io.fleetprov.emulator.registry.Registry;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +14,10 @@ import java.util.TreeMap;
 /** Which registry events are published (AWS IoT API, {@code /event-configurations}). */
 final class EventConfigurationApi {
 
-    private final Registry registry;
+    private final EventConfigurationStore eventConfigurations;
 
-    EventConfigurationApi(Registry registry) {
-        this.registry = registry;
+    EventConfigurationApi(EventConfigurationStore eventConfigurations) {
+        this.eventConfigurations = eventConfigurations;
     }
 
     List<Route> routes() {
@@ -42,12 +42,12 @@ final class EventConfigurationApi {
                     .forEach((type, config) ->
                             changes.put(type, config != null && Boolean.TRUE.equals(config.enabled())));
         }
-        registry.updateEventConfigurations(changes);
+        eventConfigurations.update(changes);
         return null;
     }
 
     private Object describe(ApiRequest request) {
-        EventConfigurations current = registry.eventConfigurations();
+        EventConfigurations current = eventConfigurations.current();
         Map<String, Configuration> configurations = new TreeMap<>();
         current.enabled().forEach((type, on) -> configurations.put(type, new Configuration(on)));
         return new DescribeResponse(

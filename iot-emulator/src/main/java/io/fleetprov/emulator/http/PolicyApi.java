@@ -47,12 +47,13 @@ final class PolicyApi {
 
     private Object create(ApiRequest request) {
         CreateRequest body = request.body(CreateRequest.class);
-        Policy p = registry.createPolicy(request.path("policyName"), required(body.policyDocument(), "policyDocument"));
+        Policy p = registry.policies()
+                .create(request.path("policyName"), required(body.policyDocument(), "policyDocument"));
         return new CreateResponse(p.policyName(), p.policyArn(), p.policyDocument(), p.versionId());
     }
 
     private Object get(ApiRequest request) {
-        Policy p = registry.policy(request.path("policyName"));
+        Policy p = registry.policies().get(request.path("policyName"));
         return new GetResponse(
                 p.policyName(),
                 p.policyArn(),

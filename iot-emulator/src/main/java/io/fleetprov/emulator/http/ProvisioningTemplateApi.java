@@ -4,7 +4,7 @@ import static io.fleetprov.emulator.http.ApiRequest.required;
 import static io.fleetprov.emulator.http.Json.epochSeconds;
 
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
-import io.fleetprov.emulator.registry.Registry;
+import io.fleetprov.emulator.registry.ProvisioningTemplateStore;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.List;
@@ -15,10 +15,10 @@ final class ProvisioningTemplateApi {
     /** AWS's default payload version for pre-provisioning hooks. */
     private static final String DEFAULT_HOOK_PAYLOAD_VERSION = "2020-04-01";
 
-    private final Registry registry;
+    private final ProvisioningTemplateStore templates;
 
-    ProvisioningTemplateApi(Registry registry) {
-        this.registry = registry;
+    ProvisioningTemplateApi(ProvisioningTemplateStore templates) {
+        this.templates = templates;
     }
 
     List<Route> routes() {
@@ -121,7 +121,7 @@ final class ProvisioningTemplateApi {
             throw AwsException.invalidRequest("description must be at most 500 characters");
         }
         // AWS creates templates disabled unless told otherwise.
-        ProvisioningTemplate t = registry.createProvisioningTemplate(
+        ProvisioningTemplate t = templates.create(
                 required(body.templateName(), "templateName"),
                 body.description(),
                 required(body.templateBody(), "templateBody"),
@@ -134,7 +134,7 @@ final class ProvisioningTemplateApi {
 
     private Object list(ApiRequest request) {
         var page = Pagination.page(
-                registry.listTemplates(),
+                templates.list(),
                 request.query("nextToken"),
                 request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
         List<Summary> templates = page.items().stream()
@@ -151,7 +151,7 @@ final class ProvisioningTemplateApi {
     }
 
     private Object describe(ApiRequest request) {
-        ProvisioningTemplate t = registry.template(request.path("templateName"));
+        ProvisioningTemplate t = templates.get(request.path("templateName"));
         Hook hook = t.preProvisioningHook() == null
                 ? null
                 : new Hook(
@@ -177,11 +177,11 @@ final class ProvisioningTemplateApi {
         if (remove && body.preProvisioningHook() != null) {
             throw AwsException.invalidRequest("preProvisioningHook and removePreProvisioningHook are exclusive");
         }
-        ProvisioningTemplate current = registry.template(request.path("templateName"));
+        ProvisioningTemplate current = templates.get(request.path("templateName"));
         if (body.preProvisioningHook() != null && "JITP".equals(current.type())) {
             throw AwsException.invalidRequest("A pre-provisioning hook is supported only for FLEET_PROVISIONING");
         }
-        registry.updateProvisioningTemplate(
+        templates.update(
                 current.templateName(),
                 body.description(),
                 body.enabled(),
@@ -193,22 +193,22 @@ final class ProvisioningTemplateApi {
     }
 
     private Object delete(ApiRequest request) {
-        registry.deleteProvisioningTemplate(request.path("templateName"));
+        templates.delete(request.path("templateName"));
         return null;
     }
 
     private Object createVersion(ApiRequest request) {
         CreateVersionRequest body = request.body(CreateVersionRequest.class);
         String name = request.path("templateName");
-        var version = registry.createTemplateVersion(
+        var version = templates.createVersion(
                 name, required(body.templateBody(), "templateBody"), request.boolQuery("setAsDefault", false));
-        ProvisioningTemplate t = registry.template(name);
+        ProvisioningTemplate t = templates.get(name);
         return new CreateVersionResponse(
                 t.templateArn(), t.templateName(), version.versionId(), version.versionId() == t.defaultVersionId());
     }
 
     private Object listVersions(ApiRequest request) {
-        ProvisioningTemplate t = registry.template(request.path("templateName"));
+        ProvisioningTemplate t = templates.get(request.path("templateName"));
         List<ProvisioningTemplate.Version> versions = t.versions().stream()
                 .sorted(Comparator.comparingInt(ProvisioningTemplate.Version::versionId))
                 .toList();
@@ -223,14 +223,14 @@ final class ProvisioningTemplateApi {
     }
 
     private Object describeVersion(ApiRequest request) {
-        ProvisioningTemplate t = registry.template(request.path("templateName"));
+        ProvisioningTemplate t = templates.get(request.path("templateName"));
         ProvisioningTemplate.Version v = t.version(versionId(request));
         return new DescribeVersionResponse(
                 v.versionId(), epochSeconds(v.creationDate()), v.templateBody(), v.versionId() == t.defaultVersionId());
     }
 
     private Object deleteVersion(ApiRequest request) {
-        registry.deleteTemplateVersion(request.path("templateName"), versionId(request));
+        templates.deleteVersion(request.path("templateName"), versionId(request));
         return null;
     }
 

@@ -63,13 +63,13 @@ final class ThingApi {
                         : new HashMap<>(body.attributePayload().attributes());
         // An empty attribute value removes the attribute in AWS's UpdateThing; on create it means "no attribute".
         attributes.values().removeIf(v -> v == null || v.isEmpty());
-        Thing thing = registry.createThing(
-                request.path("thingName"), body.thingTypeName(), attributes, body.billingGroupName(), null);
+        Thing thing = registry.things()
+                .create(request.path("thingName"), body.thingTypeName(), attributes, body.billingGroupName(), null);
         return new CreateResponse(thing.thingName(), thing.thingArn(), thing.thingId());
     }
 
     private Object describe(ApiRequest request) {
-        Thing t = registry.thing(request.path("thingName"));
+        Thing t = registry.things().get(request.path("thingName"));
         // Without an MQTT connection to go by, AWS reports the thing name as the default client id.
         return new DescribeResponse(
                 t.thingName(),
@@ -83,11 +83,12 @@ final class ThingApi {
     }
 
     private Object list(ApiRequest request) {
-        List<Thing> things = registry.listThings(
-                request.query("attributeName"),
-                request.query("attributeValue"),
-                request.query("thingTypeName"),
-                request.boolQuery("usePrefixAttributeValue", false));
+        List<Thing> things = registry.things()
+                .list(
+                        request.query("attributeName"),
+                        request.query("attributeValue"),
+                        request.query("thingTypeName"),
+                        request.boolQuery("usePrefixAttributeValue", false));
         var page = Pagination.page(
                 things, request.query("nextToken"), request.intQuery("maxResults", 1, Pagination.MAX_PAGE_SIZE));
         return new ListResponse(

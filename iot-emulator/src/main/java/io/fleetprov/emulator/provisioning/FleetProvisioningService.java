@@ -103,13 +103,13 @@ public final class FleetProvisioningService {
      * {@link RegistryException}, as the control plane answers them.
      */
     public ProvisioningClaim createProvisioningClaim(String templateName) {
-        ProvisioningTemplate template = registry.template(templateName);
+        ProvisioningTemplate template = registry.templates().get(templateName);
         KeyPair keyPair = keys.take();
         Instant expiration = clock.instant().plus(claimLifetime);
         X509Certificate certificate =
                 ca.issueClientCertificate(keyPair.getPublic(), CERTIFICATE_COMMON_NAME, expiration);
         CertificateRecord record =
-                registry.registerCertificate(certificate, CertificateStatus.ACTIVE, template.templateName());
+                registry.certificates().register(certificate, CertificateStatus.ACTIVE, template.templateName());
         return new ProvisioningClaim(
                 record.certificateId(), record.certificatePem(), keyPair, record.notAfter(), template.templateName());
     }
@@ -149,7 +149,8 @@ public final class FleetProvisioningService {
             String clientId, String callerCertificateId, String templateName, RegisterThingRequest request) {
         requireRate("RegisterThing");
         CertificateRecord caller = requireCallerValid(callerCertificateId);
-        ProvisioningTemplate template = registry.findTemplate(templateName)
+        ProvisioningTemplate template = registry.templates()
+                .find(templateName)
                 .orElseThrow(() -> FleetErrors.notFound("Provisioning template " + templateName + " not found."));
         if (!template.enabled()) {
             throw FleetErrors.invalidRequest("Provisioning template " + templateName + " is disabled.");
@@ -157,7 +158,8 @@ public final class FleetProvisioningService {
         OwnershipTokens.Grant grant = tokens.take(request.certificateOwnershipToken(), callerCertificateId);
         boolean registered = false;
         try {
-            CertificateRecord certificate = registry.findCertificate(grant.certificateId())
+            CertificateRecord certificate = registry.certificates()
+                    .find(grant.certificateId())
                     .orElseThrow(() -> FleetErrors.invalidToken("The certificate of this token no longer exists."));
             Map<String, String> parameters = new HashMap<>(request.parameters());
             if (template.preProvisioningHook() != null) {
@@ -186,7 +188,8 @@ public final class FleetProvisioningService {
      */
     public void expireStale() {
         for (OwnershipTokens.Grant grant : tokens.removeExpired()) {
-            registry.findCertificate(grant.certificateId())
+            registry.certificates()
+                    .find(grant.certificateId())
                     .filter(c -> c.status() == CertificateStatus.PENDING_ACTIVATION)
                     .filter(c -> !registry.isAttached(c.certificateId()))
                     .ifPresent(c -> registry.purgeCertificate(c.certificateId()));
@@ -197,7 +200,7 @@ public final class FleetProvisioningService {
     private CertificateRecord issueDeviceCertificate(PublicKey publicKey) {
         X509Certificate certificate =
                 ca.issueClientCertificate(publicKey, CERTIFICATE_COMMON_NAME, DEVICE_CERTIFICATE_NOT_AFTER);
-        return registry.registerCertificate(certificate, CertificateStatus.PENDING_ACTIVATION, null);
+        return registry.certificates().register(certificate, CertificateStatus.PENDING_ACTIVATION, null);
     }
 
     private void requireRate(String api) {
@@ -208,7 +211,8 @@ public final class FleetProvisioningService {
 
     /** A claim that expired while connected may no longer provision (AWS: within 5 minutes of issue). */
     private CertificateRecord requireCallerValid(String callerCertificateId) {
-        CertificateRecord caller = registry.findCertificate(callerCertificateId)
+        CertificateRecord caller = registry.certificates()
+                .find(callerCertificateId)
                 .orElseThrow(() -> FleetErrors.accessDenied("The client certificate is not registered."));
         if (!caller.mayConnect(clock.instant())) {
             throw FleetErrors.accessDenied(
@@ -256,7 +260,7 @@ public final class FleetProvisioningService {
     /** Applies the plan atomically against other registry changes; returns the thing name (null if none). */
     private String apply(ProvisioningPlan plan, CertificateRecord certificate) {
         try {
-            synchronized (registry) {
+            return registry.atomically(() -> {
                 String thingName = null;
                 if (plan.thing() != null) {
                     thingName = upsertThing(plan.thing()).thingName();
@@ -269,12 +273,13 @@ public final class FleetProvisioningService {
                     registry.attachThingPrincipal(thingName, certificate.certificateArn());
                 }
                 if (plan.certificate() != null) {
-                    registry.updateCertificateStatus(
-                            certificate.certificateId(),
-                            CertificateStatus.valueOf(plan.certificate().status()));
+                    registry.certificates()
+                            .updateStatus(
+                                    certificate.certificateId(),
+                                    CertificateStatus.valueOf(plan.certificate().status()));
                 }
                 return thingName;
-            }
+            });
         } catch (RegistryException e) {
             throw switch (e.type()) {
                 case ResourceNotFoundException -> FleetErrors.notFound(e.getMessage());
@@ -286,10 +291,15 @@ public final class FleetProvisioningService {
     }
 
     private Thing upsertThing(ThingSpec spec) {
-        Thing existing = registry.findThing(spec.thingName()).orElse(null);
+        Thing existing = registry.things().find(spec.thingName()).orElse(null);
         if (existing == null) {
-            return registry.createThing(
-                    spec.thingName(), spec.thingTypeName(), spec.attributes(), spec.billingGroup(), spec.thingGroups());
+            return registry.things()
+                    .create(
+                            spec.thingName(),
+                            spec.thingTypeName(),
+                            spec.attributes(),
+                            spec.billingGroup(),
+                            spec.thingGroups());
         }
         Map<String, String> attributes = switch (override(spec, ThingProperty.ATTRIBUTE_PAYLOAD)) {
             case REPLACE -> spec.attributes();
@@ -315,7 +325,7 @@ public final class FleetProvisioningService {
         String billing = override(spec, ThingProperty.BILLING_GROUP) == OverrideAction.REPLACE
                 ? spec.billingGroup()
                 : existing.billingGroupName();
-        return registry.updateThing(spec.thingName(), type, attributes, billing, groups);
+        return registry.things().update(spec.thingName(), type, attributes, billing, groups);
     }
 
     /** AWS's default when a template gives no override setting is to leave the existing thing as it is. */
@@ -330,12 +340,14 @@ public final class FleetProvisioningService {
 
     private String ensurePolicy(PolicySpec spec) {
         if (spec.policyDocument() == null) {
-            return registry.policy(spec.policyName()).policyName();
+            return registry.policies().get(spec.policyName()).policyName();
         }
-        return registry.findPolicy(spec.policyName())
+        return registry.policies()
+                .find(spec.policyName())
                 .filter(p -> Objects.equals(p.policyName(), spec.policyName()))
                 .map(p -> p.policyName())
-                .orElseGet(() -> registry.createPolicy(spec.policyName(), spec.policyDocument())
+                .orElseGet(() -> registry.policies()
+                        .create(spec.policyName(), spec.policyDocument())
                         .policyName());
     }
 }

@@ -19,16 +19,17 @@ public final class Seeder {
 
     private static void applyUserPool(SeedFile.UserPoolSeed seed, CognitoUserPools cognito) {
         String poolId = (seed.id() == null
-                        ? cognito.createUserPool(seed.name())
-                        : cognito.createUserPool(seed.id(), seed.name()))
+                        ? cognito.pools().createUserPool(seed.name())
+                        : cognito.pools().createUserPool(seed.id(), seed.name()))
                 .id();
-        seed.clients().forEach(client -> cognito.createAppClient(poolId, client.clientId(), client.clientName()));
-        seed.groups().forEach(group -> cognito.createGroup(poolId, group));
+        seed.clients()
+                .forEach(client -> cognito.pools().createAppClient(poolId, client.clientId(), client.clientName()));
+        seed.groups().forEach(group -> cognito.users().createGroup(poolId, group));
         for (SeedFile.UserSeed user : seed.users()) {
-            cognito.adminCreateUser(poolId, user.username(), null, user.attributes());
+            cognito.users().adminCreateUser(poolId, user.username(), null, user.attributes());
             // Seeded users are meant to sign in at once, without the first-sign-in password change.
-            cognito.adminSetUserPassword(poolId, user.username(), user.password(), true);
-            user.groups().forEach(group -> cognito.adminAddUserToGroup(poolId, user.username(), group));
+            cognito.users().adminSetUserPassword(poolId, user.username(), user.password(), true);
+            user.groups().forEach(group -> cognito.users().adminAddUserToGroup(poolId, user.username(), group));
         }
     }
 
@@ -37,10 +38,10 @@ public final class Seeder {
         if (!seed.eventConfigurations().isEmpty()) {
             Map<String, Boolean> changes = new LinkedHashMap<>();
             seed.eventConfigurations().forEach((type, config) -> changes.put(type, config.enabled()));
-            registry.updateEventConfigurations(changes);
+            registry.eventConfigurations().update(changes);
         }
         for (SeedFile.PolicySeed policy : seed.policies()) {
-            registry.createPolicy(policy.policyName(), SeedFile.asJsonString(policy.policyDocument()));
+            registry.policies().create(policy.policyName(), SeedFile.asJsonString(policy.policyDocument()));
         }
         for (SeedFile.Template t : seed.provisioningTemplates()) {
             ProvisioningTemplate.PreProvisioningHook hook = t.preProvisioningHook() == null
@@ -53,14 +54,15 @@ public final class Seeder {
             String role = t.provisioningRoleArn() == null
                     ? "arn:aws:iam::" + registry.arns().accountId() + ":role/fleetprov-provisioning"
                     : t.provisioningRoleArn();
-            registry.createProvisioningTemplate(
-                    t.templateName(),
-                    t.description(),
-                    SeedFile.asJsonString(t.templateBody()),
-                    t.enabled() == null || t.enabled(),
-                    role,
-                    hook,
-                    t.type());
+            registry.templates()
+                    .create(
+                            t.templateName(),
+                            t.description(),
+                            SeedFile.asJsonString(t.templateBody()),
+                            t.enabled() == null || t.enabled(),
+                            role,
+                            hook,
+                            t.type());
         }
     }
 }

@@ -21,7 +21,7 @@ class CognitoHttpHandlerTest {
     @BeforeEach
     void start() throws Exception {
         server = new CognitoTestServer();
-        poolId = server.pools.createUserPool("pool").id();
+        poolId = server.cognito.pools().createUserPool("pool").id();
     }
 
     @AfterEach

@@ -22,7 +22,7 @@ final class CognitoTestServer implements AutoCloseable {
     static final int NOT_COGNITO = 418;
 
     final HttpServer server;
-    final CognitoUserPools pools;
+    final CognitoUserPools cognito;
     final String baseUrl;
     private final HttpClient http = HttpClient.newHttpClient();
     private CognitoIdentityProviderClient sdk;
@@ -30,11 +30,11 @@ final class CognitoTestServer implements AutoCloseable {
     CognitoTestServer(Path dataDir, Clock clock) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         baseUrl = "http://127.0.0.1:" + server.getAddress().getPort();
-        pools = new CognitoUserPools(dataDir, baseUrl, clock);
-        CognitoHttpHandler cognito = new CognitoHttpHandler(pools);
+        cognito = new CognitoUserPools(dataDir, baseUrl, clock);
+        CognitoHttpHandler handler = new CognitoHttpHandler(cognito);
         server.createContext("/", exchange -> {
             if (CognitoHttpHandler.handles(exchange)) {
-                cognito.handle(exchange);
+                handler.handle(exchange);
             } else {
                 try (exchange) {
                     exchange.sendResponseHeaders(NOT_COGNITO, -1);

@@ -124,8 +124,8 @@ class CognitoTokenValidationTest {
 
     @Test
     void usersWithoutGroupsGetNoGroupsClaimAndAStableSub() throws Exception {
-        server.pools.adminCreateUser(POOL_ID, "bob", null, Map.of());
-        server.pools.adminSetUserPassword(POOL_ID, "bob", "Correct-horse-2", true);
+        server.cognito.users().adminCreateUser(POOL_ID, "bob", null, Map.of());
+        server.cognito.users().adminSetUserPassword(POOL_ID, "bob", "Correct-horse-2", true);
 
         JWTClaimsSet first = verify(
                 signIn(server.sdk(), "bob", "Correct-horse-2").idToken(),
@@ -231,7 +231,7 @@ class CognitoTokenValidationTest {
 
     @Test
     void eachPoolHasItsOwnKey() throws Exception {
-        UserPool other = server.pools.createUserPool("other");
+        UserPool other = server.cognito.pools().createUserPool("other");
         assertThat(fetchJwks(server, other.id()).getKeys().get(0).getKeyID())
                 .isNotEqualTo(fetchJwks(server, POOL_ID).getKeys().get(0).getKeyID());
         String token = signIn(server.sdk(), "alice", "Correct-horse-1").idToken();
@@ -242,22 +242,26 @@ class CognitoTokenValidationTest {
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private String sub(String username) {
-        return server.pools.adminGetUser(POOL_ID, username).sub();
+        return server.cognito.users().adminGetUser(POOL_ID, username).sub();
     }
 
     /** A pool seeded the way the emulator's seed file does it: fixed ids, so a data dir can be reused. */
     private static CognitoTestServer seededServer(Path dataDir, Clock clock) throws Exception {
         CognitoTestServer s = new CognitoTestServer(dataDir, clock);
-        CognitoUserPools pools = s.pools;
-        pools.createUserPool(POOL_ID, "fleet");
-        pools.createAppClient(POOL_ID, CLIENT_ID, "installer-app");
-        pools.createGroup(POOL_ID, "installers", null, 20);
-        pools.createGroup(POOL_ID, "admins", null, 1);
-        pools.adminCreateUser(
-                POOL_ID, "alice", "Temp-pass-1", Map.of("email", "alice@example.com", "email_verified", "true"));
-        pools.adminSetUserPassword(POOL_ID, "alice", "Correct-horse-1", true);
-        pools.adminAddUserToGroup(POOL_ID, "alice", "installers");
-        pools.adminAddUserToGroup(POOL_ID, "alice", "admins");
+        CognitoUserPools cognito = s.cognito;
+        cognito.pools().createUserPool(POOL_ID, "fleet");
+        cognito.pools().createAppClient(POOL_ID, CLIENT_ID, "installer-app");
+        cognito.users().createGroup(POOL_ID, "installers", null, 20);
+        cognito.users().createGroup(POOL_ID, "admins", null, 1);
+        cognito.users()
+                .adminCreateUser(
+                        POOL_ID,
+                        "alice",
+                        "Temp-pass-1",
+                        Map.of("email", "alice@example.com", "email_verified", "true"));
+        cognito.users().adminSetUserPassword(POOL_ID, "alice", "Correct-horse-1", true);
+        cognito.users().adminAddUserToGroup(POOL_ID, "alice", "installers");
+        cognito.users().adminAddUserToGroup(POOL_ID, "alice", "admins");
         return s;
     }
 

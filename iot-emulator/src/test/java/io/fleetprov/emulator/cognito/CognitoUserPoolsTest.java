@@ -10,53 +10,57 @@ import org.junit.jupiter.api.Test;
 /** Rules of the state itself, without HTTP. */
 class CognitoUserPoolsTest {
 
-    private final CognitoUserPools pools =
+    private final CognitoUserPools cognito =
             new CognitoUserPools(null, "http://localhost:4566/", Clock.systemUTC(), "eu-west-1");
 
     @Test
     void regionAndIssuerComeFromTheConstructor() {
-        UserPool pool = pools.createUserPool("p");
+        UserPool pool = cognito.pools().createUserPool("p");
 
         assertThat(pool.id()).matches("eu-west-1_[A-Za-z0-9]{9}");
         assertThat(pool.issuer()).isEqualTo("http://localhost:4566/" + pool.id());
-        assertThat(pools.openIdConfiguration(pool.id()))
+        assertThat(cognito.discovery().document(pool.id()))
                 .contains("\"issuer\":\"http://localhost:4566/" + pool.id() + "\"");
     }
 
     @Test
     void fixedIdsAreValidatedSoTheyCannotEscapeTheKeyDirectory() {
-        assertThatThrownBy(() -> pools.createUserPool("../../etc_passwd", "p"))
+        assertThatThrownBy(() -> cognito.pools().createUserPool("../../etc_passwd", "p"))
                 .isInstanceOfSatisfying(
                         CognitoException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidParameterException"));
-        pools.createUserPool("eu-west-1_Fixed1", "p");
-        assertThatThrownBy(() -> pools.createUserPool("eu-west-1_Fixed1", "again"))
+        cognito.pools().createUserPool("eu-west-1_Fixed1", "p");
+        assertThatThrownBy(() -> cognito.pools().createUserPool("eu-west-1_Fixed1", "again"))
                 .isInstanceOf(CognitoException.class);
     }
 
     @Test
     void subIsImmutableAndUsernamesAreCaseSensitive() {
-        UserPool pool = pools.createUserPool("p");
-        assertThatThrownBy(() -> pools.adminCreateUser(pool.id(), "u", "Temp-pass-1", Map.of("sub", "x")))
+        UserPool pool = cognito.pools().createUserPool("p");
+        assertThatThrownBy(() -> cognito.users().adminCreateUser(pool.id(), "u", "Temp-pass-1", Map.of("sub", "x")))
                 .isInstanceOfSatisfying(
                         CognitoException.class, e -> assertThat(e.errorType()).isEqualTo("InvalidParameterException"));
 
-        pools.adminCreateUser(pool.id(), "Alice", "Temp-pass-1", Map.of());
-        pools.adminCreateUser(pool.id(), "alice", "Temp-pass-1", Map.of());
-        assertThat(pools.adminGetUser(pool.id(), "Alice").sub())
-                .isNotEqualTo(pools.adminGetUser(pool.id(), "alice").sub());
+        cognito.users().adminCreateUser(pool.id(), "Alice", "Temp-pass-1", Map.of());
+        cognito.users().adminCreateUser(pool.id(), "alice", "Temp-pass-1", Map.of());
+        assertThat(cognito.users().adminGetUser(pool.id(), "Alice").sub())
+                .isNotEqualTo(cognito.users().adminGetUser(pool.id(), "alice").sub());
     }
 
     @Test
     void userCreatedWithoutPasswordCannotSignInUntilOneIsSet() {
-        UserPool pool = pools.createUserPool("p");
-        AppClient client = pools.createAppClient(pool.id(), "app");
-        pools.adminCreateUser(pool.id(), "u", null, Map.of());
+        UserPool pool = cognito.pools().createUserPool("p");
+        AppClient client = cognito.pools().createAppClient(pool.id(), "app");
+        cognito.users().adminCreateUser(pool.id(), "u", null, Map.of());
 
-        assertThatThrownBy(() -> pools.initiateAuth(
-                        client.clientId(), "USER_PASSWORD_AUTH", Map.of("USERNAME", "u", "PASSWORD", "Anything-1")))
+        assertThatThrownBy(() -> cognito.authentication()
+                        .initiateAuth(
+                                client.clientId(),
+                                "USER_PASSWORD_AUTH",
+                                Map.of("USERNAME", "u", "PASSWORD", "Anything-1")))
                 .hasMessage("Incorrect username or password.");
-        pools.adminSetUserPassword(pool.id(), "u", "Chosen-pass-1", true);
-        assertThat(pools.initiateAuth(
+        cognito.users().adminSetUserPassword(pool.id(), "u", "Chosen-pass-1", true);
+        assertThat(cognito.authentication()
+                        .initiateAuth(
                                 client.clientId(),
                                 "USER_PASSWORD_AUTH",
                                 Map.of("USERNAME", "u", "PASSWORD", "Chosen-pass-1"))

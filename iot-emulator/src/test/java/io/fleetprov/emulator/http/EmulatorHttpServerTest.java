@@ -32,8 +32,8 @@ class EmulatorHttpServerTest {
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
         emulator.registry()
-                .createProvisioningTemplate(
-                        "raw", null, TEMPLATE_BODY, true, "arn:aws:iam::123456789012:role/r", null, null);
+                .templates()
+                .create("raw", null, TEMPLATE_BODY, true, "arn:aws:iam::123456789012:role/r", null, null);
     }
 
     @AfterAll

@@ -47,8 +47,8 @@ class ControlPlaneAwsCliIT {
         emulator = IotEmulator.start(
                 EmulatorConfig.builder().forTests().seedFile(seed).build());
         emulator.registry()
-                .createProvisioningTemplate(
-                        TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+                .templates()
+                .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
     }
 
     @AfterAll
@@ -68,7 +68,8 @@ class ControlPlaneAwsCliIT {
         assertThat(claim.path("keyPair").path("PrivateKey").asText()).contains("PRIVATE KEY-----");
         assertThat(claim.path("keyPair").path("PublicKey").asText()).startsWith("-----BEGIN PUBLIC KEY-----");
         assertThat(emulator.registry()
-                        .certificate(claim.path("certificateId").asText())
+                        .certificates()
+                        .get(claim.path("certificateId").asText())
                         .isClaim())
                 .isTrue();
     }
@@ -90,7 +91,7 @@ class ControlPlaneAwsCliIT {
                 "--event-configurations",
                 "{\"THING_GROUP\":{\"Enabled\":true}}");
         assertThat(update.exitCode()).as(update.stderr()).isZero();
-        assertThat(emulator.registry().eventConfigurations().isEnabled("THING_GROUP"))
+        assertThat(emulator.registry().eventConfigurations().current().isEnabled("THING_GROUP"))
                 .isTrue();
         Result describe = aws(emulator, "dummy", "iot", "describe-event-configurations");
         assertThat(describe.json()
@@ -133,8 +134,8 @@ class ControlPlaneAwsCliIT {
                 .accessKey("AKIDCLI", "cli-secret")
                 .build())) {
             strict.registry()
-                    .createProvisioningTemplate(
-                            TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+                    .templates()
+                    .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
             Result good = aws(strict, "cli-secret", "iot", "create-provisioning-claim", "--template-name", TEMPLATE);
             assertThat(good.exitCode()).as(good.stderr()).isZero();
             Result bad = aws(strict, "wrong-secret", "iot", "create-provisioning-claim", "--template-name", TEMPLATE);

@@ -30,8 +30,8 @@ class ControlPlaneClaimCommandIT {
         try (IotEmulator emulator = IotEmulator.start(
                 EmulatorConfig.builder().forTests().dataDir(data).build())) {
             emulator.registry()
-                    .createProvisioningTemplate(
-                            "cli-claim", null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+                    .templates()
+                    .create("cli-claim", null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
 
             int exit = run("--data-dir", data.toString(), "claim", "--template", "cli-claim", "--out", out.toString());
 
@@ -43,7 +43,7 @@ class ControlPlaneClaimCommandIT {
             assertThat(Files.readString(out.resolve("claim.public.key"))).startsWith("-----BEGIN PUBLIC KEY-----");
             assertThat(Files.readString(out.resolve("ca.pem"))).isEqualTo(emulator.caCertificatePem());
             String certificateId = io.fleetprov.emulator.ca.CertificateIds.of(Pem.parseCertificate(certificatePem));
-            assertThat(emulator.registry().certificate(certificateId).claimTemplate())
+            assertThat(emulator.registry().certificates().get(certificateId).claimTemplate())
                     .isEqualTo("cli-claim");
 
             try (SdkDevice device = SdkDevice.connect(emulator, certificatePem, privateKey, "claim-CLI-1")) {

@@ -82,7 +82,7 @@ class ControlPlaneCognitoIT {
                             .asText())
                     .isEqualTo(emulator.httpUrl() + "/" + POOL_ID);
 
-            assertThat(emulator.cognito().appClients(POOL_ID)).hasSize(2);
+            assertThat(emulator.cognito().pools().appClients(POOL_ID)).hasSize(2);
             try (var iot = AwsClients.iot(emulator)) {
                 assertThat(iot.describeEventConfigurations(r -> {})
                                 .eventConfigurations()
@@ -100,7 +100,7 @@ class ControlPlaneCognitoIT {
         String jwksBefore;
         try (IotEmulator emulator = IotEmulator.start(
                 EmulatorConfig.builder().forTests().dataDir(data).seedFile(seed).build())) {
-            jwksBefore = emulator.cognito().jwks(POOL_ID);
+            jwksBefore = emulator.cognito().tokens().jwks(POOL_ID);
             JsonNode endpoints =
                     new ObjectMapper().readTree(data.resolve("endpoints.json").toFile());
             assertThat(endpoints.path("httpUrl").asText()).isEqualTo(emulator.httpUrl());
@@ -113,7 +113,7 @@ class ControlPlaneCognitoIT {
         assertThat(data.resolve("cognito").resolve(POOL_ID + ".jwk.json")).exists();
         try (IotEmulator emulator = IotEmulator.start(
                 EmulatorConfig.builder().forTests().dataDir(data).seedFile(seed).build())) {
-            assertThat(emulator.cognito().jwks(POOL_ID)).isEqualTo(jwksBefore);
+            assertThat(emulator.cognito().tokens().jwks(POOL_ID)).isEqualTo(jwksBefore);
         }
     }
 

@@ -75,7 +75,7 @@ class ControlPlaneSdkIT {
         assertThat(Pem.parseCertificate(claim.certificatePem()).getNotAfter().toInstant())
                 .isEqualTo(claim.expiration());
         assertThat(claim.responseMetadata().requestId()).isNotBlank();
-        assertThat(emulator.registry().certificate(claim.certificateId()).claimTemplate())
+        assertThat(emulator.registry().certificates().get(claim.certificateId()).claimTemplate())
                 .isEqualTo(TEMPLATE);
         assertThat(iot.listCertificatesPaginator(r -> r.pageSize(50)).certificates())
                 .noneMatch(c -> c.certificateId().equals(claim.certificateId()));
@@ -501,7 +501,8 @@ class ControlPlaneSdkIT {
         assertThat(after.eventConfigurations().get(EventType.THING).enabled()).isTrue();
         assertThat(after.eventConfigurations().get(EventType.THING_GROUP).enabled())
                 .isFalse();
-        assertThat(emulator.registry().eventConfigurations().isEnabled("THING")).isTrue();
+        assertThat(emulator.registry().eventConfigurations().current().isEnabled("THING"))
+                .isTrue();
 
         assertThatThrownBy(() -> iotPatch.updateEventConfigurations(r -> r.eventConfigurationsWithStrings(Map.of(
                         "NOT_A_TYPE",
@@ -514,7 +515,8 @@ class ControlPlaneSdkIT {
                 software.amazon.awssdk.services.iot.model.Configuration.builder()
                         .enabled(false)
                         .build())));
-        assertThat(emulator.registry().eventConfigurations().isEnabled("THING")).isFalse();
+        assertThat(emulator.registry().eventConfigurations().current().isEnabled("THING"))
+                .isFalse();
     }
 
     @Test
@@ -532,7 +534,7 @@ class ControlPlaneSdkIT {
         var x509 = emulator.ca()
                 .issueClientCertificate(
                         key.getPublic(), "AWS IoT Certificate", Instant.now().plus(365, ChronoUnit.DAYS));
-        return emulator.registry().registerCertificate(x509, CertificateStatus.ACTIVE, null);
+        return emulator.registry().certificates().register(x509, CertificateStatus.ACTIVE, null);
     }
 
     private static String shortId() {

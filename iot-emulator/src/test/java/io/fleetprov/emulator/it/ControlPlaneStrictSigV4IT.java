@@ -51,7 +51,10 @@ class ControlPlaneStrictSigV4IT {
                     .provisioningRoleArn(TestTemplates.ROLE)
                     .enabled(true));
             var claim = iot.createProvisioningClaim(r -> r.templateName("strict"));
-            String arn = emulator.registry().certificate(claim.certificateId()).certificateArn();
+            String arn = emulator.registry()
+                    .certificates()
+                    .get(claim.certificateId())
+                    .certificateArn();
             // An ARN in the path (encoded twice in the canonical request) and query parameters in the signature.
             assertThat(iot.listAttachedPolicies(r -> r.target(arn).pageSize(5)).policies())
                     .isEmpty();

@@ -30,7 +30,8 @@ class DeviceSdkProvisioningIT {
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
         emulator.registry()
-                .createProvisioningTemplate(
+                .templates()
+                .create(
                         TEMPLATE,
                         "device SDK flow",
                         TestTemplates.DEVICE_TEMPLATE,
@@ -58,7 +59,10 @@ class DeviceSdkProvisioningIT {
             var keys = device.createKeysAndCertificate();
             assertThat(keys.certificateId).hasSize(64);
             assertThat(keys.privateKey).startsWith("-----BEGIN EC PRIVATE KEY-----");
-            assertThat(emulator.registry().certificate(keys.certificateId).status())
+            assertThat(emulator.registry()
+                            .certificates()
+                            .get(keys.certificateId)
+                            .status())
                     .isEqualTo(CertificateStatus.PENDING_ACTIVATION);
 
             var registered =
@@ -112,10 +116,10 @@ class DeviceSdkProvisioningIT {
 
     private static void assertRegistered(String certificateId, String thingName) {
         Registry registry = emulator.registry();
-        var certificate = registry.certificate(certificateId);
+        var certificate = registry.certificates().get(certificateId);
         assertThat(certificate.status()).isEqualTo(CertificateStatus.ACTIVE);
         assertThat(registry.thingPrincipals(thingName)).containsExactly(certificate.certificateArn());
-        assertThat(registry.thing(thingName).attributes()).containsEntry("location", "Seattle");
+        assertThat(registry.things().get(thingName).attributes()).containsEntry("location", "Seattle");
         assertThat(registry.attachedPolicies(certificate.certificateArn())).hasSize(1);
     }
 }

@@ -31,9 +31,10 @@ final class Devices {
         CertificateAuthority ca = emulator.ca();
         X509Certificate certificate = ca.issueClientCertificate(
                 keyPair.getPublic(), "test device", Instant.now().plus(1, ChronoUnit.DAYS));
-        CertificateRecord record = emulator.registry().registerCertificate(certificate, CertificateStatus.ACTIVE, null);
-        if (emulator.registry().findPolicy(policyName).isEmpty()) {
-            emulator.registry().createPolicy(policyName, TestTemplates.ALLOW_ALL_POLICY);
+        CertificateRecord record =
+                emulator.registry().certificates().register(certificate, CertificateStatus.ACTIVE, null);
+        if (emulator.registry().policies().find(policyName).isEmpty()) {
+            emulator.registry().policies().create(policyName, TestTemplates.ALLOW_ALL_POLICY);
         }
         emulator.registry().attachPolicy(policyName, record.certificateArn());
         return new Credentials(record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair.getPrivate()));

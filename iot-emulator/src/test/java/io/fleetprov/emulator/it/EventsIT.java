@@ -46,8 +46,8 @@ class EventsIT {
     static void start() {
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
         emulator.registry()
-                .createProvisioningTemplate(
-                        TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+                .templates()
+                .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
     }
 
     @AfterAll
@@ -69,12 +69,12 @@ class EventsIT {
     @AfterEach
     void unsubscribe() throws Exception {
         listener.close();
-        emulator.registry().updateEventConfigurations(Map.of("THING", false));
+        emulator.registry().eventConfigurations().update(Map.of("THING", false));
     }
 
     @Test
     void thingCreatedEventWhenThingEventsAreEnabled() throws Exception {
-        emulator.registry().updateEventConfigurations(Map.of("THING", true));
+        emulator.registry().eventConfigurations().update(Map.of("THING", true));
         String thingName = provision("on-" + UUID.randomUUID().toString().substring(0, 6));
 
         Event created = awaitEvent("$aws/events/thing/" + thingName + "/created");
@@ -83,7 +83,7 @@ class EventsIT {
         assertThat(body.get("operation").asText()).isEqualTo("CREATED");
         assertThat(body.get("thingName").asText()).isEqualTo(thingName);
         assertThat(body.get("thingId").asText())
-                .isEqualTo(emulator.registry().thing(thingName).thingId());
+                .isEqualTo(emulator.registry().things().get(thingName).thingId());
         assertThat(body.get("accountId").asText()).isEqualTo("123456789012");
         assertThat(body.get("versionNumber").asLong()).isEqualTo(1);
         assertThat(body.get("thingTypeName").isNull()).isTrue();

@@ -58,10 +58,11 @@ class FaultInjectionIT {
         hook.start();
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
         emulator.registry()
-                .createProvisioningTemplate(
-                        TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+                .templates()
+                .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
         emulator.registry()
-                .createProvisioningTemplate(
+                .templates()
+                .create(
                         SLOW_HOOK_TEMPLATE,
                         null,
                         TestTemplates.DEVICE_TEMPLATE,

@@ -72,25 +72,27 @@ class ProvisioningRejectionsIT {
                 .hookTimeout(Duration.ofMillis(500))
                 .build());
         var registry = emulator.registry();
-        registry.createProvisioningTemplate(
-                TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+        registry.templates()
+                .create(TEMPLATE, null, TestTemplates.DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
         String hookBase = "http://127.0.0.1:" + hook.getAddress().getPort();
-        registry.createProvisioningTemplate(
-                DENY_TEMPLATE,
-                null,
-                TestTemplates.DEVICE_TEMPLATE,
-                true,
-                TestTemplates.ROLE,
-                new ProvisioningTemplate.PreProvisioningHook(hookBase + "/deny", "2020-04-01"),
-                null);
-        registry.createProvisioningTemplate(
-                SLOW_TEMPLATE,
-                null,
-                TestTemplates.DEVICE_TEMPLATE,
-                true,
-                TestTemplates.ROLE,
-                new ProvisioningTemplate.PreProvisioningHook(hookBase + "/slow", "2020-04-01"),
-                null);
+        registry.templates()
+                .create(
+                        DENY_TEMPLATE,
+                        null,
+                        TestTemplates.DEVICE_TEMPLATE,
+                        true,
+                        TestTemplates.ROLE,
+                        new ProvisioningTemplate.PreProvisioningHook(hookBase + "/deny", "2020-04-01"),
+                        null);
+        registry.templates()
+                .create(
+                        SLOW_TEMPLATE,
+                        null,
+                        TestTemplates.DEVICE_TEMPLATE,
+                        true,
+                        TestTemplates.ROLE,
+                        new ProvisioningTemplate.PreProvisioningHook(hookBase + "/slow", "2020-04-01"),
+                        null);
     }
 
     @AfterAll
@@ -165,7 +167,8 @@ class ProvisioningRejectionsIT {
             // An unregistered certificate goes away with its token, as on AWS.
             await().atMost(Duration.ofSeconds(5))
                     .until(() -> emulator.registry()
-                            .findCertificate(keys.certificateId())
+                            .certificates()
+                            .find(keys.certificateId())
                             .isEmpty());
         }
     }
@@ -208,8 +211,8 @@ class ProvisioningRejectionsIT {
     void unknownCertificateIsRefusedAtConnect() throws Exception {
         var credentials = Devices.activeDevice(emulator, "allow-all");
         emulator.registry()
-                .updateCertificateStatus(
-                        credentials.certificateId(), io.fleetprov.emulator.registry.CertificateStatus.INACTIVE);
+                .certificates()
+                .updateStatus(credentials.certificateId(), io.fleetprov.emulator.registry.CertificateStatus.INACTIVE);
         assertThatThrownBy(() -> Devices.connect(
                         emulator,
                         credentials.certificatePem(),

@@ -30,26 +30,27 @@ class RegistryTest {
 
     @Test
     void templatesHaveVersionsAndAwsErrors() {
-        var template = registry.createProvisioningTemplate("t1", "d", BODY, true, "arn:aws:iam::1:role/r", null, null);
+        var template = registry.templates().create("t1", "d", BODY, true, "arn:aws:iam::1:role/r", null, null);
         assertThat(template.templateArn()).isEqualTo("arn:aws:iot:eu-west-1:111122223333:provisioningtemplate/t1");
         assertThat(template.type()).isEqualTo("FLEET_PROVISIONING");
         assertThat(template.defaultVersionId()).isEqualTo(1);
         assertError(
-                () -> registry.createProvisioningTemplate("t1", null, BODY, true, "r", null, null),
+                () -> registry.templates().create("t1", null, BODY, true, "r", null, null),
                 ErrorType.ResourceAlreadyExistsException);
         assertError(
-                () -> registry.createProvisioningTemplate("t2", null, "{not json", true, "r", null, null),
+                () -> registry.templates().create("t2", null, "{not json", true, "r", null, null),
                 ErrorType.InvalidRequestException);
-        assertError(() -> registry.template("missing"), ErrorType.ResourceNotFoundException);
+        assertError(() -> registry.templates().get("missing"), ErrorType.ResourceNotFoundException);
 
-        for (int v = 2; v <= Registry.MAX_TEMPLATE_VERSIONS; v++) {
-            registry.createTemplateVersion("t1", BODY, v == 3);
+        for (int v = 2; v <= ProvisioningTemplateStore.MAX_VERSIONS; v++) {
+            registry.templates().createVersion("t1", BODY, v == 3);
         }
-        assertThat(registry.template("t1").defaultVersionId()).isEqualTo(3);
-        assertError(() -> registry.createTemplateVersion("t1", BODY, false), ErrorType.VersionsLimitExceededException);
-        assertError(() -> registry.deleteTemplateVersion("t1", 3), ErrorType.DeleteConflictException);
-        registry.deleteTemplateVersion("t1", 2);
-        assertThat(registry.template("t1").versions())
+        assertThat(registry.templates().get("t1").defaultVersionId()).isEqualTo(3);
+        assertError(
+                () -> registry.templates().createVersion("t1", BODY, false), ErrorType.VersionsLimitExceededException);
+        assertError(() -> registry.templates().deleteVersion("t1", 3), ErrorType.DeleteConflictException);
+        registry.templates().deleteVersion("t1", 2);
+        assertThat(registry.templates().get("t1").versions())
                 .extracting(ProvisioningTemplate.Version::versionId)
                 .containsExactly(1, 3, 4, 5);
     }
@@ -58,12 +59,12 @@ class RegistryTest {
     void claimsAreHiddenFromCertificateLists() {
         var device = register(CertificateStatus.PENDING_ACTIVATION, null);
         var claim = register(CertificateStatus.ACTIVE, "t1");
-        assertThat(registry.listCertificates(true))
+        assertThat(registry.certificates().list(true))
                 .extracting(CertificateRecord::certificateId)
                 .containsExactly(device.certificateId());
-        assertThat(registry.findCertificate(claim.certificateId())).isPresent();
+        assertThat(registry.certificates().find(claim.certificateId())).isPresent();
         assertError(
-                () -> registry.updateCertificateStatus(claim.certificateId(), CertificateStatus.INACTIVE),
+                () -> registry.certificates().updateStatus(claim.certificateId(), CertificateStatus.INACTIVE),
                 ErrorType.CertificateStateException);
     }
 
@@ -71,8 +72,8 @@ class RegistryTest {
     void activeOrAttachedCertificatesAreNotDeletedWithoutForce() {
         var cert = register(CertificateStatus.ACTIVE, null);
         assertError(() -> registry.deleteCertificate(cert.certificateId(), false), ErrorType.CertificateStateException);
-        registry.updateCertificateStatus(cert.certificateId(), CertificateStatus.INACTIVE);
-        registry.createThing("thing-1", null, Map.of(), null, List.of());
+        registry.certificates().updateStatus(cert.certificateId(), CertificateStatus.INACTIVE);
+        registry.things().create("thing-1", null, Map.of(), null, List.of());
         registry.attachThingPrincipal("thing-1", cert.certificateArn());
         assertError(() -> registry.deleteCertificate(cert.certificateId(), false), ErrorType.DeleteConflictException);
         registry.deleteCertificate(cert.certificateId(), true);
@@ -82,7 +83,7 @@ class RegistryTest {
     @Test
     void thingsVersionFilterAndNotifyListeners() {
         List<String> seen = new ArrayList<>();
-        registry.addListener(new RegistryListener() {
+        registry.things().addListener(new RegistryListener() {
             @Override
             public void thingCreated(Thing thing) {
                 seen.add("created " + thing.thingName() + " v" + thing.version());
@@ -98,23 +99,24 @@ class RegistryTest {
                 seen.add("deleted " + thing.thingName());
             }
         });
-        registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of());
-        registry.createThing("b", null, Map.of("site", "northeast"), null, List.of());
-        assertThat(registry.createThing("a", "sensor", Map.of("site", "north"), null, List.of())
+        registry.things().create("a", "sensor", Map.of("site", "north"), null, List.of());
+        registry.things().create("b", null, Map.of("site", "northeast"), null, List.of());
+        assertThat(registry.things()
+                        .create("a", "sensor", Map.of("site", "north"), null, List.of())
                         .version())
                 .isOne();
         assertError(
-                () -> registry.createThing("a", "other", Map.of(), null, List.of()),
+                () -> registry.things().create("a", "other", Map.of(), null, List.of()),
                 ErrorType.ResourceAlreadyExistsException);
         assertError(
-                () -> registry.createThing("bad name", null, Map.of(), null, List.of()),
+                () -> registry.things().create("bad name", null, Map.of(), null, List.of()),
                 ErrorType.InvalidRequestException);
-        registry.updateThing("a", "sensor", Map.of("site", "south"), null, List.of());
+        registry.things().update("a", "sensor", Map.of("site", "south"), null, List.of());
 
-        assertThat(registry.listThings("site", "north", null, true))
+        assertThat(registry.things().list("site", "north", null, true))
                 .extracting(Thing::thingName)
                 .containsExactly("b");
-        assertThat(registry.listThings(null, null, "sensor", false))
+        assertThat(registry.things().list(null, null, "sensor", false))
                 .extracting(Thing::thingName)
                 .containsExactly("a");
         assertError(() -> registry.deleteThing("a", 1L), ErrorType.VersionConflictException);
@@ -126,8 +128,8 @@ class RegistryTest {
     @Test
     void policiesAreParsedAndAttachedToCertificates() {
         var cert = register(CertificateStatus.ACTIVE, null);
-        registry.createPolicy("p1", POLICY);
-        assertError(() -> registry.createPolicy("p2", "{\"Statement\": 3}"), ErrorType.MalformedPolicyException);
+        registry.policies().create("p1", POLICY);
+        assertError(() -> registry.policies().create("p2", "{\"Statement\": 3}"), ErrorType.MalformedPolicyException);
         assertError(
                 () -> registry.attachPolicy("p1", "arn:aws:iot:eu-west-1:111122223333:thing/x"),
                 ErrorType.InvalidRequestException);
@@ -141,37 +143,41 @@ class RegistryTest {
 
     @Test
     void eventConfigurationsAreOffByDefault() {
-        assertThat(registry.eventConfigurations().isEnabled("THING")).isFalse();
+        assertThat(registry.eventConfigurations().current().isEnabled("THING")).isFalse();
         clock.advance(Duration.ofMinutes(1));
-        var updated = registry.updateEventConfigurations(Map.of("THING", true));
+        var updated = registry.eventConfigurations().update(Map.of("THING", true));
         assertThat(updated.isEnabled("THING")).isTrue();
         assertThat(updated.lastModifiedDate()).isAfter(updated.creationDate());
-        assertError(() -> registry.updateEventConfigurations(Map.of("NOPE", true)), ErrorType.InvalidRequestException);
+        assertError(
+                () -> registry.eventConfigurations().update(Map.of("NOPE", true)), ErrorType.InvalidRequestException);
     }
 
     @Test
     void expiredClaimsArePurged() {
-        var claim = registry.registerCertificate(
-                ca.issueClientCertificate(
-                        KeyAlgorithm.EC_P256.generate().getPublic(),
-                        "claim",
-                        clock.instant().plus(Duration.ofMinutes(5))),
-                CertificateStatus.ACTIVE,
-                "t1");
+        var claim = registry.certificates()
+                .register(
+                        ca.issueClientCertificate(
+                                KeyAlgorithm.EC_P256.generate().getPublic(),
+                                "claim",
+                                clock.instant().plus(Duration.ofMinutes(5))),
+                        CertificateStatus.ACTIVE,
+                        "t1");
         assertThat(registry.purgeExpiredClaims(clock.instant())).isZero();
         assertThat(claim.mayConnect(clock.instant())).isTrue();
         clock.advance(Duration.ofMinutes(6));
         assertThat(claim.mayConnect(clock.instant())).isFalse();
         assertThat(registry.purgeExpiredClaims(clock.instant())).isOne();
-        assertThat(registry.findCertificate(claim.certificateId())).isEmpty();
+        assertThat(registry.certificates().find(claim.certificateId())).isEmpty();
     }
 
     private CertificateRecord register(CertificateStatus status, String claimTemplate) {
         var key = KeyAlgorithm.EC_P256.generate();
-        return registry.registerCertificate(
-                ca.issueClientCertificate(key.getPublic(), "c", clock.instant().plus(Duration.ofDays(1))),
-                status,
-                claimTemplate);
+        return registry.certificates()
+                .register(
+                        ca.issueClientCertificate(
+                                key.getPublic(), "c", clock.instant().plus(Duration.ofDays(1))),
+                        status,
+                        claimTemplate);
     }
 
     private static void assertError(Runnable call, ErrorType type) {

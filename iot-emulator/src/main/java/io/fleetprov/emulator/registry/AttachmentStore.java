@@ -1,0 +1,110 @@
+package io.fleetprov.emulator.registry;
+
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What is attached to what: policies to targets (certificate ARNs), principals (certificate ARNs) to things. Only
+ * {@link Registry} uses it, because attaching needs the other stores' checks. Locking: see {@link Registry}.
+ */
+final class AttachmentStore {
+
+    private final Object monitor;
+    /** target ARN → policy names */
+    private final Map<String, Set<String>> policies = new HashMap<>();
+    /** thing name → principal ARNs */
+    private final Map<String, Set<String>> thingPrincipals = new HashMap<>();
+
+    AttachmentStore(Object monitor) {
+        this.monitor = monitor;
+    }
+
+    void attachPolicy(String targetArn, String policyName) {
+        synchronized (monitor) {
+            policies.computeIfAbsent(targetArn, k -> new LinkedHashSet<>()).add(policyName);
+        }
+    }
+
+    void detachPolicy(String targetArn, String policyName) {
+        synchronized (monitor) {
+            Set<String> attached = policies.get(targetArn);
+            if (attached != null) {
+                attached.remove(policyName);
+            }
+        }
+    }
+
+    /** In the order they were attached. */
+    List<String> policyNames(String targetArn) {
+        synchronized (monitor) {
+            return List.copyOf(policies.getOrDefault(targetArn, Set.of()));
+        }
+    }
+
+    void attachPrincipal(String thingName, String principalArn) {
+        synchronized (monitor) {
+            thingPrincipals
+                    .computeIfAbsent(thingName, k -> new LinkedHashSet<>())
+                    .add(principalArn);
+        }
+    }
+
+    void detachPrincipal(String thingName, String principalArn) {
+        synchronized (monitor) {
+            Set<String> principals = thingPrincipals.get(thingName);
+            if (principals != null) {
+                principals.remove(principalArn);
+            }
+        }
+    }
+
+    /** In the order they were attached. */
+    List<String> principals(String thingName) {
+        synchronized (monitor) {
+            return List.copyOf(thingPrincipals.getOrDefault(thingName, Set.of()));
+        }
+    }
+
+    boolean isPrincipal(String thingName, String principalArn) {
+        synchronized (monitor) {
+            return thingPrincipals.getOrDefault(thingName, Set.of()).contains(principalArn);
+        }
+    }
+
+    /** Sorted by name. */
+    List<String> thingsOf(String principalArn) {
+        synchronized (monitor) {
+            return thingPrincipals.entrySet().stream()
+                    .filter(e -> e.getValue().contains(principalArn))
+                    .map(Map.Entry::getKey)
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    /** Whether a thing or a policy is attached to the ARN. */
+    boolean isAttached(String arn) {
+        synchronized (monitor) {
+            return !thingsOf(arn).isEmpty()
+                    || !policies.getOrDefault(arn, Set.of()).isEmpty();
+        }
+    }
+
+    /** Forgets every attachment of a principal that no longer exists. */
+    void removePrincipal(String arn) {
+        synchronized (monitor) {
+            policies.remove(arn);
+            thingPrincipals.values().forEach(principals -> principals.remove(arn));
+        }
+    }
+
+    /** Forgets the principals of a thing that no longer exists. */
+    void removeThing(String thingName) {
+        synchronized (monitor) {
+            thingPrincipals.remove(thingName);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.fleetprov.emulator.registry;
+
+import io.fleetprov.emulator.ca.CertificateIds;
+import io.fleetprov.emulator.ca.Pem;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The certificates the emulator issued, device certificates and provisioning claims. Removal is left to
+ * {@link Registry}, which also removes what is attached to a certificate. Locking: see {@link Registry}.
+ */
+public final class CertificateStore {
+
+    private final Object monitor;
+    private final Clock clock;
+    private final Arns arns;
+    private final Map<String, CertificateRecord> certificates = new HashMap<>();
+
+    CertificateStore(Object monitor, Clock clock, Arns arns) {
+        this.monitor = monitor;
+        this.clock = clock;
+        this.arns = arns;
+    }
+
+    public CertificateRecord register(X509Certificate certificate, CertificateStatus status, String claimTemplate) {
+        String id = CertificateIds.of(certificate);
+        synchronized (monitor) {
+            if (certificates.containsKey(id)) {
+                throw RegistryException.alreadyExists("Certificate " + id + " already exists");
+            }
+            Instant now = clock.instant();
+            var record = new CertificateRecord(
+                    id,
+                    arns.certificate(id),
+                    certificate,
+                    Pem.certificate(certificate),
+                    status,
+                    claimTemplate,
+                    now,
+                    now);
+            certificates.put(id, record);
+            return record;
+        }
+    }
+
+    public Optional<CertificateRecord> find(String certificateId) {
+        synchronized (monitor) {
+            return Optional.ofNullable(certificates.get(certificateId));
+        }
+    }
+
+    public CertificateRecord get(String certificateId) {
+        return find(certificateId)
+                .orElseThrow(() -> RegistryException.notFound("Certificate " + certificateId + " not found"));
+    }
+
+    /** Device certificates in creation order; claims are hidden, as on AWS. */
+    public List<CertificateRecord> list(boolean ascending) {
+        Comparator<CertificateRecord> order =
+                Comparator.comparing(CertificateRecord::creationDate).thenComparing(CertificateRecord::certificateId);
+        synchronized (monitor) {
+            return certificates.values().stream()
+                    .filter(c -> !c.isClaim())
+                    .sorted(ascending ? order : order.reversed())
+                    .toList();
+        }
+    }
+
+    public CertificateRecord updateStatus(String certificateId, CertificateStatus status) {
+        synchronized (monitor) {
+            CertificateRecord current = get(certificateId);
+            if (current.isClaim()) {
+                throw new RegistryException(
+                        ErrorType.CertificateStateException, "The status of a provisioning claim cannot be changed");
+            }
+            CertificateRecord updated = current.withStatus(status, clock.instant());
+            certificates.put(certificateId, updated);
+            return updated;
+        }
+    }
+
+    /**
+     * DeleteCertificate's checks and removal in one step: an ACTIVE device certificate is refused first, then one in
+     * use. {@code inUse} is decided by the caller, which knows the attachments and whether the delete is forced.
+     */
+    CertificateRecord delete(String certificateId, boolean inUse) {
+        synchronized (monitor) {
+            CertificateRecord record = get(certificateId);
+            if (record.status() == CertificateStatus.ACTIVE && !record.isClaim()) {
+                throw new RegistryException(
+                        ErrorType.CertificateStateException,
+                        "Certificate " + certificateId + " is ACTIVE; deactivate it before deleting it");
+            }
+            if (inUse) {
+                throw new RegistryException(
+                        ErrorType.DeleteConflictException,
+                        "Certificate " + certificateId + " is attached to things or policies");
+            }
+            certificates.remove(certificateId);
+            return record;
+        }
+    }
+
+    /** Removes a certificate whatever its state. */
+    Optional<CertificateRecord> remove(String certificateId) {
+        synchronized (monitor) {
+            return Optional.ofNullable(certificates.remove(certificateId));
+        }
+    }
+
+    /** Removes claims whose validity ended before {@code cutoff}. */
+    List<CertificateRecord> removeClaimsExpiredBefore(Instant cutoff) {
+        synchronized (monitor) {
+            List<CertificateRecord> expired = certificates.values().stream()
+                    .filter(c -> c.isClaim() && c.notAfter().isBefore(cutoff))
+                    .toList();
+            expired.forEach(c -> certificates.remove(c.certificateId()));
+            return expired;
+        }
+    }
+}
