@@ -86,6 +86,7 @@ final class Moquette017 {
             method(Session.class, "connected"),
             method(Session.class, "isClean"),
             method(Session.class, "getSubscriptions"),
+            method(Session.class, "pubAckReceived", int.class),
             method(Session.class, "sendNotRetainedPublishOnSessionAtQos", Topic.class, MqttQoS.class, ByteBuf.class),
             method(MQTTConnection.class, "remoteAddress"),
             field(MQTTConnection.class, "channel"),
