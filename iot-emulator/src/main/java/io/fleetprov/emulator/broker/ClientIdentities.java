@@ -3,7 +3,7 @@ package io.fleetprov.emulator.broker;
 import io.fleetprov.emulator.ca.CertificateIds;
 import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.Registry;
-import io.moquette.broker.MoquetteSessions;
+import io.fleetprov.moquette.BrokerInternals;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -18,12 +18,12 @@ final class ClientIdentities {
 
     private record Cached(InetSocketAddress peer, ClientIdentity identity) {}
 
-    private final MoquetteSessions sessions;
+    private final BrokerInternals sessions;
     private final PeerTrackingSslContext tls;
     private final Registry registry;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    ClientIdentities(MoquetteSessions sessions, PeerTrackingSslContext tls, Registry registry) {
+    ClientIdentities(BrokerInternals sessions, PeerTrackingSslContext tls, Registry registry) {
         this.sessions = sessions;
         this.tls = tls;
         this.registry = registry;

@@ -1,6 +1,6 @@
 package io.fleetprov.emulator.broker;
 
-import io.moquette.broker.MoquetteSessions;
+import io.fleetprov.moquette.BrokerInternals;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
 import io.moquette.interception.messages.InterceptConnectionLostMessage;
@@ -17,11 +17,11 @@ final class ConnectionLifecycle extends AbstractInterceptHandler {
     static final int MIN_KEEP_ALIVE_SECONDS = 30;
     static final int MAX_KEEP_ALIVE_SECONDS = 1200;
 
-    private final MoquetteSessions sessions;
+    private final BrokerInternals sessions;
     private final PolicyAuthorizer authorizer;
     private final ClientIdentities identities;
 
-    ConnectionLifecycle(MoquetteSessions sessions, PolicyAuthorizer authorizer, ClientIdentities identities) {
+    ConnectionLifecycle(BrokerInternals sessions, PolicyAuthorizer authorizer, ClientIdentities identities) {
         this.sessions = sessions;
         this.authorizer = authorizer;
         this.identities = identities;

@@ -4,10 +4,9 @@ import io.fleetprov.emulator.ca.CertificateAuthority;
 import io.fleetprov.emulator.ca.IssuedCertificate;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.registry.Registry;
+import io.fleetprov.moquette.BrokerInternals;
 import io.fleetprov.protocol.codec.PayloadCodec;
-import io.moquette.broker.MoquetteSessions;
 import io.moquette.broker.Server;
-import io.moquette.broker.SessionLoopRestarter;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
@@ -51,7 +50,7 @@ public final class MqttBroker implements AutoCloseable {
     private final Server server = new Server();
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService workers;
-    private final MoquetteSessions sessions;
+    private final BrokerInternals sessions;
     private final PeerTrackingSslContext tls;
     private final int port;
     private volatile PolicyAuthorizer authorizer;
@@ -81,8 +80,9 @@ public final class MqttBroker implements AutoCloseable {
         try {
             server.startServer(
                     new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
-            SessionLoopRestarter.watch(server);
-            this.sessions = new MoquetteSessions(server);
+            this.sessions = BrokerInternals.attach(server);
+            // Stages of the emulator's own in every connection's Netty pipeline plug in here, through
+            // sessions.customizePipelines(...): Moquette 0.17 offers no such hook itself.
             var identities = new ClientIdentities(sessions, tls, registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
             this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
@@ -233,10 +233,6 @@ public final class MqttBroker implements AutoCloseable {
     /**
      * Moquette takes its authorizer at start, but ours needs Moquette's sessions, which exist only after start:
      * until then (no client can have connected yet) everything is denied.
-     * <p>
-     * Moquette's only call-out while it reopens a persistent session (on the session's loop, before the new
-     * connection is bound) is the re-check of the session's subscriptions, so that is where the session's
-     * unacknowledged messages are put back in its queue.
      */
     private final class DeferredAuthorizer implements IAuthorizatorPolicy {
 
@@ -249,13 +245,7 @@ public final class MqttBroker implements AutoCloseable {
         @Override
         public boolean canRead(Topic topic, String user, String client) {
             PolicyAuthorizer current = authorizer;
-            if (current == null) {
-                return false;
-            }
-            if (sessions.isConnecting(client)) {
-                sessions.requeueUnacknowledged(client);
-            }
-            return current.canRead(topic, user, client);
+            return current != null && current.canRead(topic, user, client);
         }
     }
 }

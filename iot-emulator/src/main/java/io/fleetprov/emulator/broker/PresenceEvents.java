@@ -3,8 +3,8 @@ package io.fleetprov.emulator.broker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetprov.emulator.events.EventSink;
+import io.fleetprov.moquette.BrokerInternals;
 import io.fleetprov.protocol.AwsEventTopics;
-import io.moquette.broker.MoquetteSessions;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptConnectMessage;
 import io.moquette.interception.messages.InterceptConnectionLostMessage;
@@ -38,7 +38,7 @@ final class PresenceEvents extends AbstractInterceptHandler {
     /** An end Moquette reported, published once it is clear it was not a take-over by a duplicate client id. */
     private record Ended(Connection connection, boolean clientInitiated, String reason) {}
 
-    private final MoquetteSessions sessions;
+    private final BrokerInternals sessions;
     private final ClientIdentities identities;
     private final EventSink sink;
     private final Clock clock;
@@ -49,7 +49,7 @@ final class PresenceEvents extends AbstractInterceptHandler {
     private final ScheduledExecutorService decisions =
             Executors.newSingleThreadScheduledExecutor(MqttBroker.daemon("emulator-presence"));
 
-    PresenceEvents(MoquetteSessions sessions, ClientIdentities identities, EventSink sink, Clock clock) {
+    PresenceEvents(BrokerInternals sessions, ClientIdentities identities, EventSink sink, Clock clock) {
         this.sessions = sessions;
         this.identities = identities;
         this.sink = sink;

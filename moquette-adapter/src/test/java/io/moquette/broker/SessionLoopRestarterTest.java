@@ -2,11 +2,10 @@ package io.moquette.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetprov.moquette.BrokerInternals;
 import io.moquette.broker.config.MemoryConfig;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,17 +18,9 @@ class SessionLoopRestarterTest {
 
     @BeforeEach
     void start() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", "0");
-        p.setProperty("websocket_port", "disabled");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("telemetry_enabled", "false");
-        server.startServer(new MemoryConfig(p), List.of());
-        SessionLoopRestarter.watch(server);
-        Field dispatcher = Server.class.getDeclaredField("dispatcher");
-        dispatcher.setAccessible(true);
-        postOffice = (PostOffice) dispatcher.get(server);
+        server.startServer(new MemoryConfig(TestBrokers.plainTcp(0)), List.of());
+        BrokerInternals.attach(server);
+        postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
     }
 
     @AfterEach

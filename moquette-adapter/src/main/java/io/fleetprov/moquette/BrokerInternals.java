@@ -1,0 +1,59 @@
+package io.fleetprov.moquette;
+
+import io.moquette.broker.Moquette017Internals;
+import io.moquette.broker.Server;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What the emulator needs from its embedded Moquette broker beyond Moquette's public API. The only implementation
+ * reaches into Moquette 0.17's internals; everything that does so lives in this module (see its README.md for each
+ * limitation worked around and what an upgrade removes).
+ */
+public interface BrokerInternals {
+
+    /**
+     * Takes over a started server: its session loops are kept alive, a persistent session's unacknowledged messages
+     * go out again when it reconnects, and a PUBACK that reaches a session no longer bound to its connection is
+     * dropped. Fails with {@link UnsupportedMoquetteException} on any Moquette other than 0.17.
+     */
+    static BrokerInternals attach(Server server) {
+        return Moquette017Internals.attach(server);
+    }
+
+    /**
+     * The remote address of the connection holding the client id, from the moment Moquette binds it to the session
+     * (before CONNACK is written) until it ends. Moquette's own answer comes only once the CONNACK write has
+     * completed, but a client may publish as soon as it reads the CONNACK, and that publish must be judged by its
+     * certificate.
+     */
+    Optional<InetSocketAddress> remoteAddress(String clientId);
+
+    /** The Netty channel of a connected client. */
+    Optional<Channel> channel(String clientId);
+
+    /**
+     * Whether a new connection of the client id is between CONNECT and the end of CONNACK: its session is being
+     * created or reopened (a persistent session's old connection, if any, is already closed).
+     */
+    boolean isConnecting(String clientId);
+
+    /**
+     * Publishes to one client only, and only if it is connected and subscribed to a filter matching the topic (AWS
+     * answers a fleet-provisioning request only on the connection that made it, and keeps no answer for a client
+     * that did not subscribe). QoS is the lower of the subscription's and {@code qos}. The payload is released.
+     */
+    void publishTo(String clientId, String topicName, MqttQoS qos, ByteBuf payload);
+
+    /**
+     * Runs {@code customizer} on the pipeline of every connection accepted from now on, once Moquette has built it
+     * (TLS, MQTT decoder and encoder, Moquette's handler named {@code "handler"}) and before the connection's first
+     * read. Handlers added before the customizer's own position do not see {@code channelActive}.
+     */
+    void customizePipelines(Consumer<ChannelPipeline> customizer);
+}

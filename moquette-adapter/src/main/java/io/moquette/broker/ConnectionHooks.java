@@ -1,0 +1,87 @@
+package io.moquette.broker;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Sits in every connection's pipeline just before Moquette's own handler and sees each decoded MQTT message first:
+ * <ul>
+ *   <li>after a CONNECT that keeps its session, it queues a command on the session's loop, behind Moquette's own,
+ *       that puts the session's unacknowledged messages back in its queue ({@link
+ *       Moquette017Internals#requeueUnacknowledged}). Moquette writes the CONNACK from the session loop and
+ *       completes it on this connection's event loop, which is busy here until the command is queued, so nothing is
+ *       sent on the new connection before the command runs.</li>
+ *   <li>it handles PUBACK itself: Moquette 0.17 hands a PUBACK to the session its connection was once bound to,
+ *       even after a newer connection of the same client id took that session over or it was destroyed. A
+ *       destroyed session's clean-up released its in-flight messages without forgetting them, so the late PUBACK
+ *       released the acknowledged message a second time ({@code IllegalReferenceCountException: refCnt: 0,
+ *       decrement: 1}, which ended the session loop); a taken-over persistent session would apply it to whatever
+ *       the new connection sent under the same packet id. Here a PUBACK counts only while its connection still
+ *       holds the session; a dropped one is delivered again, as QoS 1 allows.</li>
+ * </ul>
+ * It also runs the pipeline customizers when a connection becomes active.
+ */
+@ChannelHandler.Sharable
+final class ConnectionHooks extends ChannelInboundHandlerAdapter {
+
+    private final Moquette017Internals internals;
+    private final List<Consumer<ChannelPipeline>> customizers = new CopyOnWriteArrayList<>();
+
+    ConnectionHooks(Moquette017Internals internals) {
+        this.internals = internals;
+    }
+
+    void add(Consumer<ChannelPipeline> customizer) {
+        customizers.add(customizer);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        customizers.forEach(customizer -> customizer.accept(ctx.pipeline()));
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof MqttConnectMessage connect) {
+            String clientId = connect.payload().clientIdentifier();
+            boolean keepsSession = !connect.variableHeader().isCleanSession();
+            ctx.fireChannelRead(msg);
+            if (keepsSession && clientId != null && !clientId.isEmpty()) {
+                internals.postOffice().routeCommand(clientId, "requeue unacknowledged", () -> {
+                    internals
+                            .sessionBoundTo(clientId, ctx.channel())
+                            .filter(session -> !session.isClean())
+                            .ifPresent(internals::requeueUnacknowledged);
+                    return clientId;
+                });
+            }
+        } else if (msg instanceof MqttMessage mqtt
+                && mqtt.fixedHeader().messageType() == MqttMessageType.PUBACK
+                && mqtt.variableHeader() instanceof MqttMessageIdVariableHeader id) {
+            pubAck(ctx, id.messageId());
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void pubAck(ChannelHandlerContext ctx, int packetId) {
+        String clientId = NettyUtils.clientID(ctx.channel());
+        if (clientId == null) {
+            return; // a PUBACK before CONNECT acknowledges nothing
+        }
+        internals.postOffice().routeCommand(clientId, "PUB ACK", () -> {
+            internals.sessionBoundTo(clientId, ctx.channel()).ifPresent(session -> session.pubAckReceived(packetId));
+            return clientId;
+        });
+    }
+}
