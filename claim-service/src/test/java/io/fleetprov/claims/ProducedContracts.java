@@ -7,6 +7,7 @@ import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.contract.Contracts;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -31,5 +32,14 @@ final class ProducedContracts {
         ClaimResponse response = PayloadCodec.json().decode(PayloadCodec.json().encode(produced), ClaimResponse.class);
         assertThat(response.privateKey()).startsWith("-----BEGIN");
         assertThat(response.expiresAt()).isNotNull();
+    }
+
+    /** The hook's answer carries the golden file's fields and reads as a {@link PreProvisioningHookResponse}. */
+    static void assertHookResponseMatchesContract(byte[] produced) {
+        assertThat(Contracts.fieldNames(produced)).isEqualTo(Contracts.fieldNames(Contracts.hookResponse()));
+        assertThat(PayloadCodec.json()
+                        .decode(produced, PreProvisioningHookResponse.class)
+                        .allowed())
+                .isTrue();
     }
 }
