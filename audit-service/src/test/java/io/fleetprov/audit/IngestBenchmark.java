@@ -11,7 +11,7 @@ import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
-import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -100,7 +100,7 @@ class IngestBenchmark {
                 window.release();
             }
         };
-        String topic = AwsEventTopics.fleetprov(FleetEvent.CLAIM_ISSUED);
+        String topic = AwsEventTopics.fleetprov(EventType.CLAIM_ISSUED.wire());
         long start = System.nanoTime();
         try {
             for (int i = 0; i < count; i++) {

@@ -14,6 +14,7 @@ import io.fleetprov.audit.testing.Tokens;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.Outcome;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ class IngestTest {
             assertThat(provenance.getString("installer.eventId")).isEqualTo(issued.eventId());
             assertThat(provenance.getString("claim.claimCertificateId")).isEqualTo(device.claimCertificateId());
             assertThat(provenance.getString("hookDecision.eventId")).isEqualTo(hook.eventId());
-            assertThat(provenance.getString("hookDecision.outcome")).isEqualTo("ALLOWED");
+            assertThat(provenance.getString("hookDecision.outcome")).isEqualTo(Outcome.ALLOW.wire());
             assertThat(provenance.getString("deviceCertificate.certificateId")).isEqualTo(device.certificateId());
             assertThat(provenance.getString("thing.thingId"))
                     .isEqualTo(

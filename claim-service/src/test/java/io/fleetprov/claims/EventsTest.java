@@ -7,7 +7,7 @@ import io.fleetprov.claims.service.ClaimExpiry;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.emulator.registry.CertificateStatus;
-import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.EventType;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -85,12 +85,13 @@ class EventsTest {
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(events.about(claim))
                             .extracting(r -> r.event().get("type").asText())
-                            .contains(FleetEvent.CLAIM_EXPIRED_UNUSED));
+                            .contains(EventType.CLAIM_EXPIRED_UNUSED.wire()));
             var expired = events.about(claim).stream()
-                    .filter(r -> r.event().get("type").asText().equals(FleetEvent.CLAIM_EXPIRED_UNUSED))
+                    .filter(r -> r.event().get("type").asText().equals(EventType.CLAIM_EXPIRED_UNUSED.wire()))
                     .findFirst()
                     .orElseThrow()
                     .event();
+            ProducedContracts.assertEventMatchesContract(expired);
             assertThat(expired.get("serialNumber").asText()).isEqualTo(serial);
             assertThat(expired.get("source").asText()).isEqualTo("claim-service");
             Claims.get(installer, claim).statusCode(200).body("status", org.hamcrest.Matchers.equalTo("EXPIRED"));
@@ -104,8 +105,9 @@ class EventsTest {
             Claims.request(installer, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null)
                     .statusCode(403);
             await().atMost(Duration.ofSeconds(20))
-                    .untilAsserted(() -> assertThat(events.ofType(FleetEvent.CLAIM_REFUSED))
+                    .untilAsserted(() -> assertThat(events.ofType(EventType.CLAIM_REFUSED.wire()))
                             .anySatisfy(r -> {
+                                ProducedContracts.assertEventMatchesContract(r.event());
                                 assertThat(r.event().get("reason").asText()).isEqualTo("forbidden-template");
                                 assertThat(r.event().get("templateName").asText())
                                         .isEqualTo(EmulatorTestResource.RESTRICTED_TEMPLATE);

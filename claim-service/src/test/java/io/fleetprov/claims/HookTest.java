@@ -36,10 +36,15 @@ class HookTest {
         String serial = Claims.serial();
         String claim = (String) Claims.issue(USER, serial).get("certificateId");
 
-        Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(true));
+        byte[] allowed = Claims.hook(Claims.hookSecret(), claim, serial)
+                .statusCode(200)
+                .body("allowProvisioning", equalTo(true))
+                .extract()
+                .asByteArray();
         Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(false));
 
         Claims.get(USER, claim).statusCode(200).body("status", equalTo("USED")).body("thingName", equalTo(serial));
+        ProducedContracts.assertHookResponseMatchesContract(allowed);
     }
 
     @Test

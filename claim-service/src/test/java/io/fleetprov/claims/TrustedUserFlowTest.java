@@ -7,7 +7,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.quarkus.InjectIotEmulator;
-import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.EventType;
+import io.fleetprov.protocol.event.Outcome;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.Map;
@@ -35,6 +36,7 @@ class TrustedUserFlowTest {
             Map<String, Object> bundle = Claims.issue(installer, serial);
             String claimId = (String) bundle.get("certificateId");
             assertThat((String) bundle.get("iotEndpoint")).isEqualTo(emulator.mqttEndpoint());
+            ProducedContracts.assertClaimResponseMatchesContract(bundle);
 
             String deviceCertificateId;
             try (SdkDevice device = SdkDevice.connect(
@@ -60,13 +62,14 @@ class TrustedUserFlowTest {
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(events.about(claimId))
                             .extracting(r -> r.event().get("type").asText())
-                            .contains(FleetEvent.CLAIM_ISSUED, FleetEvent.HOOK_DECISION));
+                            .contains(EventType.CLAIM_ISSUED.wire(), EventType.HOOK_DECISION.wire()));
+            events.about(claimId).forEach(r -> ProducedContracts.assertEventMatchesContract(r.event()));
             var decision = events.about(claimId).stream()
-                    .filter(r -> r.event().get("type").asText().equals(FleetEvent.HOOK_DECISION))
+                    .filter(r -> r.event().get("type").asText().equals(EventType.HOOK_DECISION.wire()))
                     .findFirst()
                     .orElseThrow()
                     .event();
-            assertThat(decision.get("outcome").asText()).isEqualTo("allow");
+            assertThat(decision.get("outcome").asText()).isEqualTo(Outcome.ALLOW.wire());
             assertThat(decision.get("installer").asText()).isNotBlank();
             assertThat(decision.get("certificateId").asText()).isEqualTo(deviceCertificateId);
             assertThat(decision.get("thingName").asText()).isEqualTo(serial);

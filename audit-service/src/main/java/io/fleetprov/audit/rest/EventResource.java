@@ -9,6 +9,8 @@ import io.fleetprov.audit.service.EventQueries;
 import io.fleetprov.audit.service.EventView;
 import io.fleetprov.audit.service.InvalidRequestException;
 import io.fleetprov.audit.service.Page;
+import io.fleetprov.audit.store.AuditField;
+import io.fleetprov.audit.store.ChainedEvent;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,6 +25,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -39,28 +45,7 @@ public class EventResource {
 
     private static final CsvMapper CSV_MAPPER = new CsvMapper();
     private static final CsvSchema CSV_SCHEMA = CsvSchema.builder()
-            .addColumns(
-                    java.util.List.of(
-                            "seq",
-                            "eventId",
-                            "type",
-                            "source",
-                            "topic",
-                            "occurredAt",
-                            "receivedAt",
-                            "installer",
-                            "serialNumber",
-                            "templateName",
-                            "claimCertificateId",
-                            "certificateId",
-                            "thingName",
-                            "clientId",
-                            "outcome",
-                            "reason",
-                            "hash",
-                            "prevHash",
-                            "payload"),
-                    CsvSchema.ColumnType.STRING)
+            .addColumns(csvColumns(), CsvSchema.ColumnType.STRING)
             .setUseHeader(true)
             .build();
 
@@ -107,15 +92,15 @@ public class EventResource {
 
     private StreamingOutput ndjson(EventQueries.Filter filter, String cursor) {
         ObjectWriter writer = json.writer();
-        return out -> events.export(filter, cursor, view -> write(out, writer, view));
+        return out -> events.export(filter, cursor, chained -> write(out, writer, EventView.of(chained)));
     }
 
     private StreamingOutput csv(EventQueries.Filter filter, String cursor) {
         return out -> {
             try (SequenceWriter rows = CSV_MAPPER.writer(CSV_SCHEMA).writeValues(out)) {
-                events.export(filter, cursor, view -> {
+                events.export(filter, cursor, chained -> {
                     try {
-                        rows.write(csvRow(view));
+                        rows.write(csvRow(chained));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -124,28 +109,29 @@ public class EventResource {
         };
     }
 
-    private Object[] csvRow(EventView v) {
-        return new Object[] {
-            v.seq(),
-            v.eventId(),
-            v.type(),
-            v.source(),
-            v.topic(),
-            v.occurredAt().toString(),
-            v.receivedAt().toString(),
-            v.installer(),
-            v.serialNumber(),
-            v.templateName(),
-            v.claimCertificateId(),
-            v.certificateId(),
-            v.thingName(),
-            v.clientId(),
-            v.outcome(),
-            v.reason(),
-            v.hash(),
-            v.prevHash(),
-            v.payload().toString()
-        };
+    /** The API's names: seq, every stored field, the two hashes, the payload as a JSON column. */
+    private static List<String> csvColumns() {
+        List<String> columns = new ArrayList<>();
+        columns.add("seq");
+        Arrays.stream(AuditField.values()).map(AuditField::viewName).forEach(columns::add);
+        columns.addAll(List.of("hash", "prevHash", "payload"));
+        return columns;
+    }
+
+    private static Object[] csvRow(ChainedEvent c) {
+        AuditField[] fields = AuditField.values();
+        Object[] row = new Object[fields.length + 4];
+        HexFormat hex = HexFormat.of();
+        int i = 0;
+        row[i++] = c.seq();
+        for (AuditField field : fields) {
+            Object value = field.value(c.event());
+            row[i++] = value == null ? null : value.toString();
+        }
+        row[i++] = hex.formatHex(c.hash());
+        row[i++] = hex.formatHex(c.prevHash());
+        row[i] = c.event().payload().toString();
+        return row;
     }
 
     private static void write(OutputStream out, ObjectWriter writer, EventView view) {

@@ -1,6 +1,7 @@
 package io.fleetprov.audit.service;
 
 import io.fleetprov.audit.store.EventStore;
+import io.fleetprov.protocol.event.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -16,10 +17,10 @@ public class ActivityService {
     private static final String SUMMARY = "with e as (select * " + EVENTS + ") select"
             + " count(*) filter (where event_type = 'ClaimIssued'),"
             + " count(distinct claim_certificate_id) filter (where event_type = 'HookDecision'"
-            + "   and upper(outcome) in ('ALLOWED', 'ALLOW')),"
+            + "   and " + EventTypes.outcomeIs("outcome", Outcome.ALLOW) + "),"
             + " count(distinct claim_certificate_id) filter (where event_type = 'ClaimExpiredUnused'),"
             + " count(*) filter (where event_type = 'ClaimRefused' or (event_type = 'HookDecision'"
-            + "   and upper(outcome) in ('DENIED', 'DENY')))"
+            + "   and " + EventTypes.outcomeIs("outcome", Outcome.DENY) + "))"
             + " from e";
 
     private final EventStore store;

@@ -3,6 +3,7 @@ package io.fleetprov.audit.service;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.service.Anomaly.Kind;
 import io.fleetprov.audit.store.EventStore;
+import io.fleetprov.protocol.event.Outcome;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -31,8 +32,8 @@ import org.jboss.logging.Logger;
 public class AnomalyService {
 
     private static final Logger LOG = Logger.getLogger(AnomalyService.class);
-    private static final String ALLOWED = "upper(%s.outcome) in ('ALLOWED', 'ALLOW')";
-    private static final String DENIED = "upper(%s.outcome) in ('DENIED', 'DENY')";
+    private static final String ALLOWED = EventTypes.outcomeIs("%s.outcome", Outcome.ALLOW);
+    private static final String DENIED = EventTypes.outcomeIs("%s.outcome", Outcome.DENY);
 
     private final EventStore store;
     private final EventQueries queries;

@@ -6,6 +6,8 @@ import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
+import io.fleetprov.protocol.event.EnvelopeField;
+import io.fleetprov.protocol.event.FleetEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,7 +18,8 @@ import java.util.Locale;
  * Reads an MQTT message into an {@link AuditEvent}: the fleetprov envelope on {@code fleetprov/events/{type}},
  * AWS thing events on {@code $aws/events/thing/{name}/{op}} and presence events on
  * {@code $aws/events/presence/{eventType}/{clientId}}. Anything it cannot vouch for is refused with a
- * {@link MalformedEventException} saying why.
+ * {@link MalformedEventException} saying why. The fleetprov envelope is read with fleet-protocol's codec into a
+ * {@link FleetEvent}, so an unknown type or outcome is refused too; the payload is kept as received.
  */
 @ApplicationScoped
 public class EventParser {
@@ -49,29 +52,37 @@ public class EventParser {
     }
 
     private AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received) {
-        String eventId = requiredText(body, "eventId");
-        String type = requiredText(body, "type");
+        for (EnvelopeField field : EnvelopeField.values()) {
+            text(body, field.jsonName()); // every envelope field is a string on the wire
+        }
+        String type = requiredText(body, EnvelopeField.TYPE.jsonName());
+        requiredText(body, EnvelopeField.EVENT_ID.jsonName());
         if (!type.equals(topicType)) {
             throw new MalformedEventException("type " + type + " does not match topic " + topic);
         }
-        Instant occurredAt = instant(requiredText(body, "occurredAt"), "occurredAt");
-        String source = text(body, "source");
+        instant(requiredText(body, EnvelopeField.OCCURRED_AT.jsonName()), EnvelopeField.OCCURRED_AT.jsonName());
+        FleetEvent event;
+        try {
+            event = PayloadCodec.json().convert(body, FleetEvent.class);
+        } catch (PayloadException e) {
+            throw new MalformedEventException(e.getMessage());
+        }
         return new AuditEvent(
-                eventId,
-                type,
-                source == null ? "unknown" : source,
+                event.eventId(),
+                event.type().wire(),
+                event.source() == null ? "unknown" : event.source(),
                 topic,
-                occurredAt,
+                event.occurredAt().truncatedTo(ChronoUnit.MILLIS),
                 received,
-                text(body, "installer"),
-                text(body, "serialNumber"),
-                text(body, "templateName"),
-                text(body, "claimCertificateId"),
-                text(body, "certificateId"),
-                text(body, "thingName"),
+                event.installer(),
+                event.serialNumber(),
+                event.templateName(),
+                event.claimCertificateId(),
+                event.certificateId(),
+                event.thingName(),
                 null,
-                text(body, "outcome"),
-                text(body, "reason"),
+                event.outcome() == null ? null : event.outcome().wire(),
+                event.reason(),
                 body);
     }
 

@@ -39,10 +39,10 @@ public class EventQueries {
     }
 
     /** Every matching event from the cursor on, streamed in chain order. */
-    public void export(Filter filter, String cursor, Consumer<EventView> sink) {
+    public void export(Filter filter, String cursor, Consumer<ChainedEvent> sink) {
         List<Object> params = new ArrayList<>();
         store.stream(select(filter, Cursor.afterSeq(cursor), params), params, rs -> {
-            sink.accept(EventView.of(EventStore.chained(rs)));
+            sink.accept(EventStore.chained(rs));
             return true;
         });
     }

@@ -1,7 +1,9 @@
 package io.fleetprov.audit.service;
 
-import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.EventType;
+import io.fleetprov.protocol.event.Outcome;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The event types the log knows. fleetprov's own keep their envelope type; AWS's are named after their topic
@@ -10,10 +12,10 @@ import java.util.List;
  */
 public final class EventTypes {
 
-    public static final String CLAIM_ISSUED = FleetEvent.CLAIM_ISSUED;
-    public static final String CLAIM_REFUSED = FleetEvent.CLAIM_REFUSED;
-    public static final String HOOK_DECISION = FleetEvent.HOOK_DECISION;
-    public static final String CLAIM_EXPIRED_UNUSED = FleetEvent.CLAIM_EXPIRED_UNUSED;
+    public static final String CLAIM_ISSUED = EventType.CLAIM_ISSUED.wire();
+    public static final String CLAIM_REFUSED = EventType.CLAIM_REFUSED.wire();
+    public static final String HOOK_DECISION = EventType.HOOK_DECISION.wire();
+    public static final String CLAIM_EXPIRED_UNUSED = EventType.CLAIM_EXPIRED_UNUSED.wire();
     public static final String THING_CREATED = "ThingCreated";
     public static final String THING_UPDATED = "ThingUpdated";
     public static final String THING_DELETED = "ThingDeleted";
@@ -34,14 +36,18 @@ public final class EventTypes {
     /** The source recorded for AWS IoT's own events. */
     public static final String AWS_IOT = "aws-iot";
 
-    /** HookDecision outcomes, compared case-insensitively. */
-    public static final List<String> ALLOWED = List.of("ALLOWED", "ALLOW");
-
-    public static final List<String> DENIED = List.of("DENIED", "DENY");
+    /**
+     * A SQL condition true when {@code column} holds an outcome that reads as {@code outcome}: rows already stored
+     * may carry any of its {@link Outcome#spellings()}, in any case.
+     */
+    public static String outcomeIs(String column, Outcome outcome) {
+        return "lower(" + column + ") in ("
+                + outcome.spellings().stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")";
+    }
 
     private EventTypes() {}
 
     public static boolean isAllowed(String outcome) {
-        return outcome != null && ALLOWED.contains(outcome.toUpperCase(java.util.Locale.ROOT));
+        return Outcome.ALLOW.matches(outcome);
     }
 }

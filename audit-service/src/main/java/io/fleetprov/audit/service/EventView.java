@@ -8,7 +8,12 @@ import io.fleetprov.audit.store.ChainedEvent;
 import java.time.Instant;
 import java.util.HexFormat;
 
-/** An event as the API shows it: its place in the chain, the extracted fields and the payload as received. */
+/**
+ * An event as the API shows it: its place in the chain, the extracted fields and the payload as received. The
+ * components are seq, the {@link io.fleetprov.audit.store.AuditField}s in their order and under their view names,
+ * the two hashes and the payload; a record spells them out so the OpenAPI document can describe them, and a test
+ * holds the two lists together.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"seq", "eventId", "type", "source", "topic", "occurredAt", "receivedAt"})
 public record EventView(

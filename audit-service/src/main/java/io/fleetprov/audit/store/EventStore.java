@@ -15,12 +15,14 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The append-only, hash-chained event log in PostgreSQL. {@link #append} is the only writer: it takes a
@@ -34,9 +36,14 @@ public class EventStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final String COLUMNS = "seq, event_id, event_type, source, topic, occurred_at, received_at, installer, "
-            + "serial_number, template_name, claim_certificate_id, certificate_id, thing_name, client_id, outcome, "
-            + "reason, payload::text as payload, prev_hash, hash";
+    static final String COLUMNS = "seq, "
+            + Arrays.stream(AuditField.values()).map(AuditField::column).collect(Collectors.joining(", "))
+            + ", payload::text as payload, prev_hash, hash";
+
+    private static final String INSERT = "insert into audit_event (seq, "
+            + Arrays.stream(AuditField.values()).map(AuditField::column).collect(Collectors.joining(", "))
+            + ", payload, prev_hash, hash) values (?, " + "?, ".repeat(AuditField.values().length)
+            + "?::jsonb, ?, ?)";
 
     private final AgroalDataSource dataSource;
 
@@ -89,30 +96,20 @@ public class EventStore {
                     prev = rs.getBytes(2);
                 }
             }
-            try (PreparedStatement insert = c.prepareStatement("insert into audit_event (seq, event_id, event_type, "
-                    + "source, topic, occurred_at, received_at, installer, serial_number, template_name, "
-                    + "claim_certificate_id, certificate_id, thing_name, client_id, outcome, reason, payload, "
-                    + "prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")) {
+            try (PreparedStatement insert = c.prepareStatement(INSERT)) {
                 for (AuditEvent e : fresh.values()) {
                     seq++;
                     byte[] hash = HashChain.hash(prev, seq, e);
                     int i = 1;
                     insert.setLong(i++, seq);
-                    insert.setString(i++, e.eventId());
-                    insert.setString(i++, e.eventType());
-                    insert.setString(i++, e.source());
-                    insert.setString(i++, e.topic());
-                    insert.setTimestamp(i++, Timestamp.from(e.occurredAt()));
-                    insert.setTimestamp(i++, Timestamp.from(e.receivedAt()));
-                    insert.setString(i++, e.installer());
-                    insert.setString(i++, e.serialNumber());
-                    insert.setString(i++, e.templateName());
-                    insert.setString(i++, e.claimCertificateId());
-                    insert.setString(i++, e.certificateId());
-                    insert.setString(i++, e.thingName());
-                    insert.setString(i++, e.clientId());
-                    insert.setString(i++, e.outcome());
-                    insert.setString(i++, e.reason());
+                    for (AuditField field : AuditField.values()) {
+                        Object value = field.value(e);
+                        if (value instanceof Instant instant) {
+                            insert.setTimestamp(i++, Timestamp.from(instant));
+                        } else {
+                            insert.setString(i++, (String) value);
+                        }
+                    }
                     insert.setString(i++, e.payload().toString());
                     insert.setBytes(i++, prev);
                     insert.setBytes(i, hash);

@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * The chain rule: {@code hash = SHA-256(prevHash || canonical JSON)}, where the canonical JSON is RFC 8785 (JCS)
- * applied to every stored column except the two hashes. Because derived columns are inside the hash too, changing
- * an indexed column (say, the installer) without touching the payload still breaks the link.
+ * applied to every stored column ({@link AuditField}, then the payload) except the two hashes. Because derived
+ * columns are inside the hash too, changing an indexed column (say, the installer) without touching the payload
+ * still breaks the link. An absent optional field is left out, so a field added later does not change the
+ * canonical bytes of links stored before it existed.
  */
 public final class HashChain {
 
@@ -34,36 +35,17 @@ public final class HashChain {
     public static byte[] canonical(long seq, AuditEvent e) {
         ObjectNode node = JSON.createObjectNode();
         node.put("seq", seq);
-        node.put("eventId", e.eventId());
-        node.put("eventType", e.eventType());
-        node.put("source", e.source());
-        node.put("topic", e.topic());
-        putTime(node, "occurredAt", e.occurredAt());
-        putTime(node, "receivedAt", e.receivedAt());
-        putIfPresent(node, "installer", e.installer());
-        putIfPresent(node, "serialNumber", e.serialNumber());
-        putIfPresent(node, "templateName", e.templateName());
-        putIfPresent(node, "claimCertificateId", e.claimCertificateId());
-        putIfPresent(node, "certificateId", e.certificateId());
-        putIfPresent(node, "thingName", e.thingName());
-        putIfPresent(node, "clientId", e.clientId());
-        putIfPresent(node, "outcome", e.outcome());
-        putIfPresent(node, "reason", e.reason());
+        for (AuditField field : AuditField.values()) {
+            Object value = field.value(e);
+            if (value != null || field.required()) {
+                node.put(field.hashName(), value == null ? null : value.toString());
+            }
+        }
         node.set("payload", e.payload());
         try {
             return new JsonCanonicalizer(JSON.writeValueAsString(node)).getEncodedUTF8();
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot canonicalize event " + e.eventId(), ex);
-        }
-    }
-
-    private static void putTime(ObjectNode node, String name, Instant value) {
-        node.put(name, value.toString());
-    }
-
-    private static void putIfPresent(ObjectNode node, String name, String value) {
-        if (value != null) {
-            node.put(name, value);
         }
     }
 

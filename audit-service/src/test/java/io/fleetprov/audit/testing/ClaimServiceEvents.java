@@ -4,7 +4,9 @@ import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.Outcome;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -26,7 +28,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
     }
 
     public FleetEvent publish(FleetEvent event) throws Exception {
-        return publishRaw(event.type(), event);
+        return publishRaw(event.type().wire(), event);
     }
 
     public FleetEvent publishRaw(String topicType, FleetEvent event) throws Exception {
@@ -41,7 +43,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
     public static FleetEvent claimIssued(String installer, String serial, String claimId) {
         return new FleetEvent(
                 UUID.randomUUID().toString(),
-                FleetEvent.CLAIM_ISSUED,
+                EventType.CLAIM_ISSUED,
                 Instant.now(),
                 "claim-service",
                 installer,
@@ -58,7 +60,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
     public static FleetEvent claimRefused(String installer, String serial, String reason) {
         return new FleetEvent(
                 UUID.randomUUID().toString(),
-                FleetEvent.CLAIM_REFUSED,
+                EventType.CLAIM_REFUSED,
                 Instant.now(),
                 "claim-service",
                 installer,
@@ -67,7 +69,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
                 null,
                 null,
                 null,
-                "DENIED",
+                Outcome.REFUSED,
                 reason,
                 trace());
     }
@@ -76,7 +78,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
             String installer, String serial, String claimId, String certificateId, boolean allowed, String reason) {
         return new FleetEvent(
                 UUID.randomUUID().toString(),
-                FleetEvent.HOOK_DECISION,
+                EventType.HOOK_DECISION,
                 Instant.now(),
                 "claim-service",
                 installer,
@@ -85,7 +87,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
                 claimId,
                 certificateId,
                 null,
-                allowed ? "ALLOWED" : "DENIED",
+                allowed ? Outcome.ALLOW : Outcome.DENY,
                 reason,
                 trace());
     }
@@ -93,7 +95,7 @@ public final class ClaimServiceEvents implements AutoCloseable {
     public static FleetEvent expiredUnused(String installer, String serial, String claimId) {
         return new FleetEvent(
                 UUID.randomUUID().toString(),
-                FleetEvent.CLAIM_EXPIRED_UNUSED,
+                EventType.CLAIM_EXPIRED_UNUSED,
                 Instant.now(),
                 "claim-service",
                 installer,

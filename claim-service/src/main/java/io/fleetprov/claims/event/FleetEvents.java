@@ -4,7 +4,9 @@ import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.store.OutboxStore;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,11 +36,19 @@ public class FleetEvents {
 
     public FleetEvent claimIssued(String installer, String serial, String template, String claimCertificateId) {
         return record(
-                FleetEvent.CLAIM_ISSUED, installer, serial, template, claimCertificateId, null, null, "issued", null);
+                EventType.CLAIM_ISSUED,
+                installer,
+                serial,
+                template,
+                claimCertificateId,
+                null,
+                null,
+                Outcome.ISSUED,
+                null);
     }
 
     public FleetEvent claimRefused(String installer, String serial, String template, String reason) {
-        return record(FleetEvent.CLAIM_REFUSED, installer, serial, template, null, null, null, "refused", reason);
+        return record(EventType.CLAIM_REFUSED, installer, serial, template, null, null, null, Outcome.REFUSED, reason);
     }
 
     public FleetEvent hookDecision(
@@ -51,39 +61,39 @@ public class FleetEvents {
             boolean allowed,
             String reason) {
         return record(
-                FleetEvent.HOOK_DECISION,
+                EventType.HOOK_DECISION,
                 installer,
                 serial,
                 template,
                 claimCertificateId,
                 deviceCertificateId,
                 thingName,
-                allowed ? "allow" : "deny",
+                allowed ? Outcome.ALLOW : Outcome.DENY,
                 reason);
     }
 
     public FleetEvent claimExpiredUnused(String installer, String serial, String template, String claimCertificateId) {
         return record(
-                FleetEvent.CLAIM_EXPIRED_UNUSED,
+                EventType.CLAIM_EXPIRED_UNUSED,
                 installer,
                 serial,
                 template,
                 claimCertificateId,
                 null,
                 null,
-                "expired",
+                Outcome.EXPIRED,
                 null);
     }
 
     private FleetEvent record(
-            String type,
+            EventType type,
             String installer,
             String serial,
             String template,
             String claimCertificateId,
             String certificateId,
             String thingName,
-            String outcome,
+            Outcome outcome,
             String reason) {
         Object traceId = MDC.get(REQUEST_ID);
         FleetEvent event = new FleetEvent(
@@ -102,7 +112,7 @@ public class FleetEvents {
                 traceId == null ? null : traceId.toString());
         outbox.append(
                 UUID.fromString(event.eventId()),
-                AwsEventTopics.fleetprov(type),
+                AwsEventTopics.fleetprov(type.wire()),
                 new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8),
                 event.occurredAt());
         return event;

@@ -1,11 +1,12 @@
 package io.fleetprov.claims.rest;
 
-import io.fleetprov.claims.service.ClaimBundle;
 import io.fleetprov.claims.service.ClaimRefusedException;
 import io.fleetprov.claims.service.ClaimService;
 import io.fleetprov.claims.service.ClaimView;
 import io.fleetprov.claims.service.Installer;
 import io.fleetprov.claims.service.RefusalReason;
+import io.fleetprov.protocol.claim.ClaimRequest;
+import io.fleetprov.protocol.claim.ClaimResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -53,7 +54,7 @@ public class ClaimResource {
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = ClaimBundle.class)))
+                            schema = @Schema(implementation = ClaimResponse.class)))
     @APIResponse(responseCode = "400", description = "Invalid serial number or Idempotency-Key")
     @APIResponse(responseCode = "403", description = "Template not allowed for the caller's groups")
     @APIResponse(responseCode = "409", description = "Idempotency-Key conflict")

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.fleetprov.claims.config.ClaimServiceConfig;
+import io.fleetprov.protocol.claim.ClaimResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,7 @@ public class BundleSealer {
         this.key = new SecretKeySpec(keyBytes(config.claims().bundleKey(), random), "AES");
     }
 
-    public byte[] seal(UUID claimId, ClaimBundle bundle) {
+    public byte[] seal(UUID claimId, ClaimResponse bundle) {
         try {
             byte[] iv = new byte[IV_BYTES];
             random.nextBytes(iv);
@@ -56,13 +57,13 @@ public class BundleSealer {
     }
 
     /** Empty when the bundle was sealed with another key (e.g. by a process started without a configured key). */
-    public Optional<ClaimBundle> open(UUID claimId, byte[] sealed) {
+    public Optional<ClaimResponse> open(UUID claimId, byte[] sealed) {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, IV_BYTES));
             cipher.updateAAD(claimId.toString().getBytes(StandardCharsets.UTF_8));
             byte[] clear = cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
-            return Optional.of(json.readValue(clear, ClaimBundle.class));
+            return Optional.of(json.readValue(clear, ClaimResponse.class));
         } catch (GeneralSecurityException | IOException e) {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import io.fleetprov.claims.event.FleetEvents;
 import io.fleetprov.claims.store.ClaimRecord;
 import io.fleetprov.claims.store.ClaimStatus;
 import io.fleetprov.claims.store.ClaimStore;
+import io.fleetprov.protocol.claim.ClaimResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.RateLimitException;
@@ -62,10 +63,10 @@ public class ClaimService {
     }
 
     /** A reserved claim row, or a claim issued earlier for the same Idempotency-Key. */
-    private record Reservation(UUID id, ClaimBundle replay) {}
+    private record Reservation(UUID id, ClaimResponse replay) {}
 
     /** Runs its blocking parts on a worker thread; call it from one. */
-    public Uni<ClaimBundle> issue(
+    public Uni<ClaimResponse> issue(
             Installer installer, String serialNumber, String requestedTemplate, String idempotencyKey) {
         String template = requestedTemplate == null || requestedTemplate.isBlank()
                 ? config.claims().defaultTemplate()
@@ -84,7 +85,7 @@ public class ClaimService {
         }
         return aws.iotEndpoint()
                 .flatMap(endpoint -> aws.createProvisioningClaim(template)
-                        .map(claim -> new ClaimBundle(
+                        .map(claim -> new ClaimResponse(
                                 claim.certificateId(),
                                 claim.certificatePem(),
                                 claim.privateKey(),
@@ -178,7 +179,7 @@ public class ClaimService {
         return new Reservation(id, null);
     }
 
-    private ClaimBundle replay(ClaimRecord earlier, String serialNumber, String template, Instant now) {
+    private ClaimResponse replay(ClaimRecord earlier, String serialNumber, String template, Instant now) {
         if (!earlier.serialNumber().equals(serialNumber)
                 || !earlier.templateName().equals(template)) {
             throw new IdempotencyConflictException(
@@ -199,8 +200,8 @@ public class ClaimService {
                         "the claim of this Idempotency-Key can no longer be returned; use a new key", null));
     }
 
-    private ClaimBundle complete(
-            UUID id, Installer installer, String serialNumber, String idempotencyKey, ClaimBundle bundle) {
+    private ClaimResponse complete(
+            UUID id, Installer installer, String serialNumber, String idempotencyKey, ClaimResponse bundle) {
         QuarkusTransaction.requiringNew().run(() -> {
             store.markIssued(
                     id,

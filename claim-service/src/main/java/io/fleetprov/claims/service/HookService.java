@@ -5,6 +5,7 @@ import io.fleetprov.claims.event.FleetEvents;
 import io.fleetprov.claims.store.ClaimRecord;
 import io.fleetprov.claims.store.ClaimStatus;
 import io.fleetprov.claims.store.ClaimStore;
+import io.fleetprov.protocol.event.Outcome;
 import io.fleetprov.protocol.hook.PreProvisioningHookRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -79,7 +80,7 @@ public class HookService {
         registry.counter(
                         "fleetprov.hook.decisions",
                         "outcome",
-                        decision.allowed() ? "allow" : "deny",
+                        (decision.allowed() ? Outcome.ALLOW : Outcome.DENY).wire(),
                         "reason",
                         decision.reason())
                 .increment();

@@ -1,5 +1,6 @@
 package io.fleetprov.simulator.claim;
 
+import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.simulator.client.DeviceCredentials;
 import java.time.Instant;
 
@@ -15,6 +16,17 @@ public record ClaimBundle(
         Instant expiresAt,
         String templateName,
         String iotEndpoint) {
+
+    /** The bundle in claim-service's answer to {@code POST /v1/claims}. */
+    public static ClaimBundle of(ClaimResponse response) {
+        return new ClaimBundle(
+                response.certificateId(),
+                response.certificatePem(),
+                response.privateKey(),
+                response.expiresAt(),
+                response.templateName(),
+                response.iotEndpoint());
+    }
 
     public DeviceCredentials credentials() {
         return new DeviceCredentials(certificateId, certificatePem, privateKeyPem);

@@ -2,6 +2,10 @@ package io.fleetprov.simulator.claim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetprov.protocol.claim.ClaimRequest;
+import io.fleetprov.protocol.claim.ClaimResponse;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.simulator.client.DeviceException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderAsyncClient;
@@ -97,23 +100,14 @@ public final class TrustedUserClaimSource implements ClaimSource {
     }
 
     private CompletableFuture<ClaimBundle> requestClaim(Token bearer, String serialNumber) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("serialNumber", serialNumber);
-        if (settings.templateName() != null) {
-            body.put("templateName", settings.templateName());
-        }
-        HttpRequest request;
-        try {
-            request = HttpRequest.newBuilder(settings.claimServiceUrl().resolve("/v1/claims"))
-                    .timeout(settings.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .header("Authorization", "Bearer " + bearer.value())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-                    .build();
-        } catch (java.io.IOException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        HttpRequest request = HttpRequest.newBuilder(settings.claimServiceUrl().resolve("/v1/claims"))
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + bearer.value())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(
+                        PayloadCodec.json().encode(new ClaimRequest(serialNumber, settings.templateName()))))
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, error) -> {
             if (error != null) {
                 throw new DeviceException(DeviceException.CLIENT_ERROR, "POST /v1/claims: " + error, error);
@@ -131,16 +125,8 @@ public final class TrustedUserClaimSource implements ClaimSource {
 
     static ClaimBundle parse(byte[] body) {
         try {
-            JsonNode node = JSON.readTree(body);
-            String expiresAt = node.path("expiresAt").asText(null);
-            return new ClaimBundle(
-                    node.path("certificateId").asText(null),
-                    node.path("certificatePem").asText(null),
-                    node.path("privateKey").asText(null),
-                    expiresAt == null ? null : Instant.parse(expiresAt),
-                    node.path("templateName").asText(null),
-                    node.path("iotEndpoint").asText(null));
-        } catch (java.io.IOException | RuntimeException e) {
+            return ClaimBundle.of(PayloadCodec.json().decode(body, ClaimResponse.class));
+        } catch (PayloadException e) {
             throw new DeviceException("InvalidClaimResponse", "claim-service answered an unreadable claim", e);
         }
     }

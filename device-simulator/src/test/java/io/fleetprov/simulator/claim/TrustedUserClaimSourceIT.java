@@ -10,6 +10,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
+import io.fleetprov.protocol.claim.ClaimRequest;
+import io.fleetprov.protocol.claim.ClaimResponse;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.contract.Contracts;
 import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.client.DeviceClient;
 import io.fleetprov.simulator.client.DeviceException;
@@ -25,7 +29,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -88,7 +91,7 @@ class TrustedUserClaimSourceIT {
     /** claim-service's contract: 401 without an installer's id token, 403 for a refused serial, else 201. */
     private static void claims(HttpExchange exchange) throws IOException {
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        ClaimRequest body = PayloadCodec.json().decode(exchange.getRequestBody().readAllBytes(), ClaimRequest.class);
         if (!"POST".equals(exchange.getRequestMethod())
                 || authorization == null
                 || !authorization.startsWith("Bearer ")) {
@@ -104,25 +107,27 @@ class TrustedUserClaimSourceIT {
             return;
         }
         bearers.add(token);
-        String serial = body.path("serialNumber").asText();
+        String serial = body.serialNumber();
         if (serial.startsWith("refused-")) {
             respond(exchange, 403, Map.of("title", "Serial number not allowed"));
             return;
         }
-        ProvisioningClaim claim =
-                emulator.createProvisioningClaim(body.path("templateName").asText());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("certificateId", claim.certificateId());
-        answer.put("certificatePem", claim.certificatePem());
-        answer.put("privateKey", claim.privateKeyPem());
-        answer.put("expiresAt", claim.expiration().toString());
-        answer.put("templateName", claim.templateName());
-        answer.put("iotEndpoint", emulator.mqttEndpoint());
-        respond(exchange, 201, answer);
+        ProvisioningClaim claim = emulator.createProvisioningClaim(body.templateName());
+        respond(
+                exchange,
+                201,
+                new ClaimResponse(
+                        claim.certificateId(),
+                        claim.certificatePem(),
+                        claim.privateKeyPem(),
+                        null,
+                        claim.expiration(),
+                        claim.templateName(),
+                        emulator.mqttEndpoint()));
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
+    private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = PayloadCodec.json().encode(body);
         exchange.getResponseHeaders()
                 .add("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
@@ -191,13 +196,32 @@ class TrustedUserClaimSourceIT {
 
     @Test
     void claimBundlesAreParsedFromClaimServicesContract() {
-        String body = "{\"certificateId\":\"abc\",\"certificatePem\":\"-----BEGIN CERTIFICATE-----\","
-                + "\"privateKey\":\"k\",\"publicKey\":\"p\",\"expiresAt\":\"2030-01-01T00:00:00Z\","
-                + "\"templateName\":\"t\",\"iotEndpoint\":\"localhost:8883\"}";
-        ClaimBundle bundle = TrustedUserClaimSource.parse(body.getBytes(StandardCharsets.UTF_8));
-        assertThat(bundle.certificateId()).isEqualTo("abc");
-        assertThat(bundle.iotEndpoint()).isEqualTo("localhost:8883");
-        assertThat(bundle.expiresAt()).hasToString("2030-01-01T00:00:00Z");
-        assertThat(bundle.toString()).doesNotContain("k\"").doesNotContain("privateKey");
+        byte[] golden = Contracts.claimResponse();
+        JsonNode expected = Contracts.tree(golden);
+        ClaimBundle bundle = TrustedUserClaimSource.parse(golden);
+        assertThat(bundle.certificateId())
+                .isEqualTo(expected.get("certificateId").textValue());
+        assertThat(bundle.certificatePem())
+                .isEqualTo(expected.get("certificatePem").textValue());
+        assertThat(bundle.privateKeyPem()).isEqualTo(expected.get("privateKey").textValue());
+        assertThat(bundle.expiresAt()).hasToString(expected.get("expiresAt").textValue());
+        assertThat(bundle.templateName()).isEqualTo(expected.get("templateName").textValue());
+        assertThat(bundle.iotEndpoint()).isEqualTo(expected.get("iotEndpoint").textValue());
+        assertThat(bundle.toString()).doesNotContain("PRIVATE");
+    }
+
+    @Test
+    void claimRequestsAreWrittenAsClaimServicesContract() {
+        ClaimRequest golden = PayloadCodec.json().decode(Contracts.claimRequest(), ClaimRequest.class);
+        assertThat(Contracts.tree(PayloadCodec.json().encode(golden)))
+                .isEqualTo(Contracts.tree(Contracts.claimRequest()));
+    }
+
+    @Test
+    void anUnreadableClaimIsAnInvalidClaimResponse() {
+        assertThatThrownBy(() -> TrustedUserClaimSource.parse(
+                        "{\"certificateId\":\"abc\",\"expiresAt\":\"tomorrow\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(
+                        DeviceException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidClaimResponse"));
     }
 }

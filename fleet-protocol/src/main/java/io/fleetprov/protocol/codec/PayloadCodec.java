@@ -2,6 +2,7 @@ package io.fleetprov.protocol.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -84,6 +85,21 @@ public final class PayloadCodec {
         }
     }
 
+    /**
+     * Reads a value out of a tree this codec decoded, with the same rules as {@link #decode}; for consumers that keep
+     * the payload as received beside the typed value.
+     */
+    public <T> T convert(JsonNode tree, Class<T> type) {
+        try {
+            return mapper.treeToValue(tree, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PayloadException(
+                    PayloadException.Reason.MALFORMED,
+                    "malformed " + format.topicLevel().toUpperCase() + " payload: " + firstLine(e),
+                    e);
+        }
+    }
+
     public byte[] encode(Object value) {
         try {
             return mapper.writeValueAsBytes(value);
@@ -110,7 +126,7 @@ public final class PayloadCodec {
     }
 
     /** Jackson's messages carry a source excerpt on later lines; the first line says what was wrong. */
-    private static String firstLine(IOException e) {
+    private static String firstLine(Exception e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

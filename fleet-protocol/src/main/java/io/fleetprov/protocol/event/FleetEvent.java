@@ -5,12 +5,13 @@ import java.time.Instant;
 
 /**
  * The envelope of every event on {@code fleetprov/events/{type}}. Absent fields are omitted on the wire.
- * {@code eventId} is stable across redeliveries, so consumers can de-duplicate on it.
+ * {@code eventId} is stable across redeliveries, so consumers can de-duplicate on it. {@link EnvelopeField}
+ * describes these fields for code that handles them one by one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FleetEvent(
         String eventId,
-        String type,
+        EventType type,
         Instant occurredAt,
         String source,
         String installer,
@@ -19,12 +20,6 @@ public record FleetEvent(
         String claimCertificateId,
         String certificateId,
         String thingName,
-        String outcome,
+        Outcome outcome,
         String reason,
-        String traceId) {
-
-    public static final String CLAIM_ISSUED = "ClaimIssued";
-    public static final String CLAIM_REFUSED = "ClaimRefused";
-    public static final String HOOK_DECISION = "HookDecision";
-    public static final String CLAIM_EXPIRED_UNUSED = "ClaimExpiredUnused";
-}
+        String traceId) {}

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import io.fleetprov.protocol.PayloadFormat;
+import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.Outcome;
 import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
 import io.fleetprov.protocol.model.CreateKeysAndCertificateResponse;
 import io.fleetprov.protocol.model.ErrorResponse;
@@ -29,7 +31,7 @@ class PayloadCodecTest {
         var error = new ErrorResponse(400, "InvalidCertificateOwnershipToken", "bad token");
         var event = new FleetEvent(
                 "e-1",
-                FleetEvent.CLAIM_ISSUED,
+                EventType.CLAIM_ISSUED,
                 Instant.parse("2026-01-02T03:04:05Z"),
                 "claim-service",
                 "sub-1",
@@ -38,7 +40,7 @@ class PayloadCodecTest {
                 "claim",
                 null,
                 null,
-                "ISSUED",
+                Outcome.ISSUED,
                 null,
                 null);
 
@@ -60,7 +62,7 @@ class PayloadCodecTest {
                 PayloadCodec.json()
                         .encode(new FleetEvent(
                                 "e",
-                                "HookDecision",
+                                EventType.HOOK_DECISION,
                                 Instant.EPOCH,
                                 "s",
                                 null,
@@ -69,13 +71,13 @@ class PayloadCodecTest {
                                 null,
                                 null,
                                 null,
-                                "DENY",
+                                Outcome.DENY,
                                 null,
                                 null)),
                 StandardCharsets.UTF_8);
         assertThat(event)
                 .isEqualTo("{\"eventId\":\"e\",\"type\":\"HookDecision\","
-                        + "\"occurredAt\":\"1970-01-01T00:00:00Z\",\"source\":\"s\",\"outcome\":\"DENY\"}");
+                        + "\"occurredAt\":\"1970-01-01T00:00:00Z\",\"source\":\"s\",\"outcome\":\"deny\"}");
     }
 
     @Test
@@ -150,6 +152,48 @@ class PayloadCodecTest {
                         PayloadException.class,
                         e -> assertThat(e.reason()).isEqualTo(PayloadException.Reason.OVERSIZED))
                 .hasMessageContaining("131073 bytes");
+    }
+
+    @Test
+    void readsOutcomesInOlderSpellingsAndWritesTheWireWord() {
+        var event = PayloadCodec.json()
+                .decode(
+                        "{\"eventId\":\"e\",\"type\":\"HookDecision\",\"outcome\":\"ALLOWED\"}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        FleetEvent.class);
+        assertThat(event.outcome()).isEqualTo(Outcome.ALLOW);
+        assertThat(new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8))
+                .contains("\"outcome\":\"allow\"");
+        assertThat(Outcome.DENY.matches("Denied")).isTrue();
+        assertThat(Outcome.read("maybe")).isEmpty();
+    }
+
+    @Test
+    void refusesUnknownEventTypesAndOutcomes() {
+        for (String bad :
+                new String[] {"{\"type\":\"SomethingElse\"}", "{\"type\":\"HookDecision\",\"outcome\":\"maybe\"}"}) {
+            assertThatThrownBy(() -> PayloadCodec.json().decode(bad.getBytes(StandardCharsets.UTF_8), FleetEvent.class))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            PayloadException.class,
+                            e -> assertThat(e.reason()).isEqualTo(PayloadException.Reason.MALFORMED));
+        }
+    }
+
+    @Test
+    void convertsADecodedTreeLikeBytes() {
+        var tree = PayloadCodec.json()
+                .decode(
+                        "{\"eventId\":\"e\",\"type\":\"ClaimIssued\"}".getBytes(StandardCharsets.UTF_8),
+                        com.fasterxml.jackson.databind.JsonNode.class);
+        assertThat(PayloadCodec.json().convert(tree, FleetEvent.class).type()).isEqualTo(EventType.CLAIM_ISSUED);
+        var badTree = PayloadCodec.json()
+                .decode(
+                        "{\"type\":\"Nope\"}".getBytes(StandardCharsets.UTF_8),
+                        com.fasterxml.jackson.databind.JsonNode.class);
+        assertThatThrownBy(() -> PayloadCodec.json().convert(badTree, FleetEvent.class))
+                .isInstanceOf(PayloadException.class)
+                .hasMessageStartingWith("malformed JSON payload");
     }
 
     @Test

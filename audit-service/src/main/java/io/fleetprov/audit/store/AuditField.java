@@ -1,0 +1,73 @@
+package io.fleetprov.audit.store;
+
+import io.fleetprov.protocol.event.EnvelopeField;
+import java.util.function.Function;
+
+/**
+ * The fields of an {@link AuditEvent} that the log stores in their own column, in column order. The column, the
+ * hash chain's canonical form, the API and the CSV export all take their names from here; fields of the fleetprov
+ * envelope take theirs from {@link EnvelopeField}. The payload, the sequence number and the hashes are the chain's
+ * own and are not listed.
+ */
+public enum AuditField {
+    EVENT_ID(EnvelopeField.EVENT_ID, AuditEvent::eventId, true),
+    // The envelope's "type"; the column and the canonical form have always said eventType.
+    EVENT_TYPE("event_type", "eventType", EnvelopeField.TYPE.jsonName(), AuditEvent::eventType, true),
+    SOURCE(EnvelopeField.SOURCE, AuditEvent::source, true),
+    TOPIC("topic", "topic", "topic", AuditEvent::topic, true),
+    OCCURRED_AT(EnvelopeField.OCCURRED_AT, AuditEvent::occurredAt, true),
+    RECEIVED_AT("received_at", "receivedAt", "receivedAt", AuditEvent::receivedAt, true),
+    INSTALLER(EnvelopeField.INSTALLER, AuditEvent::installer, false),
+    SERIAL_NUMBER(EnvelopeField.SERIAL_NUMBER, AuditEvent::serialNumber, false),
+    TEMPLATE_NAME(EnvelopeField.TEMPLATE_NAME, AuditEvent::templateName, false),
+    CLAIM_CERTIFICATE_ID(EnvelopeField.CLAIM_CERTIFICATE_ID, AuditEvent::claimCertificateId, false),
+    CERTIFICATE_ID(EnvelopeField.CERTIFICATE_ID, AuditEvent::certificateId, false),
+    THING_NAME(EnvelopeField.THING_NAME, AuditEvent::thingName, false),
+    // AWS presence events name a client, which the fleetprov envelope has no field for.
+    CLIENT_ID("client_id", "clientId", "clientId", AuditEvent::clientId, false),
+    OUTCOME(EnvelopeField.OUTCOME, AuditEvent::outcome, false),
+    REASON(EnvelopeField.REASON, AuditEvent::reason, false);
+
+    private final String column;
+    private final String hashName;
+    private final String viewName;
+    private final Function<AuditEvent, Object> value;
+    private final boolean required;
+
+    AuditField(EnvelopeField field, Function<AuditEvent, Object> value, boolean required) {
+        this(field.columnName(), field.jsonName(), field.jsonName(), value, required);
+    }
+
+    AuditField(String column, String hashName, String viewName, Function<AuditEvent, Object> value, boolean required) {
+        this.column = column;
+        this.hashName = hashName;
+        this.viewName = viewName;
+        this.value = value;
+        this.required = required;
+    }
+
+    /** The column in {@code audit_event}. */
+    public String column() {
+        return column;
+    }
+
+    /** The key in the hash chain's canonical JSON. */
+    public String hashName() {
+        return hashName;
+    }
+
+    /** The name in the API's events and the CSV export's header. */
+    public String viewName() {
+        return viewName;
+    }
+
+    /** A String or, for the two times, an Instant; null when absent. */
+    public Object value(AuditEvent event) {
+        return value.apply(event);
+    }
+
+    /** Always set, and always in the canonical form, even when null. */
+    public boolean required() {
+        return required;
+    }
+}

@@ -1,0 +1,45 @@
+package io.fleetprov.claims;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetprov.protocol.claim.ClaimResponse;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.contract.Contracts;
+import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** What claim-service put on the wire, held against fleet-protocol's golden files. */
+final class ProducedContracts {
+
+    private ProducedContracts() {}
+
+    /** The event carries exactly the golden file's fields for its type, with its type and outcome words. */
+    static void assertEventMatchesContract(JsonNode produced) {
+        FleetEvent event = PayloadCodec.json().convert(produced, FleetEvent.class);
+        JsonNode golden = Contracts.tree(Contracts.event(event.type()));
+        assertThat(Contracts.fieldNames(produced))
+                .as("fields of %s", event.type())
+                .isEqualTo(Contracts.fieldNames(golden));
+        assertThat(produced.get("outcome")).isEqualTo(golden.get("outcome"));
+    }
+
+    /** The claim response carries exactly the golden file's fields, and reads as a {@link ClaimResponse}. */
+    static void assertClaimResponseMatchesContract(Map<String, Object> produced) {
+        assertThat(new TreeSet<>(produced.keySet())).isEqualTo(Contracts.fieldNames(Contracts.claimResponse()));
+        ClaimResponse response = PayloadCodec.json().decode(PayloadCodec.json().encode(produced), ClaimResponse.class);
+        assertThat(response.privateKey()).startsWith("-----BEGIN");
+        assertThat(response.expiresAt()).isNotNull();
+    }
+
+    /** The hook's answer carries the golden file's fields and reads as a {@link PreProvisioningHookResponse}. */
+    static void assertHookResponseMatchesContract(byte[] produced) {
+        assertThat(Contracts.fieldNames(produced)).isEqualTo(Contracts.fieldNames(Contracts.hookResponse()));
+        assertThat(PayloadCodec.json()
+                        .decode(produced, PreProvisioningHookResponse.class)
+                        .allowed())
+                .isTrue();
+    }
+}
