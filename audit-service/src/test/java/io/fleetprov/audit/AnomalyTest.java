@@ -8,7 +8,7 @@ import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.audit.testing.Devices;
 import io.fleetprov.audit.testing.Tokens;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;

@@ -4,11 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fleetprov.audit.store.EmbeddedDatabase;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
-import io.fleetprov.audit.testing.InjectDatabase;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
+import io.fleetprov.testing.TestDatabase;
+import io.fleetprov.testing.quarkus.InjectDatabase;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +26,7 @@ class DatabaseOutageTest {
     IotEmulator emulator;
 
     @InjectDatabase
-    EmbeddedDatabase database;
+    TestDatabase database;
 
     @Test
     void eventsPublishedWhileTheDatabaseIsDownAreStoredWhenItReturns() throws Exception {

@@ -7,13 +7,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.fleetprov.audit.store.EmbeddedDatabase;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
-import io.fleetprov.audit.testing.InjectDatabase;
 import io.fleetprov.audit.testing.Tokens;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.testing.TestDatabase;
+import io.fleetprov.testing.quarkus.InjectDatabase;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,7 +31,7 @@ class EventLogTest {
     IotEmulator emulator;
 
     @InjectDatabase
-    EmbeddedDatabase database;
+    TestDatabase database;
 
     @Test
     void updateDeleteAndTruncateAreRefusedByTheDatabase() throws Exception {

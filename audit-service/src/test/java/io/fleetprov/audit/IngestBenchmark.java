@@ -2,16 +2,16 @@ package io.fleetprov.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fleetprov.audit.store.EmbeddedDatabase;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
-import io.fleetprov.audit.testing.InjectDatabase;
 import io.fleetprov.audit.testing.Mqtt;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.events.ServiceIdentity;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.event.EventType;
+import io.fleetprov.testing.TestDatabase;
+import io.fleetprov.testing.quarkus.InjectDatabase;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -48,7 +48,7 @@ class IngestBenchmark {
     IotEmulator emulator;
 
     @InjectDatabase
-    EmbeddedDatabase database;
+    TestDatabase database;
 
     @Test
     void durableIngestAgainstSingleRowInserts() throws Exception {

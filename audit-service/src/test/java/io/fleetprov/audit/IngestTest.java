@@ -6,15 +6,15 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.fleetprov.audit.store.EmbeddedDatabase;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.audit.testing.Devices;
-import io.fleetprov.audit.testing.InjectDatabase;
 import io.fleetprov.audit.testing.Tokens;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.event.Outcome;
+import io.fleetprov.testing.TestDatabase;
+import io.fleetprov.testing.quarkus.InjectDatabase;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ class IngestTest {
     IotEmulator emulator;
 
     @InjectDatabase
-    EmbeddedDatabase database;
+    TestDatabase database;
 
     @BeforeEach
     void thingEvents() {

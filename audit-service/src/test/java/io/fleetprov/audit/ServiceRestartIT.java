@@ -4,14 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fleetprov.audit.store.EmbeddedDatabase;
+import io.fleetprov.audit.testing.AuditTestResources;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
-import io.fleetprov.audit.testing.ServiceProcess;
 import io.fleetprov.audit.testing.Tokens;
 import io.fleetprov.audit.testing.Users;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.events.ServiceIdentity;
+import io.fleetprov.testing.ServiceProcess;
+import io.fleetprov.testing.TestDatabase;
 import io.restassured.path.json.JsonPath;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -48,13 +49,14 @@ class ServiceRestartIT {
     @TempDir
     Path work;
 
-    private EmbeddedDatabase database;
+    private TestDatabase database;
     private IotEmulator emulator;
     private ServiceProcess service;
 
     @BeforeEach
     void start() throws Exception {
-        database = EmbeddedDatabase.start(Files.createDirectory(work.resolve("pg")), 0);
+        database = TestDatabase.start(
+                Files.createDirectory(work.resolve("pg")), 0, AuditTestResources.DATABASE, AuditTestResources.APP_ROLE);
         Path seed = work.resolve("emulator-seed.json");
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("emulator-seed.json")) {
             Files.copy(in, seed);
@@ -78,7 +80,7 @@ class ServiceRestartIT {
                 Files.writeString(work.resolve("audit.private.key"), identity.privateKeyPem())
                         .toString());
         properties.put("fleetprov.oidc.issuer", emulator.httpUrl() + "/" + Users.POOL_ID);
-        service = new ServiceProcess(properties, Path.of("target", "service-restart-it.log"));
+        service = new ServiceProcess("audit-service", properties, Path.of("target", "service-restart-it.log"));
     }
 
     @AfterEach

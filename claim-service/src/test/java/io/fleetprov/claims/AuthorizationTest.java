@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class AuthorizationTest {
 
-    private static final String ALICE = EmulatorTestResource.installer();
+    private static final String ALICE = ClaimServiceEmulator.installer();
 
     @Test
     void withoutTokenIs401Problem() {
@@ -44,12 +44,12 @@ class AuthorizationTest {
     @Test
     void expiredTokenIs401() {
         // Signed by the pool two hours ago: valid signature, issuer and groups, but expired.
-        EmulatorTestResource.CLOCK.advance(Duration.ofHours(-2));
+        ClaimServiceEmulator.CLOCK.advance(Duration.ofHours(-2));
         String expired;
         try {
-            expired = Tokens.signIn(EmulatorTestResource.installer());
+            expired = Tokens.signIn(ClaimServiceEmulator.installer());
         } finally {
-            EmulatorTestResource.CLOCK.advance(Duration.ofHours(2));
+            ClaimServiceEmulator.CLOCK.advance(Duration.ofHours(2));
         }
         given().auth()
                 .oauth2(expired)
@@ -72,7 +72,7 @@ class AuthorizationTest {
 
     @Test
     void templateNotAllowedForGroupIs403() {
-        Claims.request(ALICE, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null)
+        Claims.request(ALICE, Claims.serial(), ClaimServiceEmulator.RESTRICTED_TEMPLATE, null)
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://fleetprov.io/problems/forbidden-template"));
@@ -97,8 +97,8 @@ class AuthorizationTest {
 
     @Test
     void claimIsVisibleToItsInstallerAndAdminsOnly() {
-        String alice = EmulatorTestResource.installer();
-        String bob = EmulatorTestResource.installer();
+        String alice = ClaimServiceEmulator.installer();
+        String bob = ClaimServiceEmulator.installer();
         String serial = Claims.serial();
         String certificateId = (String) Claims.issue(alice, serial).get("certificateId");
 

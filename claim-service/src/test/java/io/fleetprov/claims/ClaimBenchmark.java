@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -66,7 +66,7 @@ class ClaimBenchmark {
 
     @Test
     void claimsPerSecondAgainstRawCreateProvisioningClaim() throws Exception {
-        String token = Tokens.of(EmulatorTestResource.installer());
+        String token = Tokens.of(ClaimServiceEmulator.installer());
         Callable<Void> viaService = () -> {
             given().auth()
                     .oauth2(token)
@@ -83,7 +83,7 @@ class ClaimBenchmark {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .build()) {
             Callable<Void> raw = () -> {
-                iot.createProvisioningClaim(r -> r.templateName(EmulatorTestResource.TEMPLATE))
+                iot.createProvisioningClaim(r -> r.templateName(ClaimServiceEmulator.TEMPLATE))
                         .join();
                 return null;
             };

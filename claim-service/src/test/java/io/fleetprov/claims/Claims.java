@@ -47,7 +47,7 @@ final class Claims {
     static ValidatableResponse hook(String secret, String claimCertificateId, String serialNumber) {
         var spec = given().contentType(ContentType.JSON);
         if (secret != null) {
-            spec.header(EmulatorTestResource.HOOK_HEADER, secret);
+            spec.header(ClaimServiceEmulator.HOOK_HEADER, secret);
         }
         String deviceCertificateId = UUID.randomUUID().toString().replace("-", "")
                 + UUID.randomUUID().toString().replace("-", "");
@@ -59,7 +59,7 @@ final class Claims {
                         "certificatePem",
                         "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
                         "templateArn",
-                        "arn:aws:iot:us-east-1:123456789012:provisioningtemplate/" + EmulatorTestResource.TEMPLATE,
+                        "arn:aws:iot:us-east-1:123456789012:provisioningtemplate/" + ClaimServiceEmulator.TEMPLATE,
                         "clientId",
                         "device-" + serialNumber,
                         "parameters",

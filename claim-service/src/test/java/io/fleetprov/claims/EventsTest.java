@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetprov.claims.service.ClaimExpiry;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.protocol.event.EventType;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class EventsTest {
             assertThat(dropped).hasSize(2);
             dropped.forEach(emulator.broker()::disconnect);
 
-            String installer = EmulatorTestResource.installer();
+            String installer = ClaimServiceEmulator.installer();
             List<String> claims = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 claims.add((String) Claims.issue(installer, Claims.serial()).get("certificateId"));
@@ -73,14 +73,14 @@ class EventsTest {
     @Test
     void unusedClaimsExpireWithAnEvent() throws Exception {
         try (EventListener events = EventListener.subscribe(emulator)) {
-            String installer = EmulatorTestResource.installer();
+            String installer = ClaimServiceEmulator.installer();
             String serial = Claims.serial();
             String claim = (String) Claims.issue(installer, serial).get("certificateId");
-            EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(6));
+            ClaimServiceEmulator.CLOCK.advance(Duration.ofMinutes(6));
             try {
                 expiry.sweep();
             } finally {
-                EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(-6));
+                ClaimServiceEmulator.CLOCK.advance(Duration.ofMinutes(-6));
             }
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(events.about(claim))
@@ -101,8 +101,8 @@ class EventsTest {
     @Test
     void refusalsAreEvents() throws Exception {
         try (EventListener events = EventListener.subscribe(emulator)) {
-            String installer = EmulatorTestResource.installer();
-            Claims.request(installer, Claims.serial(), EmulatorTestResource.RESTRICTED_TEMPLATE, null)
+            String installer = ClaimServiceEmulator.installer();
+            Claims.request(installer, Claims.serial(), ClaimServiceEmulator.RESTRICTED_TEMPLATE, null)
                     .statusCode(403);
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(() -> assertThat(events.ofType(EventType.CLAIM_REFUSED.wire()))
@@ -110,7 +110,7 @@ class EventsTest {
                                 ProducedContracts.assertEventMatchesContract(r.event());
                                 assertThat(r.event().get("reason").asText()).isEqualTo("forbidden-template");
                                 assertThat(r.event().get("templateName").asText())
-                                        .isEqualTo(EmulatorTestResource.RESTRICTED_TEMPLATE);
+                                        .isEqualTo(ClaimServiceEmulator.RESTRICTED_TEMPLATE);
                             }));
         }
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HookTest {
 
-    private final String USER = EmulatorTestResource.installer();
+    private final String USER = ClaimServiceEmulator.installer();
 
     @Test
     void refusesCallersWithoutTheSharedSecret() {
@@ -64,12 +64,12 @@ class HookTest {
     void deniesAnExpiredClaim() {
         String serial = Claims.serial();
         String claim = (String) Claims.issue(USER, serial).get("certificateId");
-        EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(6));
+        ClaimServiceEmulator.CLOCK.advance(Duration.ofMinutes(6));
         try {
             Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(false));
             Claims.get(USER, claim).statusCode(200).body("status", equalTo("EXPIRED"));
         } finally {
-            EmulatorTestResource.CLOCK.advance(Duration.ofMinutes(-6));
+            ClaimServiceEmulator.CLOCK.advance(Duration.ofMinutes(-6));
         }
     }
 
@@ -87,7 +87,7 @@ class HookTest {
             for (int round = 0; round < 5; round++) {
                 String serial = Claims.serial();
                 String claim = (String)
-                        Claims.issue(EmulatorTestResource.installer(), serial).get("certificateId");
+                        Claims.issue(ClaimServiceEmulator.installer(), serial).get("certificateId");
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Boolean>> answers = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {

@@ -14,7 +14,7 @@ class IdempotencyAndQuotaTest {
 
     @Test
     void retryWithTheSameKeyReturnsTheSameClaim() {
-        String user = EmulatorTestResource.installer();
+        String user = ClaimServiceEmulator.installer();
         String serial = Claims.serial();
         String key = UUID.randomUUID().toString();
         Map<String, Object> first = Claims.request(user, serial, null, key)
@@ -33,17 +33,17 @@ class IdempotencyAndQuotaTest {
         assertThat(retry).isEqualTo(first);
         assertThat(first)
                 .containsKeys("certificatePem", "privateKey", "publicKey", "expiresAt", "iotEndpoint")
-                .containsEntry("templateName", EmulatorTestResource.TEMPLATE);
+                .containsEntry("templateName", ClaimServiceEmulator.TEMPLATE);
 
         // Same key, another device: refused, never a second claim.
         Claims.request(user, Claims.serial(), null, key).statusCode(409).contentType("application/problem+json");
         // Keys are per installer: bob's identical key is his own.
-        Claims.request(EmulatorTestResource.installer(), serial, null, key).statusCode(201);
+        Claims.request(ClaimServiceEmulator.installer(), serial, null, key).statusCode(201);
     }
 
     @Test
     void claimsPerMinuteQuotaAnswers429WithRetryAfter() {
-        String user = EmulatorTestResource.installer();
+        String user = ClaimServiceEmulator.installer();
         for (int i = 0; i < 5; i++) {
             Claims.issue(user, Claims.serial());
         }
@@ -58,11 +58,11 @@ class IdempotencyAndQuotaTest {
 
     @Test
     void outstandingClaimsQuotaAnswers429UntilOneExpires() {
-        String user = EmulatorTestResource.installer();
+        String user = ClaimServiceEmulator.installer();
         for (int i = 0; i < 5; i++) {
             Claims.issue(user, Claims.serial());
         }
-        EmulatorTestResource.CLOCK.advance(Duration.ofSeconds(61));
+        ClaimServiceEmulator.CLOCK.advance(Duration.ofSeconds(61));
         try {
             for (int i = 0; i < 3; i++) {
                 Claims.issue(user, Claims.serial());
@@ -75,7 +75,7 @@ class IdempotencyAndQuotaTest {
             // The oldest claim expires 5 minutes after it was issued, 61 s ago.
             assertThat(Integer.parseInt(retryAfter)).isBetween(200, 240);
         } finally {
-            EmulatorTestResource.CLOCK.advance(Duration.ofSeconds(-61));
+            ClaimServiceEmulator.CLOCK.advance(Duration.ofSeconds(-61));
         }
     }
 }

@@ -62,7 +62,7 @@ class LogSecrecyTest {
 
     @Test
     void noPrivateKeyTokenOrHookSecretReachesTheLogs() {
-        String installer = EmulatorTestResource.installer();
+        String installer = ClaimServiceEmulator.installer();
         String token = Tokens.of(installer);
         String serial = Claims.serial();
         String key = UUID.randomUUID().toString();

@@ -16,6 +16,6 @@ public class TestClockProducer {
     @Alternative
     @Priority(1)
     Clock clock() {
-        return EmulatorTestResource.CLOCK;
+        return ClaimServiceEmulator.CLOCK;
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class ThrottlingTest {
 
     @Test
     void throttlingIsRetriedWithBackoff() {
-        String user = EmulatorTestResource.installer();
+        String user = ClaimServiceEmulator.installer();
         emulator.throttle().setRate("CreateProvisioningClaim", 1);
         // The second and third calls are throttled at first and succeed on a later attempt.
         for (int i = 0; i < 3; i++) {
@@ -33,7 +33,7 @@ class ThrottlingTest {
 
     @Test
     void persistentThrottlingEndsIn503WithRetryAfter() {
-        String user = EmulatorTestResource.installer();
+        String user = ClaimServiceEmulator.installer();
         emulator.throttle().setRate("CreateProvisioningClaim", 0.001);
         Claims.request(user, Claims.serial()).statusCode(201);
 

@@ -34,7 +34,7 @@ final class Tokens {
         }
         return client.initiateAuth(r -> r.authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                         .clientId(config("fleetprov-test.cognito-client-id"))
-                        .authParameters(Map.of("USERNAME", username, "PASSWORD", EmulatorTestResource.PASSWORD)))
+                        .authParameters(Map.of("USERNAME", username, "PASSWORD", ClaimServiceEmulator.PASSWORD)))
                 .join()
                 .authenticationResult()
                 .accessToken();

@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.quarkus.InjectIotEmulator;
 import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.Outcome;
+import io.fleetprov.testing.SdkDevice;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +32,7 @@ class TrustedUserFlowTest {
     @Test
     void deviceProvisionsWithTheClaimItWasIssuedFor() throws Exception {
         try (EventListener events = EventListener.subscribe(emulator)) {
-            String installer = EmulatorTestResource.installer();
+            String installer = ClaimServiceEmulator.installer();
             String serial = Claims.serial();
             Map<String, Object> bundle = Claims.issue(installer, serial);
             String claimId = (String) bundle.get("certificateId");
@@ -47,7 +48,7 @@ class TrustedUserFlowTest {
                     "claim-" + serial)) {
                 CreateKeysAndCertificateResponse keys = device.createKeysAndCertificate();
                 RegisterThingResponse registered = device.registerThing(
-                        EmulatorTestResource.TEMPLATE, keys.certificateOwnershipToken, Map.of("SerialNumber", serial));
+                        ClaimServiceEmulator.TEMPLATE, keys.certificateOwnershipToken, Map.of("SerialNumber", serial));
                 assertThat(registered.thingName).isEqualTo(serial);
                 deviceCertificateId = keys.certificateId;
             }
@@ -78,7 +79,7 @@ class TrustedUserFlowTest {
 
     @Test
     void deviceWithAnotherSerialIsRejected() throws Exception {
-        String installer = EmulatorTestResource.installer();
+        String installer = ClaimServiceEmulator.installer();
         String serial = Claims.serial();
         Map<String, Object> bundle = Claims.issue(installer, serial);
         String impostor = Claims.serial();
@@ -91,7 +92,7 @@ class TrustedUserFlowTest {
                 "claim-" + impostor)) {
             CreateKeysAndCertificateResponse keys = device.createKeysAndCertificate();
             assertThatThrownBy(() -> device.registerThing(
-                            EmulatorTestResource.TEMPLATE,
+                            ClaimServiceEmulator.TEMPLATE,
                             keys.certificateOwnershipToken,
                             Map.of("SerialNumber", impostor)))
                     .isInstanceOf(ExecutionException.class)

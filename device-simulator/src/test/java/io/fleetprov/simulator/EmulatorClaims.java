@@ -4,6 +4,7 @@ import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.simulator.claim.ClaimBundle;
 import io.fleetprov.simulator.claim.ClaimSource;
+import io.fleetprov.testing.TestTemplates;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,10 +15,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EmulatorClaims implements ClaimSource {
 
+    /** The template {@link #installTemplate} creates: the shared test template, things named device-SERIAL. */
+    public static final String TEMPLATE = "sim-template";
+
     private final IotEmulator emulator;
     private final String templateName;
     /** Claim certificate id → the serial it was issued for, as claim-service binds them. */
     private final Map<String, String> serialByClaim = new ConcurrentHashMap<>();
+
+    public static void installTemplate(IotEmulator emulator) {
+        emulator.registry()
+                .templates()
+                .create(
+                        TEMPLATE,
+                        "device-simulator tests",
+                        TestTemplates.deviceTemplate("device-"),
+                        true,
+                        TestTemplates.ROLE,
+                        null,
+                        null);
+    }
 
     public EmulatorClaims(IotEmulator emulator, String templateName) {
         this.emulator = emulator;

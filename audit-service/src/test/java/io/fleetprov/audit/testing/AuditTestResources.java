@@ -1,6 +1,7 @@
 package io.fleetprov.audit.testing;
 
-import io.fleetprov.emulator.quarkus.IotEmulatorTestResource;
+import io.fleetprov.testing.quarkus.IotEmulatorTestResource;
+import io.fleetprov.testing.quarkus.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 
@@ -14,8 +15,18 @@ import io.quarkus.test.common.ResourceArg;
             @ResourceArg(name = "seed", value = "emulator-seed.json"),
             @ResourceArg(name = "serviceIdentity", value = "audit-service")
         })
-@QuarkusTestResource(EmbeddedDatabaseTestResource.class)
+@QuarkusTestResource(
+        value = PostgresTestResource.class,
+        initArgs = {
+            @ResourceArg(name = "database", value = AuditTestResources.DATABASE),
+            @ResourceArg(name = "appRole", value = AuditTestResources.APP_ROLE)
+        })
 public final class AuditTestResources {
+
+    /** The service writes through a role that may only read and insert; Flyway migrates as the owner. */
+    public static final String DATABASE = "audit";
+
+    public static final String APP_ROLE = "audit_app";
 
     private AuditTestResources() {}
 }

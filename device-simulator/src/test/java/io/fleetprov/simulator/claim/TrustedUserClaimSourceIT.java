@@ -8,13 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.protocol.claim.ClaimRequest;
 import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.contract.Contracts;
-import io.fleetprov.simulator.TestTemplates;
+import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.client.DeviceClient;
 import io.fleetprov.simulator.client.DeviceException;
 import io.fleetprov.simulator.client.FlowListener;
@@ -22,6 +21,7 @@ import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
 import io.fleetprov.simulator.client.ProvisionedDevice;
 import io.fleetprov.simulator.client.ProvisioningFlow;
+import io.fleetprov.testing.junit.IotEmulatorExtension;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,7 +65,7 @@ class TrustedUserClaimSourceIT {
     @BeforeAll
     static void start() throws IOException {
         emulator = emulatorExtension.get();
-        TestTemplates.install(emulator);
+        EmulatorClaims.installTemplate(emulator);
         var cognito = emulator.cognito();
         String poolId = cognito.pools().createUserPool("installers").id();
         clientId = cognito.pools().createAppClient(poolId, "installer-app").clientId();
@@ -145,7 +145,7 @@ class TrustedUserClaimSourceIT {
                         password,
                         URI.create(
                                 "http://127.0.0.1:" + claimService.getAddress().getPort()),
-                        TestTemplates.TEMPLATE,
+                        EmulatorClaims.TEMPLATE,
                         false,
                         Duration.ofSeconds(10)));
     }
@@ -155,7 +155,7 @@ class TrustedUserClaimSourceIT {
         bearers.clear();
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
         var flow = new ProvisioningFlow(
-                vertx, target, FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
+                vertx, target, FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(15)), cpu);
         try (TrustedUserClaimSource source = source(PASSWORD)) {
             for (String serial : List.of("tu-1", "tu-2")) {
                 ProvisionedDevice device = flow.provision(serial, source, System.nanoTime(), FlowListener.NONE)

@@ -9,7 +9,7 @@ import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.emulator.registry.Thing;
-import io.fleetprov.simulator.TestTemplates;
+import io.fleetprov.simulator.EmulatorClaims;
 import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainLauncher;
 import io.quarkus.test.junit.main.QuarkusMainTest;
@@ -38,7 +38,7 @@ class DirectSourceCommandIT {
         dataDir = Files.createTempDirectory("sim-cli-emulator");
         emulator = IotEmulator.start(
                 EmulatorConfig.builder().forTests().dataDir(dataDir).build());
-        TestTemplates.install(emulator);
+        EmulatorClaims.installTemplate(emulator);
     }
 
     @AfterAll
@@ -51,7 +51,7 @@ class DirectSourceCommandIT {
                 "--emulator-dir",
                 dataDir.toString(),
                 "--template",
-                TestTemplates.TEMPLATE,
+                EmulatorClaims.TEMPLATE,
                 "--devices",
                 Integer.toString(devices),
                 "--rate",

@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.protocol.hook.PreProvisioningHookRequest;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.FlowRuntime;
-import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.load.FaultPlan;
 import io.fleetprov.simulator.load.LoadPlan;
 import io.fleetprov.simulator.load.LoadRunner;
 import io.fleetprov.simulator.load.Shard;
 import io.fleetprov.simulator.report.FaultTally;
 import io.fleetprov.simulator.report.RunData;
+import io.fleetprov.testing.TestTemplates;
+import io.fleetprov.testing.junit.IotEmulatorExtension;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -75,7 +75,7 @@ class FaultModesIT {
                 .create(
                         HOOKED,
                         null,
-                        TestTemplates.DEVICE_TEMPLATE,
+                        TestTemplates.deviceTemplate("device-"),
                         true,
                         TestTemplates.ROLE,
                         new ProvisioningTemplate.PreProvisioningHook(

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.protocol.PayloadFormat;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.FlowRuntime;
-import io.fleetprov.simulator.TestTemplates;
+import io.fleetprov.testing.junit.IotEmulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,14 @@ class ProvisioningFlowIT {
 
     @BeforeAll
     static void start() {
-        TestTemplates.install(emulatorExtension.get());
+        EmulatorClaims.installTemplate(emulatorExtension.get());
     }
 
     @ParameterizedTest(name = "{0} mode, {1}")
     @CsvSource({"KEYS, JSON", "KEYS, CBOR", "CSR, JSON", "CSR, CBOR"})
     void provisionsAndPublishesAsItsThing(ProvisioningMode mode, PayloadFormat format) throws Exception {
         IotEmulator emulator = emulatorExtension.get();
-        FlowOptions options = FlowOptions.defaults(TestTemplates.TEMPLATE)
+        FlowOptions options = FlowOptions.defaults(EmulatorClaims.TEMPLATE)
                 .withMode(mode)
                 .withFormat(format)
                 .withTimeout(Duration.ofSeconds(10));
@@ -50,7 +49,7 @@ class ProvisioningFlowIT {
 
         ProvisionedDevice device = flow.provision(
                         serial,
-                        new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                        new EmulatorClaims(emulator, EmulatorClaims.TEMPLATE),
                         System.nanoTime(),
                         new FlowListener() {
                             @Override
@@ -76,7 +75,7 @@ class ProvisioningFlowIT {
     void publishOutsideThePolicyFailsTheFirstPublishPhase(ProvisioningMode mode) {
         IotEmulator emulator = emulatorExtension.get();
         FlowOptions base =
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withMode(mode).withTimeout(Duration.ofSeconds(10));
+                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withMode(mode).withTimeout(Duration.ofSeconds(10));
         FlowOptions options = new FlowOptions(
                 base.templateName(),
                 base.mode(),
@@ -91,7 +90,7 @@ class ProvisioningFlowIT {
 
         assertThatThrownBy(() -> flow.provision(
                                 "forbidden-" + UUID.randomUUID().toString().substring(0, 6),
-                                new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                                new EmulatorClaims(emulator, EmulatorClaims.TEMPLATE),
                                 System.nanoTime(),
                                 FlowListener.NONE)
                         .join())

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.FlowRuntime;
-import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
 import io.fleetprov.simulator.client.Phase;
@@ -17,6 +15,7 @@ import io.fleetprov.simulator.report.ReportWriter;
 import io.fleetprov.simulator.report.RunData;
 import io.fleetprov.simulator.report.RunMerger;
 import io.fleetprov.simulator.report.TimelineRow;
+import io.fleetprov.testing.junit.IotEmulatorExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,14 +44,14 @@ class LoadRunnerIT {
     @BeforeAll
     static void start() {
         IotEmulator emulator = emulatorExtension.get();
-        TestTemplates.install(emulator);
+        EmulatorClaims.installTemplate(emulator);
         var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
         flow = new ProvisioningFlow(
                 runtime.vertx(),
                 target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(15)),
+                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(15)),
                 runtime.cpu());
-        claims = new EmulatorClaims(emulator, TestTemplates.TEMPLATE);
+        claims = new EmulatorClaims(emulator, EmulatorClaims.TEMPLATE);
     }
 
     private static LoadPlan plan(String runId, long devices, double rate, Shard shard) {

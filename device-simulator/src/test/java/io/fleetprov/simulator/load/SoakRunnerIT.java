@@ -3,14 +3,13 @@ package io.fleetprov.simulator.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.junit.IotEmulatorExtension;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.FlowRuntime;
-import io.fleetprov.simulator.TestTemplates;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.simulator.report.RunData;
+import io.fleetprov.testing.junit.IotEmulatorExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ class SoakRunnerIT {
 
     @BeforeAll
     static void start() {
-        TestTemplates.install(emulatorExtension.get());
+        EmulatorClaims.installTemplate(emulatorExtension.get());
     }
 
     @Test
@@ -42,13 +41,13 @@ class SoakRunnerIT {
         var flow = new ProvisioningFlow(
                 runtime.vertx(),
                 target,
-                FlowOptions.defaults(TestTemplates.TEMPLATE).withTimeout(Duration.ofSeconds(4)),
+                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(4)),
                 runtime.cpu());
         var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
         long heapBefore = SoakRunner.usedHeapAfterGc();
         RunData run = new LoadRunner(
                         flow,
-                        new EmulatorClaims(emulator, TestTemplates.TEMPLATE),
+                        new EmulatorClaims(emulator, EmulatorClaims.TEMPLATE),
                         new LoadPlan("soak", 6, null, 20, Duration.ZERO, 6, Shard.SINGLE, "sim-", FaultPlan.NONE),
                         d -> {},
                         connected::add)

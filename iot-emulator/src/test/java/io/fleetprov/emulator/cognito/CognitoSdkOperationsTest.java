@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.nimbusds.jwt.SignedJWT;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +40,9 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExi
 /** Every supported operation and error, through the official AWS SDK for Java v2. */
 class CognitoSdkOperationsTest {
 
-    private final MutableClock clock = new MutableClock(Instant.now());
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    // Set by hand, so expiry is tested without sleeping (the shared TestClock lives downstream of the emulator).
+    private final Clock clock = ((InstantSource) now::get).withZone(ZoneOffset.UTC);
     private CognitoTestServer server;
     private CognitoIdentityProviderClient cognito;
     private String poolId;
@@ -184,7 +190,7 @@ class CognitoSdkOperationsTest {
     @Test
     void expiredTemporaryPasswordIsRefused() {
         cognito.adminCreateUser(r -> r.userPoolId(poolId).username("erin").temporaryPassword("Temp-pass-1"));
-        clock.advance(Duration.ofDays(8));
+        now.updateAndGet(t -> t.plus(Duration.ofDays(8)));
 
         assertThatThrownBy(() -> passwordAuth("erin", "Temp-pass-1"))
                 .isInstanceOf(NotAuthorizedException.class)
@@ -295,7 +301,7 @@ class CognitoSdkOperationsTest {
                 .isInstanceOf(NotAuthorizedException.class);
 
         assertThat(refresh(refreshToken).authenticationResult()).isNotNull();
-        clock.advance(Duration.ofDays(30).plusSeconds(1));
+        now.updateAndGet(t -> t.plus(Duration.ofDays(30).plusSeconds(1)));
         assertThatThrownBy(() -> refresh(refreshToken))
                 .isInstanceOf(NotAuthorizedException.class)
                 .hasMessageContaining("Refresh Token has expired");

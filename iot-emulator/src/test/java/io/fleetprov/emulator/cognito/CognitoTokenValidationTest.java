@@ -26,8 +26,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,11 +148,12 @@ class CognitoTokenValidationTest {
 
     @Test
     void refreshedTokensKeepAuthTimeAndVerify() throws Exception {
-        MutableClock clock = new MutableClock(Instant.now());
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+        Clock clock = ((InstantSource) now::get).withZone(ZoneOffset.UTC);
         server.close();
         server = seededServer(null, clock);
         AuthenticationResultType tokens = signIn(server.sdk(), "alice", "Correct-horse-1");
-        clock.advance(Duration.ofMinutes(10));
+        now.updateAndGet(t -> t.plus(Duration.ofMinutes(10)));
 
         AuthenticationResultType refreshed = server.sdk()
                 .initiateAuth(r -> r.clientId(CLIENT_ID)
