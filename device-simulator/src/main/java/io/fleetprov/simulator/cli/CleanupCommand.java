@@ -2,6 +2,7 @@ package io.fleetprov.simulator.cli;
 
 import io.fleetprov.simulator.claim.AwsClients;
 import io.fleetprov.simulator.claim.RunCleaner;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
         })
 public class CleanupCommand implements Callable<Integer> {
 
+    /** What a cleanup found (dry run) or deleted. */
+    public record Result(boolean dryRun, List<RunCleaner.Removed> things) {}
+
     @Mixin
     TargetOptions target = new TargetOptions();
 
@@ -26,7 +30,7 @@ public class CleanupCommand implements Callable<Integer> {
     @Option(
             names = "--serial-prefix",
             defaultValue = "sim-",
-            description = "As given to the run. " + "Default: ${DEFAULT-VALUE}.")
+            description = "As given to the run. Default: ${DEFAULT-VALUE}.")
     String serialPrefix;
 
     @Option(names = "--dry-run", description = "Only list what would be deleted.")
@@ -34,17 +38,23 @@ public class CleanupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Result result = clean();
+        System.err.printf(
+                "fleetprov simulate cleanup: %s %d things%n",
+                result.dryRun() ? "found" : "deleted", result.things().size());
+        return RunOutput.EXIT_OK;
+    }
+
+    Result clean() {
         AwsClients aws = new AwsClients(target.controlPlaneUrl(), target.region(), target.isEmulator(), 16);
         try (var iot = aws.iot()) {
-            var removed = new RunCleaner(iot)
+            List<RunCleaner.Removed> removed = new RunCleaner(iot)
                     .clean(
                             serialPrefix + runId + "-",
                             dryRun,
                             item -> System.out.println((dryRun ? "would delete " : "deleted ") + item.thingName() + " "
                                     + item.certificateArns()));
-            System.err.printf(
-                    "fleetprov simulate cleanup: %s %d things%n", dryRun ? "found" : "deleted", removed.size());
+            return new Result(dryRun, removed);
         }
-        return 0;
     }
 }

@@ -1,8 +1,9 @@
 package io.fleetprov.simulator.cli;
 
-import io.fleetprov.simulator.report.RunData;
+import io.fleetprov.simulator.load.RunResult;
 import io.fleetprov.simulator.report.RunMerger;
 import io.fleetprov.simulator.report.Slo;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,8 +31,11 @@ public class MergeCommand implements Callable<Integer> {
     String slo;
 
     @Override
-    public Integer call() throws Exception {
-        RunData merged = RunMerger.merge(dirs);
-        return SimulateCommand.finish(merged, slo == null ? null : Slo.parse(slo), out, System.err);
+    public Integer call() throws IOException {
+        return RunOutput.exitCode(merge());
+    }
+
+    RunResult merge() throws IOException {
+        return RunOutput.finish(RunMerger.merge(dirs), slo == null ? null : Slo.parse(slo), out, System.err);
     }
 }

@@ -109,8 +109,12 @@ public class TargetOptions {
         return mqttEndpoint;
     }
 
-    /** OpenSSL when asked for, or by default when netty-tcnative loads on this platform; the JDK otherwise. */
     boolean useOpenSsl() {
+        return useOpenSsl(tls);
+    }
+
+    /** OpenSSL when asked for, or by default when netty-tcnative loads on this platform; the JDK otherwise. */
+    static boolean useOpenSsl(String tls) {
         return switch (tls) {
             case "openssl" -> {
                 if (!OpenSSLEngineOptions.isAvailable()) {

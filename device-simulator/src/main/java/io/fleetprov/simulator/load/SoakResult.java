@@ -33,6 +33,11 @@ public record SoakResult(
         return connectedAtStart == 0 ? Double.NaN : (double) (heapConnectedBytes - heapBeforeBytes) / connectedAtStart;
     }
 
+    /** Publish latency at a percentile, in milliseconds; 0 when nothing was acknowledged. */
+    public double publishLatencyMs(double percentile) {
+        return publishLatency.getTotalCount() == 0 ? 0 : publishLatency.getValueAtPercentile(percentile) / 1000.0;
+    }
+
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("devices", devices);
@@ -49,7 +54,7 @@ public record SoakResult(
         for (double p : new double[] {50, 90, 99, 99.9}) {
             latency.put(
                     "p" + (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)) + "Ms",
-                    publishLatency.getTotalCount() == 0 ? 0 : publishLatency.getValueAtPercentile(p) / 1000.0);
+                    publishLatencyMs(p));
         }
         latency.put("maxMs", publishLatency.getMaxValue() / 1000.0);
         m.put("publishLatency", latency);

@@ -20,11 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulateCommandIT {
 
     @Test
-    void helpExplainsEveryOption(QuarkusMainLauncher launcher) {
-        LaunchResult result = launcher.launch("--help");
-        assertThat(result.exitCode()).isZero();
-        assertThat(result.getOutput())
+    void helpExplainsEveryCommandAndOption(QuarkusMainLauncher launcher) {
+        LaunchResult top = launcher.launch("--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.getOutput())
                 .contains(
+                        "run",
+                        "soak",
+                        "ceiling",
+                        "machine-limit",
+                        "merge",
+                        "cleanup",
                         "--source",
                         "--template",
                         "--devices",
@@ -41,18 +47,20 @@ class SimulateCommandIT {
                         "--fault",
                         "--emulator-dir",
                         "--claim-service-url",
-                        "merge",
-                        "cleanup",
-                        "--soak",
-                        "--soak-rate",
-                        "--find-ceiling",
-                        "--ceiling-factor",
-                        "--ceiling-step",
-                        "--ceiling-max-rate",
                         "--machine-limit",
                         "--tls",
                         "--mqtt-endpoint",
                         "--iot-endpoint-url");
+        LaunchResult soak = launcher.launch("soak", "--help");
+        assertThat(soak.exitCode()).isZero();
+        assertThat(soak.getOutput()).contains("--soak-duration", "--soak-rate", "--devices", "--emulator-dir");
+        LaunchResult ceiling = launcher.launch("ceiling", "--help");
+        assertThat(ceiling.exitCode()).isZero();
+        assertThat(ceiling.getOutput())
+                .contains("--ceiling-factor", "--ceiling-step", "--ceiling-max-rate", "--rate", "--slo");
+        LaunchResult limit = launcher.launch("machine-limit", "--help");
+        assertThat(limit.exitCode()).isZero();
+        assertThat(limit.getOutput()).contains("--key-type", "--tls", "--out");
     }
 
     @Test
@@ -88,8 +96,14 @@ class SimulateCommandIT {
 
     @Test
     void refusesARunWithoutDevicesOrDuration(QuarkusMainLauncher launcher) {
-        LaunchResult result = launcher.launch("--template", "t", "--mqtt-endpoint", "localhost:1");
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.getErrorOutput()).contains("--devices");
+        LaunchResult bare = launcher.launch("--template", "t", "--mqtt-endpoint", "localhost:1");
+        assertThat(bare.exitCode()).isEqualTo(2);
+        assertThat(bare.getErrorOutput()).contains("--devices");
+        LaunchResult run = launcher.launch("run", "--template", "t", "--mqtt-endpoint", "localhost:1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.getErrorOutput()).contains("--devices");
+        LaunchResult oldSoak = launcher.launch("--template", "t", "--mqtt-endpoint", "localhost:1", "--soak", "1m");
+        assertThat(oldSoak.exitCode()).isEqualTo(2);
+        assertThat(oldSoak.getErrorOutput()).contains("--devices");
     }
 }

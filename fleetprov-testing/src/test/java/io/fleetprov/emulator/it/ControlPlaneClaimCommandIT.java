@@ -92,8 +92,9 @@ class ControlPlaneClaimCommandIT {
         Path out = dir.resolve("identity");
         try (IotEmulator emulator = IotEmulator.start(
                 EmulatorConfig.builder().forTests().dataDir(data).build())) {
+            // As the README writes it: --data-dir after the subcommand.
             int exit =
-                    run("--data-dir", data.toString(), "identity", "--name", "audit-service", "--out", out.toString());
+                    run("identity", "--data-dir", data.toString(), "--name", "audit-service", "--out", out.toString());
 
             assertThat(exit).isZero();
             assertThat(Files.getPosixFilePermissions(out.resolve("audit-service.private.key")))

@@ -25,6 +25,14 @@ final class ClaimCommand implements Callable<Integer> {
     @ParentCommand
     EmulatorCommand emulator;
 
+    // The README and users write it after the subcommand as often as before it; both mean the same directory.
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "The running emulator's data directory; may also come before the subcommand. "
+                    + "Default: the emulator's --data-dir.")
+    Path dataDir;
+
     @Option(names = "--template", required = true, description = "Provisioning template name.")
     String template;
 
@@ -34,7 +42,7 @@ final class ClaimCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try {
-            RunningEmulator running = RunningEmulator.find(emulator.dataDir);
+            RunningEmulator running = RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir);
             JsonNode claim = running.post(
                     "/provisioning-templates/" + template + "/provisioning-claim", "CreateProvisioningClaim");
             Files.createDirectories(out);

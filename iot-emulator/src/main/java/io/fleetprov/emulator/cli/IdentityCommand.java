@@ -23,6 +23,14 @@ final class IdentityCommand implements Callable<Integer> {
     @ParentCommand
     EmulatorCommand emulator;
 
+    // The README and users write it after the subcommand as often as before it; both mean the same directory.
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "The running emulator's data directory; may also come before the subcommand. "
+                    + "Default: the emulator's --data-dir.")
+    Path dataDir;
+
     @Option(names = "--name", required = true, description = "Service name, e.g. claim-service.")
     String name;
 
@@ -32,7 +40,7 @@ final class IdentityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try {
-            RunningEmulator running = RunningEmulator.find(emulator.dataDir);
+            RunningEmulator running = RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir);
             JsonNode identity = running.post("/_emulator/service-identities/" + name, "CreateServiceIdentity");
             Files.createDirectories(out);
             Files.writeString(

@@ -1,0 +1,150 @@
+package io.fleetprov.simulator.cli;
+
+import io.fleetprov.simulator.client.Phase;
+import io.fleetprov.simulator.client.ProvisioningMode;
+import io.fleetprov.simulator.load.CeilingFinder;
+import io.fleetprov.simulator.load.FaultPlan;
+import io.fleetprov.simulator.load.LoadPlan;
+import io.fleetprov.simulator.report.ReportWriter;
+import io.fleetprov.simulator.report.Slo;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code ./fleetprov simulate ceiling}: the highest arrival rate the target sustains, found by runs at rising
+ * rates, and where each API began to throttle.
+ */
+@Command(
+        name = "ceiling",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Ceiling discovery: runs steps from --rate upwards (each --ceiling-factor times the last,",
+            "--ceiling-step long) until a step misses the --slo (default 'errors<=0') or is throttled; reports the",
+            "highest sustainable rate and, per API, the rate where throttling began (DIR/ceiling.json, one report",
+            "per step in DIR/step-RATE/). --devices and --duration are not used: each step sizes itself."
+        })
+public class CeilingCommand implements Callable<Integer> {
+
+    static final String FILE = "ceiling.json";
+
+    @Mixin
+    CeilingOptions ceiling = new CeilingOptions();
+
+    @Mixin
+    RunOptions options = new RunOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        find(options, ceiling, System.err);
+        // A search always ends with an answer; missing the SLO is how it ends, not a failure.
+        return RunOutput.EXIT_OK;
+    }
+
+    static CeilingFinder.Result find(RunOptions options, CeilingOptions ceiling, PrintStream err) throws Exception {
+        options.requireTemplate();
+        Slo objectives = Slo.parse(options.slo != null ? options.slo : "errors<=0");
+        // Each step sizes itself; this plan only carries the shared settings (and checks the faults given).
+        LoadPlan base = new LoadPlan(
+                options.runIdOrTimestamp(),
+                Math.max(1, options.devices),
+                null,
+                options.rate,
+                options.ramp,
+                options.concurrency,
+                options.shard(),
+                options.serialPrefix,
+                FaultPlan.parse(options.faults));
+        try (SimulatorRuntime runtime = SimulatorRuntime.open(options)) {
+            Map<String, Object> settings = runtime.settings(base);
+            RunCommand.measureLimitIfAsked(options, runtime, settings, err);
+            CeilingFinder.Result result = search(runtime, options, ceiling, objectives, base, settings, err);
+            Map<String, Object> m = result.toMap();
+            m.put("slo", objectives.expression());
+            m.put("settings", settings);
+            if (options.out != null) {
+                RunOutput.writeJson(options.out.resolve(FILE), m);
+            }
+            err.printf(
+                    "fleetprov simulate: highest sustainable rate %s devices/s (%s); throttling began at %s%n",
+                    result.sustainableRate() == null ? "none" : result.sustainableRate(),
+                    result.stoppedBecause(),
+                    result.throttlingBeganAt().isEmpty() ? "no step" : result.throttlingBeganAt());
+            System.out.println(RunOutput.toJson(m));
+            return result;
+        }
+    }
+
+    private static CeilingFinder.Result search(
+            SimulatorRuntime runtime,
+            RunOptions options,
+            CeilingOptions ceiling,
+            Slo objectives,
+            LoadPlan base,
+            Map<String, Object> settings,
+            PrintStream err) {
+        Map<String, String> apis = Map.of(
+                "claim",
+                runtime.claims().name().equals("direct") ? "CreateProvisioningClaim" : "POST /v1/claims",
+                "create-certificate",
+                options.mode == ProvisioningMode.CSR ? "CreateCertificateFromCsr" : "CreateKeysAndCertificate",
+                "register-thing",
+                "RegisterThing");
+        CeilingFinder finder = new CeilingFinder(objectives, options.rate, ceiling.factor, ceiling.maxRate, apis);
+        err.printf(
+                "fleetprov simulate: finding the ceiling from %.1f devices/s (x%.2f per step of %s, SLO %s)%n",
+                options.rate, ceiling.factor, ceiling.step, objectives.expression());
+        return finder.find(
+                stepRate -> {
+                    long stepDevices = Math.max(1, Math.round(stepRate * ceiling.step.toMillis() / 1000.0));
+                    LoadPlan plan = new LoadPlan(
+                            base.runId() + "-r" + formatRate(stepRate),
+                            stepDevices * base.shard().count(),
+                            null,
+                            stepRate * base.shard().count(),
+                            base.ramp(),
+                            base.concurrency(),
+                            base.shard(),
+                            base.serialPrefix(),
+                            FaultPlan.NONE);
+                    Map<String, Object> stepSettings = new LinkedHashMap<>(settings);
+                    stepSettings.put("rate", stepRate);
+                    stepSettings.put("devices", stepDevices);
+                    return runtime.run(plan, stepSettings, null, err);
+                },
+                step -> {
+                    err.printf(
+                            "fleetprov simulate: step %.1f devices/s: achieved %.2f/s, %d provisioned, %d failed %s, "
+                                    + "p99 total %.0f ms, throttled %s -> %s%n",
+                            step.offeredRate(),
+                            step.run().devicesPerSecond(),
+                            step.run().provisioned(),
+                            step.run().failed(),
+                            step.run().failuresByCode(),
+                            step.run().histogram(Phase.TOTAL).getValueAtPercentile(99) / 1000.0,
+                            step.throttledByApi(),
+                            step.sustainable() ? "sustainable" : "not sustainable");
+                    if (options.out != null) {
+                        try {
+                            ReportWriter.write(
+                                    options.out.resolve("step-" + formatRate(step.offeredRate())),
+                                    step.run(),
+                                    step.slo());
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                });
+    }
+
+    private static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+}
