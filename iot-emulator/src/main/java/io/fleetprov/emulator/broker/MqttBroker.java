@@ -1,10 +1,14 @@
 package io.fleetprov.emulator.broker;
 
+import io.fleetprov.emulator.broker.mqtt5.Mqtt5Limits;
+import io.fleetprov.emulator.broker.mqtt5.Mqtt5Translator;
+import io.fleetprov.emulator.broker.mqtt5.ServerDisconnects;
 import io.fleetprov.emulator.ca.CertificateAuthority;
 import io.fleetprov.emulator.ca.IssuedCertificate;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.protocol.codec.PayloadCodec;
+import io.moquette.broker.MoquettePipeline;
 import io.moquette.broker.MoquetteSessions;
 import io.moquette.broker.Server;
 import io.moquette.broker.SessionLoopRestarter;
@@ -15,6 +19,7 @@ import io.moquette.interception.InterceptHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -37,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulator's MQTT endpoint: Moquette 0.17 speaking MQTT 3.1.1 over TLS only, with a client certificate
+ * The emulator's MQTT endpoint: Moquette 0.17 speaking MQTT 3.1.1, and MQTT 5 through {@link Mqtt5Translator}, over
+ * TLS only, with a client certificate
  * required and checked against the registry, AWS IoT policies on every publish and subscribe, and the
  * fleet-provisioning API answered in-process.
  */
@@ -85,6 +91,10 @@ public final class MqttBroker implements AutoCloseable {
             this.sessions = new MoquetteSessions(server);
             var identities = new ClientIdentities(sessions, tls, registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
+            PolicyAuthorizer connectPolicy = this.authorizer;
+            Mqtt5Limits limits = Mqtt5Limits.aws(maxPacketBytes(), ConnectionLifecycle::clampKeepAlive);
+            MoquettePipeline.addAfterEncoder(
+                    server, Mqtt5Translator.NAME, () -> new Mqtt5Translator(limits, connectPolicy::canConnect));
             this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
             server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
             server.addInterceptHandler(presence);
@@ -142,6 +152,8 @@ public final class MqttBroker implements AutoCloseable {
     /** Drops a client's connection from the server side (its disconnected event says so). */
     public void disconnect(String clientId) {
         presence.willDisconnect(clientId, "SERVER_INITIATED_DISCONNECT");
+        sessions.channel(clientId)
+                .ifPresent(c -> ServerDisconnects.mark(c, MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION));
         server.disconnectClient(clientId);
     }
 
@@ -172,6 +184,7 @@ public final class MqttBroker implements AutoCloseable {
      */
     private void disconnectSoon(String clientId) {
         presence.willDisconnect(clientId, "FORBIDDEN_ACCESS");
+        sessions.channel(clientId).ifPresent(c -> ServerDisconnects.mark(c, MqttReasonCodes.Disconnect.NOT_AUTHORIZED));
         housekeeping.execute(() -> server.disconnectClient(clientId));
     }
 
@@ -217,9 +230,12 @@ public final class MqttBroker implements AutoCloseable {
         p.setProperty("persistence_enabled", "false");
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("immediate_buffer_flush", "true");
-        p.setProperty(
-                "netty.mqtt.message_size", Integer.toString(PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES));
+        p.setProperty("netty.mqtt.message_size", Integer.toString(maxPacketBytes()));
         return p;
+    }
+
+    private static int maxPacketBytes() {
+        return PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES;
     }
 
     static ThreadFactory daemon(String name) {
