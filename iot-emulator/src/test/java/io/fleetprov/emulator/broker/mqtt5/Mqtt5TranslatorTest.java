@@ -184,6 +184,19 @@ class Mqtt5TranslatorTest {
     }
 
     @Test
+    void aPacketOverTheBrokersLimitIsADisconnect0x95() {
+        connected();
+        clientSends(MqttMessageBuilders.publish()
+                .topicName("dt/x")
+                .qos(MqttQoS.AT_LEAST_ONCE)
+                .messageId(8)
+                .payload(Unpooled.wrappedBuffer(new byte[250_000]))
+                .build());
+        assertThat((Object) broker.readInbound()).isNull();
+        assertThat(disconnectReason()).isEqualTo((byte) 0x95);
+    }
+
+    @Test
     void userPropertiesReachMqtt5SubscribersThroughTheBroker() {
         connected();
         MqttProperties properties = new MqttProperties();
