@@ -148,6 +148,26 @@ class PahoMqtt5IT {
         }
     }
 
+    @Test
+    void anMqtt5ClientHasPresenceEventsLikeAnyOther() throws Exception {
+        String clientId = "presence5-" + UUID.randomUUID();
+        try (Client listener = Client.connect(device, "listener-" + UUID.randomUUID(), true, 0)) {
+            listener.client.subscribe("$aws/events/presence/+/" + clientId, 1);
+            try (Client client = Client.connect(device, clientId, true, 0)) {
+                assertThat(client.client.isConnected()).isTrue();
+            }
+            MqttMessage connected = listener.messages.poll(20, TimeUnit.SECONDS);
+            MqttMessage disconnected = listener.messages.poll(20, TimeUnit.SECONDS);
+            assertThat(connected).isNotNull();
+            assertThat(disconnected).isNotNull();
+            assertThat(new String(connected.getPayload(), StandardCharsets.UTF_8))
+                    .contains("\"eventType\":\"connected\"")
+                    .contains("\"clientId\":\"" + clientId + "\"");
+            assertThat(new String(disconnected.getPayload(), StandardCharsets.UTF_8))
+                    .contains("\"disconnectReason\":\"CLIENT_INITIATED_DISCONNECT\"");
+        }
+    }
+
     private static Credentials activeDevice() {
         KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
         var certificate = emulator.ca()
