@@ -149,6 +149,17 @@ class PahoMqtt5IT {
     }
 
     @Test
+    void aSecondConnectionWithTheSameClientIdTakesTheSessionOver() throws Exception {
+        String clientId = "twice-" + UUID.randomUUID();
+        try (Client first = Client.connect(device, clientId, true, 0);
+                Client second = Client.connect(device, clientId, true, 0)) {
+            MqttDisconnectResponse disconnect = first.disconnected.get(20, TimeUnit.SECONDS);
+            assertThat(disconnect.getReturnCode()).isEqualTo(0x8E);
+            assertThat(second.client.isConnected()).isTrue();
+        }
+    }
+
+    @Test
     void anMqtt5ClientHasPresenceEventsLikeAnyOther() throws Exception {
         String clientId = "presence5-" + UUID.randomUUID();
         try (Client listener = Client.connect(device, "listener-" + UUID.randomUUID(), true, 0)) {

@@ -97,8 +97,11 @@ public final class MqttBroker implements AutoCloseable {
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
             PolicyAuthorizer connectPolicy = this.authorizer;
             Mqtt5Limits limits = Mqtt5Limits.aws(maxPacketBytes(), ConnectionLifecycle::clampKeepAlive);
+            MoquetteSessions connections = this.sessions;
             MoquettePipeline.addAfterEncoder(
-                    server, Mqtt5Translator.NAME, () -> new Mqtt5Translator(limits, connectPolicy::canConnect));
+                    server,
+                    Mqtt5Translator.NAME,
+                    () -> new Mqtt5Translator(limits, connectPolicy::canConnect, connections::channel));
             this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
             server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
             server.addInterceptHandler(presence);

@@ -1,6 +1,7 @@
 package io.fleetprov.emulator.broker.mqtt5;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,6 +39,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -63,6 +66,7 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
 
     private final Mqtt5Limits limits;
     private final Predicate<String> mayConnect;
+    private final Function<String, Optional<Channel>> connectionOf;
 
     private boolean translating;
     private boolean connected;
@@ -77,10 +81,13 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
     /**
      * @param mayConnect the iot:Connect decision for a client id, asked when the broker accepts a connection, so
      *     that a refusal is a CONNACK 0x87 rather than a dropped connection
+     * @param connectionOf the connection currently holding a client id, which a CONNECT with that id takes over
      */
-    public Mqtt5Translator(Mqtt5Limits limits, Predicate<String> mayConnect) {
+    public Mqtt5Translator(
+            Mqtt5Limits limits, Predicate<String> mayConnect, Function<String, Optional<Channel>> connectionOf) {
         this.limits = limits;
         this.mayConnect = mayConnect;
+        this.connectionOf = connectionOf;
     }
 
     @Override
@@ -90,9 +97,18 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
             return;
         }
         if (!translating) {
-            if (message.fixedHeader() != null
+            boolean connect = message.fixedHeader() != null
                     && message.fixedHeader().messageType() == MqttMessageType.CONNECT
-                    && message.decoderResult().isSuccess()
+                    && message.decoderResult().isSuccess();
+            if (connect) {
+                // Whatever the newcomer's version, an MQTT 5 client it replaces is told why it goes.
+                connectionOf
+                        .apply(((MqttConnectMessage) message).payload().clientIdentifier())
+                        .filter(older -> older != ctx.channel())
+                        .ifPresent(
+                                older -> ServerDisconnects.mark(older, MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER));
+            }
+            if (connect
                     && ((MqttConnectMessage) message).variableHeader().version()
                             == MqttVersion.MQTT_5.protocolLevel()) {
                 translating = true;

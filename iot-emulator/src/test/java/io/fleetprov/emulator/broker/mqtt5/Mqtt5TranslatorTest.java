@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -29,7 +30,10 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +47,7 @@ class Mqtt5TranslatorTest {
     private static final Mqtt5Limits LIMITS = Mqtt5Limits.aws(132096, k -> k < 30 ? 30 : Math.min(k, 1200));
 
     private final Set<String> deniedConnects = new HashSet<>();
+    private final Map<String, Channel> connections = new HashMap<>();
     private final EmbeddedChannel client = new EmbeddedChannel(new MqttDecoder(), MqttEncoder.INSTANCE);
     private final EmbeddedChannel broker = new EmbeddedChannel(new MqttDecoder(200_000), MqttEncoder.INSTANCE);
 
@@ -51,7 +56,10 @@ class Mqtt5TranslatorTest {
                 .addAfter(
                         broker.pipeline().context(MqttEncoder.class).name(),
                         Mqtt5Translator.NAME,
-                        new Mqtt5Translator(LIMITS, id -> !deniedConnects.contains(id)));
+                        new Mqtt5Translator(
+                                LIMITS,
+                                id -> !deniedConnects.contains(id),
+                                id -> Optional.ofNullable(connections.get(id))));
     }
 
     @Test
@@ -231,6 +239,14 @@ class Mqtt5TranslatorTest {
         ServerDisconnects.mark(broker, MqttReasonCodes.Disconnect.NOT_AUTHORIZED);
         broker.close();
         assertThat(disconnectReason()).isEqualTo((byte) 0x87);
+    }
+
+    @Test
+    void aConnectWithTheIdOfAnotherConnectionTellsThatOneItWasTakenOver() {
+        EmbeddedChannel older = new EmbeddedChannel();
+        connections.put("device-1", older);
+        connect(MqttVersion.MQTT_3_1_1, MqttProperties.NO_PROPERTIES, 60);
+        assertThat(older.attr(ServerDisconnects.REASON).get()).isEqualTo(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER);
     }
 
     @Test
