@@ -4,11 +4,13 @@ import io.moquette.broker.Moquette017Internals;
 import io.moquette.broker.Server;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What the emulator needs from its embedded Moquette broker beyond Moquette's public API. The only implementation
@@ -56,4 +58,15 @@ public interface BrokerInternals {
      * read. Handlers added before the customizer's own position do not see {@code channelActive}.
      */
     void customizePipelines(Consumer<ChannelPipeline> customizer);
+
+    /**
+     * Puts a fresh {@code stage} right after Moquette's MQTT encoder in every connection accepted from now on, so
+     * that it sees the packets Moquette reads after decoding and those it writes before encoding.
+     */
+    default void addAfterCodec(String name, Supplier<ChannelHandler> stage) {
+        customizePipelines(pipeline -> pipeline.addAfter(MOQUETTE_ENCODER, name, stage.get()));
+    }
+
+    /** The name Moquette 0.17's {@code NewNettyAcceptor} gives its MQTT encoder in each pipeline. */
+    String MOQUETTE_ENCODER = "encoder";
 }

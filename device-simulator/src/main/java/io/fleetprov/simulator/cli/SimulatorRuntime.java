@@ -171,7 +171,7 @@ final class SimulatorRuntime implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             claims.close();
         } finally {
@@ -179,9 +179,13 @@ final class SimulatorRuntime implements AutoCloseable {
         }
     }
 
-    private static void stop(Vertx vertx, ExecutorService cpu) throws Exception {
+    private static void stop(Vertx vertx, ExecutorService cpu) {
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Vert.x did not stop", e);
         } finally {
             cpu.shutdownNow();
         }

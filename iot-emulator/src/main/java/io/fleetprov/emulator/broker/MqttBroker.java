@@ -1,5 +1,8 @@
 package io.fleetprov.emulator.broker;
 
+import io.fleetprov.emulator.broker.mqtt5.Mqtt5Limits;
+import io.fleetprov.emulator.broker.mqtt5.Mqtt5Translator;
+import io.fleetprov.emulator.broker.mqtt5.ServerDisconnects;
 import io.fleetprov.emulator.ca.CertificateAuthority;
 import io.fleetprov.emulator.ca.IssuedCertificate;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
@@ -14,6 +17,8 @@ import io.moquette.interception.InterceptHandler;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -36,13 +41,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulator's MQTT endpoint: Moquette 0.17 speaking MQTT 3.1.1 over TLS only, with a client certificate
+ * The emulator's MQTT endpoint: Moquette 0.17 speaking MQTT 3.1.1, and MQTT 5 through {@link Mqtt5Translator}, over
+ * TLS only, with a client certificate
  * required and checked against the registry, AWS IoT policies on every publish and subscribe, and the
  * fleet-provisioning API answered in-process.
  */
 public final class MqttBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttBroker.class);
+
+    /** The ALPN protocol AWS IoT's device SDKs offer for MQTT with a client certificate. */
+    public static final String AWS_MQTT_ALPN = "x-amzn-mqtt-ca";
 
     /** Room for the fixed and variable headers on top of AWS's 128 KB payload limit. */
     private static final int FRAME_ALLOWANCE_BYTES = 1024;
@@ -81,10 +90,15 @@ public final class MqttBroker implements AutoCloseable {
             server.startServer(
                     new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
             this.sessions = BrokerInternals.attach(server);
-            // Stages of the emulator's own in every connection's Netty pipeline plug in here, through
-            // sessions.customizePipelines(...): Moquette 0.17 offers no such hook itself.
             var identities = new ClientIdentities(sessions, tls, registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
+            PolicyAuthorizer connectPolicy = this.authorizer;
+            Mqtt5Limits limits = Mqtt5Limits.aws(maxPacketBytes(), ConnectionLifecycle::clampKeepAlive);
+            BrokerInternals connections = this.sessions;
+            // MQTT 5 clients are served by a stage between Moquette's codec and Moquette, which speaks 3.1.1 only.
+            connections.addAfterCodec(
+                    Mqtt5Translator.NAME,
+                    () -> new Mqtt5Translator(limits, connectPolicy::canConnect, connections::channel));
             this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
             server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
             server.addInterceptHandler(presence);
@@ -142,6 +156,8 @@ public final class MqttBroker implements AutoCloseable {
     /** Drops a client's connection from the server side (its disconnected event says so). */
     public void disconnect(String clientId) {
         presence.willDisconnect(clientId, "SERVER_INITIATED_DISCONNECT");
+        sessions.channel(clientId)
+                .ifPresent(c -> ServerDisconnects.mark(c, MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION));
         server.disconnectClient(clientId);
     }
 
@@ -172,6 +188,7 @@ public final class MqttBroker implements AutoCloseable {
      */
     private void disconnectSoon(String clientId) {
         presence.willDisconnect(clientId, "FORBIDDEN_ACCESS");
+        sessions.channel(clientId).ifPresent(c -> ServerDisconnects.mark(c, MqttReasonCodes.Disconnect.NOT_AUTHORIZED));
         housekeeping.execute(() -> server.disconnectClient(clientId));
     }
 
@@ -187,6 +204,13 @@ public final class MqttBroker implements AutoCloseable {
                     .protocols("TLSv1.3", "TLSv1.2")
                     .clientAuth(ClientAuth.REQUIRE)
                     .trustManager(new ClientCertificateTrustManager(ca, registry, clock))
+                    // AWS IoT's ALPN protocol for MQTT over mutual TLS: chosen when offered, not required here (as on
+                    // AWS's port 8883); other offers get no protocol and the handshake goes on.
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            AWS_MQTT_ALPN))
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot build the broker's TLS context", e);
@@ -217,9 +241,12 @@ public final class MqttBroker implements AutoCloseable {
         p.setProperty("persistence_enabled", "false");
         p.setProperty("telemetry_enabled", "false");
         p.setProperty("immediate_buffer_flush", "true");
-        p.setProperty(
-                "netty.mqtt.message_size", Integer.toString(PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES));
+        p.setProperty("netty.mqtt.message_size", Integer.toString(maxPacketBytes()));
         return p;
+    }
+
+    private static int maxPacketBytes() {
+        return PayloadCodec.MAX_PAYLOAD_BYTES + FRAME_ALLOWANCE_BYTES;
     }
 
     static ThreadFactory daemon(String name) {
