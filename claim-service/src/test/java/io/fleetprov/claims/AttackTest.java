@@ -1,0 +1,245 @@
+package io.fleetprov.claims;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.quarkus.InjectIotEmulator;
+import io.fleetprov.protocol.event.FleetEvent;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderAsyncClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
+
+/**
+ * claim-service tried as an attacker would: hostile sizes, a second claim for a provisioned device, a token of
+ * another app client of the same pool, a huge hook body without the secret. Each test asserts the refusal and that
+ * what was accepted before is still there.
+ */
+@QuarkusTest
+class AttackTest {
+
+    @InjectIotEmulator
+    IotEmulator emulator;
+
+    @Test
+    void aSecondClaimForAProvisionedSerialIsRefused() {
+        String installer = EmulatorTestResource.installer();
+        String serial = Claims.serial();
+        String claim = (String) Claims.issue(installer, serial).get("certificateId");
+        Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(true));
+
+        Claims.request(EmulatorTestResource.installer(), serial)
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://fleetprov.io/problems/already-provisioned"));
+
+        Claims.get(installer, claim).statusCode(200).body("status", equalTo("USED"));
+    }
+
+    @Test
+    void aHugeTemplateNameIsRefusedBeforeAnyWork() throws Exception {
+        String installer = EmulatorTestResource.installer();
+        String serial = Claims.serial();
+        try (EventListener events = EventListener.subscribe(emulator)) {
+            // Over the 64 KB body limit: refused before the body is parsed.
+            given().auth()
+                    .oauth2(Tokens.of(installer))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("serialNumber", serial, "templateName", "t".repeat(140_000)))
+                    .post("/v1/claims")
+                    .then()
+                    .statusCode(413);
+            // Under the body limit, over AWS's 36 characters: a 400 problem, and the event leaves the name out.
+            given().auth()
+                    .oauth2(Tokens.of(installer))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("serialNumber", serial, "templateName", "t".repeat(60_000)))
+                    .post("/v1/claims")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://fleetprov.io/problems/invalid-input"));
+            Claims.request(installer, serial, "x".repeat(37), null).statusCode(400);
+            Claims.request(installer, serial, "fleetprov device", null).statusCode(400);
+
+            // Nothing was reserved: the installer's claim still issues, and its event follows the refusals.
+            String claim = (String) Claims.issue(installer, serial).get("certificateId");
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(events.about(claim)).isNotEmpty());
+            assertThat(events.ofType(FleetEvent.CLAIM_REFUSED))
+                    .filteredOn(r -> installerOf(r).equals(subjectOf(installer)))
+                    .hasSize(3)
+                    .allSatisfy(r -> {
+                        assertThat(r.event().get("reason").asText()).isEqualTo("invalid-input");
+                        assertThat(r.event().has("templateName")).isFalse();
+                        assertThat(r.raw().length()).isLessThan(2048);
+                    });
+        }
+    }
+
+    @Test
+    void anOverLongFieldInAHookCallIsCutInItsEventAndBlocksNothing() throws Exception {
+        String installer = EmulatorTestResource.installer();
+        String serial = Claims.serial();
+        String claim = (String) Claims.issue(installer, serial).get("certificateId");
+        try (EventListener events = EventListener.subscribe(emulator)) {
+            // Well over any bound, yet with the rest of the call under the 64 KB body limit.
+            String hostile = "S".repeat(20_000);
+            Claims.hook(Claims.hookSecret(), claim, hostile).statusCode(200).body("allowProvisioning", equalTo(false));
+            String later = (String) Claims.issue(installer, Claims.serial()).get("certificateId");
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(events.about(claim)).anySatisfy(r -> {
+                    assertThat(r.event().get("type").asText()).isEqualTo(FleetEvent.HOOK_DECISION);
+                    assertThat(r.event().get("serialNumber").asText()).isEqualTo("S".repeat(128));
+                });
+                assertThat(events.about(later)).isNotEmpty();
+            });
+        }
+        Claims.get(installer, claim).statusCode(200).body("status", equalTo("DENIED"));
+    }
+
+    @Test
+    void aHugeHookBodyWithoutTheSecretIsRefusedBeforeItIsRead() throws Exception {
+        String installer = EmulatorTestResource.installer();
+        String serial = Claims.serial();
+        String claim = (String) Claims.issue(installer, serial).get("certificateId");
+        byte[] huge = hookBody(claim, serial, 10 * 1024 * 1024);
+
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        for (String secret : new String[] {null, "not-the-secret-but-long-enough"}) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(hookUri())
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    // The client waits for the server's go-ahead before sending the body, as curl does for large
+                    // bodies: the refusal must come without it.
+                    .expectContinue(true)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(huge));
+            if (secret != null) {
+                request.header(EmulatorTestResource.HOOK_HEADER, secret);
+            }
+            long start = System.nanoTime();
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(answer.statusCode()).isEqualTo(401);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(millis).as("answered in ms").isLessThan(3000);
+        }
+        // With the secret the same body is refused for its size, and the claim is untouched by all three calls.
+        HttpResponse<String> tooLarge = http.send(
+                HttpRequest.newBuilder(hookUri())
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .header(EmulatorTestResource.HOOK_HEADER, Claims.hookSecret())
+                        .expectContinue(true)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(huge))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        Claims.get(installer, claim).statusCode(200).body("status", equalTo("ISSUED"));
+        Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(true));
+    }
+
+    @Test
+    void aHookBodyStreamedWithoutTheSecretIsRefusedAndTheConnectionClosed() throws Exception {
+        String installer = EmulatorTestResource.installer();
+        String serial = Claims.serial();
+        String claim = (String) Claims.issue(installer, serial).get("certificateId");
+        given().contentType(ContentType.JSON)
+                .body(hookBody(claim, serial, 1024 * 1024))
+                .post("/v1/hooks/pre-provisioning")
+                .then()
+                .statusCode(401)
+                .header("Connection", "close");
+        Claims.get(installer, claim).statusCode(200).body("status", equalTo("ISSUED"));
+    }
+
+    @Test
+    void tokensOfAnotherAppClientOfThePoolAreRefused() {
+        String poolId = Replacers.poolId();
+        String otherClient =
+                emulator.cognito().createAppClient(poolId, "another-app").clientId();
+        String installer = EmulatorTestResource.installer();
+        AuthenticationResultType other = signIn(otherClient, installer);
+        AuthenticationResultType own = signIn(Tokens.config("fleetprov-test.cognito-client-id"), installer);
+
+        for (String token : new String[] {other.accessToken(), other.idToken()}) {
+            given().auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("serialNumber", Claims.serial()))
+                    .post("/v1/claims")
+                    .then()
+                    .statusCode(401)
+                    .contentType("application/problem+json");
+        }
+        // The same user through the service's own app client: both kinds of token are accepted.
+        for (String token : new String[] {own.accessToken(), own.idToken()}) {
+            given().auth()
+                    .oauth2(token)
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("serialNumber", Claims.serial()))
+                    .post("/v1/claims")
+                    .then()
+                    .statusCode(201);
+        }
+    }
+
+    private static AuthenticationResultType signIn(String clientId, String username) {
+        try (CognitoIdentityProviderAsyncClient cognito = CognitoIdentityProviderAsyncClient.builder()
+                .endpointOverride(URI.create(Tokens.config("fleetprov-test.cognito-url")))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(AnonymousCredentialsProvider.create())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .build()) {
+            return cognito.initiateAuth(r -> r.authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                            .clientId(clientId)
+                            .authParameters(Map.of("USERNAME", username, "PASSWORD", EmulatorTestResource.PASSWORD)))
+                    .join()
+                    .authenticationResult();
+        }
+    }
+
+    private static byte[] hookBody(String claim, String serial, int size) {
+        String head = "{\"claimCertificateId\":\"" + claim + "\",\"parameters\":{\"SerialNumber\":\"" + serial
+                + "\"},\"padding\":\"";
+        StringBuilder body = new StringBuilder(size).append(head);
+        while (body.length() < size - 2) {
+            body.append('x');
+        }
+        return body.append("\"}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static URI hookUri() {
+        int port = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        return URI.create("http://localhost:" + port + "/v1/hooks/pre-provisioning");
+    }
+
+    private static String installerOf(EventListener.Received r) {
+        return r.event().path("installer").asText("");
+    }
+
+    /** The token subject the service records as the installer. */
+    private static String subjectOf(String username) {
+        String payload = Tokens.of(username).split("\\.")[1];
+        String json =
+                new String(java.util.Base64.getUrlDecoder().decode(payload), java.nio.charset.StandardCharsets.UTF_8);
+        return json.replaceAll(".*\"sub\":\"([^\"]+)\".*", "$1");
+    }
+}
