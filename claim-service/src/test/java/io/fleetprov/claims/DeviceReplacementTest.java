@@ -22,13 +22,16 @@ import software.amazon.awssdk.iot.iotidentity.model.CreateKeysAndCertificateResp
 @QuarkusTest
 class DeviceReplacementTest {
 
+    /** One installer for the class (4 claims, within the test quota): installers are few. */
+    private static final String INSTALLER = EmulatorTestResource.installer();
+
     @InjectIotEmulator
     IotEmulator emulator;
 
     @Test
     void aReplacementRetiresTheOldDeviceOnceTheNewOneHasRegistered() throws Exception {
         String replacer = Replacers.user(emulator);
-        String installer = EmulatorTestResource.installer();
+        String installer = INSTALLER;
         String serial = Claims.serial();
         String oldCertificate = provision(Claims.issue(installer, serial), serial);
 
@@ -75,7 +78,7 @@ class DeviceReplacementTest {
 
     @Test
     void aSecondClaimIssuedBeforeTheFirstWasUsedCannotProvisionToo() throws Exception {
-        String installer = EmulatorTestResource.installer();
+        String installer = INSTALLER;
         String serial = Claims.serial();
         String first = (String) Claims.issue(installer, serial).get("certificateId");
         String second = (String) Claims.issue(installer, serial).get("certificateId");
@@ -89,7 +92,7 @@ class DeviceReplacementTest {
 
     @Test
     void replaceWithoutTheGroupIs403AndTheDeviceStays() {
-        String installer = EmulatorTestResource.installer();
+        String installer = INSTALLER;
         String serial = Claims.serial();
         String claim = (String) Claims.issue(installer, serial).get("certificateId");
         Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(true));

@@ -92,8 +92,10 @@ public class DeviceReplacements {
         Instant now = clock.instant();
         String thing = claim.thingName();
         List<String> principals = thing == null ? List.of() : iot.principals(thing);
-        boolean registered =
-                principals.stream().anyMatch(p -> claim.deviceCertificateId().equals(IotThingClient.certificateId(p)));
+        // A hook call without a certificate id leaves nothing to recognise the new device by: it times out.
+        boolean registered = claim.deviceCertificateId() != null
+                && principals.stream()
+                        .anyMatch(p -> claim.deviceCertificateId().equals(IotThingClient.certificateId(p)));
         if (!registered) {
             if (claim.usedAt().plus(config.claims().replacementTimeout()).isBefore(now)) {
                 store.markReplacement(claim.id(), NOT_REGISTERED, now);
