@@ -82,6 +82,7 @@ final class LocalStack implements AutoCloseable {
         claimProps.put("quarkus.datasource.jdbc.url", database.jdbcUrl("claims"));
         claimProps.put("quarkus.datasource.username", Database.USER);
         claimProps.put("quarkus.oidc.auth-server-url", issuer);
+        claimProps.put("quarkus.oidc.client-id", DemoSeed.APP_CLIENT_ID);
         claimProps.put("fleetprov.claims.default-template", DemoSeed.TEMPLATE);
         // One installer provisions the whole demo fleet: lift the per-installer quotas meant for people.
         claimProps.put("fleetprov.quota.claims-per-minute", "1000000");

@@ -16,6 +16,7 @@ public final class EventTypes {
     public static final String CLAIM_REFUSED = EventType.CLAIM_REFUSED.wire();
     public static final String HOOK_DECISION = EventType.HOOK_DECISION.wire();
     public static final String CLAIM_EXPIRED_UNUSED = EventType.CLAIM_EXPIRED_UNUSED.wire();
+    public static final String DEVICE_REPLACED = EventType.DEVICE_REPLACED.wire();
     public static final String THING_CREATED = "ThingCreated";
     public static final String THING_UPDATED = "ThingUpdated";
     public static final String THING_DELETED = "ThingDeleted";
@@ -27,6 +28,7 @@ public final class EventTypes {
             CLAIM_REFUSED,
             HOOK_DECISION,
             CLAIM_EXPIRED_UNUSED,
+            DEVICE_REPLACED,
             THING_CREATED,
             THING_UPDATED,
             THING_DELETED,

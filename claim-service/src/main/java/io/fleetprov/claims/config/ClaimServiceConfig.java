@@ -36,6 +36,25 @@ public interface ClaimServiceConfig {
         /** The template used when a request names none; it must be allowed for the caller's groups too. */
         String defaultTemplate();
 
+        /** A requested template name must match this as a whole: AWS's own bound on template names. */
+        @WithDefault("[0-9A-Za-z_-]{1,36}")
+        String templatePattern();
+
+        /** Cognito groups whose members may ask for a claim with {@code "replace": true}. */
+        @WithDefault("device-replacers")
+        List<String> replacerGroups();
+
+        /** How often provisioned replacements are looked for, to retire the old device (a scheduler interval). */
+        @WithDefault("5s")
+        String replacementInterval();
+
+        /**
+         * How long after its hook allowed it a replacement device may take to register; after that the old device
+         * is left as it is and the replacement is recorded as not registered.
+         */
+        @WithDefault("PT10M")
+        Duration replacementTimeout();
+
         /** Cognito group → provisioning templates its members may ask claims for. */
         Map<String, List<String>> templatesByGroup();
 
@@ -128,5 +147,16 @@ public interface ClaimServiceConfig {
         /** How often the outbox is relayed (a Quarkus scheduler interval, e.g. 1s). */
         @WithDefault("1s")
         String relayInterval();
+
+        /** Sends without a confirmation after which an event is given up on (dead-lettered). */
+        @WithDefault("10")
+        int maxAttempts();
+
+        /**
+         * An encoded event larger than this is dead-lettered without being sent: the broker would drop the
+         * connection over it (the relay's {@code max-message-size} is 128 KB, topic and headers included).
+         */
+        @WithDefault("126976")
+        int maxPayloadBytes();
     }
 }

@@ -24,6 +24,15 @@ public class FleetEvents {
     /** The MDC key of the request id, which becomes the event's traceId. */
     public static final String REQUEST_ID = "requestId";
 
+    /** A replacement device registered and the old device's certificate was retired (one event per certificate). */
+
+    /** AWS's bounds where it has one (thing names, template names, certificate ids), generous ones elsewhere. */
+    static final int MAX_ID = 64;
+
+    static final int MAX_NAME = 128;
+    static final int MAX_TEMPLATE = 36;
+    static final int MAX_REASON = 256;
+
     private final OutboxStore outbox;
     private final Clock clock;
     private final String source;
@@ -85,6 +94,30 @@ public class FleetEvents {
                 null);
     }
 
+    /**
+     * {@code certificateId} is the new device's certificate, {@code reason} names the retired one
+     * ({@code replaced-certificate:ID}).
+     */
+    public FleetEvent deviceReplaced(
+            String installer,
+            String serial,
+            String template,
+            String claimCertificateId,
+            String newCertificateId,
+            String thingName,
+            String oldCertificateId) {
+        return record(
+                EventType.DEVICE_REPLACED,
+                installer,
+                serial,
+                template,
+                claimCertificateId,
+                newCertificateId,
+                thingName,
+                Outcome.REPLACED,
+                "replaced-certificate:" + oldCertificateId);
+    }
+
     private FleetEvent record(
             EventType type,
             String installer,
@@ -96,25 +129,35 @@ public class FleetEvents {
             Outcome outcome,
             String reason) {
         Object traceId = MDC.get(REQUEST_ID);
+        // Every field is cut to its bound here: an event that carries what a caller sent must still fit the
+        // outbox's columns and the broker's message size, or it would never be delivered.
         FleetEvent event = new FleetEvent(
                 UUID.randomUUID().toString(),
                 type,
                 clock.instant(),
-                source,
-                installer,
-                serial,
-                template,
-                claimCertificateId,
-                certificateId,
-                thingName,
+                bounded(source, MAX_NAME),
+                bounded(installer, MAX_NAME),
+                bounded(serial, MAX_NAME),
+                bounded(template, MAX_TEMPLATE),
+                bounded(claimCertificateId, MAX_ID),
+                bounded(certificateId, MAX_ID),
+                bounded(thingName, MAX_NAME),
                 outcome,
-                reason,
-                traceId == null ? null : traceId.toString());
+                bounded(reason, MAX_REASON),
+                traceId == null ? null : bounded(traceId.toString(), MAX_ID));
         outbox.append(
                 UUID.fromString(event.eventId()),
                 AwsEventTopics.fleetprov(type.wire()),
                 new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8),
                 event.occurredAt());
         return event;
+    }
+
+    static String bounded(String value, int max) {
+        if (value == null || value.length() <= max) {
+            return value;
+        }
+        // Never half a surrogate pair: the JSON encoder would turn it into a replacement character.
+        return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max);
     }
 }

@@ -55,16 +55,22 @@ public class ClaimResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ClaimResponse.class)))
-    @APIResponse(responseCode = "400", description = "Invalid serial number or Idempotency-Key")
-    @APIResponse(responseCode = "403", description = "Template not allowed for the caller's groups")
-    @APIResponse(responseCode = "409", description = "Idempotency-Key conflict")
+    @APIResponse(responseCode = "400", description = "Invalid serial number, template name or Idempotency-Key")
+    @APIResponse(
+            responseCode = "403",
+            description = "Template not allowed for the caller's groups, or replace asked without a replacer group")
+    @APIResponse(
+            responseCode = "409",
+            description = "Idempotency-Key conflict, or the serial number is already provisioned (already-provisioned)")
+    @APIResponse(responseCode = "413", description = "The body is larger than 64 KB")
     @APIResponse(responseCode = "429", description = "Per-installer quota exceeded; see Retry-After")
     @APIResponse(responseCode = "503", description = "AWS IoT or the service is saturated; see Retry-After")
     public Uni<Response> issue(ClaimRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (request == null) {
             throw new ClaimRefusedException(RefusalReason.INVALID_INPUT, "a JSON body with serialNumber is required");
         }
-        return claims.issue(caller(), request.serialNumber(), request.templateName(), idempotencyKey)
+        boolean replace = Boolean.TRUE.equals(request.replace());
+        return claims.issue(caller(), request.serialNumber(), request.templateName(), replace, idempotencyKey)
                 .map(bundle -> Response.created(URI.create("/v1/claims/" + bundle.certificateId()))
                         .entity(bundle)
                         .cacheControl(noStore())

@@ -38,10 +38,14 @@ public class HookAuthenticator {
     }
 
     public void authenticate(HttpServerRequest request) {
-        boolean ok = mode == HookAuth.SHARED_SECRET ? secretMatches(request.getHeader(header)) : peerAllowed(request);
-        if (!ok) {
+        if (!accepts(request)) {
             throw new UnauthorizedException("hook caller not authenticated");
         }
+    }
+
+    /** Decided from the headers and the TLS session alone, so it can run before the body is read. */
+    public boolean accepts(HttpServerRequest request) {
+        return mode == HookAuth.SHARED_SECRET ? secretMatches(request.getHeader(header)) : peerAllowed(request);
     }
 
     private boolean secretMatches(String presented) {

@@ -35,7 +35,10 @@ public class HookResource {
     @Operation(summary = "Allow provisioning only for the device a claim was issued for, once, before expiry")
     @APIResponse(responseCode = "200", description = "{allowProvisioning, parameterOverrides}")
     @APIResponse(responseCode = "401", description = "The caller is not the configured hook caller")
+    @APIResponse(responseCode = "413", description = "The body is larger than 64 KB")
     public PreProvisioningHookResponse decide(PreProvisioningHookRequest request, @Context HttpServerRequest http) {
+        // HookRequestGate already refused unauthenticated callers before the body was read; checked again so the
+        // endpoint stays closed should a path variant ever slip past the gate's prefix match.
         authenticator.authenticate(http);
         if (request == null) {
             return PreProvisioningHookResponse.deny();

@@ -32,7 +32,7 @@ public record Problem(String type, String title, int status, String detail, Stri
         return toResponse(null);
     }
 
-    private String json() {
+    String json() {
         try {
             return JSON.writeValueAsString(this);
         } catch (JsonProcessingException e) {

@@ -34,6 +34,8 @@ public class ClaimService {
     private static final Logger LOG = Logger.getLogger(ClaimService.class);
     private static final Duration QUOTA_WINDOW = Duration.ofMinutes(1);
     private static final Duration IN_FLIGHT_RETRY = Duration.ofSeconds(1);
+    /** AWS's bound on provisioning template names, whatever pattern is configured. */
+    private static final int TEMPLATE_MAX_LENGTH = 36;
 
     private final ClaimStore store;
     private final IotClaimClient aws;
@@ -43,6 +45,7 @@ public class ClaimService {
     private final ClaimServiceConfig config;
     private final MeterRegistry registry;
     private final Pattern serialPattern;
+    private final Pattern templatePattern;
 
     public ClaimService(
             ClaimStore store,
@@ -60,6 +63,7 @@ public class ClaimService {
         this.config = config;
         this.registry = registry;
         this.serialPattern = Pattern.compile(config.claims().serialPattern());
+        this.templatePattern = Pattern.compile(config.claims().templatePattern());
     }
 
     /** A reserved claim row, or a claim issued earlier for the same Idempotency-Key. */
@@ -67,16 +71,24 @@ public class ClaimService {
 
     /** Runs its blocking parts on a worker thread; call it from one. */
     public Uni<ClaimResponse> issue(
-            Installer installer, String serialNumber, String requestedTemplate, String idempotencyKey) {
+            Installer installer,
+            String serialNumber,
+            String requestedTemplate,
+            boolean replace,
+            String idempotencyKey) {
         String template = requestedTemplate == null || requestedTemplate.isBlank()
                 ? config.claims().defaultTemplate()
                 : requestedTemplate;
         Reservation reservation;
         try {
-            validate(serialNumber, idempotencyKey);
+            validate(serialNumber, template, idempotencyKey);
             authorizeTemplate(installer, template);
+            if (replace && !mayReplace(installer)) {
+                throw new ClaimRefusedException(
+                        RefusalReason.REPLACE_FORBIDDEN, "your groups may not replace provisioned devices");
+            }
             reservation = QuarkusTransaction.requiringNew()
-                    .call(() -> reserve(installer, serialNumber, template, idempotencyKey));
+                    .call(() -> reserve(installer, serialNumber, template, replace, idempotencyKey));
         } catch (ClaimRefusedException e) {
             return Uni.createFrom().failure(refused(installer, serialNumber, template, e));
         }
@@ -120,7 +132,7 @@ public class ClaimService {
                 claim.installer());
     }
 
-    private void validate(String serialNumber, String idempotencyKey) {
+    private void validate(String serialNumber, String template, String idempotencyKey) {
         int min = config.claims().serialMinLength();
         int max = config.claims().serialMaxLength();
         if (serialNumber == null || serialNumber.length() < min || serialNumber.length() > max) {
@@ -131,10 +143,25 @@ public class ClaimService {
             throw new ClaimRefusedException(
                     RefusalReason.INVALID_INPUT, "serialNumber must match " + serialPattern.pattern());
         }
+        if (!validTemplate(template)) {
+            throw new ClaimRefusedException(
+                    RefusalReason.INVALID_INPUT, "templateName must match " + templatePattern.pattern());
+        }
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 128)) {
             throw new ClaimRefusedException(
                     RefusalReason.INVALID_INPUT, "Idempotency-Key must be 1 to 128 characters long");
         }
+    }
+
+    private boolean validTemplate(String template) {
+        // The length is checked first so the pattern never runs over a hostile, huge value.
+        return template != null
+                && template.length() <= TEMPLATE_MAX_LENGTH
+                && templatePattern.matcher(template).matches();
+    }
+
+    private boolean mayReplace(Installer installer) {
+        return config.claims().replacerGroups().stream().anyMatch(installer.groups()::contains);
     }
 
     private void authorizeTemplate(Installer installer, String template) {
@@ -147,7 +174,8 @@ public class ClaimService {
         }
     }
 
-    private Reservation reserve(Installer installer, String serialNumber, String template, String idempotencyKey) {
+    private Reservation reserve(
+            Installer installer, String serialNumber, String template, boolean replace, String idempotencyKey) {
         Instant now = clock.instant();
         store.lockInstaller(installer.subject());
         if (idempotencyKey != null) {
@@ -155,6 +183,11 @@ public class ClaimService {
             if (earlier.isPresent()) {
                 return new Reservation(earlier.get().id(), replay(earlier.get(), serialNumber, template, now));
             }
+        }
+        if (!replace && store.provisioned(serialNumber)) {
+            throw new ClaimRefusedException(
+                    RefusalReason.ALREADY_PROVISIONED,
+                    "a device is already provisioned under this serial number; a replacement must be asked for");
         }
         int perMinute = config.quota().claimsPerMinute();
         List<Instant> recent = store.requestedSince(installer.subject(), now.minus(QUOTA_WINDOW));
@@ -175,7 +208,7 @@ public class ClaimService {
                     atLeastOneSecond(Duration.between(now, freed)));
         }
         UUID id = UUID.randomUUID();
-        store.insertPending(id, installer.subject(), serialNumber, template, idempotencyKey, now);
+        store.insertPending(id, installer.subject(), serialNumber, template, replace, idempotencyKey, now);
         return new Reservation(id, null);
     }
 
@@ -247,13 +280,14 @@ public class ClaimService {
     private ClaimRefusedException refused(
             Installer installer, String serialNumber, String template, ClaimRefusedException refusal) {
         try {
-            // An invalid serial number is whatever the caller sent: it stays out of the event.
+            // An invalid serial number or template name is whatever the caller sent: it stays out of the event.
             String serial = refusal.reason() == RefusalReason.INVALID_INPUT ? null : serialNumber;
+            String templateName = validTemplate(template) ? template : null;
             QuarkusTransaction.requiringNew()
                     .run(() -> events.claimRefused(
                             installer.subject(),
                             serial,
-                            template,
+                            templateName,
                             refusal.reason().code()));
         } catch (RuntimeException e) {
             LOG.warnf("ClaimRefused event not recorded: %s", e.getMessage());

@@ -17,7 +17,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The pre-provisioning hook's decision: a claim provisions only the device it was issued for, only once, only
- * before it expires. The decision is one conditional UPDATE, so concurrent hooks for one claim allow exactly one.
+ * before it expires, and only if no other device holds the serial number unless it was issued as a replacement.
+ * The decision is one conditional UPDATE, so concurrent hooks for one claim allow exactly one; a lock per serial
+ * number keeps two claims of one serial from both provisioning.
  */
 @ApplicationScoped
 public class HookService {
@@ -25,6 +27,13 @@ public class HookService {
     private static final Logger LOG = Logger.getLogger(HookService.class);
 
     static final String ALLOWED = "claim-bound-serial-matches";
+    static final String ALREADY_PROVISIONED = "already-provisioned";
+    static final String INVALID_PARAMETERS = "invalid-parameters";
+
+    /** AWS's bounds on thing names and certificate ids; the claims table holds no more. */
+    private static final int MAX_THING_NAME = 128;
+
+    private static final int MAX_CERTIFICATE_ID = 64;
 
     private final ClaimStore store;
     private final FleetEvents events;
@@ -53,6 +62,16 @@ public class HookService {
             HookDecision d;
             if (claim.isEmpty()) {
                 d = new HookDecision(false, "unknown-claim");
+            } else if (tooLong(serial, MAX_THING_NAME)
+                    || tooLong(thingName, MAX_THING_NAME)
+                    || tooLong(request.certificateId(), MAX_CERTIFICATE_ID)) {
+                // No device AWS provisions sends these: the claim is in hands it was not meant for.
+                store.deny(claim.get().certificateId(), INVALID_PARAMETERS, null);
+                d = new HookDecision(false, INVALID_PARAMETERS);
+            } else if (serial != null && anotherDeviceHolds(claim.get(), serial)) {
+                // A second claim for a provisioned serial would clone the device: burnt like a misused claim.
+                store.deny(claim.get().certificateId(), ALREADY_PROVISIONED, request.certificateId());
+                d = new HookDecision(false, ALREADY_PROVISIONED);
             } else if (serial != null
                     && store.use(
                             request.claimCertificateId(), serial, template, request.certificateId(), thingName, now)) {
@@ -88,6 +107,19 @@ public class HookService {
                 "hook %s claim %s for serial %s: %s",
                 decision.allowed() ? "allowed" : "denied", request.claimCertificateId(), serial, decision.reason());
         return decision;
+    }
+
+    /**
+     * Whether another claim already provisioned a device under this serial and this claim is no replacement. Holds
+     * the serial's lock until the transaction ends, so of two claims for one serial only one can provision.
+     */
+    private boolean anotherDeviceHolds(ClaimRecord claim, String serial) {
+        store.lockSerial(serial);
+        return !claim.replacesDevice() && store.provisionedOtherThan(serial, claim.certificateId());
+    }
+
+    private static boolean tooLong(String value, int max) {
+        return value != null && value.length() > max;
     }
 
     /** The claim exists but the conditional update did not match: say why, and burn a claim misused while valid. */

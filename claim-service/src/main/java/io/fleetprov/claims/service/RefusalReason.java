@@ -4,6 +4,8 @@ package io.fleetprov.claims.service;
 public enum RefusalReason {
     INVALID_INPUT(400, "invalid-input", "Invalid claim request"),
     FORBIDDEN_TEMPLATE(403, "forbidden-template", "Template not allowed"),
+    REPLACE_FORBIDDEN(403, "replace-forbidden", "Device replacement not allowed"),
+    ALREADY_PROVISIONED(409, "already-provisioned", "Device already provisioned"),
     QUOTA(429, "quota", "Claim quota exceeded"),
     SERVICE_BUSY(503, "service-busy", "Claim service busy"),
     AWS_UNAVAILABLE(503, "aws-unavailable", "AWS IoT unavailable"),

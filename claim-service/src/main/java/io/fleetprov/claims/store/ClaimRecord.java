@@ -19,7 +19,8 @@ public record ClaimRecord(
         String deviceCertificateId,
         String thingName,
         String denyReason,
-        byte[] sealedBundle) {
+        byte[] sealedBundle,
+        boolean replacesDevice) {
 
     /** The status as of {@code now}: an ISSUED claim past its expiry is EXPIRED even before the sweeper ran. */
     public ClaimStatus statusAt(Instant now) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,7 +24,7 @@ public class ClaimStore {
 
     private static final String COLUMNS = "id, certificate_id, installer, serial_number, template_name, status, "
             + "idempotency_key, requested_at, issued_at, expires_at, used_at, device_certificate_id, thing_name, "
-            + "deny_reason, sealed_bundle";
+            + "deny_reason, sealed_bundle, replaces_device";
 
     private final DataSource dataSource;
 
@@ -40,6 +41,65 @@ public class ClaimStore {
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+    }
+
+    /**
+     * Serialises hook decisions for one serial number until the transaction ends, so two claims of one serial can
+     * never both provision. The two-key form keeps these locks apart from {@link #lockInstaller}'s.
+     */
+    public void lockSerial(String serialNumber) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(1, hashtext(?))")) {
+            ps.setString(1, serialNumber);
+            ps.executeQuery().close();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Whether a claim for this serial number provisioned a device (is USED). */
+    public boolean provisioned(String serialNumber) {
+        return provisionedOtherThan(serialNumber, null);
+    }
+
+    /** Whether a claim other than {@code certificateId} provisioned a device under this serial number. */
+    public boolean provisionedOtherThan(String serialNumber, String certificateId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(
+                        c,
+                        "select exists (select 1 from claims where serial_number = ? and status = 'USED' "
+                                + "and certificate_id is distinct from ?)",
+                        serialNumber,
+                        certificateId);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /**
+     * The oldest replacement claim that provisioned and whose old device is not retired yet, other than
+     * {@code skip}; locked until the transaction ends and skipped by other replicas meanwhile.
+     */
+    public Optional<ClaimRecord> nextReplacementDue(Collection<UUID> skip) {
+        String sql = "select " + COLUMNS + " from claims where status = 'USED' and replaces_device "
+                + "and replaced_at is null and not (id = any (?)) order by used_at limit 1 for update skip locked";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("uuid", skip.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                List<ClaimRecord> rows = records(rs);
+                return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public void markReplacement(UUID id, String outcome, Instant now) {
+        update("update claims set replaced_at = ?, replacement_outcome = ? where id = ?", now, outcome, id);
     }
 
     public Optional<ClaimRecord> findByIdempotencyKey(String installer, String key) {
@@ -70,14 +130,21 @@ public class ClaimStore {
     }
 
     public void insertPending(
-            UUID id, String installer, String serialNumber, String templateName, String idempotencyKey, Instant now) {
+            UUID id,
+            String installer,
+            String serialNumber,
+            String templateName,
+            boolean replacesDevice,
+            String idempotencyKey,
+            Instant now) {
         update(
-                "insert into claims (id, installer, serial_number, template_name, status, idempotency_key, "
-                        + "requested_at) values (?, ?, ?, ?, 'PENDING', ?, ?)",
+                "insert into claims (id, installer, serial_number, template_name, replaces_device, status, "
+                        + "idempotency_key, requested_at) values (?, ?, ?, ?, ?, 'PENDING', ?, ?)",
                 id,
                 installer,
                 serialNumber,
                 templateName,
+                replacesDevice,
                 idempotencyKey,
                 now);
     }
@@ -157,29 +224,34 @@ public class ClaimStore {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = prepare(c, sql, args);
                 ResultSet rs = ps.executeQuery()) {
-            List<ClaimRecord> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(new ClaimRecord(
-                        rs.getObject(1, UUID.class),
-                        rs.getString(2),
-                        rs.getString(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        ClaimStatus.valueOf(rs.getString(6)),
-                        rs.getString(7),
-                        instant(rs, 8),
-                        instant(rs, 9),
-                        instant(rs, 10),
-                        instant(rs, 11),
-                        rs.getString(12),
-                        rs.getString(13),
-                        rs.getString(14),
-                        rs.getBytes(15)));
-            }
-            return rows;
+            return records(rs);
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+    }
+
+    private static List<ClaimRecord> records(ResultSet rs) throws SQLException {
+        List<ClaimRecord> rows = new ArrayList<>();
+        while (rs.next()) {
+            rows.add(new ClaimRecord(
+                    rs.getObject(1, UUID.class),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    ClaimStatus.valueOf(rs.getString(6)),
+                    rs.getString(7),
+                    instant(rs, 8),
+                    instant(rs, 9),
+                    instant(rs, 10),
+                    instant(rs, 11),
+                    rs.getString(12),
+                    rs.getString(13),
+                    rs.getString(14),
+                    rs.getBytes(15),
+                    rs.getBoolean(16)));
+        }
+        return rows;
     }
 
     private List<Instant> instants(String sql, Object... args) {

@@ -7,11 +7,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** The outbox table: events written with the state change they describe, until the broker has them. */
+/**
+ * The outbox table: events written with the state change they describe, until the broker has them. Several
+ * replicas relay it at once: {@link #take} leases rows to one of them by setting {@code sent_at} in a single
+ * statement ({@code FOR UPDATE SKIP LOCKED}), and no other replica takes a row again before it is due for
+ * redelivery.
+ */
 @ApplicationScoped
 public class OutboxStore {
 
@@ -31,28 +37,42 @@ public class OutboxStore {
                 now);
     }
 
-    /** Unconfirmed events never sent, or sent before {@code resendBefore}, oldest first. */
-    public List<OutboxEntry> due(Instant resendBefore, int limit) {
+    /**
+     * Takes up to {@code limit} live events never sent, or sent before {@code resendBefore} with fewer than
+     * {@code maxAttempts} sends, counting this send; oldest first. Rows another replica is taking are skipped.
+     */
+    public List<OutboxEntry> take(Instant now, Instant resendBefore, int maxAttempts, int limit) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = ClaimStore.prepare(
                         c,
-                        "select id, event_id, topic, payload from outbox "
-                                + "where confirmed_at is null and (sent_at is null or sent_at < ?) order by id limit ?",
+                        "update outbox set sent_at = ?, attempts = attempts + 1 where id in ("
+                                + "select id from outbox where confirmed_at is null and dead_at is null "
+                                + "and (sent_at is null or sent_at < ?) and attempts < ? "
+                                + "order by id limit ? for update skip locked) "
+                                + "returning id, event_id, topic, payload, attempts",
+                        now,
                         resendBefore,
+                        maxAttempts,
                         limit);
                 ResultSet rs = ps.executeQuery()) {
             List<OutboxEntry> rows = new ArrayList<>();
             while (rs.next()) {
-                rows.add(new OutboxEntry(rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4)));
+                rows.add(new OutboxEntry(
+                        rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), rs.getString(4), rs.getInt(5)));
             }
+            rows.sort(Comparator.comparingLong(OutboxEntry::id));
             return rows;
         } catch (SQLException e) {
             throw new StoreException(e);
         }
     }
 
-    public void markSent(long id, Instant now) {
-        update("update outbox set sent_at = ?, attempts = attempts + 1 where id = ?", now, id);
+    /** The event never reached the broker (it is unreachable): due again at once, and the send does not count. */
+    public void release(long id) {
+        update(
+                "update outbox set sent_at = null, attempts = attempts - 1 where id = ? and confirmed_at is null "
+                        + "and dead_at is null",
+                id);
     }
 
     /** The broker routed the event back to us: it is delivered. */
@@ -61,9 +81,52 @@ public class OutboxStore {
                 == 1;
     }
 
-    public long backlog() {
+    /** Gives up on one event. */
+    public void deadLetter(long id, String reason, Instant now) {
+        update(
+                "update outbox set dead_at = ?, dead_reason = ? where id = ? and confirmed_at is null "
+                        + "and dead_at is null",
+                now,
+                reason,
+                id);
+    }
+
+    /** Gives up on every event sent {@code maxAttempts} times and still unconfirmed at {@code resendBefore}. */
+    public List<OutboxEntry> deadLetterExhausted(int maxAttempts, Instant resendBefore, String reason, Instant now) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select count(*) from outbox where confirmed_at is null");
+                PreparedStatement ps = ClaimStore.prepare(
+                        c,
+                        "update outbox set dead_at = ?, dead_reason = ? where confirmed_at is null "
+                                + "and dead_at is null and attempts >= ? and sent_at < ? "
+                                + "returning id, event_id, topic, null, attempts",
+                        now,
+                        reason,
+                        maxAttempts,
+                        resendBefore);
+                ResultSet rs = ps.executeQuery()) {
+            List<OutboxEntry> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(new OutboxEntry(
+                        rs.getLong(1), rs.getObject(2, UUID.class), rs.getString(3), null, rs.getInt(5)));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Events neither confirmed nor given up on. */
+    public long backlog() {
+        return count("select count(*) from outbox where confirmed_at is null and dead_at is null");
+    }
+
+    public long deadLetters() {
+        return count("select count(*) from outbox where dead_at is not null");
+    }
+
+    private long count(String sql) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

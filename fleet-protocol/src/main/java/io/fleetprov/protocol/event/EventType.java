@@ -11,7 +11,9 @@ public enum EventType {
     CLAIM_ISSUED("ClaimIssued"),
     CLAIM_REFUSED("ClaimRefused"),
     HOOK_DECISION("HookDecision"),
-    CLAIM_EXPIRED_UNUSED("ClaimExpiredUnused");
+    CLAIM_EXPIRED_UNUSED("ClaimExpiredUnused"),
+    /** A replacement device registered under a thing: the old device's certificate was set INACTIVE and detached. */
+    DEVICE_REPLACED("DeviceReplaced");
 
     private final String wire;
 

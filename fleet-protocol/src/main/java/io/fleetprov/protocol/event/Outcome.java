@@ -18,7 +18,8 @@ public enum Outcome {
     REFUSED("refused"),
     ALLOW("allow", "allowed"),
     DENY("deny", "denied"),
-    EXPIRED("expired");
+    EXPIRED("expired"),
+    REPLACED("replaced");
 
     private final String wire;
     private final List<String> spellings;
