@@ -1,12 +1,16 @@
 package io.fleetprov.audit.service;
 
+import io.fleetprov.audit.store.WriteFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while the writer commits. (The database pool and the MQTT channels report their own checks.)
+ * Ready while the writer commits. Only a database outage makes it DOWN ({@code state: paused}, with the reason);
+ * messages quarantined for what they hold do not — they are counted here and ingest goes on. (The database pool and
+ * the MQTT channels report their own checks.)
  */
 @Readiness
 @ApplicationScoped
@@ -20,11 +24,19 @@ public class IngestHealth implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        String failure = writer.lastFailure();
-        return HealthCheckResponse.named("event-log-writer")
-                .status(failure == null)
+        WriteFailure outage = writer.outage();
+        HealthCheckResponseBuilder health = HealthCheckResponse.named("event-log-writer")
+                .status(outage == null)
+                .withData("state", outage == null ? "ingesting" : "paused")
+                .withData("reason", outage == null ? "" : "database unavailable: " + outage.describe())
+                .withData("lastFailure", outage == null ? "" : outage.describe())
                 .withData("backlog", writer.backlog())
-                .withData("lastFailure", failure == null ? "" : failure)
-                .build();
+                .withData("quarantined", writer.quarantined())
+                .withData("lastQuarantineReason", orEmpty(writer.lastQuarantineReason()));
+        return health.build();
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 }

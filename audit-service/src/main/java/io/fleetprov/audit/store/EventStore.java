@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -102,8 +103,10 @@ public class EventStore {
                     insert.setString(i++, e.eventType());
                     insert.setString(i++, e.source());
                     insert.setString(i++, e.topic());
-                    insert.setTimestamp(i++, Timestamp.from(e.occurredAt()));
-                    insert.setTimestamp(i++, Timestamp.from(e.receivedAt()));
+                    // OffsetDateTime, not Timestamp: java.sql.Timestamp switches to the Julian calendar before
+                    // 1582, so an early date would be stored days off and its row would no longer match its hash.
+                    insert.setObject(i++, e.occurredAt().atOffset(ZoneOffset.UTC));
+                    insert.setObject(i++, e.receivedAt().atOffset(ZoneOffset.UTC));
                     insert.setString(i++, e.installer());
                     insert.setString(i++, e.serialNumber());
                     insert.setString(i++, e.templateName());
