@@ -17,9 +17,11 @@ import org.eclipse.microprofile.health.Readiness;
 public class IngestHealth implements HealthCheck {
 
     private final IngestWriter writer;
+    private final CheckpointService checkpoints;
 
-    public IngestHealth(IngestWriter writer) {
+    public IngestHealth(IngestWriter writer, CheckpointService checkpoints) {
         this.writer = writer;
+        this.checkpoints = checkpoints;
     }
 
     @Override
@@ -33,6 +35,10 @@ public class IngestHealth implements HealthCheck {
                 .withData("backlog", writer.backlog())
                 .withData("quarantined", writer.quarantined())
                 .withData("lastQuarantineReason", orEmpty(writer.lastQuarantineReason()));
+        if (checkpoints.enabled()) {
+            health.withData("lastCheckpointSeq", checkpoints.lastSeq())
+                    .withData("checkpointFailure", orEmpty(checkpoints.lastFailure()));
+        }
         return health.build();
     }
 

@@ -42,6 +42,7 @@ public class IngestWriter {
     private final EventStore store;
     private final EventParser parser;
     private final IngestMetrics metrics;
+    private final CheckpointService checkpoints;
     private final AuditConfig.Ingest config;
     private final BlockingQueue<ReceivedMessage> queue;
     private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
@@ -51,10 +52,16 @@ public class IngestWriter {
     private volatile boolean running;
     private Thread thread;
 
-    public IngestWriter(EventStore store, EventParser parser, IngestMetrics metrics, AuditConfig config) {
+    public IngestWriter(
+            EventStore store,
+            EventParser parser,
+            IngestMetrics metrics,
+            CheckpointService checkpoints,
+            AuditConfig config) {
         this.store = store;
         this.parser = parser;
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
         this.config = config.ingest();
         this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
     }
@@ -230,6 +237,7 @@ public class IngestWriter {
                         "committed %d events (%d duplicates, %d quarantined)",
                         result.appended().size(), result.duplicates(), result.quarantined());
                 MDC.remove("seq");
+                checkpoints.committed(head);
             }
         } catch (RuntimeException e) {
             LOG.error("bookkeeping after a commit failed", e);
