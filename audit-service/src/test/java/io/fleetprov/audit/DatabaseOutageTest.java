@@ -10,6 +10,7 @@ import io.fleetprov.testing.TestDatabase;
 import io.fleetprov.testing.quarkus.InjectDatabase;
 import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,6 +43,13 @@ class DatabaseOutageTest {
                 }
                 await().atMost(Duration.ofSeconds(15))
                         .until(() -> given().get("/q/health/ready").statusCode() == 503);
+                // Readiness says which: paused for the database, not for anything an event held.
+                JsonPath writer =
+                        given().get("/q/health/ready").then().extract().jsonPath();
+                assertThat(writer.getString("checks.find { it.name == 'event-log-writer' }.data.state"))
+                        .isEqualTo("paused");
+                assertThat(writer.getString("checks.find { it.name == 'event-log-writer' }.data.reason"))
+                        .startsWith("database unavailable: ");
             } finally {
                 database.restart();
             }

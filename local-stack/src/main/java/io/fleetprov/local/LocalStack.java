@@ -128,6 +128,10 @@ final class LocalStack implements AutoCloseable {
         auditProps.put("fleetprov.mqtt.ca-file", caFile.toString());
         auditProps.put("fleetprov.mqtt.cert-file", auditIdentity.certificate().toString());
         auditProps.put("fleetprov.mqtt.key-file", auditIdentity.privateKey().toString());
+        // The chain head's signed checkpoints live outside the database (README, "Checkpoints").
+        auditProps.put(
+                "audit.checkpoint.directory",
+                stateDir.resolve("audit-checkpoints").toString());
         auditService = track(ServiceProcess.start(
                 "audit-service",
                 root.resolve("audit-service/target/quarkus-app/quarkus-run.jar"),

@@ -2,7 +2,9 @@ package io.fleetprov.audit.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Everything audit-service reads from configuration under {@code audit.}. */
 @ConfigMapping(prefix = "audit")
@@ -15,6 +17,8 @@ public interface AuditConfig {
     Anomalies anomalies();
 
     Api api();
+
+    Checkpoint checkpoint();
 
     interface Ingest {
         /** Most events committed in one transaction. */
@@ -66,5 +70,29 @@ public interface AuditConfig {
 
         @WithDefault("1000")
         int maxPageSize();
+    }
+
+    /**
+     * Signed checkpoints of the chain head, kept outside the database so that its owner cannot rewind or rewrite
+     * the log unnoticed (README, "Checkpoints").
+     */
+    interface Checkpoint {
+        /** Where checkpoints are written; without it none are, and {@code /v1/integrity} says so. */
+        Optional<Path> directory();
+
+        /** A checkpoint once this many events have been appended since the last one... */
+        @WithDefault("1000")
+        int everyEvents();
+
+        /** ...and at this interval whenever the head has moved. */
+        @WithDefault("PT5M")
+        Duration every();
+
+        /**
+         * A PEM file with the ES256 (EC P-256) key: a {@code PRIVATE KEY} (PKCS#8) and its {@code PUBLIC KEY}
+         * block. Without it, one is generated at first start as {@code checkpoint-signing-key.pem} (mode 0600) in
+         * {@link #directory()}.
+         */
+        Optional<Path> signingKeyFile();
     }
 }

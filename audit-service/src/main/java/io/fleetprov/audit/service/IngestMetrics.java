@@ -8,10 +8,11 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Ingest meters: {@code audit_events_ingested_total} (its rate is events/s), {@code audit_events_duplicate_total},
- * {@code audit_events_quarantined_total}, {@code audit_ingest_lag_seconds} (event time to commit) and
+ * {@code audit_events_quarantined_total}, {@code audit_events_dropped_total}, {@code audit_ingest_lag_seconds} (event time to commit) and
  * {@code audit_ingest_commit_seconds}.
  */
 @ApplicationScoped
@@ -21,6 +22,7 @@ public class IngestMetrics {
     private final Counter duplicates;
     private final Counter quarantined;
     private final Counter commitFailures;
+    private final Counter dropped;
     private final Timer lag;
     private final Timer commit;
 
@@ -37,6 +39,9 @@ public class IngestMetrics {
         this.commitFailures = Counter.builder("audit.ingest.commit.failures")
                 .description("Batches the database refused; retried")
                 .register(registry);
+        this.dropped = Counter.builder("audit.events.dropped")
+                .description("Messages the database refused even as quarantine rows; logged, then acknowledged")
+                .register(registry);
         this.lag = Timer.builder("audit.ingest.lag")
                 .description("From the event's own time to its commit")
                 .publishPercentiles(0.5, 0.99)
@@ -52,9 +57,15 @@ public class IngestMetrics {
         quarantined.increment(result.quarantined());
         commit.record(took);
         for (ChainedEvent e : result.appended()) {
-            Duration l = Duration.between(e.event().occurredAt(), now);
-            lag.record(l.isNegative() ? Duration.ZERO : l);
+            // Event times are the publisher's: one from the far past would overflow a Duration in nanoseconds.
+            long millis =
+                    Math.max(0, now.toEpochMilli() - e.event().occurredAt().toEpochMilli());
+            lag.record(millis, TimeUnit.MILLISECONDS);
         }
+    }
+
+    void dropped() {
+        dropped.increment();
     }
 
     void commitFailed() {

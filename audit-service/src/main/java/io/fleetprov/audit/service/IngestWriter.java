@@ -5,6 +5,7 @@ import io.fleetprov.audit.store.AppendResult;
 import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.audit.store.EventStore;
 import io.fleetprov.audit.store.QuarantinedMessage;
+import io.fleetprov.audit.store.WriteFailure;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,15 +18,21 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The one writer of the chain. Consumers hand it messages; it drains them in batches, parses each (malformed
- * ones go to quarantine), appends the batch in one transaction and only then acknowledges the messages to the
- * broker. When the database fails it keeps the batch, waits with back-off and tries again — unacknowledged
- * messages stay with the broker, so nothing is lost whether the database or this process goes away.
+ * The one writer of the chain. Consumers hand it messages; it drains them in batches, parses each (malformed ones,
+ * and values the database could not hold, go to quarantine), appends the batch in one transaction and only then
+ * acknowledges the messages to the broker.
+ *
+ * <p>A failed append is one of two things ({@link WriteFailure}). The database is down or refusing work: the writer
+ * keeps the batch, pauses with back-off and tries again — unacknowledged messages stay with the broker, so nothing
+ * is lost whether the database or this process goes away. Or the batch holds a row the database refuses for what it
+ * is: retrying would refuse it forever, so the writer appends the batch row by row, quarantines each row refused with
+ * the database's reason, and goes on.
  */
 @ApplicationScoped
 public class IngestWriter {
@@ -35,17 +42,26 @@ public class IngestWriter {
     private final EventStore store;
     private final EventParser parser;
     private final IngestMetrics metrics;
+    private final CheckpointService checkpoints;
     private final AuditConfig.Ingest config;
     private final BlockingQueue<ReceivedMessage> queue;
-    private final AtomicReference<String> lastFailure = new AtomicReference<>();
+    private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
+    private final AtomicLong quarantined = new AtomicLong();
+    private volatile String lastQuarantineReason;
     private final Clock clock = Clock.systemUTC();
     private volatile boolean running;
     private Thread thread;
 
-    public IngestWriter(EventStore store, EventParser parser, IngestMetrics metrics, AuditConfig config) {
+    public IngestWriter(
+            EventStore store,
+            EventParser parser,
+            IngestMetrics metrics,
+            CheckpointService checkpoints,
+            AuditConfig config) {
         this.store = store;
         this.parser = parser;
         this.metrics = metrics;
+        this.checkpoints = checkpoints;
         this.config = config.ingest();
         this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
     }
@@ -69,9 +85,25 @@ public class IngestWriter {
         queue.put(message);
     }
 
+    /** Null while commits succeed; otherwise the database outage that pauses ingest. */
+    public WriteFailure outage() {
+        return outage.get();
+    }
+
     /** Null while commits succeed; otherwise why the last one failed. */
     public String lastFailure() {
-        return lastFailure.get();
+        WriteFailure failure = outage.get();
+        return failure == null ? null : failure.describe();
+    }
+
+    /** Messages quarantined since this process started. */
+    public long quarantined() {
+        return quarantined.get();
+    }
+
+    /** The reason of the newest quarantined message, or null. */
+    public String lastQuarantineReason() {
+        return lastQuarantineReason;
     }
 
     public int backlog() {
@@ -88,7 +120,7 @@ public class IngestWriter {
                 }
                 batch.add(first);
                 queue.drainTo(batch, config.batchSize() - 1);
-                commitWithRetry(batch);
+                commit(batch);
                 batch.forEach(m -> m.acknowledge().run());
                 batch.clear();
             } catch (InterruptedException e) {
@@ -102,57 +134,132 @@ public class IngestWriter {
         }
     }
 
-    private void commitWithRetry(List<ReceivedMessage> batch) throws InterruptedException {
-        List<AuditEvent> events = new ArrayList<>(batch.size());
+    /** Returns once every message of the batch is either on the chain or in quarantine. */
+    private void commit(List<ReceivedMessage> batch) throws InterruptedException {
+        List<Parsed> events = new ArrayList<>(batch.size());
         List<QuarantinedMessage> quarantine = new ArrayList<>();
         for (ReceivedMessage m : batch) {
             try {
-                events.add(parser.parse(m.topic(), m.payload(), m.receivedAt()));
+                AuditEvent event = parser.parse(m.topic(), m.payload(), m.receivedAt());
+                EventLimits.check(event);
+                events.add(new Parsed(m, event));
             } catch (MalformedEventException e) {
-                MDC.put("topic", m.topic());
-                LOG.warnf("quarantined a message: %s", e.getMessage());
-                MDC.remove("topic");
-                quarantine.add(new QuarantinedMessage(m.topic(), m.payload(), e.getMessage(), m.receivedAt()));
+                quarantine.add(quarantine(m, e.getMessage()));
+            } catch (RuntimeException e) {
+                quarantine.add(quarantine(m, "unreadable: " + e));
             }
         }
         Duration backoff = config.retryBackoff();
         while (true) {
-            long started = System.nanoTime();
-            try {
-                AppendResult result = store.append(events, quarantine);
-                metrics.committed(result, Duration.ofNanos(System.nanoTime() - started), Instant.now(clock));
-                if (lastFailure.getAndSet(null) != null) {
+            WriteFailure failure = append(events, quarantine);
+            if (failure != null && !failure.isOutage()) {
+                LOG.warnf(
+                        "the database refused a batch of %d events for its content (%s); appending them one by one",
+                        events.size(), failure.describe());
+                failure = appendOneByOne(events, quarantine);
+            }
+            if (failure == null) {
+                if (outage.getAndSet(null) != null) {
                     LOG.info("database is back; ingest resumed");
                 }
-                if (!result.appended().isEmpty()) {
-                    MDC.put(
-                            "seq",
-                            result.appended().get(result.appended().size() - 1).seq());
-                    LOG.debugf(
-                            "committed %d events (%d duplicates, %d quarantined)",
-                            result.appended().size(), result.duplicates(), result.quarantined());
-                    MDC.remove("seq");
-                }
                 return;
-            } catch (Exception | AssertionError e) {
-                // AssertionError: with assertions on (as in tests), pgjdbc asserts on a connection that the
-                // database closed under it, where it would otherwise throw an SQLException; either way, retry.
-                metrics.commitFailed();
-                if (lastFailure.getAndSet(e.getMessage() == null ? e.toString() : e.getMessage()) == null) {
-                    LOG.warnf(
-                            "cannot commit %d events, retrying until the database answers: %s",
-                            batch.size(), e.getMessage());
-                }
-                if (!running) {
-                    throw new InterruptedException("stopping");
-                }
-                Thread.sleep(backoff.toMillis());
-                backoff = min(backoff.multipliedBy(2), config.maxRetryBackoff());
             }
+            if (outage.getAndSet(failure) == null) {
+                LOG.warnf(
+                        "database unavailable, ingest paused with %d events waiting; retrying until it answers: %s",
+                        events.size() + quarantine.size(), failure.describe());
+            }
+            if (!running) {
+                throw new InterruptedException("stopping");
+            }
+            Thread.sleep(backoff.toMillis());
+            backoff = min(backoff.multipliedBy(2), config.maxRetryBackoff());
         }
+    }
+
+    /**
+     * Each event alone, in order, then the quarantine. What is stored leaves the lists, so that after an outage in
+     * the middle only the rest is tried again. Returns the outage that interrupted it, or null.
+     */
+    private WriteFailure appendOneByOne(List<Parsed> events, List<QuarantinedMessage> quarantine) {
+        while (!events.isEmpty()) {
+            Parsed next = events.get(0);
+            WriteFailure failure = append(new ArrayList<>(List.of(next)), new ArrayList<>());
+            if (failure != null && failure.isOutage()) {
+                return failure;
+            }
+            if (failure != null) {
+                quarantine.add(quarantine(next.message(), "refused by the database: " + failure.describe()));
+            }
+            events.remove(0);
+        }
+        WriteFailure failure = append(events, quarantine);
+        if (failure == null || failure.isOutage()) {
+            return failure;
+        }
+        // Quarantine rows are bounded and cleaned (QuarantinedMessage), so this is not expected; but a row that
+        // cannot even be quarantined must not stop everything behind it.
+        while (!quarantine.isEmpty()) {
+            QuarantinedMessage q = quarantine.get(0);
+            failure = append(new ArrayList<>(), new ArrayList<>(List.of(q)));
+            if (failure != null && failure.isOutage()) {
+                return failure;
+            }
+            if (failure != null) {
+                metrics.dropped();
+                LOG.errorf(
+                        "dropped a message that could not even be quarantined (%s): topic %s, %d bytes, reason %s",
+                        failure.describe(), q.topic(), q.payload().length, q.reason());
+            }
+            quarantine.remove(0);
+        }
+        return null;
+    }
+
+    /** Appends the lists in one transaction and empties them; on failure leaves them as they were. */
+    private WriteFailure append(List<Parsed> events, List<QuarantinedMessage> quarantine) {
+        long started = System.nanoTime();
+        AppendResult result;
+        try {
+            result = store.append(events.stream().map(Parsed::event).toList(), quarantine);
+        } catch (Exception | AssertionError e) {
+            metrics.commitFailed();
+            return WriteFailure.of(e);
+        }
+        // Committed: nothing below may count as a failed append.
+        try {
+            metrics.committed(result, Duration.ofNanos(System.nanoTime() - started), Instant.now(clock));
+            quarantined.addAndGet(result.quarantined());
+            if (!result.appended().isEmpty()) {
+                var head = result.appended().get(result.appended().size() - 1);
+                MDC.put("seq", head.seq());
+                LOG.debugf(
+                        "committed %d events (%d duplicates, %d quarantined)",
+                        result.appended().size(), result.duplicates(), result.quarantined());
+                MDC.remove("seq");
+                checkpoints.committed(head);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("bookkeeping after a commit failed", e);
+        }
+        events.clear();
+        quarantine.clear();
+        return null;
+    }
+
+    private QuarantinedMessage quarantine(ReceivedMessage m, String reason) {
+        // Topic and reason as bounded for storage: either may quote a hostile value of any length.
+        QuarantinedMessage q = new QuarantinedMessage(m.topic(), m.payload(), reason, m.receivedAt());
+        MDC.put("topic", q.topic());
+        LOG.warnf("quarantined a message: %s", q.reason());
+        MDC.remove("topic");
+        lastQuarantineReason = q.reason();
+        return q;
     }
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
+
+    private record Parsed(ReceivedMessage message, AuditEvent event) {}
 }

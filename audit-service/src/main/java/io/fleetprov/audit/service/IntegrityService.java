@@ -6,6 +6,8 @@ import io.fleetprov.audit.store.HashChain;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,13 +21,100 @@ public class IntegrityService {
     private static final HexFormat HEX = HexFormat.of();
 
     private final EventStore store;
+    private final CheckpointService checkpoints;
 
-    public IntegrityService(EventStore store) {
+    public IntegrityService(EventStore store, CheckpointService checkpoints) {
         this.store = store;
+        this.checkpoints = checkpoints;
     }
 
+    /**
+     * The chain from {@code fromSeq} (default 1) to {@code toSeq} (default: the head), and the signed checkpoints in
+     * that range; up to the head, also whether the chain still reaches the newest checkpoint.
+     */
     public IntegrityReport verify(Long fromSeq, Long toSeq) {
         long head = store.headSeq();
+        IntegrityReport chain = chain(fromSeq, toSeq, head);
+        IntegrityReport.Anchor anchor = anchor(chain.from(), toSeq == null ? Long.MAX_VALUE : chain.to(), head);
+        return new IntegrityReport(
+                chain.intact() && anchor.holds(),
+                chain.from(),
+                chain.to(),
+                chain.verified(),
+                chain.lastVerifiedHash(),
+                chain.firstBrokenLink(),
+                anchor);
+    }
+
+    private IntegrityReport.Anchor anchor(long from, long to, long head) {
+        CheckpointService.Loaded loaded = checkpoints.load();
+        if (!loaded.configured()) {
+            return new IntegrityReport.Anchor("not-configured", 0, null, null, null, head, null, null, null);
+        }
+        List<String> unverifiable = loaded.unverifiable().isEmpty()
+                ? null
+                : loaded.unverifiable()
+                        .subList(0, Math.min(20, loaded.unverifiable().size()));
+        List<Checkpoint> inRange = loaded.checkpoints().stream()
+                .filter(c -> c.seq() >= from && c.seq() <= to)
+                .toList();
+        if (inRange.isEmpty()) {
+            String status = unverifiable == null ? "none" : "unverifiable";
+            return new IntegrityReport.Anchor(status, 0, null, null, null, head, null, null, unverifiable);
+        }
+        Map<Long, byte[]> stored = store.hashesAt(
+                inRange.stream().map(Checkpoint::seq).filter(seq -> seq <= head).toList());
+        int compared = 0;
+        for (Checkpoint c : inRange) {
+            if (c.seq() > head) {
+                continue;
+            }
+            compared++;
+            byte[] hash = stored.get(c.seq());
+            if (hash == null || !HEX.formatHex(hash).equals(c.hash())) {
+                return new IntegrityReport.Anchor(
+                        "rewritten",
+                        compared,
+                        c.seq(),
+                        c.hash(),
+                        c.createdAt(),
+                        head,
+                        hash == null ? null : HEX.formatHex(hash),
+                        hash == null
+                                ? "link " + c.seq() + ", signed at " + c.createdAt() + ", is missing"
+                                : "link " + c.seq() + " is not the link the checkpoint of " + c.createdAt()
+                                        + " signed: the chain was rewritten from there or before",
+                        unverifiable);
+            }
+        }
+        Checkpoint newest = inRange.get(inRange.size() - 1);
+        if (newest.seq() > head) {
+            return new IntegrityReport.Anchor(
+                    "truncated",
+                    compared,
+                    newest.seq(),
+                    newest.hash(),
+                    newest.createdAt(),
+                    head,
+                    null,
+                    "the checkpoint of " + newest.createdAt() + " anchors link " + newest.seq()
+                            + " but the chain ends at link " + head + ": links " + (head + 1) + " to " + newest.seq()
+                            + " were deleted",
+                    unverifiable);
+        }
+        return new IntegrityReport.Anchor(
+                unverifiable == null ? "matches" : "unverifiable",
+                compared,
+                newest.seq(),
+                newest.hash(),
+                newest.createdAt(),
+                head,
+                newest.hash(),
+                null,
+                unverifiable);
+    }
+
+    private IntegrityReport chain(Long fromSeq, Long toSeq, long head) {
         long from = fromSeq == null ? 1 : fromSeq;
         long to = toSeq == null ? head : toSeq;
         if (from < 1 || to < from - 1 || to > head) {
@@ -43,7 +132,8 @@ public class IntegrityService {
                         to,
                         0,
                         null,
-                        new IntegrityReport.BrokenLink(from - 1, null, "link missing", null, null));
+                        new IntegrityReport.BrokenLink(from - 1, null, "link missing", null, null),
+                        null);
             }
             start = before.hash();
         }
@@ -73,6 +163,6 @@ public class IntegrityService {
         }
         long verified = expectedSeq.get() - from;
         String lastHash = verified == 0 ? null : HEX.formatHex(prev.get());
-        return new IntegrityReport(broken.get() == null, from, to, verified, lastHash, broken.get());
+        return new IntegrityReport(broken.get() == null, from, to, verified, lastHash, broken.get(), null);
     }
 }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -105,7 +106,9 @@ public class EventStore {
                     for (AuditField field : AuditField.values()) {
                         Object value = field.value(e);
                         if (value instanceof Instant instant) {
-                            insert.setTimestamp(i++, Timestamp.from(instant));
+                            // OffsetDateTime, not Timestamp: java.sql.Timestamp switches to the Julian calendar
+                            // before 1582, so an early date would be stored days off and no longer match its hash.
+                            insert.setObject(i++, instant.atOffset(ZoneOffset.UTC));
                         } else {
                             insert.setString(i++, (String) value);
                         }
@@ -209,6 +212,26 @@ public class EventStore {
                 .get(0);
     }
 
+    /** The newest link, if any. */
+    public Optional<ChainedEvent> head() {
+        return query(
+                        "select " + COLUMNS + " from audit_event order by seq desc limit 1",
+                        List.of(),
+                        EventStore::chained)
+                .stream()
+                .findFirst();
+    }
+
+    /** The stored hash of each of these links that exists. */
+    public Map<Long, byte[]> hashesAt(List<Long> seqs) {
+        Map<Long, byte[]> hashes = new LinkedHashMap<>();
+        query(
+                "select seq, hash from audit_event where seq = any(?) order by seq",
+                List.of((Object) seqs.toArray(new Long[0])),
+                rs -> hashes.put(rs.getLong(1), rs.getBytes(2)));
+        return hashes;
+    }
+
     public long quarantineCount() {
         return query("select count(*) from quarantined_event", List.of(), rs -> rs.getLong(1))
                 .get(0);
@@ -260,6 +283,8 @@ public class EventStore {
                 ps.setTimestamp(i++, Timestamp.from(instant));
             } else if (p instanceof String[] strings) {
                 ps.setArray(i++, c.createArrayOf("text", strings));
+            } else if (p instanceof Long[] longs) {
+                ps.setArray(i++, c.createArrayOf("bigint", longs));
             } else {
                 ps.setObject(i++, p);
             }

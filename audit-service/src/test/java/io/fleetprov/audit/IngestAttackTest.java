@@ -1,0 +1,293 @@
+package io.fleetprov.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetprov.audit.service.IntegrityReport;
+import io.fleetprov.audit.service.IntegrityService;
+import io.fleetprov.audit.testing.ClaimServiceEvents;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.testing.TestDatabase;
+import io.fleetprov.testing.quarkus.InjectDatabase;
+import io.fleetprov.testing.quarkus.InjectIotEmulator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events built to stop or corrupt the audit trail, published over the real broker as claim-service would. Each is
+ * refused into quarantine with its reason, the events after it are recorded, readiness stays UP, and nothing already
+ * on the chain changed (row count and the hash of the old head before and after).
+ */
+@QuarkusTest
+@TestProfile(HostileInputProfile.class)
+class IngestAttackTest {
+
+    @InjectIotEmulator
+    IotEmulator emulator;
+
+    @InjectDatabase
+    TestDatabase database;
+
+    @Inject
+    IntegrityService integrity;
+
+    @Test
+    void anEventFromTheYear300000IsQuarantinedAndIngestGoesOn() throws Exception {
+        // The event that used to stop audit-service for good: PostgreSQL refuses the date, the batch was retried
+        // forever and nothing after it was recorded.
+        attack(envelope("occurredAt", "+300000-01-01T00:00:00Z"), "occurredAt +300000-01-01T00:00:00Z is outside");
+    }
+
+    @Test
+    void valuesPostgresqlCannotHoldAreQuarantinedWithTheirReason() throws Exception {
+        attack(envelope("installer", "mallory\u0000"), "contains a U+0000 character");
+        attack(envelope("thingName", "t".repeat(100_000)), "thingName is longer than 256 characters (100000)");
+        attack(envelope("serialNumber", "x".repeat(257)), "serialNumber is longer than 256 characters");
+        attack(
+                envelope("reason", "@@SURROGATE@@").replace("@@SURROGATE@@", "\\udc00 lone"),
+                "reason contains an unpaired UTF-16 surrogate");
+        attack(
+                envelope("reason", "ok").replace("\"reason\":\"ok\"", "\"amount\":1e400"),
+                "payload holds a number beyond the range of a double");
+        attack(
+                envelope("reason", "ok").replace("\"ok\"", "[".repeat(5000) + "]".repeat(5000)),
+                "malformed JSON payload");
+        attack(envelope("occurredAt", "-5000-01-01T00:00:00Z"), "is outside PostgreSQL's timestamp range");
+    }
+
+    @Test
+    void aRowTheDatabaseRefusesIsIsolatedFromItsBatchAndQuarantinedWithTheSqlState() throws Exception {
+        // A constraint added by the owner: the writer cannot know it, only the database's answer tells.
+        try (Connection owner = database.superuser();
+                Statement s = owner.createStatement()) {
+            s.execute("alter table audit_event add constraint no_refuse_me "
+                    + "check (installer is distinct from 'refuse-me') not valid");
+        }
+        try {
+            Snapshot before = snapshot();
+            List<String> good = new ArrayList<>();
+            try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
+                for (int i = 0; i < 20; i++) {
+                    good.add(claimService
+                            .publish(ClaimServiceEvents.claimIssued(
+                                    "installer-ok", "SN-c-" + i, "claim-c-" + UUID.randomUUID()))
+                            .eventId());
+                    if (i == 10) {
+                        claimService.publish(ClaimServiceEvents.claimIssued(
+                                "refuse-me", "SN-refused", "claim-" + UUID.randomUUID()));
+                    }
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> stored(good) == good.size());
+            await().atMost(Duration.ofSeconds(10)).until(() -> quarantinedSince(before.at, "23514") == 1);
+            assertThat(reasonsSince(before.at))
+                    .anyMatch(r -> r.startsWith("refused by the database: 23514") && r.contains("no_refuse_me"));
+            before.assertKept(good.size());
+        } finally {
+            try (Connection owner = database.superuser();
+                    Statement s = owner.createStatement()) {
+                s.execute("alter table audit_event drop constraint no_refuse_me");
+            }
+        }
+    }
+
+    @Test
+    void anEarlyDateIsStoredAsItWasSentAndItsLinkStillVerifies() throws Exception {
+        // java.sql.Timestamp would have stored it in the Julian calendar, days off, and broken its own link.
+        String payload = envelope("occurredAt", "1000-06-15T12:00:00Z");
+        String id = payload.substring(payload.indexOf("\"eventId\":\"") + 11, payload.indexOf("\"eventId\":\"") + 47);
+        Snapshot before = snapshot();
+        try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
+            claimService.publishBytes("fleetprov/events/ClaimIssued", payload.getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> stored(List.of(id)) == 1);
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement("select occurred_at from audit_event where event_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
+                        .isEqualTo(Instant.parse("1000-06-15T12:00:00Z"));
+            }
+        }
+        before.assertKept(1);
+    }
+
+    @Test
+    void generatedHostileMessagesOverMqttAreEachStoredOrQuarantined() throws Exception {
+        HostileEvents events = new HostileEvents(Long.getLong("fuzz.seed", System.nanoTime()), true);
+        Snapshot before = snapshot();
+        List<HostileEvents.Message> sent = new ArrayList<>();
+        try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
+            while (sent.size() < 300) {
+                HostileEvents.Message m = events.next();
+                if (m.topic().startsWith("fleetprov/events/")) { // the only topics claim-service may publish on
+                    claimService.publishBytes(m.topic(), m.payload());
+                    sent.add(m);
+                }
+            }
+        }
+        long redeliveries = sent.stream().filter(m -> m.redeliveryOf() != null).count();
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            long stored = storedSince(before.at);
+            long quarantined = quarantinedSince(before.at, "");
+            Set<String> ids = storedIdsSince(before.at);
+            long duplicates = sent.stream()
+                    .filter(m -> m.redeliveryOf() != null && ids.contains(m.redeliveryOf()))
+                    .count();
+            return stored + quarantined + duplicates == sent.size();
+        });
+        assertThat(redeliveries).isPositive();
+        before.assertKept(0);
+    }
+
+    /** Publishes the attack, then an honest event; the attack is quarantined, the honest event stored. */
+    private void attack(String payload, String reason) throws Exception {
+        Snapshot before = snapshot();
+        FleetEvent honest;
+        try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
+            claimService.publishBytes("fleetprov/events/ClaimIssued", payload.getBytes(StandardCharsets.UTF_8));
+            honest = claimService.publish(
+                    ClaimServiceEvents.claimIssued("installer-honest", "SN-after", "claim-" + UUID.randomUUID()));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> stored(List.of(honest.eventId())) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> quarantinedSince(before.at, reason) == 1);
+        before.assertKept(1);
+    }
+
+    /** A ClaimIssued envelope with one field set to {@code value}. */
+    private static String envelope(String field, String value) {
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        node.put("eventId", UUID.randomUUID().toString());
+        node.put("type", "ClaimIssued");
+        node.put("occurredAt", Instant.now().toString());
+        node.put("source", "claim-service");
+        node.put("installer", "installer-x");
+        node.put("serialNumber", "SN-x");
+        node.put(field, value);
+        return node.toString();
+    }
+
+    private Snapshot snapshot() throws SQLException {
+        IntegrityReport report = integrity.verify(null, null);
+        assertThat(report.intact()).isTrue();
+        try (Connection c = database.superuser();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*), now() from audit_event")) {
+            rs.next();
+            return new Snapshot(
+                    rs.getLong(1),
+                    report.to(),
+                    report.lastVerifiedHash(),
+                    rs.getTimestamp(2).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        }
+    }
+
+    /** The chain as it was before an attack: its rows, its head link and that link's hash. */
+    private final class Snapshot {
+        final long rows;
+        final long head;
+        final String headHash;
+        final Instant at;
+
+        Snapshot(long rows, long head, String headHash, Instant at) {
+            this.rows = rows;
+            this.head = head;
+            this.headHash = headHash;
+            this.at = at;
+        }
+
+        /** Nothing accepted before is lost or changed, at least {@code added} rows more, readiness UP. */
+        void assertKept(int added) throws SQLException {
+            try (Connection c = database.superuser();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("select count(*) from audit_event")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(rows + added);
+            }
+            if (head > 0) {
+                IntegrityReport prefix = integrity.verify(1L, head);
+                assertThat(prefix.intact()).isTrue();
+                assertThat(prefix.lastVerifiedHash()).isEqualTo(headHash);
+            }
+            IntegrityReport all = integrity.verify(null, null);
+            assertThat(all.intact()).isTrue();
+            given().get("/q/health/ready").then().statusCode(200);
+        }
+    }
+
+    private long stored(List<String> ids) throws SQLException {
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement("select count(*) from audit_event where event_id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private long storedSince(Instant at) throws SQLException {
+        return storedIdsSince(at).size();
+    }
+
+    private Set<String> storedIdsSince(Instant at) throws SQLException {
+        Set<String> ids = new HashSet<>();
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement(
+                        "select event_id from audit_event where received_at >= ? and topic like 'fleetprov/events/%'")) {
+            ps.setObject(1, at.atOffset(java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private long quarantinedSince(Instant at, String reasonPart) throws SQLException {
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement(
+                        "select count(*) from quarantined_event where received_at >= ? and strpos(reason, ?) > 0")) {
+            ps.setObject(1, at.atOffset(java.time.ZoneOffset.UTC));
+            ps.setString(2, reasonPart);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private List<String> reasonsSince(Instant at) throws SQLException {
+        List<String> reasons = new ArrayList<>();
+        try (Connection c = database.superuser();
+                PreparedStatement ps =
+                        c.prepareStatement("select reason from quarantined_event where received_at >= ?")) {
+            ps.setObject(1, at.atOffset(java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reasons.add(rs.getString(1));
+                }
+            }
+        }
+        return reasons;
+    }
+}
