@@ -172,6 +172,9 @@ the defaults work); NOTES.txt lists what is missing.
 {{- if not (include "fleetprov.mqttHost" .) }}
 - iot.endpoint (or emulator.enabled=true)
 {{- end }}
+{{- if and .Values.claimService.enabled (not .Values.oidc.clientId) }}
+- oidc.clientId (claim-service accepts only tokens issued to this app client)
+{{- end }}
 {{- if not (or .Values.iot.ca.pem .Values.iot.ca.existingConfigMap (include "fleetprov.identities" . | fromYaml).caConfigMap) }}
 - iot.ca.pem or iot.ca.existingConfigMap (until then create ConfigMap {{ include "fleetprov.caConfigMap" . }} with key ca.pem)
 {{- end }}

@@ -190,7 +190,8 @@ class ChartTest {
 
     @Test
     void notesNameWhatIsMissingFromTheDefaultsAndNothingForProduction() {
-        assertThat(Chart.notes(null)).contains("NOT READY", "oidc.authServerUrl", "postgresql.host", "iot.endpoint");
+        assertThat(Chart.notes(null))
+                .contains("NOT READY", "oidc.authServerUrl", "postgresql.host", "iot.endpoint", "oidc.clientId");
         assertThat(Chart.notes(Chart.example("aws-production.yaml")))
                 .doesNotContain("NOT READY")
                 .contains("https://claims.example.com/v1/claims");
