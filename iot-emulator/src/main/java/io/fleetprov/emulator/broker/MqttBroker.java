@@ -64,6 +64,7 @@ public final class MqttBroker implements AutoCloseable {
     private final int port;
     private volatile PolicyAuthorizer authorizer;
     private final PresenceEvents presence;
+    private final ConnectionCap connectionCap;
 
     /** Receives every answer of the fleet-provisioning API before it is delivered; may veto it. */
     public interface ReplyFilter {
@@ -90,6 +91,12 @@ public final class MqttBroker implements AutoCloseable {
             server.startServer(
                     new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
             this.sessions = BrokerInternals.attach(server);
+            this.connectionCap = ConnectionCap.forThisProcess(clock);
+            sessions.customizePipelines(pipeline -> pipeline.addFirst(ConnectionCap.NAME, connectionCap));
+            LOG.info(
+                    "broker holds up to {} connections (open-file limit {})",
+                    connectionCap.cap(),
+                    connectionCap.openFileLimit());
             var identities = new ClientIdentities(sessions, tls, registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
             PolicyAuthorizer connectPolicy = this.authorizer;
@@ -130,6 +137,11 @@ public final class MqttBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The most connections the broker holds at once: this process's open-file limit less what it needs itself. */
+    public int maxConnections() {
+        return connectionCap.cap();
     }
 
     public void setReplyFilter(ReplyFilter filter) {

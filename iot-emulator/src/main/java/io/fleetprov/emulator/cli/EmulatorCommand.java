@@ -134,6 +134,9 @@ public final class EmulatorCommand implements Callable<Integer> {
                         "emulator-shutdown"));
         System.out.println("iot-emulator running");
         System.out.println("  MQTT (TLS, client certificate): " + emulator.mqttEndpoint());
+        System.out.println(
+                "  MQTT connections held at most:  " + emulator.broker().maxConnections()
+                        + " (the open-file limit, ulimit -n, less what the emulator needs itself)");
         System.out.println("  HTTP (AWS IoT API, Cognito):     " + emulator.httpUrl()
                 + (accessKeys.isEmpty() ? "  (SigV4 not checked)" : "  (SigV4 verified)"));
         emulator.cognito()
