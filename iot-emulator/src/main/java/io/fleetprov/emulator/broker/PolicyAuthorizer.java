@@ -57,6 +57,21 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
         return check(IotAction.CONNECT, clientId, clientId);
     }
 
+    /**
+     * The iot:Receive check of an answer of the fleet-provisioning API. AWS drops a message the subscriber may not
+     * receive and keeps the connection, so a claim policy without iot:Receive leaves the device without its answer.
+     */
+    boolean canReceive(String clientId, String topic) {
+        Optional<ClientIdentity> identity = identities.resolve(clientId);
+        boolean allowed = identity.isPresent()
+                && PolicyEvaluator.isAllowed(
+                        policiesOf(identity.get()), IotAction.RECEIVE, topic, context(identity.get()));
+        if (!allowed) {
+            LOG.info("{} {} denied for client {}; message dropped", IotAction.RECEIVE.actionName(), topic, clientId);
+        }
+        return allowed;
+    }
+
     private boolean check(IotAction action, String resource, String clientId) {
         Optional<ClientIdentity> identity = identities.resolve(clientId);
         boolean allowed = identity.isPresent()
