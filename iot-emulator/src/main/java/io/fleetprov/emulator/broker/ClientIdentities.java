@@ -34,6 +34,15 @@ final class ClientIdentities {
         return clientId != null && sessions.remoteAddress(clientId).isPresent();
     }
 
+    /** The client's IP address as {@code aws:SourceIp} gives it; empty when the client is not connected. */
+    Optional<String> sourceIp(String clientId) {
+        return clientId == null
+                ? Optional.empty()
+                : sessions.remoteAddress(clientId)
+                        .map(InetSocketAddress::getAddress)
+                        .map(java.net.InetAddress::getHostAddress);
+    }
+
     Optional<ClientIdentity> resolve(String clientId) {
         if (clientId == null) {
             return Optional.empty();

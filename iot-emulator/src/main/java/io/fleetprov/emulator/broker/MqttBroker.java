@@ -189,7 +189,7 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     private void reply(String clientId, String topic, byte[] payload, boolean accepted) {
-        if (replyFilter.deliver(clientId, topic, accepted)) {
+        if (authorizer.canReceive(clientId, topic) && replyFilter.deliver(clientId, topic, accepted)) {
             sessions.publishTo(clientId, topic, MqttQoS.AT_LEAST_ONCE, Unpooled.wrappedBuffer(payload));
         }
     }

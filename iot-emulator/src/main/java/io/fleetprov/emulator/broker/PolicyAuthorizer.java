@@ -1,13 +1,16 @@
 package io.fleetprov.emulator.broker;
 
+import io.fleetprov.emulator.policy.CertificateNames;
 import io.fleetprov.emulator.policy.ConnectionContext;
 import io.fleetprov.emulator.policy.IotAction;
 import io.fleetprov.emulator.policy.PolicyDocument;
 import io.fleetprov.emulator.policy.PolicyEvaluator;
+import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.registry.Thing;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +60,21 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
         return check(IotAction.CONNECT, clientId, clientId);
     }
 
+    /**
+     * The iot:Receive check of an answer of the fleet-provisioning API. AWS drops a message the subscriber may not
+     * receive and keeps the connection, so a claim policy without iot:Receive leaves the device without its answer.
+     */
+    boolean canReceive(String clientId, String topic) {
+        Optional<ClientIdentity> identity = identities.resolve(clientId);
+        boolean allowed = identity.isPresent()
+                && PolicyEvaluator.isAllowed(
+                        policiesOf(identity.get()), IotAction.RECEIVE, topic, context(identity.get()));
+        if (!allowed) {
+            LOG.info("{} {} denied for client {}; message dropped", IotAction.RECEIVE.actionName(), topic, clientId);
+        }
+        return allowed;
+    }
+
     private boolean check(IotAction action, String resource, String clientId) {
         Optional<ClientIdentity> identity = identities.resolve(clientId);
         boolean allowed = identity.isPresent()
@@ -80,12 +98,17 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
         return registry.policyDocumentsForCertificate(identity.certificateId());
     }
 
-    /** Thing variables resolve only when the client id is the name of a thing the certificate is attached to. */
+    /**
+     * Thing variables resolve only when the client id is the name of a thing the certificate is attached to;
+     * certificate subject and issuer fields and the source address always do.
+     */
     private ConnectionContext context(ClientIdentity identity) {
         Optional<Thing> thing = registry.things()
                 .find(identity.clientId())
                 .filter(t -> registry.isThingPrincipal(
                         t.thingName(), registry.arns().certificate(identity.certificateId())));
+        Optional<X509Certificate> certificate =
+                registry.certificates().find(identity.certificateId()).map(CertificateRecord::certificate);
         return new ConnectionContext(
                 registry.arns().region(),
                 registry.arns().accountId(),
@@ -93,7 +116,10 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 identity.certificateId(),
                 thing.map(Thing::thingName).orElse(null),
                 thing.map(Thing::thingTypeName).orElse(null),
-                thing.map(Thing::attributes).orElse(Map.of()));
+                thing.map(Thing::attributes).orElse(Map.of()),
+                certificate.map(CertificateNames::subject).orElse(Map.of()),
+                certificate.map(CertificateNames::issuer).orElse(Map.of()),
+                identities.sourceIp(identity.clientId()).orElse(null));
     }
 
     private static PolicyDocument claimPolicy(String templateName) {
