@@ -57,7 +57,8 @@ final class CognitoWire {
             @JsonProperty("ClientId") String clientId,
             @JsonProperty("CreationDate") Double creationDate,
             @JsonProperty("LastModifiedDate") Double lastModifiedDate,
-            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {
+            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows,
+            @JsonProperty("ClientSecret") String clientSecret) {
 
         static UserPoolClientType of(AppClient client) {
             return new UserPoolClientType(
@@ -66,9 +67,24 @@ final class CognitoWire {
                     client.clientId(),
                     epochSeconds(client.creationDate()),
                     epochSeconds(client.creationDate()),
-                    client.explicitAuthFlows().stream().sorted().toList());
+                    client.explicitAuthFlows().stream().sorted().toList(),
+                    client.clientSecret());
+        }
+
+        /** Keeps the secret out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "UserPoolClientType[clientId=" + clientId + "]";
         }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DescribeUserPoolClientRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId) {}
+
+    record DescribeUserPoolClientResponse(
+            @JsonProperty("UserPoolClient") UserPoolClientType userPoolClient) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AttributeType(

@@ -62,11 +62,25 @@ public final class TokenService {
                 "Bearer"));
     }
 
-    /** New ID and access tokens of the refresh token's sign-in; no new refresh token, as Cognito without rotation. */
-    AuthResult refresh(AppClient client, String refreshToken) {
+    /**
+     * New ID and access tokens of the refresh token's sign-in; no new refresh token, as Cognito without rotation.
+     *
+     * @param secretHash nullable; for a client with a secret, computed over the user's name or {@code sub} (Cognito
+     *     accepts either here, since a client holding only a refresh token may know just the latter)
+     */
+    AuthResult refresh(AppClient client, String refreshToken, String secretHash) {
         RefreshGrant grant = refreshGrants.get(RandomStrings.digest(refreshToken));
         if (grant == null || !grant.session().clientId().equals(client.clientId())) {
+            if (client.hasSecret() && secretHash == null) {
+                SecretHash.check(client, null, secretHash);
+            }
             throw CognitoException.notAuthorized("Invalid Refresh Token");
+        }
+        if (client.hasSecret()) {
+            String sub = users.subject(grant.userPoolId(), grant.username()).sub();
+            if (!SecretHash.matches(client, sub, secretHash)) {
+                SecretHash.check(client, grant.username(), secretHash);
+            }
         }
         if (!clock.instant().isBefore(grant.expiresAt())) {
             refreshGrants.remove(RandomStrings.digest(refreshToken));
