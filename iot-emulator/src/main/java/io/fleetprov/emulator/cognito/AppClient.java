@@ -17,9 +17,12 @@ public record AppClient(
 
     public static final String ALLOW_USER_PASSWORD_AUTH = "ALLOW_USER_PASSWORD_AUTH";
     public static final String ALLOW_REFRESH_TOKEN_AUTH = "ALLOW_REFRESH_TOKEN_AUTH";
+    public static final String ALLOW_USER_SRP_AUTH = "ALLOW_USER_SRP_AUTH";
+    public static final String ALLOW_ADMIN_USER_PASSWORD_AUTH = "ALLOW_ADMIN_USER_PASSWORD_AUTH";
 
     /** What {@link UserPools#createAppClient(String, String)} grants: the flows the emulator implements. */
-    public static final Set<String> DEFAULT_AUTH_FLOWS = Set.of(ALLOW_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH);
+    public static final Set<String> DEFAULT_AUTH_FLOWS = Set.of(
+            ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_ADMIN_USER_PASSWORD_AUTH, ALLOW_REFRESH_TOKEN_AUTH);
 
     public AppClient {
         explicitAuthFlows = Set.copyOf(explicitAuthFlows);

@@ -12,7 +12,7 @@ import java.util.Set;
 public final class Authentication {
 
     /** Flows Cognito has and this emulator does not implement; InitiateAuth refuses them by name. */
-    private static final Set<String> UNSUPPORTED_FLOWS = Set.of("USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH");
+    private static final Set<String> UNSUPPORTED_FLOWS = Set.of("CUSTOM_AUTH", "USER_AUTH");
     /** AdminInitiateAuth's flows, which InitiateAuth refuses as Cognito does. */
     private static final Set<String> ADMIN_FLOWS = Set.of("ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH");
 

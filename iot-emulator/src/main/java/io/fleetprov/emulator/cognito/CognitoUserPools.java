@@ -46,14 +46,15 @@ public final class CognitoUserPools {
         RandomStrings random = new RandomStrings(secureRandom);
         SigningKeyStore signingKeys = new SigningKeyStore(dataDir);
         this.pools = new UserPools(baseUrl, region, clock, random, signingKeys);
-        this.users = new UserDirectory(pools, clock, random, new PasswordHasher(secureRandom));
+        this.users = new UserDirectory(pools, clock, random, new PasswordHasher(secureRandom), secureRandom);
         this.tokens = new TokenService(pools, users, signingKeys, clock, random);
         NewPasswordChallenge newPassword =
-                new NewPasswordChallenge(users, new ChallengeSessions(clock, random), tokens);
+                new NewPasswordChallenge(users, new ChallengeSessions(clock, random), tokens, clock);
+        UserSrpAuthFlow srp = new UserSrpAuthFlow(users, newPassword, clock, secureRandom);
         this.authentication = new Authentication(
                 pools,
-                List.of(new UserPasswordAuthFlow(users, newPassword, tokens, clock), new RefreshTokenAuthFlow(tokens)),
-                List.of(newPassword));
+                List.of(new UserPasswordAuthFlow(users, newPassword), srp, new RefreshTokenAuthFlow(tokens)),
+                List.of(newPassword, srp));
         this.discovery = new OidcDiscovery(pools, new ObjectMapper(), baseUrl);
     }
 

@@ -3,6 +3,7 @@ package io.fleetprov.emulator.cognito;
 import static io.fleetprov.emulator.cognito.Validation.requireLength;
 import static io.fleetprov.emulator.cognito.Validation.requireMatch;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +33,16 @@ public final class UserDirectory {
     private final Clock clock;
     private final RandomStrings random;
     private final PasswordHasher hasher;
+    private final SecureRandom secureRandom;
     private final Map<String, Members> members = new ConcurrentHashMap<>();
 
-    UserDirectory(UserPools pools, Clock clock, RandomStrings random, PasswordHasher hasher) {
+    UserDirectory(
+            UserPools pools, Clock clock, RandomStrings random, PasswordHasher hasher, SecureRandom secureRandom) {
         this.pools = pools;
         this.clock = clock;
         this.random = random;
         this.hasher = hasher;
+        this.secureRandom = secureRandom;
     }
 
     /**
@@ -62,6 +66,7 @@ public final class UserDirectory {
         char[] password = temporaryPassword != null ? temporaryPassword.toCharArray() : generatePassword();
         checkPasswordPolicy(password);
         String hash = hasher.hash(password);
+        Srp.Verifier srp = Srp.verifier(Srp.poolName(userPoolId), username, password, secureRandom);
         Instant now = clock.instant();
         synchronized (state) {
             if (state.users.containsKey(username)) {
@@ -76,6 +81,7 @@ public final class UserDirectory {
                     sub,
                     Map.copyOf(withSub),
                     hash,
+                    srp,
                     UserStatus.FORCE_CHANGE_PASSWORD,
                     now,
                     now,
@@ -156,6 +162,14 @@ public final class UserDirectory {
         return hasher.verify(password, user.passwordHash()) ? Optional.of(user) : Optional.empty();
     }
 
+    /** The user as stored (with the SRP verifier), if there is one of that name. */
+    Optional<StoredUser> find(String userPoolId, String username) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return Optional.ofNullable(username == null ? null : state.users.get(username));
+        }
+    }
+
     /** Checks the password policy, then sets the password and the status the user is left in. */
     void changePassword(String userPoolId, String username, char[] password, UserStatus status) {
         Members state = members(userPoolId);
@@ -164,6 +178,7 @@ public final class UserDirectory {
             user(state, username); // fail before the expensive hash
         }
         String hash = hasher.hash(password);
+        Srp.Verifier srp = Srp.verifier(Srp.poolName(userPoolId), username, password, secureRandom);
         Instant now = clock.instant();
         synchronized (state) {
             StoredUser user = user(state, username);
@@ -174,6 +189,7 @@ public final class UserDirectory {
                             user.sub(),
                             user.attributes(),
                             hash,
+                            srp,
                             status,
                             user.createDate(),
                             now,
@@ -237,6 +253,7 @@ public final class UserDirectory {
             String sub,
             Map<String, String> attributes,
             String passwordHash,
+            Srp.Verifier srp,
             UserStatus status,
             Instant createDate,
             Instant lastModifiedDate,
