@@ -24,6 +24,7 @@ public final class CognitoUserPools {
     private final TokenService tokens;
     private final Authentication authentication;
     private final OidcDiscovery discovery;
+    private final PasswordReset passwordReset;
 
     /**
      * @param dataDir nullable: signing keys then live only in memory; otherwise one key per pool is kept in
@@ -51,10 +52,13 @@ public final class CognitoUserPools {
         NewPasswordChallenge newPassword =
                 new NewPasswordChallenge(users, new ChallengeSessions(clock, random), tokens, clock);
         UserSrpAuthFlow srp = new UserSrpAuthFlow(users, newPassword, clock, secureRandom);
+        RefreshTokenAuthFlow refresh = new RefreshTokenAuthFlow(tokens);
         this.authentication = new Authentication(
                 pools,
-                List.of(new UserPasswordAuthFlow(users, newPassword), srp, new RefreshTokenAuthFlow(tokens)),
+                List.of(UserPasswordAuthFlow.user(users, newPassword), srp, refresh),
+                List.of(UserPasswordAuthFlow.admin(users, newPassword), refresh),
                 List.of(newPassword, srp));
+        this.passwordReset = new PasswordReset(pools, users, clock, secureRandom);
         this.discovery = new OidcDiscovery(pools, new ObjectMapper(), baseUrl);
     }
 
@@ -72,6 +76,10 @@ public final class CognitoUserPools {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public PasswordReset passwordReset() {
+        return passwordReset;
     }
 
     public OidcDiscovery discovery() {

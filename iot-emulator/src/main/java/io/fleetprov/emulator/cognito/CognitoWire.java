@@ -235,6 +235,111 @@ final class CognitoWire {
             @JsonProperty("RefreshToken") String refreshToken,
             @JsonProperty("IdToken") String idToken) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminInitiateAuthRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("AuthFlow") String authFlow,
+            @JsonProperty("AuthParameters") Map<String, String> authParameters) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminRespondToAuthChallengeRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("ChallengeName") String challengeName,
+            @JsonProperty("Session") String session,
+            @JsonProperty("ChallengeResponses") Map<String, String> challengeResponses) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AccessTokenRequest(@JsonProperty("AccessToken") String accessToken) {
+
+        /** Keeps the token out of logs. */
+        @Override
+        public String toString() {
+            return "AccessTokenRequest[...]";
+        }
+    }
+
+    record GetUserResponse(
+            @JsonProperty("Username") String username,
+            @JsonProperty("UserAttributes") List<AttributeType> userAttributes) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminUserGlobalSignOutRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ForgotPasswordRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username) {}
+
+    record ForgotPasswordResponse(
+            @JsonProperty("CodeDeliveryDetails") CodeDeliveryDetailsType codeDeliveryDetails) {}
+
+    record CodeDeliveryDetailsType(
+            @JsonProperty("Destination") String destination,
+            @JsonProperty("DeliveryMedium") String deliveryMedium,
+            @JsonProperty("AttributeName") String attributeName) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ConfirmForgotPasswordRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username,
+            @JsonProperty("ConfirmationCode") String confirmationCode,
+            @JsonProperty("Password") String password) {
+
+        /** Keeps the code and password out of logs. */
+        @Override
+        public String toString() {
+            return "ConfirmForgotPasswordRequest[clientId=" + clientId + ", username=" + username + "]";
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DescribeUserPoolRequest(
+            @JsonProperty("UserPoolId") String userPoolId) {}
+
+    record DescribeUserPoolResponse(
+            @JsonProperty("UserPool") DescribedUserPoolType userPool) {}
+
+    /** DescribeUserPool's fuller view of a pool, with the policy the emulator enforces. */
+    record DescribedUserPoolType(
+            @JsonProperty("Id") String id,
+            @JsonProperty("Name") String name,
+            @JsonProperty("Arn") String arn,
+            @JsonProperty("CreationDate") Double creationDate,
+            @JsonProperty("LastModifiedDate") Double lastModifiedDate,
+            @JsonProperty("EstimatedNumberOfUsers") int estimatedNumberOfUsers,
+            @JsonProperty("Policies") Map<String, Object> policies) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ListUsersRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("AttributesToGet") List<String> attributesToGet,
+            @JsonProperty("Limit") Integer limit,
+            @JsonProperty("PaginationToken") String paginationToken,
+            @JsonProperty("Filter") String filter) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ListUsersResponse(
+            @JsonProperty("Users") List<UserType> users,
+            @JsonProperty("PaginationToken") String paginationToken) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminListGroupsForUserRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username,
+            @JsonProperty("Limit") Integer limit,
+            @JsonProperty("NextToken") String nextToken) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AdminListGroupsForUserResponse(
+            @JsonProperty("Groups") List<GroupType> groups,
+            @JsonProperty("NextToken") String nextToken) {}
+
     record ErrorBody(
             @JsonProperty("__type") String type,
             @JsonProperty("message") String message) {}

@@ -162,6 +162,36 @@ public final class UserDirectory {
         return hasher.verify(password, user.passwordHash()) ? Optional.of(user) : Optional.empty();
     }
 
+    /** The pool's users, by user name. */
+    public List<CognitoUser> listUsers(String userPoolId) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return state.users.values().stream()
+                    .sorted(Comparator.comparing(StoredUser::username))
+                    .map(StoredUser::view)
+                    .toList();
+        }
+    }
+
+    /** The groups the user belongs to, by group name. */
+    public List<Group> groupsOf(String userPoolId, String username) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return user(state, username).groups().stream()
+                    .sorted()
+                    .map(state.groups::get)
+                    .toList();
+        }
+    }
+
+    /** For DescribeUserPool's {@code EstimatedNumberOfUsers}. */
+    int userCount(String userPoolId) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return state.users.size();
+        }
+    }
+
     /** The user as stored (with the SRP verifier), if there is one of that name. */
     Optional<StoredUser> find(String userPoolId, String username) {
         Members state = members(userPoolId);
@@ -228,7 +258,7 @@ public final class UserDirectory {
     }
 
     /** The emulator's pool policy: Cognito's minimum length of 8, without the character-class rules. */
-    private static void checkPasswordPolicy(char[] password) {
+    static void checkPasswordPolicy(char[] password) {
         if (password.length < MIN_PASSWORD_LENGTH) {
             throw CognitoException.invalidPassword("Password did not conform with policy: Password not long enough");
         }

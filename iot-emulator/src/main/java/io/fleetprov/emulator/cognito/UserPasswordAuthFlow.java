@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code USER_PASSWORD_AUTH}: the password is sent as it is. A user still on a temporary password gets the
+ * {@code USER_PASSWORD_AUTH}, and AdminInitiateAuth's {@code ADMIN_USER_PASSWORD_AUTH} (legacy name
+ * {@code ADMIN_NO_SRP_AUTH}): the password is sent as it is. A user still on a temporary password gets the
  * {@link NewPasswordChallenge} instead of tokens.
  */
 final class UserPasswordAuthFlow implements AuthFlow {
@@ -15,20 +16,40 @@ final class UserPasswordAuthFlow implements AuthFlow {
 
     private final UserDirectory users;
     private final NewPasswordChallenge newPassword;
+    private final Set<String> names;
+    private final String clientPermission;
 
-    UserPasswordAuthFlow(UserDirectory users, NewPasswordChallenge newPassword) {
+    private UserPasswordAuthFlow(
+            UserDirectory users, NewPasswordChallenge newPassword, Set<String> names, String clientPermission) {
         this.users = users;
         this.newPassword = newPassword;
+        this.names = names;
+        this.clientPermission = clientPermission;
+    }
+
+    /** InitiateAuth's {@code USER_PASSWORD_AUTH}. */
+    static UserPasswordAuthFlow user(UserDirectory users, NewPasswordChallenge newPassword) {
+        return new UserPasswordAuthFlow(
+                users, newPassword, Set.of("USER_PASSWORD_AUTH"), AppClient.ALLOW_USER_PASSWORD_AUTH);
+    }
+
+    /** AdminInitiateAuth's {@code ADMIN_USER_PASSWORD_AUTH} and its legacy alias. */
+    static UserPasswordAuthFlow admin(UserDirectory users, NewPasswordChallenge newPassword) {
+        return new UserPasswordAuthFlow(
+                users,
+                newPassword,
+                Set.of("ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"),
+                AppClient.ALLOW_ADMIN_USER_PASSWORD_AUTH);
     }
 
     @Override
     public Set<String> names() {
-        return Set.of("USER_PASSWORD_AUTH");
+        return names;
     }
 
     @Override
     public String clientPermission() {
-        return AppClient.ALLOW_USER_PASSWORD_AUTH;
+        return clientPermission;
     }
 
     @Override
