@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetprov.emulator.cognito.CognitoWire.AccessTokenRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.AdminAddUserToGroupRequest;
+import io.fleetprov.emulator.cognito.CognitoWire.AdminConfirmSignUpRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.AdminCreateUserRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.AdminCreateUserResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.AdminGetUserRequest;
@@ -19,6 +20,7 @@ import io.fleetprov.emulator.cognito.CognitoWire.AttributeType;
 import io.fleetprov.emulator.cognito.CognitoWire.AuthResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.CodeDeliveryDetailsType;
 import io.fleetprov.emulator.cognito.CognitoWire.ConfirmForgotPasswordRequest;
+import io.fleetprov.emulator.cognito.CognitoWire.ConfirmSignUpRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.CreateGroupRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.CreateGroupResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.CreateUserPoolClientRequest;
@@ -38,6 +40,8 @@ import io.fleetprov.emulator.cognito.CognitoWire.InitiateAuthRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.ListUsersRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.ListUsersResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.RespondToAuthChallengeRequest;
+import io.fleetprov.emulator.cognito.CognitoWire.SignUpRequest;
+import io.fleetprov.emulator.cognito.CognitoWire.SignUpResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.UserPoolClientType;
 import io.fleetprov.emulator.cognito.CognitoWire.UserPoolType;
 import io.fleetprov.emulator.cognito.CognitoWire.UserType;
@@ -92,6 +96,9 @@ final class CognitoJsonApi {
         operations.put(
                 "AdminUserGlobalSignOut",
                 body -> adminUserGlobalSignOut(read(body, AdminUserGlobalSignOutRequest.class)));
+        operations.put("SignUp", body -> signUp(read(body, SignUpRequest.class)));
+        operations.put("ConfirmSignUp", body -> confirmSignUp(read(body, ConfirmSignUpRequest.class)));
+        operations.put("AdminConfirmSignUp", body -> adminConfirmSignUp(read(body, AdminConfirmSignUpRequest.class)));
         operations.put("ForgotPassword", body -> forgotPassword(read(body, ForgotPasswordRequest.class)));
         operations.put(
                 "ConfirmForgotPassword", body -> confirmForgotPassword(read(body, ConfirmForgotPasswordRequest.class)));
@@ -150,17 +157,54 @@ final class CognitoJsonApi {
     }
 
     private Object adminCreateUser(AdminCreateUserRequest request) {
+        CognitoUser user = cognito.users()
+                .adminCreateUser(
+                        request.userPoolId(),
+                        request.username(),
+                        request.temporaryPassword(),
+                        attributes(request.userAttributes()));
+        return new AdminCreateUserResponse(UserType.of(user));
+    }
+
+    private static Map<String, String> attributes(List<AttributeType> given) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        List<AttributeType> given = request.userAttributes() == null ? List.of() : request.userAttributes();
-        for (AttributeType attribute : given) {
+        for (AttributeType attribute : given == null ? List.<AttributeType>of() : given) {
             if (attribute == null || attribute.name() == null) {
                 throw CognitoException.invalidParameter("Attribute name must not be null.");
             }
             attributes.put(attribute.name(), attribute.value() == null ? "" : attribute.value());
         }
-        CognitoUser user = cognito.users()
-                .adminCreateUser(request.userPoolId(), request.username(), request.temporaryPassword(), attributes);
-        return new AdminCreateUserResponse(UserType.of(user));
+        return attributes;
+    }
+
+    private Object signUp(SignUpRequest request) {
+        SignUps.Registration registration = cognito.signUps()
+                .signUp(
+                        request.clientId(),
+                        request.username(),
+                        request.password(),
+                        attributes(request.userAttributes()),
+                        request.secretHash());
+        PasswordReset.Delivery delivery = registration.delivery();
+        return new SignUpResponse(
+                false,
+                delivery == null
+                        ? null
+                        : new CodeDeliveryDetailsType(
+                                delivery.destination(), delivery.deliveryMedium(), delivery.attributeName()),
+                registration.userSub());
+    }
+
+    private Object confirmSignUp(ConfirmSignUpRequest request) {
+        cognito.signUps()
+                .confirmSignUp(
+                        request.clientId(), request.username(), request.confirmationCode(), request.secretHash());
+        return Map.of();
+    }
+
+    private Object adminConfirmSignUp(AdminConfirmSignUpRequest request) {
+        cognito.users().confirmSignUp(request.userPoolId(), request.username());
+        return Map.of();
     }
 
     private Object adminGetUser(AdminGetUserRequest request) {

@@ -25,6 +25,7 @@ public final class CognitoUserPools {
     private final Authentication authentication;
     private final OidcDiscovery discovery;
     private final PasswordReset passwordReset;
+    private final SignUps signUps;
 
     /**
      * @param dataDir nullable: signing keys then live only in memory; otherwise one key per pool is kept in
@@ -59,6 +60,7 @@ public final class CognitoUserPools {
                 List.of(UserPasswordAuthFlow.admin(users, newPassword), refresh),
                 List.of(newPassword, srp));
         this.passwordReset = new PasswordReset(pools, users, clock, secureRandom);
+        this.signUps = new SignUps(pools, users, clock, secureRandom);
         this.discovery = new OidcDiscovery(pools, new ObjectMapper(), baseUrl);
     }
 
@@ -76,6 +78,10 @@ public final class CognitoUserPools {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public SignUps signUps() {
+        return signUps;
     }
 
     public PasswordReset passwordReset() {

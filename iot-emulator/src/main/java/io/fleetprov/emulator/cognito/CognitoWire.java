@@ -340,6 +340,39 @@ final class CognitoWire {
             @JsonProperty("Groups") List<GroupType> groups,
             @JsonProperty("NextToken") String nextToken) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record SignUpRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username,
+            @JsonProperty("Password") String password,
+            @JsonProperty("UserAttributes") List<AttributeType> userAttributes) {
+
+        /** Keeps the password out of logs. */
+        @Override
+        public String toString() {
+            return "SignUpRequest[clientId=" + clientId + ", username=" + username + "]";
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SignUpResponse(
+            @JsonProperty("UserConfirmed") boolean userConfirmed,
+            @JsonProperty("CodeDeliveryDetails") CodeDeliveryDetailsType codeDeliveryDetails,
+            @JsonProperty("UserSub") String userSub) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ConfirmSignUpRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username,
+            @JsonProperty("ConfirmationCode") String confirmationCode) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminConfirmSignUpRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username) {}
+
     record ErrorBody(
             @JsonProperty("__type") String type,
             @JsonProperty("message") String message) {}

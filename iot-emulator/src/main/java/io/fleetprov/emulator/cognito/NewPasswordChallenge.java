@@ -42,6 +42,9 @@ final class NewPasswordChallenge implements AuthChallenge {
      * they are on a temporary password, which expires after {@link #TEMPORARY_PASSWORD_VALIDITY}.
      */
     AuthResult signInOrChallenge(AppClient client, UserDirectory.StoredUser user) {
+        if (user.status() == UserStatus.UNCONFIRMED) {
+            throw new CognitoException("UserNotConfirmedException", 400, "User is not confirmed.");
+        }
         if (user.status() == UserStatus.FORCE_CHANGE_PASSWORD) {
             if (!clock.instant().isBefore(user.passwordSetAt().plus(TEMPORARY_PASSWORD_VALIDITY))) {
                 throw CognitoException.notAuthorized(

@@ -2,15 +2,11 @@ package io.fleetprov.emulator.cognito;
 
 import static io.fleetprov.emulator.cognito.Validation.requireLength;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class PasswordReset {
 
     static final Duration CODE_VALIDITY = Duration.ofHours(1);
-    static final int MAX_ATTEMPTS = 5;
+    static final int MAX_ATTEMPTS = ConfirmationCodes.MAX_ATTEMPTS;
 
     private static final Logger LOG = LoggerFactory.getLogger(PasswordReset.class);
 
@@ -31,15 +27,12 @@ public final class PasswordReset {
 
     private final UserPools pools;
     private final UserDirectory users;
-    private final Clock clock;
-    private final SecureRandom random;
-    private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
+    private final ConfirmationCodes codes;
 
     PasswordReset(UserPools pools, UserDirectory users, Clock clock, SecureRandom random) {
         this.pools = pools;
         this.users = users;
-        this.clock = clock;
-        this.random = random;
+        this.codes = new ConfirmationCodes(CODE_VALIDITY, clock, random);
     }
 
     public Delivery forgotPassword(String clientId, String username, String secretHash) {
@@ -57,10 +50,7 @@ public final class PasswordReset {
             throw CognitoException.notAuthorized("User password cannot be reset in the current state.");
         }
         Delivery delivery = deliveryTo(user.attributes());
-        String code = String.format("%06d", random.nextInt(1_000_000));
-        codes.put(
-                key(client.userPoolId(), username),
-                new PendingCode(RandomStrings.digest(code), clock.instant().plus(CODE_VALIDITY), 0));
+        String code = codes.issue(client.userPoolId(), username);
         // The emulator's stand-in for the mail: the code only, never a password.
         LOG.info(
                 "ForgotPassword code for user {} in pool {} (Cognito would send it by {} to {}): {}",
@@ -81,36 +71,11 @@ public final class PasswordReset {
         SecretHash.check(client, username, secretHash);
         // The policy is checked first, so that a password it refuses does not use up the code.
         UserDirectory.checkPasswordPolicy(password.toCharArray());
-        String key = key(client.userPoolId(), username);
-        PendingCode pending = codes.get(key);
-        if (pending == null || !clock.instant().isBefore(pending.expiresAt())) {
-            codes.remove(key);
-            throw new CognitoException(
-                    "ExpiredCodeException", 400, "Invalid code provided, please request a code again.");
-        }
-        boolean matches = MessageDigest.isEqual(
-                pending.codeDigest().getBytes(StandardCharsets.UTF_8),
-                RandomStrings.digest(code).getBytes(StandardCharsets.UTF_8));
-        if (!matches) {
-            PendingCode counted = pending.failedOnce();
-            if (counted.attempts() >= MAX_ATTEMPTS) {
-                codes.remove(key, pending);
-                throw new CognitoException(
-                        "LimitExceededException", 400, "Attempt limit exceeded, please try after some time.");
-            }
-            codes.replace(key, pending, counted);
-            throw new CognitoException(
-                    "CodeMismatchException", 400, "Invalid verification code provided, please try again.");
-        }
-        if (!codes.remove(key, pending)) {
-            // Another request used or replaced the code meanwhile.
-            throw new CognitoException(
-                    "ExpiredCodeException", 400, "Invalid code provided, please request a code again.");
-        }
+        codes.consume(client.userPoolId(), username, code);
         users.changePassword(client.userPoolId(), username, password.toCharArray(), UserStatus.CONFIRMED);
     }
 
-    private static Delivery deliveryTo(Map<String, String> attributes) {
+    static Delivery deliveryTo(Map<String, String> attributes) {
         String email = attributes.get("email");
         if (email != null && !email.isBlank()) {
             return new Delivery(mask(email), "EMAIL", "email");
@@ -134,20 +99,5 @@ public final class PasswordReset {
         int dot = domain.lastIndexOf('.');
         String tld = dot > 0 ? domain.substring(dot) : "";
         return email.charAt(0) + "***@" + domain.charAt(0) + "***" + tld;
-    }
-
-    private static String key(String userPoolId, String username) {
-        return userPoolId + "\u0000" + username;
-    }
-
-    private record PendingCode(String codeDigest, Instant expiresAt, int attempts) {
-        PendingCode failedOnce() {
-            return new PendingCode(codeDigest, expiresAt, attempts + 1);
-        }
-
-        @Override
-        public String toString() {
-            return "PendingCode[expiresAt=" + expiresAt + "]";
-        }
     }
 }

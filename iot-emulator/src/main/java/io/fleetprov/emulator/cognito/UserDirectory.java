@@ -51,6 +51,45 @@ public final class UserDirectory {
      */
     public CognitoUser adminCreateUser(
             String userPoolId, String username, String temporaryPassword, Map<String, String> attributes) {
+        char[] password = temporaryPassword != null ? temporaryPassword.toCharArray() : generatePassword();
+        return create(userPoolId, username, password, attributes, UserStatus.FORCE_CHANGE_PASSWORD);
+    }
+
+    /** SignUp: a user with the password they chose, {@code UNCONFIRMED} until {@link #confirmSignUp}. */
+    CognitoUser signUp(String userPoolId, String username, String password, Map<String, String> attributes) {
+        if (password == null) {
+            throw CognitoException.invalidParameter("Missing required parameter Password");
+        }
+        return create(userPoolId, username, password.toCharArray(), attributes, UserStatus.UNCONFIRMED);
+    }
+
+    /** ConfirmSignUp and AdminConfirmSignUp: an {@code UNCONFIRMED} user becomes {@code CONFIRMED}. */
+    public void confirmSignUp(String userPoolId, String username) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            StoredUser user = user(state, username);
+            if (user.status() != UserStatus.UNCONFIRMED) {
+                throw CognitoException.notAuthorized(
+                        "User cannot be confirmed. Current status is " + user.status() + ".");
+            }
+            state.users.put(
+                    username,
+                    new StoredUser(
+                            user.username(),
+                            user.sub(),
+                            user.attributes(),
+                            user.passwordHash(),
+                            user.srp(),
+                            UserStatus.CONFIRMED,
+                            user.createDate(),
+                            clock.instant(),
+                            user.passwordSetAt(),
+                            user.groups()));
+        }
+    }
+
+    private CognitoUser create(
+            String userPoolId, String username, char[] password, Map<String, String> attributes, UserStatus status) {
         Members state = members(userPoolId);
         requireMatch("username", username, USERNAME, 1, 128);
         Map<String, String> attrs = new LinkedHashMap<>(attributes == null ? Map.of() : attributes);
@@ -63,7 +102,6 @@ public final class UserDirectory {
         if (attrs.containsKey("sub")) {
             throw CognitoException.invalidParameter("Cannot modify an immutable attribute: sub");
         }
-        char[] password = temporaryPassword != null ? temporaryPassword.toCharArray() : generatePassword();
         checkPasswordPolicy(password);
         String hash = hasher.hash(password);
         Srp.Verifier srp = Srp.verifier(Srp.poolName(userPoolId), username, password, secureRandom);
@@ -77,16 +115,7 @@ public final class UserDirectory {
             withSub.put("sub", sub);
             withSub.putAll(attrs);
             StoredUser user = new StoredUser(
-                    username,
-                    sub,
-                    Map.copyOf(withSub),
-                    hash,
-                    srp,
-                    UserStatus.FORCE_CHANGE_PASSWORD,
-                    now,
-                    now,
-                    now,
-                    new LinkedHashSet<>());
+                    username, sub, Map.copyOf(withSub), hash, srp, status, now, now, now, new LinkedHashSet<>());
             state.users.put(username, user);
             return user.view();
         }

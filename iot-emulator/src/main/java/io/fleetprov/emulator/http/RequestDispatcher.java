@@ -41,6 +41,8 @@ final class RequestDispatcher implements HttpHandler {
             "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
             "AWSCognitoIdentityProviderService.GetUser",
             "AWSCognitoIdentityProviderService.GlobalSignOut",
+            "AWSCognitoIdentityProviderService.SignUp",
+            "AWSCognitoIdentityProviderService.ConfirmSignUp",
             "AWSCognitoIdentityProviderService.ForgotPassword",
             "AWSCognitoIdentityProviderService.ConfirmForgotPassword");
 
