@@ -13,12 +13,16 @@ const report = (outcome) => process.stdout.write(JSON.stringify(outcome) + '\n')
 
 const callbacks = {
   onSuccess(session) {
-    report({
-      outcome: 'signed-in',
-      newPasswordRequired,
-      idToken: session.getIdToken().getJwtToken(),
-      accessToken: session.getAccessToken().getJwtToken(),
-      refreshToken: session.getRefreshToken().getToken(),
+    // GetUser with the new access token, as apps read the profile after signing in.
+    user.getUserAttributes((err, attributes) => {
+      report({
+        outcome: 'signed-in',
+        newPasswordRequired,
+        idToken: session.getIdToken().getJwtToken(),
+        accessToken: session.getAccessToken().getJwtToken(),
+        refreshToken: session.getRefreshToken().getToken(),
+        attributes: err ? { error: err.code || err.message } : Object.fromEntries(attributes.map((a) => [a.getName(), a.getValue()])),
+      });
     });
   },
   onFailure(err) {

@@ -79,6 +79,7 @@ class CognitoJsSrpIT {
         assertThat(id.getStringClaim("cognito:username")).isEqualTo("alice");
         assertThat(id.getIssuer()).isEqualTo(server.baseUrl + "/" + poolId);
         assertThat(result.get("refreshToken").asText()).isNotBlank();
+        assertThat(result.get("attributes").get("sub").asText()).isEqualTo(id.getSubject());
     }
 
     @Test
