@@ -110,6 +110,11 @@ class ControlPlaneStrictSigV4IT {
                     .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                     .authParameters(Map.of("USERNAME", "alice", "PASSWORD", "Installer-Passw0rd!")));
             assertThat(auth.authenticationResult().accessToken()).isNotBlank();
+            // So are the calls the user's access token authorises.
+            String accessToken = auth.authenticationResult().accessToken();
+            assertThat(cognito.getUser(r -> r.accessToken(accessToken)).username())
+                    .isEqualTo("alice");
+            cognito.globalSignOut(r -> r.accessToken(accessToken));
             // Admin operations are signed, and a dummy key is not one the emulator knows.
             assertThatThrownBy(() -> cognito.adminGetUser(
                             r -> r.userPoolId(ControlPlaneCognitoIT.POOL_ID).username("alice")))

@@ -12,18 +12,52 @@ import java.util.Set;
 public final class Authentication {
 
     /** Flows Cognito has and this emulator does not implement; InitiateAuth refuses them by name. */
-    private static final Set<String> UNSUPPORTED_FLOWS = Set.of("USER_SRP_AUTH", "CUSTOM_AUTH", "USER_AUTH");
+    private static final Set<String> UNSUPPORTED_FLOWS = Set.of("CUSTOM_AUTH", "USER_AUTH");
     /** AdminInitiateAuth's flows, which InitiateAuth refuses as Cognito does. */
     private static final Set<String> ADMIN_FLOWS = Set.of("ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH");
 
     private final UserPools pools;
     private final Map<String, AuthFlow> flows = new HashMap<>();
+    private final Map<String, AuthFlow> adminFlows = new HashMap<>();
     private final Map<String, AuthChallenge> challenges = new HashMap<>();
 
-    Authentication(UserPools pools, List<AuthFlow> flows, List<AuthChallenge> challenges) {
+    /** @param adminFlows AdminInitiateAuth's flows, for trusted back ends that call with AWS credentials */
+    Authentication(UserPools pools, List<AuthFlow> flows, List<AuthFlow> adminFlows, List<AuthChallenge> challenges) {
         this.pools = pools;
         flows.forEach(flow -> flow.names().forEach(name -> this.flows.put(name, flow)));
+        adminFlows.forEach(flow -> flow.names().forEach(name -> this.adminFlows.put(name, flow)));
         challenges.forEach(challenge -> this.challenges.put(challenge.name(), challenge));
+    }
+
+    /** AdminInitiateAuth: the client must belong to the pool named in the request. */
+    public AuthResult adminInitiateAuth(
+            String userPoolId, String clientId, String authFlow, Map<String, String> authParameters) {
+        AppClient client = pools.client(userPoolId, clientId);
+        if (authFlow == null) {
+            throw CognitoException.invalidParameter("Missing required parameter AuthFlow");
+        }
+        AuthFlow flow = adminFlows.get(authFlow);
+        if (flow == null) {
+            throw CognitoException.invalidParameter("Initiate Auth method not supported.");
+        }
+        if (!client.allows(flow.clientPermission())) {
+            throw CognitoException.invalidParameter(
+                    "ADMIN_NO_SRP_AUTH".equals(authFlow) || "ADMIN_USER_PASSWORD_AUTH".equals(authFlow)
+                            ? "Auth flow not enabled for this client"
+                            : authFlow + " flow not enabled for this client");
+        }
+        return flow.initiate(client, authParameters == null ? Map.of() : authParameters);
+    }
+
+    /** AdminRespondToAuthChallenge: RespondToAuthChallenge for a client of the pool named in the request. */
+    public AuthResult adminRespondToAuthChallenge(
+            String userPoolId,
+            String clientId,
+            String challengeName,
+            String session,
+            Map<String, String> challengeResponses) {
+        pools.client(userPoolId, clientId);
+        return respondToAuthChallenge(clientId, challengeName, session, challengeResponses);
     }
 
     public AuthResult initiateAuth(String clientId, String authFlow, Map<String, String> authParameters) {

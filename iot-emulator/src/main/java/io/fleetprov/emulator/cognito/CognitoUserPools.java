@@ -24,6 +24,8 @@ public final class CognitoUserPools {
     private final TokenService tokens;
     private final Authentication authentication;
     private final OidcDiscovery discovery;
+    private final PasswordReset passwordReset;
+    private final SignUps signUps;
 
     /**
      * @param dataDir nullable: signing keys then live only in memory; otherwise one key per pool is kept in
@@ -46,14 +48,19 @@ public final class CognitoUserPools {
         RandomStrings random = new RandomStrings(secureRandom);
         SigningKeyStore signingKeys = new SigningKeyStore(dataDir);
         this.pools = new UserPools(baseUrl, region, clock, random, signingKeys);
-        this.users = new UserDirectory(pools, clock, random, new PasswordHasher(secureRandom));
+        this.users = new UserDirectory(pools, clock, random, new PasswordHasher(secureRandom), secureRandom);
         this.tokens = new TokenService(pools, users, signingKeys, clock, random);
         NewPasswordChallenge newPassword =
-                new NewPasswordChallenge(users, new ChallengeSessions(clock, random), tokens);
+                new NewPasswordChallenge(users, new ChallengeSessions(clock, random), tokens, clock);
+        UserSrpAuthFlow srp = new UserSrpAuthFlow(users, newPassword, clock, secureRandom);
+        RefreshTokenAuthFlow refresh = new RefreshTokenAuthFlow(tokens);
         this.authentication = new Authentication(
                 pools,
-                List.of(new UserPasswordAuthFlow(users, newPassword, tokens, clock), new RefreshTokenAuthFlow(tokens)),
-                List.of(newPassword));
+                List.of(UserPasswordAuthFlow.user(users, newPassword), srp, refresh),
+                List.of(UserPasswordAuthFlow.admin(users, newPassword), refresh),
+                List.of(newPassword, srp));
+        this.passwordReset = new PasswordReset(pools, users, clock, secureRandom);
+        this.signUps = new SignUps(pools, users, clock, secureRandom);
         this.discovery = new OidcDiscovery(pools, new ObjectMapper(), baseUrl);
     }
 
@@ -71,6 +78,14 @@ public final class CognitoUserPools {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public SignUps signUps() {
+        return signUps;
+    }
+
+    public PasswordReset passwordReset() {
+        return passwordReset;
     }
 
     public OidcDiscovery discovery() {

@@ -57,7 +57,8 @@ final class CognitoWire {
             @JsonProperty("ClientId") String clientId,
             @JsonProperty("CreationDate") Double creationDate,
             @JsonProperty("LastModifiedDate") Double lastModifiedDate,
-            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {
+            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows,
+            @JsonProperty("ClientSecret") String clientSecret) {
 
         static UserPoolClientType of(AppClient client) {
             return new UserPoolClientType(
@@ -66,9 +67,24 @@ final class CognitoWire {
                     client.clientId(),
                     epochSeconds(client.creationDate()),
                     epochSeconds(client.creationDate()),
-                    client.explicitAuthFlows().stream().sorted().toList());
+                    client.explicitAuthFlows().stream().sorted().toList(),
+                    client.clientSecret());
+        }
+
+        /** Keeps the secret out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "UserPoolClientType[clientId=" + clientId + "]";
         }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DescribeUserPoolClientRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId) {}
+
+    record DescribeUserPoolClientResponse(
+            @JsonProperty("UserPoolClient") UserPoolClientType userPoolClient) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AttributeType(
@@ -218,6 +234,144 @@ final class CognitoWire {
             @JsonProperty("TokenType") String tokenType,
             @JsonProperty("RefreshToken") String refreshToken,
             @JsonProperty("IdToken") String idToken) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminInitiateAuthRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("AuthFlow") String authFlow,
+            @JsonProperty("AuthParameters") Map<String, String> authParameters) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminRespondToAuthChallengeRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("ChallengeName") String challengeName,
+            @JsonProperty("Session") String session,
+            @JsonProperty("ChallengeResponses") Map<String, String> challengeResponses) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AccessTokenRequest(@JsonProperty("AccessToken") String accessToken) {
+
+        /** Keeps the token out of logs. */
+        @Override
+        public String toString() {
+            return "AccessTokenRequest[...]";
+        }
+    }
+
+    record GetUserResponse(
+            @JsonProperty("Username") String username,
+            @JsonProperty("UserAttributes") List<AttributeType> userAttributes) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminUserGlobalSignOutRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ForgotPasswordRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username) {}
+
+    record ForgotPasswordResponse(
+            @JsonProperty("CodeDeliveryDetails") CodeDeliveryDetailsType codeDeliveryDetails) {}
+
+    record CodeDeliveryDetailsType(
+            @JsonProperty("Destination") String destination,
+            @JsonProperty("DeliveryMedium") String deliveryMedium,
+            @JsonProperty("AttributeName") String attributeName) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ConfirmForgotPasswordRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username,
+            @JsonProperty("ConfirmationCode") String confirmationCode,
+            @JsonProperty("Password") String password) {
+
+        /** Keeps the code and password out of logs. */
+        @Override
+        public String toString() {
+            return "ConfirmForgotPasswordRequest[clientId=" + clientId + ", username=" + username + "]";
+        }
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DescribeUserPoolRequest(
+            @JsonProperty("UserPoolId") String userPoolId) {}
+
+    record DescribeUserPoolResponse(
+            @JsonProperty("UserPool") DescribedUserPoolType userPool) {}
+
+    /** DescribeUserPool's fuller view of a pool, with the policy the emulator enforces. */
+    record DescribedUserPoolType(
+            @JsonProperty("Id") String id,
+            @JsonProperty("Name") String name,
+            @JsonProperty("Arn") String arn,
+            @JsonProperty("CreationDate") Double creationDate,
+            @JsonProperty("LastModifiedDate") Double lastModifiedDate,
+            @JsonProperty("EstimatedNumberOfUsers") int estimatedNumberOfUsers,
+            @JsonProperty("Policies") Map<String, Object> policies) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ListUsersRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("AttributesToGet") List<String> attributesToGet,
+            @JsonProperty("Limit") Integer limit,
+            @JsonProperty("PaginationToken") String paginationToken,
+            @JsonProperty("Filter") String filter) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ListUsersResponse(
+            @JsonProperty("Users") List<UserType> users,
+            @JsonProperty("PaginationToken") String paginationToken) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminListGroupsForUserRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username,
+            @JsonProperty("Limit") Integer limit,
+            @JsonProperty("NextToken") String nextToken) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record AdminListGroupsForUserResponse(
+            @JsonProperty("Groups") List<GroupType> groups,
+            @JsonProperty("NextToken") String nextToken) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record SignUpRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username,
+            @JsonProperty("Password") String password,
+            @JsonProperty("UserAttributes") List<AttributeType> userAttributes) {
+
+        /** Keeps the password out of logs. */
+        @Override
+        public String toString() {
+            return "SignUpRequest[clientId=" + clientId + ", username=" + username + "]";
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record SignUpResponse(
+            @JsonProperty("UserConfirmed") boolean userConfirmed,
+            @JsonProperty("CodeDeliveryDetails") CodeDeliveryDetailsType codeDeliveryDetails,
+            @JsonProperty("UserSub") String userSub) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record ConfirmSignUpRequest(
+            @JsonProperty("ClientId") String clientId,
+            @JsonProperty("SecretHash") String secretHash,
+            @JsonProperty("Username") String username,
+            @JsonProperty("ConfirmationCode") String confirmationCode) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record AdminConfirmSignUpRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("Username") String username) {}
 
     record ErrorBody(
             @JsonProperty("__type") String type,

@@ -3,6 +3,7 @@ package io.fleetprov.emulator.cognito;
 import static io.fleetprov.emulator.cognito.Validation.requireLength;
 import static io.fleetprov.emulator.cognito.Validation.requireMatch;
 
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,13 +33,16 @@ public final class UserDirectory {
     private final Clock clock;
     private final RandomStrings random;
     private final PasswordHasher hasher;
+    private final SecureRandom secureRandom;
     private final Map<String, Members> members = new ConcurrentHashMap<>();
 
-    UserDirectory(UserPools pools, Clock clock, RandomStrings random, PasswordHasher hasher) {
+    UserDirectory(
+            UserPools pools, Clock clock, RandomStrings random, PasswordHasher hasher, SecureRandom secureRandom) {
         this.pools = pools;
         this.clock = clock;
         this.random = random;
         this.hasher = hasher;
+        this.secureRandom = secureRandom;
     }
 
     /**
@@ -47,6 +51,45 @@ public final class UserDirectory {
      */
     public CognitoUser adminCreateUser(
             String userPoolId, String username, String temporaryPassword, Map<String, String> attributes) {
+        char[] password = temporaryPassword != null ? temporaryPassword.toCharArray() : generatePassword();
+        return create(userPoolId, username, password, attributes, UserStatus.FORCE_CHANGE_PASSWORD);
+    }
+
+    /** SignUp: a user with the password they chose, {@code UNCONFIRMED} until {@link #confirmSignUp}. */
+    CognitoUser signUp(String userPoolId, String username, String password, Map<String, String> attributes) {
+        if (password == null) {
+            throw CognitoException.invalidParameter("Missing required parameter Password");
+        }
+        return create(userPoolId, username, password.toCharArray(), attributes, UserStatus.UNCONFIRMED);
+    }
+
+    /** ConfirmSignUp and AdminConfirmSignUp: an {@code UNCONFIRMED} user becomes {@code CONFIRMED}. */
+    public void confirmSignUp(String userPoolId, String username) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            StoredUser user = user(state, username);
+            if (user.status() != UserStatus.UNCONFIRMED) {
+                throw CognitoException.notAuthorized(
+                        "User cannot be confirmed. Current status is " + user.status() + ".");
+            }
+            state.users.put(
+                    username,
+                    new StoredUser(
+                            user.username(),
+                            user.sub(),
+                            user.attributes(),
+                            user.passwordHash(),
+                            user.srp(),
+                            UserStatus.CONFIRMED,
+                            user.createDate(),
+                            clock.instant(),
+                            user.passwordSetAt(),
+                            user.groups()));
+        }
+    }
+
+    private CognitoUser create(
+            String userPoolId, String username, char[] password, Map<String, String> attributes, UserStatus status) {
         Members state = members(userPoolId);
         requireMatch("username", username, USERNAME, 1, 128);
         Map<String, String> attrs = new LinkedHashMap<>(attributes == null ? Map.of() : attributes);
@@ -59,9 +102,9 @@ public final class UserDirectory {
         if (attrs.containsKey("sub")) {
             throw CognitoException.invalidParameter("Cannot modify an immutable attribute: sub");
         }
-        char[] password = temporaryPassword != null ? temporaryPassword.toCharArray() : generatePassword();
         checkPasswordPolicy(password);
         String hash = hasher.hash(password);
+        Srp.Verifier srp = Srp.verifier(Srp.poolName(userPoolId), username, password, secureRandom);
         Instant now = clock.instant();
         synchronized (state) {
             if (state.users.containsKey(username)) {
@@ -72,15 +115,7 @@ public final class UserDirectory {
             withSub.put("sub", sub);
             withSub.putAll(attrs);
             StoredUser user = new StoredUser(
-                    username,
-                    sub,
-                    Map.copyOf(withSub),
-                    hash,
-                    UserStatus.FORCE_CHANGE_PASSWORD,
-                    now,
-                    now,
-                    now,
-                    new LinkedHashSet<>());
+                    username, sub, Map.copyOf(withSub), hash, srp, status, now, now, now, new LinkedHashSet<>());
             state.users.put(username, user);
             return user.view();
         }
@@ -156,6 +191,44 @@ public final class UserDirectory {
         return hasher.verify(password, user.passwordHash()) ? Optional.of(user) : Optional.empty();
     }
 
+    /** The pool's users, by user name. */
+    public List<CognitoUser> listUsers(String userPoolId) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return state.users.values().stream()
+                    .sorted(Comparator.comparing(StoredUser::username))
+                    .map(StoredUser::view)
+                    .toList();
+        }
+    }
+
+    /** The groups the user belongs to, by group name. */
+    public List<Group> groupsOf(String userPoolId, String username) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return user(state, username).groups().stream()
+                    .sorted()
+                    .map(state.groups::get)
+                    .toList();
+        }
+    }
+
+    /** For DescribeUserPool's {@code EstimatedNumberOfUsers}. */
+    int userCount(String userPoolId) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return state.users.size();
+        }
+    }
+
+    /** The user as stored (with the SRP verifier), if there is one of that name. */
+    Optional<StoredUser> find(String userPoolId, String username) {
+        Members state = members(userPoolId);
+        synchronized (state) {
+            return Optional.ofNullable(username == null ? null : state.users.get(username));
+        }
+    }
+
     /** Checks the password policy, then sets the password and the status the user is left in. */
     void changePassword(String userPoolId, String username, char[] password, UserStatus status) {
         Members state = members(userPoolId);
@@ -164,6 +237,7 @@ public final class UserDirectory {
             user(state, username); // fail before the expensive hash
         }
         String hash = hasher.hash(password);
+        Srp.Verifier srp = Srp.verifier(Srp.poolName(userPoolId), username, password, secureRandom);
         Instant now = clock.instant();
         synchronized (state) {
             StoredUser user = user(state, username);
@@ -174,6 +248,7 @@ public final class UserDirectory {
                             user.sub(),
                             user.attributes(),
                             hash,
+                            srp,
                             status,
                             user.createDate(),
                             now,
@@ -212,7 +287,7 @@ public final class UserDirectory {
     }
 
     /** The emulator's pool policy: Cognito's minimum length of 8, without the character-class rules. */
-    private static void checkPasswordPolicy(char[] password) {
+    static void checkPasswordPolicy(char[] password) {
         if (password.length < MIN_PASSWORD_LENGTH) {
             throw CognitoException.invalidPassword("Password did not conform with policy: Password not long enough");
         }
@@ -237,6 +312,7 @@ public final class UserDirectory {
             String sub,
             Map<String, String> attributes,
             String passwordHash,
+            Srp.Verifier srp,
             UserStatus status,
             Instant createDate,
             Instant lastModifiedDate,

@@ -22,6 +22,9 @@ public final class UserPools {
     private static final Pattern USER_POOL_ID = Pattern.compile("[\\w-]+_[0-9a-zA-Z]+");
     private static final Pattern CLIENT_ID = Pattern.compile("[\\w+]+");
     private static final Pattern CLIENT_NAME = Pattern.compile("[\\w\\s+=,.@-]+");
+    private static final Pattern CLIENT_SECRET = Pattern.compile("[\\w+]+");
+    /** Cognito's generated secrets are 51 or 52 characters of lowercase letters and digits. */
+    private static final int GENERATED_SECRET_LENGTH = 52;
 
     private final String issuerBaseUrl;
     private final String region;
@@ -98,20 +101,47 @@ public final class UserPools {
     /** @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's */
     public AppClient createAppClient(
             String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows) {
+        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, null);
+    }
+
+    /**
+     * @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's
+     * @param clientSecret nullable: a public client; {@link #generateClientSecret()} makes one like Cognito's
+     */
+    public AppClient createAppClient(
+            String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows, String clientSecret) {
         pool(userPoolId);
         requireMatch("clientName", clientName, CLIENT_NAME, 1, 128);
         if (clientId != null) {
             requireMatch("clientId", clientId, CLIENT_ID, 1, 128);
         }
+        if (clientSecret != null) {
+            requireMatch("clientSecret", clientSecret, CLIENT_SECRET, 1, 64);
+        }
         AppClient client;
         do {
             String id = clientId != null ? clientId : random.of(RandomStrings.LOWER_ALNUM, 26);
-            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant());
+            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant(), clientSecret);
             if (clients.putIfAbsent(id, client) == null) {
                 return client;
             }
         } while (clientId == null);
         throw CognitoException.invalidParameter("User pool client " + clientId + " already exists.");
+    }
+
+    /** A new client secret in the shape of Cognito's. */
+    public String generateClientSecret() {
+        return random.of(RandomStrings.LOWER_ALNUM, GENERATED_SECRET_LENGTH);
+    }
+
+    /** The app client of that pool, or Cognito's error for a client that does not exist there. */
+    AppClient client(String userPoolId, String clientId) {
+        pool(userPoolId);
+        AppClient client = clientId == null ? null : clients.get(clientId);
+        if (client == null || !client.userPoolId().equals(userPoolId)) {
+            throw CognitoException.resourceNotFound("User pool client " + clientId + " does not exist.");
+        }
+        return client;
     }
 
     /** The pool, or Cognito's error for a pool that does not exist. */

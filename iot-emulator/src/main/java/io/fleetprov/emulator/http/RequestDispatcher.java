@@ -32,10 +32,19 @@ final class RequestDispatcher implements HttpHandler {
     static final List<String> IOT_SERVICES = List.of("iot", "execute-api");
 
     static final List<String> COGNITO_SERVICES = List.of("cognito-idp");
-    /** Cognito operations that AWS serves without a signature: the sign-in calls of public app clients. */
+    /**
+     * Cognito operations that AWS serves without a signature: the sign-in calls of public app clients, and those
+     * authorised by the user's access token or a reset code instead.
+     */
     private static final Set<String> UNSIGNED_COGNITO_TARGETS = Set.of(
             "AWSCognitoIdentityProviderService.InitiateAuth",
-            "AWSCognitoIdentityProviderService.RespondToAuthChallenge");
+            "AWSCognitoIdentityProviderService.RespondToAuthChallenge",
+            "AWSCognitoIdentityProviderService.GetUser",
+            "AWSCognitoIdentityProviderService.GlobalSignOut",
+            "AWSCognitoIdentityProviderService.SignUp",
+            "AWSCognitoIdentityProviderService.ConfirmSignUp",
+            "AWSCognitoIdentityProviderService.ForgotPassword",
+            "AWSCognitoIdentityProviderService.ConfirmForgotPassword");
 
     private static final String REST_JSON = "application/json";
     private static final String AMZ_JSON = "application/x-amz-json-1.1";

@@ -48,8 +48,23 @@ public record SeedFile(
         }
     }
 
-    /** @param clientId optional fixed app-client id */
-    public record ClientSeed(String clientId, String clientName) {}
+    /**
+     * @param clientId optional fixed app-client id
+     * @param clientSecret optional: a confidential client, whose requests need a {@code SECRET_HASH}; given rather
+     *     than generated so that its apps can be configured before the start (DescribeUserPoolClient shows it too)
+     */
+    public record ClientSeed(String clientId, String clientName, String clientSecret) {
+
+        public ClientSeed(String clientId, String clientName) {
+            this(clientId, clientName, null);
+        }
+
+        /** Keeps the secret out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "ClientSeed[clientId=" + clientId + ", clientName=" + clientName + "]";
+        }
+    }
 
     public record UserSeed(String username, String password, List<String> groups, Map<String, String> attributes) {
         public UserSeed {

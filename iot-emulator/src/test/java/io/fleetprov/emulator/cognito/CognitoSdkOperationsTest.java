@@ -83,7 +83,10 @@ class CognitoSdkOperationsTest {
         assertThat(client.userPoolId()).isEqualTo(pool.id());
         assertThat(client.explicitAuthFlows())
                 .containsExactlyInAnyOrder(
-                        ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH, ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
+                        ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
+                        ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH,
+                        ExplicitAuthFlowsType.ALLOW_ADMIN_USER_PASSWORD_AUTH,
+                        ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
     }
 
     @Test
