@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * An app client of a user pool; {@code explicitAuthFlows} uses Cognito's {@code ALLOW_*} names, {@code oauth} holds
+ * An app client of a user pool; {@code explicitAuthFlows} uses Cognito's {@code ALLOW_*} names. {@code clientSecret}
+ * is null for public clients; a confidential client's requests must carry a {@link SecretHash}. {@code oauth} holds
  * its hosted-UI settings (never null).
  */
 public record AppClient(
@@ -13,6 +14,7 @@ public record AppClient(
         String userPoolId,
         Set<String> explicitAuthFlows,
         Instant creationDate,
+        String clientSecret,
         OAuthSettings oauth) {
 
     public static final String ALLOW_USER_PASSWORD_AUTH = "ALLOW_USER_PASSWORD_AUTH";
@@ -32,11 +34,23 @@ public record AppClient(
             String clientName,
             String userPoolId,
             Set<String> explicitAuthFlows,
-            Instant creationDate) {
-        this(clientId, clientName, userPoolId, explicitAuthFlows, creationDate, OAuthSettings.NONE);
+            Instant creationDate,
+            String clientSecret) {
+        this(clientId, clientName, userPoolId, explicitAuthFlows, creationDate, clientSecret, OAuthSettings.NONE);
     }
 
     public boolean allows(String flow) {
         return explicitAuthFlows.contains(flow);
+    }
+
+    public boolean hasSecret() {
+        return clientSecret != null;
+    }
+
+    /** Keeps the secret out of logs and error messages. */
+    @Override
+    public String toString() {
+        return "AppClient[clientId=" + clientId + ", clientName=" + clientName + ", userPoolId=" + userPoolId
+                + ", explicitAuthFlows=" + explicitAuthFlows + ", hasSecret=" + hasSecret() + ", oauth=" + oauth + "]";
     }
 }

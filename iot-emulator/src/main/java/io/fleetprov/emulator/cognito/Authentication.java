@@ -58,6 +58,10 @@ public final class Authentication {
         Map<String, String> params = new HashMap<>();
         params.put("USERNAME", username);
         params.put("PASSWORD", password);
+        if (client.hasSecret()) {
+            // The hosted UI is Cognito itself: a browser never holds the client's secret.
+            params.put(SecretHash.PARAMETER, SecretHash.of(client.clientSecret(), username, client.clientId()));
+        }
         return flows.get("USER_PASSWORD_AUTH").initiate(client, params);
     }
 

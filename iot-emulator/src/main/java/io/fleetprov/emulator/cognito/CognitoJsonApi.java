@@ -17,6 +17,8 @@ import io.fleetprov.emulator.cognito.CognitoWire.CreateUserPoolClientRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.CreateUserPoolClientResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.CreateUserPoolRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.CreateUserPoolResponse;
+import io.fleetprov.emulator.cognito.CognitoWire.DescribeUserPoolClientRequest;
+import io.fleetprov.emulator.cognito.CognitoWire.DescribeUserPoolClientResponse;
 import io.fleetprov.emulator.cognito.CognitoWire.GroupType;
 import io.fleetprov.emulator.cognito.CognitoWire.InitiateAuthRequest;
 import io.fleetprov.emulator.cognito.CognitoWire.RespondToAuthChallengeRequest;
@@ -54,6 +56,9 @@ final class CognitoJsonApi {
         operations.put("CreateUserPool", body -> createUserPool(read(body, CreateUserPoolRequest.class)));
         operations.put(
                 "CreateUserPoolClient", body -> createUserPoolClient(read(body, CreateUserPoolClientRequest.class)));
+        operations.put(
+                "DescribeUserPoolClient",
+                body -> describeUserPoolClient(read(body, DescribeUserPoolClientRequest.class)));
         operations.put("AdminCreateUser", body -> adminCreateUser(read(body, AdminCreateUserRequest.class)));
         operations.put("AdminGetUser", body -> adminGetUser(read(body, AdminGetUserRequest.class)));
         operations.put(
@@ -81,11 +86,6 @@ final class CognitoJsonApi {
     }
 
     private Object createUserPoolClient(CreateUserPoolClientRequest request) {
-        if (Boolean.TRUE.equals(request.generateSecret())) {
-            // Without secrets every InitiateAuth would need a SECRET_HASH the emulator does not check; refusing is
-            // more honest than silently accepting requests that AWS would reject.
-            throw CognitoException.invalidParameter("GenerateSecret is not supported by this emulator.");
-        }
         Set<String> flows = AppClient.DEFAULT_AUTH_FLOWS;
         if (request.explicitAuthFlows() != null && !request.explicitAuthFlows().isEmpty()) {
             flows = new LinkedHashSet<>();
@@ -99,9 +99,16 @@ final class CognitoJsonApi {
                 flows.add("USER_PASSWORD_AUTH".equals(flow) ? AppClient.ALLOW_USER_PASSWORD_AUTH : flow);
             }
         }
+        String secret =
+                Boolean.TRUE.equals(request.generateSecret()) ? cognito.pools().generateClientSecret() : null;
         AppClient client = cognito.pools()
-                .createAppClient(request.userPoolId(), null, request.clientName(), flows, request.oauth());
+                .createAppClient(request.userPoolId(), null, request.clientName(), flows, secret, request.oauth());
         return new CreateUserPoolClientResponse(UserPoolClientType.of(client));
+    }
+
+    private Object describeUserPoolClient(DescribeUserPoolClientRequest request) {
+        AppClient client = cognito.pools().client(request.userPoolId(), request.clientId());
+        return new DescribeUserPoolClientResponse(UserPoolClientType.of(client));
     }
 
     private Object adminCreateUser(AdminCreateUserRequest request) {

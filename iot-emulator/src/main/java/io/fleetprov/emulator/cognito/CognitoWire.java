@@ -75,6 +75,7 @@ final class CognitoWire {
             @JsonProperty("CreationDate") Double creationDate,
             @JsonProperty("LastModifiedDate") Double lastModifiedDate,
             @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows,
+            @JsonProperty("ClientSecret") String clientSecret,
             @JsonProperty("CallbackURLs") List<String> callbackUrls,
             @JsonProperty("LogoutURLs") List<String> logoutUrls,
             @JsonProperty("AllowedOAuthFlows") List<String> allowedOAuthFlows,
@@ -91,6 +92,7 @@ final class CognitoWire {
                     epochSeconds(client.creationDate()),
                     epochSeconds(client.creationDate()),
                     client.explicitAuthFlows().stream().sorted().toList(),
+                    client.clientSecret(),
                     // Cognito leaves out the members a client was created without.
                     emptyToNull(oauth.callbackUrls()),
                     emptyToNull(oauth.logoutUrls()),
@@ -103,7 +105,21 @@ final class CognitoWire {
         private static List<String> emptyToNull(List<String> list) {
             return list.isEmpty() ? null : list;
         }
+
+        /** Keeps the secret out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "UserPoolClientType[clientId=" + clientId + "]";
+        }
     }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record DescribeUserPoolClientRequest(
+            @JsonProperty("UserPoolId") String userPoolId,
+            @JsonProperty("ClientId") String clientId) {}
+
+    record DescribeUserPoolClientResponse(
+            @JsonProperty("UserPoolClient") UserPoolClientType userPoolClient) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AttributeType(

@@ -46,6 +46,7 @@ final class NewPasswordChallenge implements AuthChallenge {
     public AuthResult respond(AppClient client, String session, Map<String, String> responses) {
         String username = required(responses, "USERNAME");
         String newPassword = required(responses, "NEW_PASSWORD");
+        SecretHash.check(client, username, responses);
         sessions.take(session, client, username);
         users.changePassword(client.userPoolId(), username, newPassword.toCharArray(), UserStatus.CONFIRMED);
         return tokens.signIn(client, username);

@@ -81,6 +81,9 @@ public final class OAuthGrants {
         Map<String, String> responses = new LinkedHashMap<>();
         responses.put("USERNAME", username);
         responses.put("NEW_PASSWORD", newPassword);
+        if (client.hasSecret()) {
+            responses.put(SecretHash.PARAMETER, SecretHash.of(client.clientSecret(), username, client.clientId()));
+        }
         return outcome(
                 client,
                 username,
@@ -108,12 +111,13 @@ public final class OAuthGrants {
     }
 
     /**
-     * New tokens for a refresh token of this client, hosted-UI's or InitiateAuth's alike.
+     * New tokens for a refresh token of this client, hosted-UI's or InitiateAuth's alike; the caller has checked the
+     * client's secret, if it has one.
      *
      * @throws CognitoException NotAuthorizedException for an unknown, foreign or expired refresh token
      */
     public AuthResult.Tokens refresh(AppClient client, String refreshToken) {
-        return tokens.refresh(client, refreshToken).tokens();
+        return tokens.refreshForAuthenticatedClient(client, refreshToken).tokens();
     }
 
     public AuthResult.Tokens clientCredentials(AppClient client, String scope) {

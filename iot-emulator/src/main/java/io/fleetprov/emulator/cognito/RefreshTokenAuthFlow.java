@@ -26,6 +26,6 @@ final class RefreshTokenAuthFlow implements AuthFlow {
 
     @Override
     public AuthResult initiate(AppClient client, Map<String, String> parameters) {
-        return tokens.refresh(client, required(parameters, "REFRESH_TOKEN"));
+        return tokens.refresh(client, required(parameters, "REFRESH_TOKEN"), parameters.get(SecretHash.PARAMETER));
     }
 }

@@ -68,6 +68,18 @@ public final class TokenService {
                 "Bearer");
     }
 
+    /**
+     * As {@link #refresh}, for a caller that has already checked the client's secret itself (the hosted UI's token
+     * endpoint authenticates the client, so no SECRET_HASH travels there).
+     */
+    AuthResult refreshForAuthenticatedClient(AppClient client, String refreshToken) {
+        RefreshGrant grant = refreshGrants.get(RandomStrings.digest(refreshToken));
+        String secretHash = grant == null || !client.hasSecret()
+                ? null
+                : SecretHash.of(client.clientSecret(), grant.username(), client.clientId());
+        return refresh(client, refreshToken, secretHash);
+    }
+
     /** An access token for the client itself (client_credentials), without a refresh token. */
     AuthResult.Tokens clientToken(AppClient client, String scope) {
         UserPool pool = pools.pool(client.userPoolId());
@@ -84,11 +96,25 @@ public final class TokenService {
         }
     }
 
-    /** New ID and access tokens of the refresh token's sign-in; no new refresh token, as Cognito without rotation. */
-    AuthResult refresh(AppClient client, String refreshToken) {
+    /**
+     * New ID and access tokens of the refresh token's sign-in; no new refresh token, as Cognito without rotation.
+     *
+     * @param secretHash nullable; for a client with a secret, computed over the user's name or {@code sub} (Cognito
+     *     accepts either here, since a client holding only a refresh token may know just the latter)
+     */
+    AuthResult refresh(AppClient client, String refreshToken, String secretHash) {
         RefreshGrant grant = refreshGrants.get(RandomStrings.digest(refreshToken));
         if (grant == null || !grant.session().clientId().equals(client.clientId())) {
+            if (client.hasSecret() && secretHash == null) {
+                SecretHash.check(client, null, secretHash);
+            }
             throw CognitoException.notAuthorized("Invalid Refresh Token");
+        }
+        if (client.hasSecret()) {
+            String sub = users.subject(grant.userPoolId(), grant.username()).sub();
+            if (!SecretHash.matches(client, sub, secretHash)) {
+                SecretHash.check(client, grant.username(), secretHash);
+            }
         }
         if (!clock.instant().isBefore(grant.expiresAt())) {
             refreshGrants.remove(RandomStrings.digest(refreshToken));

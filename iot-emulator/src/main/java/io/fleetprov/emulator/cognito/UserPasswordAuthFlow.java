@@ -43,6 +43,7 @@ final class UserPasswordAuthFlow implements AuthFlow {
     @Override
     public AuthResult initiate(AppClient client, Map<String, String> parameters) {
         String username = required(parameters, "USERNAME");
+        SecretHash.check(client, username, parameters);
         char[] password = required(parameters, "PASSWORD").toCharArray();
         UserDirectory.StoredUser user = users.verifyPassword(client.userPoolId(), username, password)
                 .orElseThrow(() -> CognitoException.notAuthorized(INCORRECT_CREDENTIALS));

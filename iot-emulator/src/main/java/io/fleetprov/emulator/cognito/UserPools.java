@@ -22,6 +22,9 @@ public final class UserPools {
     private static final Pattern USER_POOL_ID = Pattern.compile("[\\w-]+_[0-9a-zA-Z]+");
     private static final Pattern CLIENT_ID = Pattern.compile("[\\w+]+");
     private static final Pattern CLIENT_NAME = Pattern.compile("[\\w\\s+=,.@-]+");
+    private static final Pattern CLIENT_SECRET = Pattern.compile("[\\w+]+");
+    /** Cognito's generated secrets are 51 or 52 characters of lowercase letters and digits. */
+    private static final int GENERATED_SECRET_LENGTH = 52;
 
     private final String issuerBaseUrl;
     private final String region;
@@ -98,22 +101,39 @@ public final class UserPools {
     /** @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's */
     public AppClient createAppClient(
             String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows) {
-        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, OAuthSettings.NONE);
+        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, null, OAuthSettings.NONE);
     }
 
-    /** As {@link #createAppClient(String, String, String, Set)}, with hosted-UI settings, checked as Cognito does. */
+    /**
+     * @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's
+     * @param clientSecret nullable: a public client; {@link #generateClientSecret()} makes one like Cognito's
+     */
     public AppClient createAppClient(
-            String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows, OAuthSettings oauth) {
+            String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows, String clientSecret) {
+        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, clientSecret, OAuthSettings.NONE);
+    }
+
+    /** As {@link #createAppClient(String, String, String, Set, String)}, with hosted-UI settings, checked as Cognito does. */
+    public AppClient createAppClient(
+            String userPoolId,
+            String clientId,
+            String clientName,
+            Set<String> explicitAuthFlows,
+            String clientSecret,
+            OAuthSettings oauth) {
         pool(userPoolId);
-        oauth.validate(userPoolId, false);
         requireMatch("clientName", clientName, CLIENT_NAME, 1, 128);
         if (clientId != null) {
             requireMatch("clientId", clientId, CLIENT_ID, 1, 128);
         }
+        if (clientSecret != null) {
+            requireMatch("clientSecret", clientSecret, CLIENT_SECRET, 1, 64);
+        }
+        oauth.validate(userPoolId, clientSecret != null);
         AppClient client;
         do {
             String id = clientId != null ? clientId : random.of(RandomStrings.LOWER_ALNUM, 26);
-            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant(), oauth);
+            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant(), clientSecret, oauth);
             if (clients.putIfAbsent(id, client) == null) {
                 return client;
             }
@@ -127,13 +147,14 @@ public final class UserPools {
         if (!current.userPoolId().equals(userPoolId)) {
             throw CognitoException.resourceNotFound("User pool client " + clientId + " does not exist.");
         }
-        oauth.validate(userPoolId, false);
+        oauth.validate(userPoolId, current.hasSecret());
         AppClient updated = new AppClient(
                 current.clientId(),
                 current.clientName(),
                 current.userPoolId(),
                 current.explicitAuthFlows(),
                 current.creationDate(),
+                current.clientSecret(),
                 oauth);
         clients.put(clientId, updated);
         return updated;
@@ -142,6 +163,21 @@ public final class UserPools {
     /** The app client with this id, if any. */
     public Optional<AppClient> findAppClient(String clientId) {
         return Optional.ofNullable(clientId == null ? null : clients.get(clientId));
+    }
+
+    /** A new client secret in the shape of Cognito's. */
+    public String generateClientSecret() {
+        return random.of(RandomStrings.LOWER_ALNUM, GENERATED_SECRET_LENGTH);
+    }
+
+    /** The app client of that pool, or Cognito's error for a client that does not exist there. */
+    AppClient client(String userPoolId, String clientId) {
+        pool(userPoolId);
+        AppClient client = clientId == null ? null : clients.get(clientId);
+        if (client == null || !client.userPoolId().equals(userPoolId)) {
+            throw CognitoException.resourceNotFound("User pool client " + clientId + " does not exist.");
+        }
+        return client;
     }
 
     /** The pool, or Cognito's error for a pool that does not exist. */

@@ -52,12 +52,15 @@ public record SeedFile(
 
     /**
      * @param clientId optional fixed app-client id
+     * @param clientSecret optional: a confidential client, whose requests need a {@code SECRET_HASH}; given rather
+     *     than generated so that its apps can be configured before the start (DescribeUserPoolClient shows it too)
      * @param allowedOAuthFlowsUserPoolClient defaults to true when {@code allowedOAuthFlows} are given
      * @param supportedIdentityProviders defaults to {@code ["COGNITO"]} when {@code allowedOAuthFlows} are given
      */
     public record ClientSeed(
             String clientId,
             String clientName,
+            String clientSecret,
             @JsonProperty("callbackURLs") List<String> callbackUrls,
             @JsonProperty("logoutURLs") List<String> logoutUrls,
             List<String> allowedOAuthFlows,
@@ -66,7 +69,11 @@ public record SeedFile(
             List<String> supportedIdentityProviders) {
 
         public ClientSeed(String clientId, String clientName) {
-            this(clientId, clientName, null, null, null, null, null, null);
+            this(clientId, clientName, null);
+        }
+
+        public ClientSeed(String clientId, String clientName, String clientSecret) {
+            this(clientId, clientName, clientSecret, null, null, null, null, null, null);
         }
 
         /** The hosted-UI settings, with the defaults above. */
@@ -81,6 +88,12 @@ public record SeedFile(
                     supportedIdentityProviders == null && oauthFlows
                             ? List.of(OAuthSettings.COGNITO)
                             : supportedIdentityProviders);
+        }
+
+        /** Keeps the secret out of logs and error messages. */
+        @Override
+        public String toString() {
+            return "ClientSeed[clientId=" + clientId + ", clientName=" + clientName + "]";
         }
     }
 

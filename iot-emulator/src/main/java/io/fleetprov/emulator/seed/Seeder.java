@@ -23,14 +23,16 @@ public final class Seeder {
                         ? cognito.pools().createUserPool(seed.name())
                         : cognito.pools().createUserPool(seed.id(), seed.name()))
                 .id();
-        seed.clients()
-                .forEach(client -> cognito.pools()
-                        .createAppClient(
-                                poolId,
-                                client.clientId(),
-                                client.clientName(),
-                                AppClient.DEFAULT_AUTH_FLOWS,
-                                client.oauth()));
+        for (SeedFile.ClientSeed client : seed.clients()) {
+            cognito.pools()
+                    .createAppClient(
+                            poolId,
+                            client.clientId(),
+                            client.clientName(),
+                            AppClient.DEFAULT_AUTH_FLOWS,
+                            client.clientSecret(),
+                            client.oauth());
+        }
         seed.groups().forEach(group -> cognito.users().createGroup(poolId, group));
         for (SeedFile.UserSeed user : seed.users()) {
             cognito.users().adminCreateUser(poolId, user.username(), null, user.attributes());

@@ -58,8 +58,7 @@ final class ClientAuthentication {
 
     /** The client's secret, if it has one. */
     static Optional<String> secretOf(AppClient client) {
-        // App clients have no secret until GenerateSecret is implemented.
-        return Optional.empty();
+        return Optional.ofNullable(client.clientSecret());
     }
 
     /** RFC 6749 §2.3.1: id and secret are form-urlencoded before being joined with ':' and base64-encoded. */

@@ -282,6 +282,7 @@ class HostedUiHandlerTest {
                         "otherapp",
                         "other",
                         AppClient.DEFAULT_AUTH_FLOWS,
+                        null,
                         new OAuthSettings(
                                 List.of(CALLBACK),
                                 List.of(),
@@ -316,6 +317,7 @@ class HostedUiHandlerTest {
                         "otherapp",
                         "other",
                         AppClient.DEFAULT_AUTH_FLOWS,
+                        null,
                         new OAuthSettings(
                                 List.of(CALLBACK),
                                 List.of(),

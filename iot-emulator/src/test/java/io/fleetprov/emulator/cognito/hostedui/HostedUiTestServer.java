@@ -47,6 +47,7 @@ final class HostedUiTestServer implements AutoCloseable {
                         CLIENT_ID,
                         "web app",
                         AppClient.DEFAULT_AUTH_FLOWS,
+                        null,
                         new OAuthSettings(
                                 List.of(CALLBACK),
                                 List.of(SIGNED_OUT),
