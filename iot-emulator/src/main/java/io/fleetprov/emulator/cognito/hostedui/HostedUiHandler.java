@@ -77,8 +77,10 @@ public final class HostedUiHandler implements HttpHandler {
                     case "/login" -> {
                         if ("GET".equals(method)) {
                             showSignIn(exchange);
+                        } else if ("POST".equals(method)) {
+                            submitSignIn(exchange);
                         } else {
-                            requireMethod(method, "POST", () -> submitSignIn(exchange));
+                            throw new MethodNotAllowed("GET, POST");
                         }
                     }
                     case "/oauth2/token" -> requireMethod(method, "POST", () -> token(exchange));
@@ -207,12 +209,14 @@ public final class HostedUiHandler implements HttpHandler {
     }
 
     private void signedIn(HttpExchange exchange, AuthorizeRequest request, String username) throws IOException {
+        // A sign-in always gets a new session value: one planted before it (fixation) is worth nothing after.
         sessions.close(cookie(exchange, HostedUiSessions.COOKIE));
-        String cookie = sessions.open(request.client().userPoolId(), username);
-        setCookie(exchange, HostedUiSessions.COOKIE, cookie, HostedUiSessions.VALIDITY.toSeconds());
-        HostedUiSessions.Session session =
-                sessions.find(cookie, request.client().userPoolId()).orElseThrow();
-        redirect(exchange, request.codeRedirect(issueCode(request, username, session.authTime())));
+        HostedUiSessions.Opened opened = sessions.open(request.client().userPoolId(), username);
+        setCookie(exchange, HostedUiSessions.COOKIE, opened.cookieValue(), HostedUiSessions.VALIDITY.toSeconds());
+        redirect(
+                exchange,
+                request.codeRedirect(
+                        issueCode(request, username, opened.session().authTime())));
     }
 
     private String issueCode(AuthorizeRequest request, String username, Instant authTime) {

@@ -31,13 +31,17 @@ public final class HostedUiSessions {
         this.random = random;
     }
 
-    /** @return the cookie value */
-    public String open(String userPoolId, String username) {
+    /** A new session and the cookie value that carries it. */
+    public record Opened(String cookieValue, Session session) {}
+
+    public Opened open(String userPoolId, String username) {
         Instant now = clock.instant();
+        // Sessions nobody comes back for would otherwise pile up.
         sessions.values().removeIf(s -> !now.isBefore(s.expiresAt()));
         String value = OpaqueValues.random(random);
-        sessions.put(OpaqueValues.digest(value), new Session(userPoolId, username, now, now.plus(VALIDITY)));
-        return value;
+        Session session = new Session(userPoolId, username, now, now.plus(VALIDITY));
+        sessions.put(OpaqueValues.digest(value), session);
+        return new Opened(value, session);
     }
 
     /** The live session of this cookie value for this pool; sessions of other pools do not count. */
