@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * An app client of a user pool; {@code explicitAuthFlows} uses Cognito's {@code ALLOW_*} names. {@code clientSecret}
- * is null for public clients; a confidential client's requests must carry a {@link SecretHash}.
+ * is null for public clients; a confidential client's requests must carry a {@link SecretHash}. {@code oauth} holds
+ * its hosted-UI settings (never null).
  */
 public record AppClient(
         String clientId,
@@ -13,7 +14,8 @@ public record AppClient(
         String userPoolId,
         Set<String> explicitAuthFlows,
         Instant creationDate,
-        String clientSecret) {
+        String clientSecret,
+        OAuthSettings oauth) {
 
     public static final String ALLOW_USER_PASSWORD_AUTH = "ALLOW_USER_PASSWORD_AUTH";
     public static final String ALLOW_REFRESH_TOKEN_AUTH = "ALLOW_REFRESH_TOKEN_AUTH";
@@ -26,6 +28,18 @@ public record AppClient(
 
     public AppClient {
         explicitAuthFlows = Set.copyOf(explicitAuthFlows);
+        oauth = oauth == null ? OAuthSettings.NONE : oauth;
+    }
+
+    /** A client without hosted-UI settings. */
+    public AppClient(
+            String clientId,
+            String clientName,
+            String userPoolId,
+            Set<String> explicitAuthFlows,
+            Instant creationDate,
+            String clientSecret) {
+        this(clientId, clientName, userPoolId, explicitAuthFlows, creationDate, clientSecret, OAuthSettings.NONE);
     }
 
     public boolean allows(String flow) {
@@ -40,6 +54,6 @@ public record AppClient(
     @Override
     public String toString() {
         return "AppClient[clientId=" + clientId + ", clientName=" + clientName + ", userPoolId=" + userPoolId
-                + ", explicitAuthFlows=" + explicitAuthFlows + ", hasSecret=" + hasSecret() + "]";
+                + ", explicitAuthFlows=" + explicitAuthFlows + ", hasSecret=" + hasSecret() + ", oauth=" + oauth + "]";
     }
 }

@@ -146,8 +146,8 @@ final class CognitoJsonApi {
         }
         String secret =
                 Boolean.TRUE.equals(request.generateSecret()) ? cognito.pools().generateClientSecret() : null;
-        AppClient client =
-                cognito.pools().createAppClient(request.userPoolId(), null, request.clientName(), flows, secret);
+        AppClient client = cognito.pools()
+                .createAppClient(request.userPoolId(), null, request.clientName(), flows, secret, request.oauth());
         return new CreateUserPoolClientResponse(UserPoolClientType.of(client));
     }
 

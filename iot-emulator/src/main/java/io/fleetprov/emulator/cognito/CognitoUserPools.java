@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The emulator's Cognito subset, wired together: {@link #pools()} (user pools and app clients), {@link #users()}
  * (users, groups, passwords), {@link #authentication()} (InitiateAuth flows and challenges), {@link #tokens()}
- * (issuing and renewing tokens, JWKS) and {@link #discovery()} (OIDC discovery). Thread-safe.
+ * (issuing and renewing tokens, JWKS), {@link #discovery()} (OIDC discovery) and {@link #oauth()} (the hosted
+ * UI's grants). Thread-safe.
  */
 public final class CognitoUserPools {
 
@@ -26,6 +27,7 @@ public final class CognitoUserPools {
     private final OidcDiscovery discovery;
     private final PasswordReset passwordReset;
     private final SignUps signUps;
+    private final OAuthGrants oauth;
 
     /**
      * @param dataDir nullable: signing keys then live only in memory; otherwise one key per pool is kept in
@@ -62,6 +64,7 @@ public final class CognitoUserPools {
         this.passwordReset = new PasswordReset(pools, users, clock, secureRandom);
         this.signUps = new SignUps(pools, users, clock, secureRandom);
         this.discovery = new OidcDiscovery(pools, new ObjectMapper(), baseUrl);
+        this.oauth = new OAuthGrants(pools, users, authentication, tokens, signingKeys, clock);
     }
 
     public UserPools pools() {
@@ -90,5 +93,10 @@ public final class CognitoUserPools {
 
     public OidcDiscovery discovery() {
         return discovery;
+    }
+
+    /** What the hosted UI's OAuth 2.0 endpoints use. */
+    public OAuthGrants oauth() {
+        return oauth;
     }
 }

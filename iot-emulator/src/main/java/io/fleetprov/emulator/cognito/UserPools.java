@@ -101,7 +101,7 @@ public final class UserPools {
     /** @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's */
     public AppClient createAppClient(
             String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows) {
-        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, null);
+        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, null, OAuthSettings.NONE);
     }
 
     /**
@@ -110,6 +110,17 @@ public final class UserPools {
      */
     public AppClient createAppClient(
             String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows, String clientSecret) {
+        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, clientSecret, OAuthSettings.NONE);
+    }
+
+    /** As {@link #createAppClient(String, String, String, Set, String)}, with hosted-UI settings, checked as Cognito does. */
+    public AppClient createAppClient(
+            String userPoolId,
+            String clientId,
+            String clientName,
+            Set<String> explicitAuthFlows,
+            String clientSecret,
+            OAuthSettings oauth) {
         pool(userPoolId);
         requireMatch("clientName", clientName, CLIENT_NAME, 1, 128);
         if (clientId != null) {
@@ -118,15 +129,40 @@ public final class UserPools {
         if (clientSecret != null) {
             requireMatch("clientSecret", clientSecret, CLIENT_SECRET, 1, 64);
         }
+        oauth.validate(userPoolId, clientSecret != null);
         AppClient client;
         do {
             String id = clientId != null ? clientId : random.of(RandomStrings.LOWER_ALNUM, 26);
-            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant(), clientSecret);
+            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant(), clientSecret, oauth);
             if (clients.putIfAbsent(id, client) == null) {
                 return client;
             }
         } while (clientId == null);
         throw CognitoException.invalidParameter("User pool client " + clientId + " already exists.");
+    }
+
+    /** Replaces the hosted-UI settings of a client (UpdateUserPoolClient); codes and sessions issued stay valid. */
+    public AppClient updateOAuthSettings(String userPoolId, String clientId, OAuthSettings oauth) {
+        AppClient current = client(clientId);
+        if (!current.userPoolId().equals(userPoolId)) {
+            throw CognitoException.resourceNotFound("User pool client " + clientId + " does not exist.");
+        }
+        oauth.validate(userPoolId, current.hasSecret());
+        AppClient updated = new AppClient(
+                current.clientId(),
+                current.clientName(),
+                current.userPoolId(),
+                current.explicitAuthFlows(),
+                current.creationDate(),
+                current.clientSecret(),
+                oauth);
+        clients.put(clientId, updated);
+        return updated;
+    }
+
+    /** The app client with this id, if any. */
+    public Optional<AppClient> findAppClient(String clientId) {
+        return Optional.ofNullable(clientId == null ? null : clients.get(clientId));
     }
 
     /** A new client secret in the shape of Cognito's. */

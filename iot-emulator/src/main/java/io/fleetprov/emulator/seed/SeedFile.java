@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetprov.emulator.cognito.OAuthSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -52,11 +54,40 @@ public record SeedFile(
      * @param clientId optional fixed app-client id
      * @param clientSecret optional: a confidential client, whose requests need a {@code SECRET_HASH}; given rather
      *     than generated so that its apps can be configured before the start (DescribeUserPoolClient shows it too)
+     * @param allowedOAuthFlowsUserPoolClient defaults to true when {@code allowedOAuthFlows} are given
+     * @param supportedIdentityProviders defaults to {@code ["COGNITO"]} when {@code allowedOAuthFlows} are given
      */
-    public record ClientSeed(String clientId, String clientName, String clientSecret) {
+    public record ClientSeed(
+            String clientId,
+            String clientName,
+            String clientSecret,
+            @JsonProperty("callbackURLs") List<String> callbackUrls,
+            @JsonProperty("logoutURLs") List<String> logoutUrls,
+            List<String> allowedOAuthFlows,
+            List<String> allowedOAuthScopes,
+            Boolean allowedOAuthFlowsUserPoolClient,
+            List<String> supportedIdentityProviders) {
 
         public ClientSeed(String clientId, String clientName) {
             this(clientId, clientName, null);
+        }
+
+        public ClientSeed(String clientId, String clientName, String clientSecret) {
+            this(clientId, clientName, clientSecret, null, null, null, null, null, null);
+        }
+
+        /** The hosted-UI settings, with the defaults above. */
+        public OAuthSettings oauth() {
+            boolean oauthFlows = allowedOAuthFlows != null && !allowedOAuthFlows.isEmpty();
+            return new OAuthSettings(
+                    callbackUrls,
+                    logoutUrls,
+                    allowedOAuthFlows == null ? null : new LinkedHashSet<>(allowedOAuthFlows),
+                    allowedOAuthScopes == null ? null : new LinkedHashSet<>(allowedOAuthScopes),
+                    allowedOAuthFlowsUserPoolClient == null ? oauthFlows : allowedOAuthFlowsUserPoolClient,
+                    supportedIdentityProviders == null && oauthFlows
+                            ? List.of(OAuthSettings.COGNITO)
+                            : supportedIdentityProviders);
         }
 
         /** Keeps the secret out of logs and error messages. */

@@ -30,7 +30,8 @@ public final class Seeder {
                             client.clientId(),
                             client.clientName(),
                             AppClient.DEFAULT_AUTH_FLOWS,
-                            client.clientSecret());
+                            client.clientSecret(),
+                            client.oauth());
         }
         seed.groups().forEach(group -> cognito.users().createGroup(poolId, group));
         for (SeedFile.UserSeed user : seed.users()) {
