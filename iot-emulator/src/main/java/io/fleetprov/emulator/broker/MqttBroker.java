@@ -15,6 +15,7 @@ import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import io.moquette.interception.InterceptHandler;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
@@ -60,9 +61,10 @@ public final class MqttBroker implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService workers;
     private final BrokerInternals sessions;
-    private final PeerTrackingSslContext tls;
+    private final SslContext tls;
     private final int port;
     private volatile PolicyAuthorizer authorizer;
+    private final ConnectionAdmission admission;
     private final PresenceEvents presence;
 
     /** Receives every answer of the fleet-provisioning API before it is delivered; may veto it. */
@@ -82,7 +84,7 @@ public final class MqttBroker implements AutoCloseable {
             Clock clock,
             List<InterceptHandler> extraHandlers) {
         this.port = port;
-        this.tls = new PeerTrackingSslContext(serverContext(ca, hostNames, registry, clock));
+        this.tls = serverContext(ca, hostNames, registry, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("emulator-broker-housekeeping"));
         this.workers = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("emulator-provisioning"));
@@ -90,17 +92,18 @@ public final class MqttBroker implements AutoCloseable {
             server.startServer(
                     new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
             this.sessions = BrokerInternals.attach(server);
-            var identities = new ClientIdentities(sessions, tls, registry);
+            var identities = new ClientIdentities(registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
-            PolicyAuthorizer connectPolicy = this.authorizer;
+            this.admission = new ConnectionAdmission(registry, authorizer, identities, clock, this::dropRevoked);
+            ConnectionAdmission gate = this.admission;
             Mqtt5Limits limits = Mqtt5Limits.aws(maxPacketBytes(), ConnectionLifecycle::clampKeepAlive);
             BrokerInternals connections = this.sessions;
             // MQTT 5 clients are served by a stage between Moquette's codec and Moquette, which speaks 3.1.1 only.
-            connections.addAfterCodec(
-                    Mqtt5Translator.NAME,
-                    () -> new Mqtt5Translator(limits, connectPolicy::canConnect, connections::channel));
-            this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
-            server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
+            connections.addAfterCodec(Mqtt5Translator.NAME, () -> new Mqtt5Translator(limits, connections::channel));
+            // Added after the translator, so it sits before it: every CONNECT is decided before anything acts on it.
+            connections.addAfterCodec(ConnectionGate.NAME, () -> new ConnectionGate(gate));
+            this.presence = new PresenceEvents(sessions, this::publishEvent, clock);
+            server.addInterceptHandler(new ConnectionLifecycle(sessions));
             server.addInterceptHandler(presence);
             server.addInterceptHandler(new ProvisioningRequestHandler(provisioning, identities, this::reply, workers));
             extraHandlers.forEach(server::addInterceptHandler);
@@ -109,7 +112,8 @@ public final class MqttBroker implements AutoCloseable {
             housekeeping.shutdownNow();
             throw new UncheckedIOException("cannot start the MQTT broker on port " + port, e);
         }
-        housekeeping.scheduleWithFixedDelay(tls::forgetClosed, 5, 5, TimeUnit.SECONDS);
+        // Deactivating, revoking or deleting a certificate closes its connections within a second, as on AWS.
+        housekeeping.scheduleWithFixedDelay(admission::dropRevoked, 200, 200, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -190,6 +194,18 @@ public final class MqttBroker implements AutoCloseable {
         presence.willDisconnect(clientId, "FORBIDDEN_ACCESS");
         sessions.channel(clientId).ifPresent(c -> ServerDisconnects.mark(c, MqttReasonCodes.Disconnect.NOT_AUTHORIZED));
         housekeeping.execute(() -> server.disconnectClient(clientId));
+    }
+
+    /** Closes a connection whose certificate may no longer connect (the presence event says AUTH_ERROR). */
+    private void dropRevoked(Channel channel, ClientIdentity identity) {
+        presence.willDisconnect(identity.clientId(), "AUTH_ERROR");
+        ServerDisconnects.mark(channel, MqttReasonCodes.Disconnect.NOT_AUTHORIZED);
+        channel.close();
+    }
+
+    /** Live connections admitted by the connection gate. */
+    int admittedConnections() {
+        return admission.liveConnections();
     }
 
     private static SslContext serverContext(
