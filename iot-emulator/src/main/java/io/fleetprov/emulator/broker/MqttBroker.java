@@ -11,6 +11,7 @@ import io.fleetprov.moquette.BrokerInternals;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import io.moquette.interception.InterceptHandler;
@@ -24,9 +25,11 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -63,6 +66,8 @@ public final class MqttBroker implements AutoCloseable {
     private final BrokerInternals sessions;
     private final SslContext tls;
     private final int port;
+    private final String bindHost;
+    private volatile int alpnPort = -1;
     private volatile PolicyAuthorizer authorizer;
     private final ConnectionAdmission admission;
     private final PresenceEvents presence;
@@ -84,13 +89,18 @@ public final class MqttBroker implements AutoCloseable {
             Clock clock,
             List<InterceptHandler> extraHandlers) {
         this.port = port;
+        this.bindHost = bindHost;
         this.tls = serverContext(ca, hostNames, registry, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("emulator-broker-housekeeping"));
         this.workers = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("emulator-provisioning"));
         try {
             server.startServer(
-                    new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
+                    new MemoryConfig(properties(bindHost, port)),
+                    List.of(),
+                    () -> tls,
+                    new CertificateAuthenticated(),
+                    new DeferredAuthorizer());
             this.sessions = BrokerInternals.attach(server);
             var identities = new ClientIdentities(registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
@@ -134,6 +144,30 @@ public final class MqttBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Opens a second MQTT port that behaves as AWS IoT's 443: the TLS handshake must negotiate ALPN {@code
+     * x-amzn-mqtt-ca}; a connection that did not is closed before any MQTT is read. Same certificate rules, same
+     * broker. Once.
+     */
+    public synchronized void listenWithAlpnRequired(String host, int alpnPort) {
+        if (this.alpnPort >= 0) {
+            throw new IllegalStateException("the ALPN port is already open: " + this.alpnPort);
+        }
+        this.alpnPort = alpnPort;
+        sessions.customizePipelines(pipeline -> {
+            if (pipeline.channel().localAddress() instanceof InetSocketAddress local && local.getPort() == alpnPort) {
+                pipeline.addAfter(
+                        pipeline.context(SslHandler.class).name(), AlpnRequired.NAME, new AlpnRequired(AWS_MQTT_ALPN));
+            }
+        });
+        sessions.listenTls(host, alpnPort, tls, new CertificateAuthenticated(), properties(bindHost, port));
+    }
+
+    /** The port requiring ALPN, or -1 when none was opened. */
+    public int alpnPort() {
+        return alpnPort;
     }
 
     public void setReplyFilter(ReplyFilter filter) {
@@ -271,6 +305,18 @@ public final class MqttBroker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * Clients authenticate with their certificate, at the TLS handshake and again in the {@link ConnectionGate}; the
+     * user name and password of a CONNECT prove nothing (the device SDK sends its name and version, no password).
+     */
+    private static final class CertificateAuthenticated implements IAuthenticator {
+
+        @Override
+        public boolean checkValid(String clientId, String username, byte[] password) {
+            return true;
+        }
     }
 
     /**
