@@ -120,7 +120,9 @@ final class ConnectionAdmission {
 
     /**
      * Closes every live connection whose certificate was made INACTIVE or REVOKED or deleted since it connected. A
-     * claim that was purged after it expired keeps its connection, as an expired certificate does on AWS.
+     * claim that was purged after it expired keeps its connection, as an expired certificate does on AWS. The
+     * registry announces thing changes only, so the broker runs this twice a second (one look-up per connection)
+     * rather than widen the registry's listener for the broker alone.
      */
     void dropRevoked() {
         live.forEach((channel, identity) -> {

@@ -123,7 +123,7 @@ public final class MqttBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot start the MQTT broker on port " + port, e);
         }
         // Deactivating, revoking or deleting a certificate closes its connections within a second, as on AWS.
-        housekeeping.scheduleWithFixedDelay(admission::dropRevoked, 200, 200, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(admission::dropRevoked, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     /**
