@@ -80,6 +80,14 @@ public final class SdkDevice implements AutoCloseable {
     }
 
     public CreateKeysAndCertificateResponse createKeysAndCertificate() throws Exception {
+        return requestKeysAndCertificate().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Subscribes to the answers and publishes CreateKeysAndCertificate; the future completes with the answer, if one
+     * ever comes (a claim policy without iot:Receive means none does).
+     */
+    public CompletableFuture<CreateKeysAndCertificateResponse> requestKeysAndCertificate() throws Exception {
         var accepted = new CompletableFuture<CreateKeysAndCertificateResponse>();
         var request = new CreateKeysAndCertificateSubscriptionRequest();
         identity.SubscribeToCreateKeysAndCertificateAccepted(
@@ -92,7 +100,7 @@ public final class SdkDevice implements AutoCloseable {
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         identity.PublishCreateKeysAndCertificate(new CreateKeysAndCertificateRequest(), QualityOfService.AT_LEAST_ONCE)
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return accepted.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return accepted;
     }
 
     public CreateCertificateFromCsrResponse createCertificateFromCsr(String csrPem) throws Exception {

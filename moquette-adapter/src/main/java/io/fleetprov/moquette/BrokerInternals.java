@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.Properties;
@@ -77,6 +78,19 @@ public interface BrokerInternals {
      * listener closes with the server.
      */
     void listenTls(String host, int port, SslContext tls, IAuthenticator authenticator, Properties config);
+
+    /**
+     * How many QoS 1 messages the broker sends a client before waiting for its PUBACKs, unless the connection says
+     * less through {@link #SEND_WINDOW}: AWS IoT Core's 100 (Moquette 0.17 would send 10, a tenth of what a
+     * subscriber such as audit-service gets from AWS).
+     */
+    int DEFAULT_SEND_WINDOW = 100;
+
+    /**
+     * Set on a connection's channel before its CONNECT reaches Moquette to send that client fewer unacknowledged
+     * messages than {@link #DEFAULT_SEND_WINDOW}: an MQTT 5 client's Receive Maximum.
+     */
+    AttributeKey<Integer> SEND_WINDOW = AttributeKey.valueOf("fleetprov.sendWindow");
 
     /** The name Moquette 0.17's {@code NewNettyAcceptor} gives its MQTT encoder in each pipeline. */
     String MOQUETTE_ENCODER = "encoder";

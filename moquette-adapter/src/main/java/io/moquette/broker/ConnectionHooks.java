@@ -1,5 +1,6 @@
 package io.moquette.broker;
 
+import io.fleetprov.moquette.BrokerInternals;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -15,8 +16,9 @@ import java.util.function.Consumer;
 /**
  * Sits in every connection's pipeline just before Moquette's own handler and sees each decoded MQTT message first:
  * <ul>
- *   <li>after a CONNECT that keeps its session, it queues a command on the session's loop, behind Moquette's own,
- *       that puts the session's unacknowledged messages back in its queue ({@link
+ *   <li>after a CONNECT, it queues a command on the session's loop, behind Moquette's own, that sizes the session's
+ *       send window ({@link Moquette017Internals#grantSendWindow}) and, for a session kept from an earlier
+ *       connection, first puts its unacknowledged messages back in its queue ({@link
  *       Moquette017Internals#requeueUnacknowledged}). Moquette writes the CONNACK from the session loop and
  *       completes it on this connection's event loop, which is busy here until the command is queued, so nothing is
  *       sent on the new connection before the command runs.</li>
@@ -54,14 +56,16 @@ final class ConnectionHooks extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof MqttConnectMessage connect) {
             String clientId = connect.payload().clientIdentifier();
-            boolean keepsSession = !connect.variableHeader().isCleanSession();
             ctx.fireChannelRead(msg);
-            if (keepsSession && clientId != null && !clientId.isEmpty()) {
-                internals.postOffice().routeCommand(clientId, "requeue unacknowledged", () -> {
-                    internals
-                            .sessionBoundTo(clientId, ctx.channel())
-                            .filter(session -> !session.isClean())
-                            .ifPresent(internals::requeueUnacknowledged);
+            if (clientId != null && !clientId.isEmpty()) {
+                int sendWindow = sendWindow(ctx);
+                internals.postOffice().routeCommand(clientId, "take over session", () -> {
+                    internals.sessionBoundTo(clientId, ctx.channel()).ifPresent(session -> {
+                        if (!session.isClean()) {
+                            internals.requeueUnacknowledged(session);
+                        }
+                        internals.grantSendWindow(session, sendWindow);
+                    });
                     return clientId;
                 });
             }
@@ -72,6 +76,13 @@ final class ConnectionHooks extends ChannelInboundHandlerAdapter {
         } else {
             ctx.fireChannelRead(msg);
         }
+    }
+
+    private static int sendWindow(ChannelHandlerContext ctx) {
+        Integer window = ctx.channel().attr(BrokerInternals.SEND_WINDOW).get();
+        return window == null
+                ? BrokerInternals.DEFAULT_SEND_WINDOW
+                : Math.min(window, BrokerInternals.DEFAULT_SEND_WINDOW);
     }
 
     private void pubAck(ChannelHandlerContext ctx, int packetId) {

@@ -197,6 +197,23 @@ public final class Moquette017Internals implements BrokerInternals {
         }
     }
 
+    /**
+     * Lets the session have {@code window} QoS 1 messages in flight to its client. Moquette 0.17 fixes every
+     * session's window at 10 ({@code Session.INFLIGHT_WINDOW_SIZE}): its free slots start at 10 and each message in
+     * the window holds one. Must run on the session's loop.
+     */
+    void grantSendWindow(Session session, int window) {
+        try {
+            var inFlight = (Map<?, ?>)
+                    Moquette017.accessible(Moquette017.SESSION_INFLIGHT_WINDOW).get(session);
+            var freeSlots = (AtomicInteger)
+                    Moquette017.accessible(Moquette017.SESSION_INFLIGHT_SLOTS).get(session);
+            freeSlots.addAndGet(window - (freeSlots.get() + inFlight.size()));
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Optional<MQTTConnection> boundConnection(String clientId) {
         Session session = sessions.retrieve(clientId);
         if (session == null) {

@@ -37,6 +37,7 @@ public class RunCommand implements Callable<Integer> {
 
     static RunResult run(RunOptions options, PrintStream err) throws Exception {
         options.requireRunSize();
+        options.requireOpenFiles(false);
         Slo objectives = options.objectives();
         LoadPlan plan = options.plan(options.runIdOrTimestamp());
         try (SimulatorRuntime runtime = SimulatorRuntime.open(options)) {

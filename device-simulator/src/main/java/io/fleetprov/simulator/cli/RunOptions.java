@@ -5,6 +5,7 @@ import io.fleetprov.simulator.client.Backoff;
 import io.fleetprov.simulator.client.DeviceKeyType;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.ProvisioningMode;
+import io.fleetprov.simulator.limit.OpenFileLimit;
 import io.fleetprov.simulator.load.FaultPlan;
 import io.fleetprov.simulator.load.LoadPlan;
 import io.fleetprov.simulator.load.Shard;
@@ -221,6 +222,29 @@ public class RunOptions {
         if (devices <= 0 && duration == null) {
             throw usage("give --devices N or --duration D");
         }
+    }
+
+    /**
+     * Stops a run that would hold more connections than this process may open files. Each device holds one
+     * connection at a time (its claim connection closes before it reconnects as its thing), so a run holds at most
+     * its devices in flight, and a soak every device of its shard.
+     */
+    void requireOpenFiles(boolean soak) {
+        LoadPlan plan = plan("check");
+        long total = soak
+                ? devicesOverall()
+                : Math.min(devicesOverall(), (long) concurrency * plan.shard().count());
+        long here = soak ? plan.shard().devices(devicesOverall()) : Math.min(concurrency, total);
+        OpenFileLimit.ofThisProcess()
+                .flatMap(files -> files.refusal(soak ? "this soak" : "this run", here, total))
+                .ifPresent(refusal -> {
+                    throw usage(refusal);
+                });
+    }
+
+    /** Devices across all shards; in duration mode, as many as the rate offers in that time. */
+    private long devicesOverall() {
+        return devices > 0 ? devices : (long) Math.ceil(rate * duration.toMillis() / 1000.0);
     }
 
     void requireTemplate() {

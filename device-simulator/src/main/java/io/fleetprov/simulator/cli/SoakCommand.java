@@ -53,6 +53,7 @@ public class SoakCommand implements Callable<Integer> {
 
     static SoakRunResult soak(RunOptions options, SoakOptions soak, PrintStream err) throws Exception {
         options.requireRunSize();
+        options.requireOpenFiles(true);
         Slo objectives = options.objectives();
         LoadPlan plan = options.plan(options.runIdOrTimestamp());
         try (SimulatorRuntime runtime = SimulatorRuntime.open(options)) {

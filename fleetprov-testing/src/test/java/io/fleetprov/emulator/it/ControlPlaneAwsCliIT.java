@@ -104,6 +104,134 @@ class ControlPlaneAwsCliIT {
     }
 
     @Test
+    void userManagedClaimWithCreateKeysAndCertificateAndAttachPolicy() throws Exception {
+        Result policy = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "create-policy",
+                "--policy-name",
+                "cli-claim-policy",
+                "--policy-document",
+                DeviceSdkUserManagedClaimIT.claimPolicy(TEMPLATE, true));
+        assertThat(policy.exitCode()).as(policy.stderr()).isZero();
+        Result created = aws(emulator, "dummy", "iot", "create-keys-and-certificate", "--set-as-active");
+        assertThat(created.exitCode()).as(created.stderr()).isZero();
+        JsonNode certificate = created.json();
+        assertThat(certificate.path("keyPair").path("PrivateKey").asText()).contains("PRIVATE KEY-----");
+        String arn = certificate.path("certificateArn").asText();
+        Result attach =
+                aws(emulator, "dummy", "iot", "attach-policy", "--policy-name", "cli-claim-policy", "--target", arn);
+        assertThat(attach.exitCode()).as(attach.stderr()).isZero();
+        var record = emulator.registry()
+                .certificates()
+                .get(certificate.path("certificateId").asText());
+        assertThat(record.status().name()).isEqualTo("ACTIVE");
+        assertThat(emulator.registry().attachedPolicies(arn))
+                .extracting(p -> p.policyName())
+                .containsExactly("cli-claim-policy");
+    }
+
+    @Test
+    void policyVersionsThroughTheCli() throws Exception {
+        String v1 = TestTemplates.ALLOW_ALL_POLICY.strip();
+        String v2 = "{\"Version\":\"2012-10-17\",\"Statement\":"
+                + "[{\"Effect\":\"Allow\",\"Action\":\"iot:Connect\",\"Resource\":\"*\"}]}";
+        assertThat(aws(emulator, "dummy", "iot", "create-policy", "--policy-name", "cli-v", "--policy-document", v1)
+                        .exitCode())
+                .isZero();
+        Result version = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "create-policy-version",
+                "--policy-name",
+                "cli-v",
+                "--policy-document",
+                v2,
+                "--set-as-default");
+        assertThat(version.exitCode()).as(version.stderr()).isZero();
+        assertThat(version.json().path("policyVersionId").asText()).isEqualTo("2");
+        assertThat(version.json().path("isDefaultVersion").asBoolean()).isTrue();
+        Result back = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "set-default-policy-version",
+                "--policy-name",
+                "cli-v",
+                "--policy-version-id",
+                "1");
+        assertThat(back.exitCode()).as(back.stderr()).isZero();
+        Result versions = aws(emulator, "dummy", "iot", "list-policy-versions", "--policy-name", "cli-v");
+        assertThat(versions.json()
+                        .path("policyVersions")
+                        .get(0)
+                        .path("isDefaultVersion")
+                        .asBoolean())
+                .isTrue();
+        Result refused = aws(emulator, "dummy", "iot", "delete-policy", "--policy-name", "cli-v");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("DeleteConflictException");
+        Result listed = aws(emulator, "dummy", "iot", "list-policies");
+        assertThat(listed.json().path("policies").findValuesAsText("policyName"))
+                .contains("cli-v");
+    }
+
+    @Test
+    void thingTypesGroupsAndUpdateThingThroughTheCli() throws Exception {
+        assertThat(aws(emulator, "dummy", "iot", "create-thing-type", "--thing-type-name", "cli-type")
+                        .exitCode())
+                .isZero();
+        assertThat(aws(emulator, "dummy", "iot", "create-thing", "--thing-name", "cli-thing")
+                        .exitCode())
+                .isZero();
+        Result update = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "update-thing",
+                "--thing-name",
+                "cli-thing",
+                "--thing-type-name",
+                "cli-type",
+                "--attribute-payload",
+                "{\"attributes\":{\"a\":\"1\",\"b\":\"2\",\"c\":\"3\",\"d\":\"4\"},\"merge\":true}");
+        assertThat(update.exitCode()).as(update.stderr()).isZero();
+        Result described = aws(emulator, "dummy", "iot", "describe-thing", "--thing-name", "cli-thing");
+        assertThat(described.json().path("thingTypeName").asText()).isEqualTo("cli-type");
+        assertThat(described.json().path("attributes").size()).isEqualTo(4);
+
+        assertThat(aws(emulator, "dummy", "iot", "create-thing-group", "--thing-group-name", "cli-group")
+                        .exitCode())
+                .isZero();
+        Result add = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "add-thing-to-thing-group",
+                "--thing-group-name",
+                "cli-group",
+                "--thing-name",
+                "cli-thing");
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        Result groups = aws(emulator, "dummy", "iot", "list-thing-groups-for-thing", "--thing-name", "cli-thing");
+        assertThat(groups.json().path("thingGroups").findValuesAsText("groupName"))
+                .containsExactly("cli-group");
+        Result missingType = aws(
+                emulator,
+                "dummy",
+                "iot",
+                "create-thing",
+                "--thing-name",
+                "cli-untyped",
+                "--thing-type-name",
+                "no-such-type");
+        assertThat(missingType.exitCode()).isNotZero();
+        assertThat(missingType.stderr()).contains("ResourceNotFoundException");
+    }
+
+    @Test
     void errorsReachTheCliWithTheirAwsCode() throws Exception {
         Result result = aws(emulator, "dummy", "iot", "create-provisioning-claim", "--template-name", "missing");
         assertThat(result.exitCode()).isNotZero();

@@ -290,6 +290,8 @@ class ControlPlaneSdkIT {
     @Test
     void listThingsFiltersAndPages() {
         String batch = shortId();
+        // Thing types must exist before things carry them, as on AWS; creating an identical type again is fine.
+        iot.createThingType(r -> r.thingTypeName("sensor"));
         for (int i = 0; i < 5; i++) {
             String name = "list-" + batch + "-" + i;
             String floor = i < 3 ? "floor-1" : "floor-2";

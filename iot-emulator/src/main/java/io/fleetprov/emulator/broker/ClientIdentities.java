@@ -24,18 +24,31 @@ final class ClientIdentities {
         this.registry = registry;
     }
 
-    /** A token unique to one accepted connection of {@code identity}. */
+    /**
+     * A token unique to one accepted connection of {@code identity}: {@code fleetprov-connection/<n>/<ip>/<certificate
+     * id>} (an IP address, v4 or v6, has no {@code /}).
+     */
     String tokenFor(ClientIdentity identity) {
-        return TOKEN_PREFIX + connections.incrementAndGet() + "/" + identity.certificateId();
+        String ip = identity.sourceIp() == null ? "" : identity.sourceIp();
+        return TOKEN_PREFIX + connections.incrementAndGet() + "/" + ip + "/" + identity.certificateId();
     }
 
     /** The certificate id named by a connection token; empty for anything else. */
     static Optional<String> certificateIdOf(String token) {
+        return part(token, 2);
+    }
+
+    /** The IP address the connection came from, as {@code aws:SourceIp} gives it; empty for anything else. */
+    static Optional<String> sourceIpOf(String token) {
+        return part(token, 1).filter(ip -> !ip.isEmpty());
+    }
+
+    private static Optional<String> part(String token, int index) {
         if (token == null || !token.startsWith(TOKEN_PREFIX)) {
             return Optional.empty();
         }
-        int slash = token.indexOf('/', TOKEN_PREFIX.length());
-        return slash < 0 ? Optional.empty() : Optional.of(token.substring(slash + 1));
+        String[] parts = token.substring(TOKEN_PREFIX.length()).split("/", -1);
+        return parts.length == 3 ? Optional.of(parts[index]) : Optional.empty();
     }
 
     /**
@@ -45,10 +58,10 @@ final class ClientIdentities {
     Optional<ClientIdentity> of(String token, String clientId) {
         return certificateIdOf(token)
                 .flatMap(registry.certificates()::find)
-                .map(record -> identityOf(clientId, record));
+                .map(record -> identityOf(clientId, record, sourceIpOf(token).orElse(null)));
     }
 
-    static ClientIdentity identityOf(String clientId, CertificateRecord record) {
-        return new ClientIdentity(clientId, record.certificateId(), record.claimTemplate());
+    static ClientIdentity identityOf(String clientId, CertificateRecord record, String sourceIp) {
+        return new ClientIdentity(clientId, record.certificateId(), record.claimTemplate(), sourceIp);
     }
 }

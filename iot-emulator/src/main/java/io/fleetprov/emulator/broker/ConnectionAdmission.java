@@ -67,7 +67,7 @@ final class ConnectionAdmission {
      * handshake's certificate check), then iot:Connect for the client id, then the owner of a persistent session of
      * the client id (see {@link #claimSession}).
      */
-    Decision admit(Optional<X509Certificate> certificate, String clientId, boolean cleanSession) {
+    Decision admit(Optional<X509Certificate> certificate, String clientId, boolean cleanSession, String sourceIp) {
         if (certificate.isEmpty()) {
             return Decision.refused("no client certificate");
         }
@@ -76,7 +76,7 @@ final class ConnectionAdmission {
         if (record.isEmpty() || !record.get().mayConnect(clock.instant())) {
             return Decision.refused("certificate " + certificateId + " may not connect");
         }
-        ClientIdentity identity = ClientIdentities.identityOf(clientId, record.get());
+        ClientIdentity identity = ClientIdentities.identityOf(clientId, record.get(), sourceIp);
         if (!policies.allows(identity, IotAction.CONNECT, clientId)) {
             return Decision.refused("iot:Connect denied");
         }

@@ -21,6 +21,7 @@ import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -90,7 +91,8 @@ final class ConnectionGate extends ChannelDuplexHandler {
             ctx.fireChannelRead(connect); // Moquette refuses an empty client id itself
             return;
         }
-        ConnectionAdmission.Decision decision = admission.admit(peerCertificate(ctx), clientId, cleanSession(connect));
+        ConnectionAdmission.Decision decision =
+                admission.admit(peerCertificate(ctx), clientId, cleanSession(connect), sourceIp(ctx));
         if (!decision.admitted()) {
             MqttConnectReturnCode code = mqtt5
                     ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
@@ -115,6 +117,12 @@ final class ConnectionGate extends ChannelDuplexHandler {
                 .properties()
                 .getProperty(MqttProperties.MqttPropertyType.SESSION_EXPIRY_INTERVAL.value());
         return expiry == null || (Integer) expiry.value() == 0;
+    }
+
+    private static String sourceIp(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
+                ? peer.getAddress().getHostAddress()
+                : null;
     }
 
     private static Optional<X509Certificate> peerCertificate(ChannelHandlerContext ctx) {

@@ -71,6 +71,7 @@ public final class MqttBroker implements AutoCloseable {
     private volatile PolicyAuthorizer authorizer;
     private final ConnectionAdmission admission;
     private final PresenceEvents presence;
+    private final ConnectionCap connectionCap;
 
     /** Receives every answer of the fleet-provisioning API before it is delivered; may veto it. */
     public interface ReplyFilter {
@@ -102,6 +103,12 @@ public final class MqttBroker implements AutoCloseable {
                     new CertificateAuthenticated(),
                     new DeferredAuthorizer());
             this.sessions = BrokerInternals.attach(server);
+            this.connectionCap = ConnectionCap.forThisProcess(clock);
+            sessions.customizePipelines(pipeline -> pipeline.addFirst(ConnectionCap.NAME, connectionCap));
+            LOG.info(
+                    "broker holds up to {} connections (open-file limit {})",
+                    connectionCap.cap(),
+                    connectionCap.openFileLimit());
             var identities = new ClientIdentities(registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
             this.admission = new ConnectionAdmission(registry, authorizer, identities, clock, this::dropRevoked);
@@ -168,6 +175,11 @@ public final class MqttBroker implements AutoCloseable {
     /** The port requiring ALPN, or -1 when none was opened. */
     public int alpnPort() {
         return alpnPort;
+    }
+
+    /** The most connections the broker holds at once: this process's open-file limit less what it needs itself. */
+    public int maxConnections() {
+        return connectionCap.cap();
     }
 
     public void setReplyFilter(ReplyFilter filter) {

@@ -1,14 +1,17 @@
 package io.fleetprov.emulator.broker;
 
+import io.fleetprov.emulator.policy.CertificateNames;
 import io.fleetprov.emulator.policy.ConnectionContext;
 import io.fleetprov.emulator.policy.IotAction;
 import io.fleetprov.emulator.policy.PolicyDocument;
 import io.fleetprov.emulator.policy.PolicyEvaluator;
+import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.registry.Thing;
 import io.fleetprov.protocol.FleetTopics;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -87,12 +90,17 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
         return registry.policyDocumentsForCertificate(identity.certificateId());
     }
 
-    /** Thing variables resolve only when the client id is the name of a thing the certificate is attached to. */
+    /**
+     * Thing variables resolve only when the client id is the name of a thing the certificate is attached to;
+     * certificate subject and issuer fields and the source address always do.
+     */
     private ConnectionContext context(ClientIdentity identity) {
         Optional<Thing> thing = registry.things()
                 .find(identity.clientId())
                 .filter(t -> registry.isThingPrincipal(
                         t.thingName(), registry.arns().certificate(identity.certificateId())));
+        Optional<X509Certificate> certificate =
+                registry.certificates().find(identity.certificateId()).map(CertificateRecord::certificate);
         return new ConnectionContext(
                 registry.arns().region(),
                 registry.arns().accountId(),
@@ -100,7 +108,10 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 identity.certificateId(),
                 thing.map(Thing::thingName).orElse(null),
                 thing.map(Thing::thingTypeName).orElse(null),
-                thing.map(Thing::attributes).orElse(Map.of()));
+                thing.map(Thing::attributes).orElse(Map.of()),
+                certificate.map(CertificateNames::subject).orElse(Map.of()),
+                certificate.map(CertificateNames::issuer).orElse(Map.of()),
+                identity.sourceIp());
     }
 
     private static PolicyDocument claimPolicy(String templateName) {

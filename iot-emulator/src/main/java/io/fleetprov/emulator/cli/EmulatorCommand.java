@@ -146,6 +146,9 @@ public final class EmulatorCommand implements Callable<Integer> {
             System.out.println(
                     "  MQTT, ALPN x-amzn-mqtt-ca only: " + emulator.mqttHost() + ":" + emulator.mqttAlpnPort());
         }
+        System.out.println(
+                "  MQTT connections held at most:  " + emulator.broker().maxConnections()
+                        + " (the open-file limit, ulimit -n, less what the emulator needs itself)");
         System.out.println("  HTTP (AWS IoT API, Cognito):     " + emulator.httpUrl()
                 + (accessKeys.isEmpty() ? "  (SigV4 not checked)" : "  (SigV4 verified)"));
         emulator.cognito()

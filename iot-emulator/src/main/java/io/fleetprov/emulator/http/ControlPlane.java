@@ -26,7 +26,13 @@ public final class ControlPlane {
                                 .routes(),
                         new ProvisioningTemplateApi(registry.templates()).routes(),
                         new ThingApi(registry).routes(),
-                        new CertificateApi(registry).routes(),
+                        new CertificateApi(
+                                        registry,
+                                        emulator.provisioning(),
+                                        emulator.ca(),
+                                        emulator.config().clock())
+                                .routes(),
+                        new ThingTypeApi(registry).routes(),
                         new PolicyApi(registry).routes(),
                         new EndpointApi(emulator::mqttEndpoint).routes(),
                         new EventConfigurationApi(registry.eventConfigurations()).routes(),

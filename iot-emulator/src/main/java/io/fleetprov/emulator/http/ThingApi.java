@@ -23,6 +23,7 @@ final class ThingApi {
                 Route.of("POST", "/things/{thingName}", "CreateThing", this::create),
                 Route.of("GET", "/things/{thingName}", "DescribeThing", this::describe),
                 Route.of("GET", "/things", "ListThings", this::list),
+                Route.of("PATCH", "/things/{thingName}", "UpdateThing", this::update),
                 Route.of("DELETE", "/things/{thingName}", "DeleteThing", this::delete),
                 Route.of("PUT", "/things/{thingName}/principals", "AttachThingPrincipal", this::attachPrincipal),
                 Route.of("DELETE", "/things/{thingName}/principals", "DetachThingPrincipal", this::detachPrincipal),
@@ -35,6 +36,9 @@ final class ThingApi {
     record CreateRequest(String thingTypeName, AttributePayload attributePayload, String billingGroupName) {}
 
     record CreateResponse(String thingName, String thingArn, String thingId) {}
+
+    record UpdateRequest(
+            String thingTypeName, AttributePayload attributePayload, Long expectedVersion, Boolean removeThingType) {}
 
     record DescribeResponse(
             String defaultClientId,
@@ -66,6 +70,20 @@ final class ThingApi {
         Thing thing = registry.things()
                 .create(request.path("thingName"), body.thingTypeName(), attributes, body.billingGroupName(), null);
         return new CreateResponse(thing.thingName(), thing.thingArn(), thing.thingId());
+    }
+
+    private Object update(ApiRequest request) {
+        UpdateRequest body = request.body(UpdateRequest.class);
+        AttributePayload payload = body.attributePayload();
+        registry.things()
+                .update(
+                        request.path("thingName"),
+                        body.thingTypeName(),
+                        Boolean.TRUE.equals(body.removeThingType()),
+                        payload == null ? null : payload.attributes(),
+                        payload != null && Boolean.TRUE.equals(payload.merge()),
+                        body.expectedVersion());
+        return null;
     }
 
     private Object describe(ApiRequest request) {

@@ -197,10 +197,23 @@ public final class FleetProvisioningService {
         registry.purgeExpiredClaims(clock.instant().minus(Duration.ofMinutes(1)));
     }
 
-    private CertificateRecord issueDeviceCertificate(PublicKey publicKey) {
+    /** A key pair for a new device certificate, from the pool that CreateKeysAndCertificate draws from. */
+    public KeyPair newKeyPair() {
+        return keys.take();
+    }
+
+    /**
+     * A device certificate as AWS issues one, registered in {@code status}: the control plane's
+     * CreateKeysAndCertificate and CreateCertificateFromCsr, whose certificates are user-managed (no ownership token).
+     */
+    public CertificateRecord issueDeviceCertificate(PublicKey publicKey, CertificateStatus status) {
         X509Certificate certificate =
                 ca.issueClientCertificate(publicKey, CERTIFICATE_COMMON_NAME, DEVICE_CERTIFICATE_NOT_AFTER);
-        return registry.certificates().register(certificate, CertificateStatus.PENDING_ACTIVATION, null);
+        return registry.certificates().register(certificate, status, null);
+    }
+
+    private CertificateRecord issueDeviceCertificate(PublicKey publicKey) {
+        return issueDeviceCertificate(publicKey, CertificateStatus.PENDING_ACTIVATION);
     }
 
     private void requireRate(String api) {

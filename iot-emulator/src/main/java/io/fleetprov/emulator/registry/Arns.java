@@ -11,6 +11,14 @@ public record Arns(String region, String accountId) {
         return prefix() + "thing/" + thingName;
     }
 
+    public String thingType(String thingTypeName) {
+        return prefix() + "thingtype/" + thingTypeName;
+    }
+
+    public String thingGroup(String thingGroupName) {
+        return prefix() + "thinggroup/" + thingGroupName;
+    }
+
     public String policy(String policyName) {
         return prefix() + "policy/" + policyName;
     }

@@ -44,6 +44,12 @@ final class AttachmentStore {
         }
     }
 
+    boolean isPolicyAttached(String policyName) {
+        synchronized (monitor) {
+            return policies.values().stream().anyMatch(names -> names.contains(policyName));
+        }
+    }
+
     void attachPrincipal(String thingName, String principalArn) {
         synchronized (monitor) {
             thingPrincipals

@@ -4,11 +4,13 @@ package io.fleetprov.emulator.registry;
 public enum ErrorType {
     InvalidRequestException(400),
     MalformedPolicyException(400),
+    CertificateValidationException(400),
     ThrottlingException(400),
     UnauthorizedException(401),
     ResourceNotFoundException(404),
     CertificateStateException(406),
     ResourceAlreadyExistsException(409),
+    CertificateConflictException(409),
     DeleteConflictException(409),
     VersionConflictException(409),
     VersionsLimitExceededException(409),

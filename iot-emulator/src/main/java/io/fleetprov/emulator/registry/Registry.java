@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * The emulator's AWS IoT registry, with AWS's states and errors: one store per aggregate ({@link #things()},
- * {@link #certificates()}, {@link #policies()}, {@link #templates()}, {@link #eventConfigurations()}), and here the
+ * {@link #thingTypes()}, {@link #thingGroups()}, {@link #certificates()}, {@link #policies()}, {@link #templates()}, {@link #eventConfigurations()}), and here the
  * operations that span them: attaching policies and principals, which checks that both ends exist, and deleting a
  * thing or a certificate, which also removes what is attached to it.
  *
@@ -26,6 +26,8 @@ public final class Registry {
     private final Object monitor = new Object();
     private final Arns arns;
     private final ThingStore things;
+    private final ThingTypeStore thingTypes;
+    private final ThingGroupStore thingGroups;
     private final CertificateStore certificates;
     private final PolicyStore policies;
     private final ProvisioningTemplateStore templates;
@@ -34,7 +36,9 @@ public final class Registry {
 
     public Registry(Clock clock, Arns arns, TemplateEngine templateEngine) {
         this.arns = arns;
-        this.things = new ThingStore(monitor, arns);
+        this.thingTypes = new ThingTypeStore(monitor, clock, arns);
+        this.thingGroups = new ThingGroupStore(monitor, clock, arns);
+        this.things = new ThingStore(monitor, arns, thingTypes, thingGroups);
         this.certificates = new CertificateStore(monitor, clock, arns);
         this.policies = new PolicyStore(monitor, clock, arns);
         this.templates = new ProvisioningTemplateStore(monitor, clock, arns, templateEngine);
@@ -48,6 +52,14 @@ public final class Registry {
 
     public ThingStore things() {
         return things;
+    }
+
+    public ThingTypeStore thingTypes() {
+        return thingTypes;
+    }
+
+    public ThingGroupStore thingGroups() {
+        return thingGroups;
     }
 
     public CertificateStore certificates() {
@@ -87,6 +99,13 @@ public final class Registry {
         synchronized (monitor) {
             policies.get(policyName);
             attachments.detachPolicy(targetArn, policyName);
+        }
+    }
+
+    /** AWS refuses to delete a policy that is still attached to a certificate (DeleteConflictException). */
+    public void deletePolicy(String policyName) {
+        synchronized (monitor) {
+            policies.delete(policyName, attachments.isPolicyAttached(policyName));
         }
     }
 

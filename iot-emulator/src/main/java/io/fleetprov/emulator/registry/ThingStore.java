@@ -21,19 +21,26 @@ public final class ThingStore {
 
     private final Object monitor;
     private final Arns arns;
+    private final ThingTypeStore types;
+    private final ThingGroupStore groups;
     private final List<RegistryListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Thing> things = new HashMap<>();
 
-    ThingStore(Object monitor, Arns arns) {
+    ThingStore(Object monitor, Arns arns, ThingTypeStore types, ThingGroupStore groups) {
         this.monitor = monitor;
         this.arns = arns;
+        this.types = types;
+        this.groups = groups;
     }
 
     public void addListener(RegistryListener listener) {
         listeners.add(listener);
     }
 
-    /** Creating a thing that exists with the same type and attributes answers the existing thing, as on AWS. */
+    /**
+     * Creating a thing that exists with the same type and attributes answers the existing thing, as on AWS. The thing
+     * type and groups must exist, and the attributes follow AWS's rules ({@link ThingAttributes}).
+     */
     public Thing create(
             String thingName,
             String thingTypeName,
@@ -43,6 +50,7 @@ public final class ThingStore {
         requireThingName(thingName);
         Map<String, String> attrs = attributes == null ? Map.of() : attributes;
         synchronized (monitor) {
+            validate(thingTypeName, attrs, thingGroups);
             Thing existing = things.get(thingName);
             if (existing != null) {
                 if (Objects.equals(existing.thingTypeName(), thingTypeName)
@@ -75,6 +83,7 @@ public final class ThingStore {
             List<String> thingGroups) {
         synchronized (monitor) {
             Thing current = get(thingName);
+            validate(thingTypeName, attributes, thingGroups);
             var updated = new Thing(
                     thingName,
                     current.thingId(),
@@ -98,6 +107,66 @@ public final class ThingStore {
             things.put(thingName, updated);
             listeners.forEach(l -> l.thingUpdated(updated));
             return updated;
+        }
+    }
+
+    /**
+     * UpdateThing: a new type or none ({@code removeThingType}), and attributes replaced, or merged when
+     * {@code merge} is set, where an empty value removes the attribute. Null arguments leave the field as it is.
+     */
+    public Thing update(
+            String thingName,
+            String thingTypeName,
+            boolean removeThingType,
+            Map<String, String> attributes,
+            boolean merge,
+            Long expectedVersion) {
+        if (thingTypeName != null && removeThingType) {
+            throw RegistryException.invalid("Cannot set thingTypeName and removeThingType at the same time");
+        }
+        synchronized (monitor) {
+            Thing current = get(thingName);
+            if (expectedVersion != null && expectedVersion != current.version()) {
+                throw new RegistryException(
+                        ErrorType.VersionConflictException,
+                        "Thing " + thingName + " is at version " + current.version() + ", not " + expectedVersion);
+            }
+            String type = removeThingType ? null : thingTypeName != null ? thingTypeName : current.thingTypeName();
+            Map<String, String> attrs = new HashMap<>(merge || attributes == null ? current.attributes() : Map.of());
+            if (attributes != null) {
+                attributes.forEach((name, value) -> {
+                    if (value == null || value.isEmpty()) {
+                        attrs.remove(name);
+                    } else {
+                        attrs.put(name, value);
+                    }
+                });
+            }
+            return update(thingName, type, attrs, current.billingGroupName(), current.thingGroups());
+        }
+    }
+
+    /** AddThingToThingGroup: membership is not a change of the thing's own record, so its version stays. */
+    public void addToGroup(String thingName, String groupName) {
+        synchronized (monitor) {
+            Thing current = get(thingName);
+            groups.get(groupName);
+            if (current.thingGroups().contains(groupName)) {
+                return;
+            }
+            List<String> memberOf = new java.util.ArrayList<>(current.thingGroups());
+            memberOf.add(groupName);
+            things.put(
+                    thingName,
+                    new Thing(
+                            thingName,
+                            current.thingId(),
+                            current.thingArn(),
+                            current.thingTypeName(),
+                            current.attributes(),
+                            current.version(),
+                            current.billingGroupName(),
+                            memberOf));
         }
     }
 
@@ -155,6 +224,16 @@ public final class ThingStore {
             return true;
         }
         return prefix ? actual.startsWith(wanted) : actual.equals(wanted);
+    }
+
+    private void validate(String thingTypeName, Map<String, String> attributes, List<String> thingGroups) {
+        if (thingTypeName != null) {
+            types.get(thingTypeName);
+        }
+        ThingAttributes.validate(attributes, thingTypeName != null);
+        if (thingGroups != null) {
+            thingGroups.forEach(groups::get);
+        }
     }
 
     private static void requireThingName(String thingName) {

@@ -41,9 +41,13 @@ class BrokerRulesTest {
     @Test
     void eachConnectionTokenIsNewAndNamesItsCertificate() {
         var identities = new ClientIdentities(null);
-        String token = identities.tokenFor(new ClientIdentity("client", "ab12", null));
+        String token = identities.tokenFor(new ClientIdentity("client", "ab12", null, "2001:db8::1"));
         assertThat(ClientIdentities.certificateIdOf(token)).contains("ab12");
-        assertThat(identities.tokenFor(new ClientIdentity("client", "ab12", null)))
+        assertThat(ClientIdentities.sourceIpOf(token)).contains("2001:db8::1");
+        assertThat(identities.tokenFor(new ClientIdentity("client", "ab12", null, "2001:db8::1")))
                 .isNotEqualTo(token);
+        String noAddress = identities.tokenFor(new ClientIdentity("client", "cd34", null, null));
+        assertThat(ClientIdentities.certificateIdOf(noAddress)).contains("cd34");
+        assertThat(ClientIdentities.sourceIpOf(noAddress)).isEmpty();
     }
 }

@@ -104,6 +104,8 @@ class RegistryTest {
                 seen.add("deleted " + thing.thingName());
             }
         });
+        registry.thingTypes().create("sensor", null, null);
+        registry.thingTypes().create("other", null, null);
         registry.things().create("a", "sensor", Map.of("site", "north"), null, List.of());
         registry.things().create("b", null, Map.of("site", "northeast"), null, List.of());
         assertThat(registry.things()

@@ -1,5 +1,6 @@
 package io.fleetprov.emulator.broker.mqtt5;
 
+import io.fleetprov.moquette.BrokerInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -154,6 +155,10 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
         requestedKeepAlive = header.keepAliveTimeSeconds();
         clientMaximumPacketSize = intProperty(properties, MqttPropertyType.MAXIMUM_PACKET_SIZE, Integer.MAX_VALUE);
         int sessionExpiry = intProperty(properties, MqttPropertyType.SESSION_EXPIRY_INTERVAL, 0);
+        // The broker must not have more QoS 1 messages unacknowledged at the client than it can receive.
+        ctx.channel()
+                .attr(BrokerInternals.SEND_WINDOW)
+                .set(intProperty(properties, MqttPropertyType.RECEIVE_MAXIMUM, BrokerInternals.DEFAULT_SEND_WINDOW));
         ctx.fireChannelRead(new MqttConnectMessage(
                 connect.fixedHeader(),
                 new MqttConnectVariableHeader(
