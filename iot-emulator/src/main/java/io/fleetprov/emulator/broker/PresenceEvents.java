@@ -86,9 +86,10 @@ final class PresenceEvents extends AbstractInterceptHandler {
             }
         }
         ObjectNode event = base(clientId, "connected", connection);
-        if (address != null) {
-            event.put("ipAddress", address.getAddress().getHostAddress());
-        }
+        // Like the principal, the address comes with the connection's token; a look-up by client id is the fallback.
+        ClientIdentities.sourceIpOf(msg.getUsername())
+                .or(() -> Optional.ofNullable(address).map(a -> a.getAddress().getHostAddress()))
+                .ifPresent(ip -> event.put("ipAddress", ip));
         publish(AwsEventTopics.presence("connected", clientId), event);
     }
 
