@@ -179,6 +179,40 @@ class PahoMqtt5IT {
         }
     }
 
+    @Test
+    void aPublishToATopicAwsReservesIsAnsweredWithDisconnect0x87() throws Exception {
+        try (Client forger = Client.connect(device, "forger5-" + UUID.randomUUID(), true, 0)) {
+            forger.client.publish(
+                    "$aws/certificates/create/json/accepted",
+                    "{\"certificateId\":\"forged\"}".getBytes(StandardCharsets.UTF_8),
+                    0,
+                    false);
+            MqttDisconnectResponse disconnect = forger.disconnected.get(20, TimeUnit.SECONDS);
+            assertThat(disconnect.getReturnCode()).isEqualTo(0x87);
+        }
+    }
+
+    @Test
+    void anotherCertificateIsRefusedAPersistentSessionWith0x87AndItsOwnerStaysConnected() throws Exception {
+        String clientId = "owned5-" + UUID.randomUUID();
+        ProvisioningClaim claim = emulator.createProvisioningClaim("paho5-template");
+        var intruder = new Credentials(claim.certificatePem(), claim.privateKeyPem());
+        try (Client owner = Client.connect(device, clientId, true, 3600)) {
+            MqttException refused = null;
+            try (Client taken = Client.connect(intruder, clientId, true, 0)) {
+                assertThat(taken.client.isConnected())
+                        .as("the intruder was accepted")
+                        .isFalse();
+            } catch (MqttException e) {
+                refused = e;
+            }
+            assertThat(refused).isNotNull();
+            assertThat(refused.getReasonCode()).isEqualTo(0x87);
+            assertThat(owner.client.isConnected()).isTrue();
+            assertThat(owner.disconnected).isNotDone();
+        }
+    }
+
     private static Credentials activeDevice() {
         KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
         var certificate = emulator.ca()

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param dataDir        where the CA, signing keys and service identities' certificates persist; null keeps
  *                       everything in memory (tests)
  * @param bindHost       address the broker and HTTP server listen on
+ * @param mqttAlpnPort   a second MQTT port requiring ALPN {@code x-amzn-mqtt-ca}, as AWS IoT's 443; negative: none
  * @param advertisedHost host name given to clients (endpoints.json, DescribeEndpoint); must be in the server
  *                       certificate, which always covers localhost and 127.0.0.1
  * @param hostNames      extra names for the broker's server certificate
@@ -28,6 +29,7 @@ public record EmulatorConfig(
         String bindHost,
         String advertisedHost,
         int mqttPort,
+        int mqttAlpnPort,
         int httpPort,
         List<String> hostNames,
         String region,
@@ -87,6 +89,7 @@ public record EmulatorConfig(
         b.bindHost = bindHost;
         b.advertisedHost = advertisedHost;
         b.mqttPort = mqttPort;
+        b.mqttAlpnPort = mqttAlpnPort;
         b.httpPort = httpPort;
         b.hostNames = new ArrayList<>(hostNames);
         b.region = region;
@@ -112,6 +115,7 @@ public record EmulatorConfig(
         private String bindHost = "127.0.0.1";
         private String advertisedHost = "localhost";
         private int mqttPort = 8883;
+        private int mqttAlpnPort = -1;
         private int httpPort = 4566;
         private List<String> hostNames = new ArrayList<>();
         private String region = "us-east-1";
@@ -147,6 +151,15 @@ public record EmulatorConfig(
 
         public Builder advertisedHost(String advertisedHost) {
             this.advertisedHost = advertisedHost;
+            return this;
+        }
+
+        /**
+         * A second MQTT port that, like AWS IoT's 443, requires ALPN {@code x-amzn-mqtt-ca}; 0 picks a free port,
+         * a negative value (the default) opens none.
+         */
+        public Builder mqttAlpnPort(int mqttAlpnPort) {
+            this.mqttAlpnPort = mqttAlpnPort;
             return this;
         }
 
@@ -252,6 +265,7 @@ public record EmulatorConfig(
                     bindHost,
                     advertisedHost,
                     mqttPort,
+                    mqttAlpnPort,
                     httpPort,
                     hostNames,
                     region,

@@ -102,6 +102,10 @@ public final class IotEmulator implements AutoCloseable {
         int mqttPort = config.mqttPort() == 0 ? freePort() : config.mqttPort();
         this.broker = MqttBroker.start(
                 config.bindHost(), mqttPort, hostNames(config), ca, registry, provisioning, config.clock(), List.of());
+        if (config.mqttAlpnPort() >= 0) {
+            broker.listenWithAlpnRequired(
+                    config.bindHost(), config.mqttAlpnPort() == 0 ? freePort() : config.mqttAlpnPort());
+        }
         registry.things()
                 .addListener(new ThingEvents(
                         registry.eventConfigurations(), registry.arns(), broker::publishEvent, config.clock()));
@@ -181,6 +185,11 @@ public final class IotEmulator implements AutoCloseable {
         return broker.port();
     }
 
+    /** The port that requires ALPN {@code x-amzn-mqtt-ca} (as AWS IoT's 443), or -1 when it is not open. */
+    public int mqttAlpnPort() {
+        return broker.alpnPort();
+    }
+
     /** host:port, as DescribeEndpoint returns it. */
     public String mqttEndpoint() {
         return mqttHost() + ":" + mqttPort();
@@ -247,6 +256,9 @@ public final class IotEmulator implements AutoCloseable {
             endpoints.put("mqttEndpoint", mqttEndpoint());
             endpoints.put("mqttHost", mqttHost());
             endpoints.put("mqttPort", mqttPort());
+            if (mqttAlpnPort() >= 0) {
+                endpoints.put("mqttAlpnPort", mqttAlpnPort());
+            }
             endpoints.put("caFile", caFile.toAbsolutePath().toString());
             endpoints.put("httpUrl", httpUrl());
             endpoints.put("userPools", userPoolSummaries());

@@ -2,14 +2,17 @@ package io.fleetprov.moquette;
 
 import io.moquette.broker.Moquette017Internals;
 import io.moquette.broker.Server;
+import io.moquette.broker.security.IAuthenticator;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -67,6 +70,14 @@ public interface BrokerInternals {
     default void addAfterCodec(String name, Supplier<ChannelHandler> stage) {
         customizePipelines(pipeline -> pipeline.addAfter(MOQUETTE_ENCODER, name, stage.get()));
     }
+
+    /**
+     * Opens one more TLS listener on {@code host:port} for the same broker (same sessions, same pipeline and
+     * customizers, same authenticator) with its own TLS context, e.g. one that requires an ALPN protocol. {@code
+     * config} is the broker's configuration; its {@code ssl_port} and {@code host} are replaced by these. The
+     * listener closes with the server.
+     */
+    void listenTls(String host, int port, SslContext tls, IAuthenticator authenticator, Properties config);
 
     /**
      * How many QoS 1 messages the broker sends a client before waiting for its PUBACKs, unless the connection says

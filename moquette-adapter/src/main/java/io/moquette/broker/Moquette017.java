@@ -1,9 +1,12 @@
 package io.moquette.broker;
 
 import io.fleetprov.moquette.UnsupportedMoquetteException;
+import io.moquette.broker.config.IConfig;
+import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.subscriptions.Topic;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
@@ -80,6 +83,15 @@ final class Moquette017 {
     static final Member SESSION_INFLIGHT_TIMEOUTS = field(Session.class, "inflightTimeouts");
     static final Member SESSION_INFLIGHT_SLOTS = field(Session.class, "inflightSlots");
 
+    /** Private: opens Moquette's TLS listener from a configuration; called by reflection for a second listener. */
+    static final Member ACCEPTOR_SSL_TRANSPORT = method(
+            NewNettyAcceptor.class,
+            "initializeSSLTCPTransport",
+            NewNettyMQTTHandler.class,
+            IConfig.class,
+            SslContext.class,
+            BrokerConfiguration.class);
+
     /** Package-private methods and constructors called directly; a missing one would fail only when first called. */
     static final List<Member> CALLED = List.of(
             method(SessionRegistry.class, "retrieve", String.class),
@@ -91,7 +103,17 @@ final class Moquette017 {
             method(MQTTConnection.class, "remoteAddress"),
             field(MQTTConnection.class, "channel"),
             method(PostOffice.class, "routeCommand", String.class, String.class, Callable.class),
-            method(SessionEventLoop.class, "<init>", BlockingQueue.class));
+            method(SessionEventLoop.class, "<init>", BlockingQueue.class),
+            method(BrokerConfiguration.class, "<init>", IConfig.class),
+            method(
+                    MQTTConnectionFactory.class,
+                    "<init>",
+                    BrokerConfiguration.class,
+                    IAuthenticator.class,
+                    SessionRegistry.class,
+                    PostOffice.class),
+            method(NewNettyMQTTHandler.class, "<init>", MQTTConnectionFactory.class),
+            ACCEPTOR_SSL_TRANSPORT);
 
     static final List<Member> REFLECTED = List.of(
             SERVER_SESSIONS,

@@ -1,12 +1,19 @@
 package io.moquette.broker;
 
 import io.fleetprov.moquette.BrokerInternals;
+import io.fleetprov.moquette.UnsupportedMoquetteException;
+import io.moquette.broker.config.IConfig;
+import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.subscriptions.Subscription;
 import io.moquette.broker.subscriptions.Topic;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.ssl.SslContext;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +21,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -27,11 +35,13 @@ public final class Moquette017Internals implements BrokerInternals {
     private final SessionRegistry sessions;
     private final PostOffice postOffice;
     private final ConnectionHooks hooks;
+    private final Object acceptor;
 
     private Moquette017Internals(Server server) {
         this.sessions = (SessionRegistry) Moquette017.read(Moquette017.SERVER_SESSIONS, server);
         this.postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
         this.hooks = new ConnectionHooks(this);
+        this.acceptor = Moquette017.read(Moquette017.SERVER_ACCEPTOR, server);
     }
 
     /** See {@link BrokerInternals#attach}. */
@@ -43,9 +53,8 @@ public final class Moquette017Internals implements BrokerInternals {
         // Moquette 0.17 has no hook into the pipelines it builds. It adds its optional metrics handler, one shared
         // instance, to every new pipeline just before its own "handler"; the emulator runs without those metrics,
         // so that place is free and is where the hooks go. Read per connection, so setting it after start works.
-        Object acceptor = Moquette017.read(Moquette017.SERVER_ACCEPTOR, server);
         try {
-            Moquette017.accessible(Moquette017.ACCEPTOR_METRICS).set(acceptor, Optional.of(internals.hooks));
+            Moquette017.accessible(Moquette017.ACCEPTOR_METRICS).set(internals.acceptor, Optional.of(internals.hooks));
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
@@ -100,6 +109,34 @@ public final class Moquette017Internals implements BrokerInternals {
     @Override
     public void customizePipelines(Consumer<ChannelPipeline> customizer) {
         hooks.add(customizer);
+    }
+
+    /**
+     * Moquette 0.17 opens one TLS port, from its configuration, on the acceptor's event loops. A second one is the
+     * same private method run again with another port and TLS context, with a handler built as Moquette builds its
+     * own: it reaches the same sessions and post office, and its pipelines get the hooks (they read the acceptor's
+     * metrics field). Moquette records only the last TLS port it opened, which nothing here reads.
+     */
+    @Override
+    public void listenTls(String host, int port, SslContext tls, IAuthenticator authenticator, Properties config) {
+        Properties p = new Properties();
+        p.putAll(config);
+        p.setProperty("host", host);
+        p.setProperty("ssl_port", Integer.toString(port));
+        IConfig listenerConfig = new MemoryConfig(p);
+        BrokerConfiguration brokerConfig = new BrokerConfiguration(listenerConfig);
+        NewNettyMQTTHandler handler =
+                new NewNettyMQTTHandler(new MQTTConnectionFactory(brokerConfig, authenticator, sessions, postOffice));
+        try {
+            Method open = NewNettyAcceptor.class.getDeclaredMethod(
+                    Moquette017.ACCEPTOR_SSL_TRANSPORT.name(), Moquette017.ACCEPTOR_SSL_TRANSPORT.parameters());
+            open.setAccessible(true);
+            open.invoke(acceptor, handler, listenerConfig, tls, brokerConfig);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("cannot open a TLS listener on " + host + ":" + port, e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new UnsupportedMoquetteException("cannot call " + Moquette017.ACCEPTOR_SSL_TRANSPORT, e);
+        }
     }
 
     PostOffice postOffice() {

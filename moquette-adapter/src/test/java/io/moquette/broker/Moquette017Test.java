@@ -28,4 +28,19 @@ class Moquette017Test {
                 .isEmpty();
         assertThat(Moquette017.REFLECTED).hasSize(13);
     }
+
+    @Test
+    void aSecondTlsListenerIsOpenedThroughMoquetteMembersThatStillExist() {
+        assertThat(Moquette017.ACCEPTOR_SSL_TRANSPORT.exists())
+                .as("NewNettyAcceptor#initializeSSLTCPTransport, which BrokerInternals.listenTls runs again for a"
+                        + " second TLS port (the emulator's --mqtt-alpn-port)")
+                .isTrue();
+        assertThat(Moquette017.CALLED)
+                .filteredOn(m -> m.owner() == MQTTConnectionFactory.class
+                        || m.owner() == NewNettyMQTTHandler.class
+                        || m.owner() == BrokerConfiguration.class)
+                .as("constructors listenTls builds a connection handler with, as Moquette's Server does")
+                .hasSize(3)
+                .allMatch(Moquette017.Member::exists);
+    }
 }

@@ -1,80 +1,67 @@
 package io.fleetprov.emulator.broker;
 
-import io.fleetprov.emulator.ca.CertificateIds;
 import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.Registry;
-import io.fleetprov.moquette.BrokerInternals;
-import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Maps a connected client id to the certificate it presented: client id → peer address (Moquette) → TLS engine
- * (ours) → certificate. The answer is cached per client id and peer address, so a reconnect from another address
- * is looked up afresh.
+ * Who is behind each connection. Moquette 0.17 tells its plugins a client id and the CONNECT's user name, never the
+ * certificate, and looking a certificate up later by client id races with the client id changing hands. So the
+ * {@link ConnectionGate}, which sees the certificate of its own connection, replaces the CONNECT's user name with a
+ * connection token naming that certificate, and every callback Moquette makes for that connection (publish and
+ * subscribe checks, connect, disconnect and publish notifications) carries it. Nothing in the emulator read the
+ * user name a client sent (devices authenticate with their certificate; the device SDK sends its name and version).
  */
 final class ClientIdentities {
 
-    private record Cached(InetSocketAddress peer, ClientIdentity identity) {}
+    private static final String TOKEN_PREFIX = "fleetprov-connection/";
 
-    private final BrokerInternals sessions;
-    private final PeerTrackingSslContext tls;
     private final Registry registry;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final AtomicLong connections = new AtomicLong();
 
-    ClientIdentities(BrokerInternals sessions, PeerTrackingSslContext tls, Registry registry) {
-        this.sessions = sessions;
-        this.tls = tls;
+    ClientIdentities(Registry registry) {
         this.registry = registry;
     }
 
-    /** Whether a connection currently holds this client id. */
-    boolean isConnected(String clientId) {
-        return clientId != null && sessions.remoteAddress(clientId).isPresent();
+    /**
+     * A token unique to one accepted connection of {@code identity}: {@code fleetprov-connection/<n>/<ip>/<certificate
+     * id>} (an IP address, v4 or v6, has no {@code /}).
+     */
+    String tokenFor(ClientIdentity identity) {
+        String ip = identity.sourceIp() == null ? "" : identity.sourceIp();
+        return TOKEN_PREFIX + connections.incrementAndGet() + "/" + ip + "/" + identity.certificateId();
     }
 
-    /** The client's IP address as {@code aws:SourceIp} gives it; empty when the client is not connected. */
-    Optional<String> sourceIp(String clientId) {
-        return clientId == null
-                ? Optional.empty()
-                : sessions.remoteAddress(clientId)
-                        .map(InetSocketAddress::getAddress)
-                        .map(java.net.InetAddress::getHostAddress);
+    /** The certificate id named by a connection token; empty for anything else. */
+    static Optional<String> certificateIdOf(String token) {
+        return part(token, 2);
     }
 
-    Optional<ClientIdentity> resolve(String clientId) {
-        if (clientId == null) {
+    /** The IP address the connection came from, as {@code aws:SourceIp} gives it; empty for anything else. */
+    static Optional<String> sourceIpOf(String token) {
+        return part(token, 1).filter(ip -> !ip.isEmpty());
+    }
+
+    private static Optional<String> part(String token, int index) {
+        if (token == null || !token.startsWith(TOKEN_PREFIX)) {
             return Optional.empty();
         }
-        Optional<InetSocketAddress> peer = sessions.remoteAddress(clientId);
-        if (peer.isEmpty()) {
-            return Optional.empty();
-        }
-        Cached cached = cache.get(clientId);
-        if (cached != null && cached.peer().equals(peer.get())) {
-            return Optional.of(cached.identity());
-        }
-        Optional<ClientIdentity> identity = tls.peerCertificate(peer.get())
-                .map(CertificateIds::of)
-                .flatMap(registry.certificates()::find)
-                .map(record -> identityOf(clientId, record));
-        identity.ifPresent(id -> cache.put(clientId, new Cached(peer.get(), id)));
-        return identity;
+        String[] parts = token.substring(TOKEN_PREFIX.length()).split("/", -1);
+        return parts.length == 3 ? Optional.of(parts[index]) : Optional.empty();
     }
 
     /**
-     * Called when a connection of this client id ends. With duplicate client ids the end of the old connection
-     * may be reported after the new one started, so only an entry for an address no longer connected goes.
+     * The identity of the connection whose token is {@code token}, as long as its certificate is registered; the
+     * client id is the one the connection uses.
      */
-    void forget(String clientId) {
-        cache.computeIfPresent(
-                clientId,
-                (id, cached) ->
-                        sessions.remoteAddress(id).filter(cached.peer()::equals).isPresent() ? cached : null);
+    Optional<ClientIdentity> of(String token, String clientId) {
+        return certificateIdOf(token)
+                .flatMap(registry.certificates()::find)
+                .map(record -> identityOf(clientId, record, sourceIpOf(token).orElse(null)));
     }
 
-    private static ClientIdentity identityOf(String clientId, CertificateRecord record) {
-        return new ClientIdentity(clientId, record.certificateId(), record.claimTemplate());
+    static ClientIdentity identityOf(String clientId, CertificateRecord record, String sourceIp) {
+        return new ClientIdentity(clientId, record.certificateId(), record.claimTemplate(), sourceIp);
     }
 }

@@ -11,10 +11,12 @@ import io.fleetprov.moquette.BrokerInternals;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.moquette.broker.security.IAuthenticator;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import io.moquette.interception.InterceptHandler;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
@@ -23,9 +25,11 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,9 +64,12 @@ public final class MqttBroker implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService workers;
     private final BrokerInternals sessions;
-    private final PeerTrackingSslContext tls;
+    private final SslContext tls;
     private final int port;
+    private final String bindHost;
+    private volatile int alpnPort = -1;
     private volatile PolicyAuthorizer authorizer;
+    private final ConnectionAdmission admission;
     private final PresenceEvents presence;
     private final ConnectionCap connectionCap;
 
@@ -83,13 +90,18 @@ public final class MqttBroker implements AutoCloseable {
             Clock clock,
             List<InterceptHandler> extraHandlers) {
         this.port = port;
-        this.tls = new PeerTrackingSslContext(serverContext(ca, hostNames, registry, clock));
+        this.bindHost = bindHost;
+        this.tls = serverContext(ca, hostNames, registry, clock);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("emulator-broker-housekeeping"));
         this.workers = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("emulator-provisioning"));
         try {
             server.startServer(
-                    new MemoryConfig(properties(bindHost, port)), List.of(), () -> tls, null, new DeferredAuthorizer());
+                    new MemoryConfig(properties(bindHost, port)),
+                    List.of(),
+                    () -> tls,
+                    new CertificateAuthenticated(),
+                    new DeferredAuthorizer());
             this.sessions = BrokerInternals.attach(server);
             this.connectionCap = ConnectionCap.forThisProcess(clock);
             sessions.customizePipelines(pipeline -> pipeline.addFirst(ConnectionCap.NAME, connectionCap));
@@ -97,17 +109,18 @@ public final class MqttBroker implements AutoCloseable {
                     "broker holds up to {} connections (open-file limit {})",
                     connectionCap.cap(),
                     connectionCap.openFileLimit());
-            var identities = new ClientIdentities(sessions, tls, registry);
+            var identities = new ClientIdentities(registry);
             this.authorizer = new PolicyAuthorizer(identities, registry, this::disconnectSoon);
-            PolicyAuthorizer connectPolicy = this.authorizer;
+            this.admission = new ConnectionAdmission(registry, authorizer, identities, clock, this::dropRevoked);
+            ConnectionAdmission gate = this.admission;
             Mqtt5Limits limits = Mqtt5Limits.aws(maxPacketBytes(), ConnectionLifecycle::clampKeepAlive);
             BrokerInternals connections = this.sessions;
             // MQTT 5 clients are served by a stage between Moquette's codec and Moquette, which speaks 3.1.1 only.
-            connections.addAfterCodec(
-                    Mqtt5Translator.NAME,
-                    () -> new Mqtt5Translator(limits, connectPolicy::canConnect, connections::channel));
-            this.presence = new PresenceEvents(sessions, identities, this::publishEvent, clock);
-            server.addInterceptHandler(new ConnectionLifecycle(sessions, authorizer, identities));
+            connections.addAfterCodec(Mqtt5Translator.NAME, () -> new Mqtt5Translator(limits, connections::channel));
+            // Added after the translator, so it sits before it: every CONNECT is decided before anything acts on it.
+            connections.addAfterCodec(ConnectionGate.NAME, () -> new ConnectionGate(gate));
+            this.presence = new PresenceEvents(sessions, this::publishEvent, clock);
+            server.addInterceptHandler(new ConnectionLifecycle(sessions));
             server.addInterceptHandler(presence);
             server.addInterceptHandler(new ProvisioningRequestHandler(provisioning, identities, this::reply, workers));
             extraHandlers.forEach(server::addInterceptHandler);
@@ -116,7 +129,8 @@ public final class MqttBroker implements AutoCloseable {
             housekeeping.shutdownNow();
             throw new UncheckedIOException("cannot start the MQTT broker on port " + port, e);
         }
-        housekeeping.scheduleWithFixedDelay(tls::forgetClosed, 5, 5, TimeUnit.SECONDS);
+        // Deactivating, revoking or deleting a certificate closes its connections within a second, as on AWS.
+        housekeeping.scheduleWithFixedDelay(admission::dropRevoked, 500, 500, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -137,6 +151,30 @@ public final class MqttBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * Opens a second MQTT port that behaves as AWS IoT's 443: the TLS handshake must negotiate ALPN {@code
+     * x-amzn-mqtt-ca}; a connection that did not is closed before any MQTT is read. Same certificate rules, same
+     * broker. Once.
+     */
+    public synchronized void listenWithAlpnRequired(String host, int alpnPort) {
+        if (this.alpnPort >= 0) {
+            throw new IllegalStateException("the ALPN port is already open: " + this.alpnPort);
+        }
+        this.alpnPort = alpnPort;
+        sessions.customizePipelines(pipeline -> {
+            if (pipeline.channel().localAddress() instanceof InetSocketAddress local && local.getPort() == alpnPort) {
+                pipeline.addAfter(
+                        pipeline.context(SslHandler.class).name(), AlpnRequired.NAME, new AlpnRequired(AWS_MQTT_ALPN));
+            }
+        });
+        sessions.listenTls(host, alpnPort, tls, new CertificateAuthenticated(), properties(bindHost, port));
+    }
+
+    /** The port requiring ALPN, or -1 when none was opened. */
+    public int alpnPort() {
+        return alpnPort;
     }
 
     /** The most connections the broker holds at once: this process's open-file limit less what it needs itself. */
@@ -189,7 +227,7 @@ public final class MqttBroker implements AutoCloseable {
     }
 
     private void reply(String clientId, String topic, byte[] payload, boolean accepted) {
-        if (authorizer.canReceive(clientId, topic) && replyFilter.deliver(clientId, topic, accepted)) {
+        if (replyFilter.deliver(clientId, topic, accepted)) {
             sessions.publishTo(clientId, topic, MqttQoS.AT_LEAST_ONCE, Unpooled.wrappedBuffer(payload));
         }
     }
@@ -202,6 +240,18 @@ public final class MqttBroker implements AutoCloseable {
         presence.willDisconnect(clientId, "FORBIDDEN_ACCESS");
         sessions.channel(clientId).ifPresent(c -> ServerDisconnects.mark(c, MqttReasonCodes.Disconnect.NOT_AUTHORIZED));
         housekeeping.execute(() -> server.disconnectClient(clientId));
+    }
+
+    /** Closes a connection whose certificate may no longer connect (the presence event says AUTH_ERROR). */
+    private void dropRevoked(Channel channel, ClientIdentity identity) {
+        presence.willDisconnect(identity.clientId(), "AUTH_ERROR");
+        ServerDisconnects.mark(channel, MqttReasonCodes.Disconnect.NOT_AUTHORIZED);
+        channel.close();
+    }
+
+    /** Live connections admitted by the connection gate. */
+    int admittedConnections() {
+        return admission.liveConnections();
     }
 
     private static SslContext serverContext(
@@ -267,6 +317,18 @@ public final class MqttBroker implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * Clients authenticate with their certificate, at the TLS handshake and again in the {@link ConnectionGate}; the
+     * user name and password of a CONNECT prove nothing (the device SDK sends its name and version, no password).
+     */
+    private static final class CertificateAuthenticated implements IAuthenticator {
+
+        @Override
+        public boolean checkValid(String clientId, String username, byte[] password) {
+            return true;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import io.fleetprov.emulator.policy.PolicyEvaluator;
 import io.fleetprov.emulator.registry.CertificateRecord;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.registry.Thing;
+import io.fleetprov.protocol.FleetTopics;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
 import java.security.cert.X509Certificate;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Evaluates AWS IoT policies on every publish and subscribe. A device certificate is judged by the policies
  * attached to it; a provisioning claim by an implicit policy allowing only its template's fleet-provisioning
  * topics (AWS does not document the claim's own permissions — this mirrors the claim policy in its docs, plus
- * {@code create-from-csr}). A forbidden publish or subscribe disconnects the client, as AWS does.
+ * {@code create-from-csr}). A forbidden publish or subscribe disconnects the client, as AWS does, and so does a
+ * publish to a topic AWS reserves for itself. Each check judges the connection Moquette names by its connection
+ * token (see {@link ClientIdentities}), so a client id changing hands cannot lend one connection another's rights.
  */
 final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
@@ -42,48 +45,37 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     @Override
     public boolean canWrite(Topic topic, String user, String clientId) {
-        return check(IotAction.PUBLISH, topic.toString(), clientId);
+        String name = topic.toString();
+        if (isReservedForAws(name)) {
+            LOG.info("publish to reserved topic {} refused for client {}; disconnecting it", name, clientId);
+            disconnect.accept(clientId);
+            return false;
+        }
+        return check(IotAction.PUBLISH, name, user, clientId);
     }
 
     @Override
     public boolean canRead(Topic topic, String user, String clientId) {
-        if (!identities.isConnected(clientId)) {
-            // Moquette re-checks a persistent session's subscriptions while reopening it, before the new
-            // connection is attached, so its certificate cannot be known yet; they were checked when made.
-            return true;
-        }
-        return check(IotAction.SUBSCRIBE, topic.toString(), clientId);
-    }
-
-    /** The iot:Connect check; Moquette's authenticator cannot see the certificate, so it runs after CONNACK. */
-    boolean canConnect(String clientId) {
-        return check(IotAction.CONNECT, clientId, clientId);
+        return check(IotAction.SUBSCRIBE, topic.toString(), user, clientId);
     }
 
     /**
-     * The iot:Receive check of an answer of the fleet-provisioning API. AWS drops a message the subscriber may not
-     * receive and keeps the connection, so a claim policy without iot:Receive leaves the device without its answer.
+     * Clients may publish under {@code $aws/} only to the request topics of the APIs the emulator serves (fleet
+     * provisioning); answers ({@code /accepted}, {@code /rejected}), events and every other reserved topic come from
+     * the broker alone, whatever a policy allows.
      */
-    boolean canReceive(String clientId, String topic) {
-        Optional<ClientIdentity> identity = identities.resolve(clientId);
-        boolean allowed = identity.isPresent()
-                && PolicyEvaluator.isAllowed(
-                        policiesOf(identity.get()), IotAction.RECEIVE, topic, context(identity.get()));
-        if (!allowed) {
-            LOG.info("{} {} denied for client {}; message dropped", IotAction.RECEIVE.actionName(), topic, clientId);
-        }
-        return allowed;
+    static boolean isReservedForAws(String topic) {
+        return topic.startsWith("$aws/") && FleetTopics.parseRequest(topic).isEmpty();
     }
 
-    private boolean check(IotAction action, String resource, String clientId) {
-        Optional<ClientIdentity> identity = identities.resolve(clientId);
-        boolean allowed = identity.isPresent()
-                && PolicyEvaluator.isAllowed(policiesOf(identity.get()), action, resource, context(identity.get()));
-        if (!allowed && identity.isEmpty() && !identities.isConnected(clientId)) {
-            // Gone already (the connect check runs after CONNACK): dropping the client id now could only hit a
-            // newer connection that reused it.
-            return false;
-        }
+    /** Whether the policies of {@code identity} allow {@code action} on {@code resource}, now. */
+    boolean allows(ClientIdentity identity, IotAction action, String resource) {
+        return PolicyEvaluator.isAllowed(policiesOf(identity), action, resource, context(identity));
+    }
+
+    private boolean check(IotAction action, String resource, String user, String clientId) {
+        Optional<ClientIdentity> identity = identities.of(user, clientId);
+        boolean allowed = identity.isPresent() && allows(identity.get(), action, resource);
         if (!allowed) {
             LOG.info("{} {} denied for client {}; disconnecting it", action.actionName(), resource, clientId);
             disconnect.accept(clientId);
@@ -119,7 +111,7 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 thing.map(Thing::attributes).orElse(Map.of()),
                 certificate.map(CertificateNames::subject).orElse(Map.of()),
                 certificate.map(CertificateNames::issuer).orElse(Map.of()),
-                identities.sourceIp(identity.clientId()).orElse(null));
+                identity.sourceIp());
     }
 
     private static PolicyDocument claimPolicy(String templateName) {

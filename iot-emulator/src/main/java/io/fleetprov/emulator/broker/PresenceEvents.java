@@ -33,13 +33,12 @@ final class PresenceEvents extends AbstractInterceptHandler {
     private static final long TAKE_OVER_WINDOW_MILLIS = 300;
 
     private record Connection(
-            String sessionIdentifier, String principal, long versionNumber, InetSocketAddress address) {}
+            String token, String sessionIdentifier, String principal, long versionNumber, InetSocketAddress address) {}
 
     /** An end Moquette reported, published once it is clear it was not a take-over by a duplicate client id. */
     private record Ended(Connection connection, boolean clientInitiated, String reason) {}
 
     private final BrokerInternals sessions;
-    private final ClientIdentities identities;
     private final EventSink sink;
     private final Clock clock;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
@@ -49,9 +48,8 @@ final class PresenceEvents extends AbstractInterceptHandler {
     private final ScheduledExecutorService decisions =
             Executors.newSingleThreadScheduledExecutor(MqttBroker.daemon("emulator-presence"));
 
-    PresenceEvents(BrokerInternals sessions, ClientIdentities identities, EventSink sink, Clock clock) {
+    PresenceEvents(BrokerInternals sessions, EventSink sink, Clock clock) {
         this.sessions = sessions;
-        this.identities = identities;
         this.sink = sink;
         this.clock = clock;
     }
@@ -72,11 +70,12 @@ final class PresenceEvents extends AbstractInterceptHandler {
         if (!hasEvents(clientId)) {
             return;
         }
-        String principal =
-                identities.resolve(clientId).map(ClientIdentity::certificateId).orElse(null);
+        // The principal comes with the connection (its token), not from a later look-up by client id: by the time
+        // Moquette reports the connect, the client id may already belong to another connection.
+        String principal = ClientIdentities.certificateIdOf(msg.getUsername()).orElse(null);
         InetSocketAddress address = sessions.remoteAddress(clientId).orElse(null);
-        Connection connection =
-                new Connection(UUID.randomUUID().toString(), principal, versions.incrementAndGet(), address);
+        Connection connection = new Connection(
+                msg.getUsername(), UUID.randomUUID().toString(), principal, versions.incrementAndGet(), address);
         Connection previous = connections.put(clientId, connection);
         if (previous != null) {
             Ended ended = undecided.remove(clientId);
@@ -87,20 +86,21 @@ final class PresenceEvents extends AbstractInterceptHandler {
             }
         }
         ObjectNode event = base(clientId, "connected", connection);
-        if (address != null) {
-            event.put("ipAddress", address.getAddress().getHostAddress());
-        }
+        // Like the principal, the address comes with the connection's token; a look-up by client id is the fallback.
+        ClientIdentities.sourceIpOf(msg.getUsername())
+                .or(() -> Optional.ofNullable(address).map(a -> a.getAddress().getHostAddress()))
+                .ifPresent(ip -> event.put("ipAddress", ip));
         publish(AwsEventTopics.presence("connected", clientId), event);
     }
 
     @Override
     public void onDisconnect(InterceptDisconnectMessage msg) {
-        ended(msg.getClientID(), true, "CLIENT_INITIATED_DISCONNECT");
+        ended(msg.getClientID(), msg.getUsername(), true, "CLIENT_INITIATED_DISCONNECT");
     }
 
     @Override
     public void onConnectionLost(InterceptConnectionLostMessage msg) {
-        ended(msg.getClientID(), false, "CONNECTION_LOST");
+        ended(msg.getClientID(), msg.getUsername(), false, "CONNECTION_LOST");
     }
 
     @Override
@@ -115,11 +115,14 @@ final class PresenceEvents extends AbstractInterceptHandler {
      * reported while another connection holds the client id or is being accepted for it is a take-over; otherwise
      * the end is published a moment later, unless a new connection of the client id arrives first.
      */
-    private void ended(String clientId, boolean clientInitiated, String defaultReason) {
+    private void ended(String clientId, String token, boolean clientInitiated, String defaultReason) {
         if (!hasEvents(clientId)) {
             return;
         }
         Connection ending = connections.get(clientId);
+        if (ending != null && token != null && !token.equals(ending.token())) {
+            return; // the end of an older connection, reported as DUPLICATE_CLIENTID when the newer one connected
+        }
         Optional<InetSocketAddress> connectedNow = sessions.remoteAddress(clientId);
         if (ending == null
                 || connectedNow.filter(a -> a.equals(ending.address())).isPresent()) {

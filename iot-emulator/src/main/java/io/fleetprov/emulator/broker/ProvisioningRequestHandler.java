@@ -58,8 +58,9 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
             FleetTopics.parseRequest(msg.getTopicName()).ifPresent(request -> {
                 byte[] payload = ByteBufUtil.getBytes(msg.getPayload());
                 String clientId = msg.getClientID();
+                String connection = msg.getUsername();
                 try {
-                    workers.execute(() -> handle(clientId, request, payload));
+                    workers.execute(() -> handle(clientId, connection, request, payload));
                 } catch (RejectedExecutionException e) {
                     LOG.debug("broker stopping; request from {} dropped", clientId);
                 }
@@ -74,13 +75,13 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
         LOG.warn("Moquette session loop error", error);
     }
 
-    private void handle(String clientId, FleetTopics.RequestTopic request, byte[] payload) {
+    private void handle(String clientId, String connection, FleetTopics.RequestTopic request, byte[] payload) {
         PayloadCodec codec = PayloadCodec.of(request.format());
         byte[] answer;
         boolean accepted;
         try {
             ClientIdentity caller = identities
-                    .resolve(clientId)
+                    .of(connection, clientId)
                     .orElseThrow(() -> FleetErrors.accessDenied("The client is no longer connected."));
             Object response = switch (request.operation()) {
                 case CREATE_KEYS_AND_CERTIFICATE -> {

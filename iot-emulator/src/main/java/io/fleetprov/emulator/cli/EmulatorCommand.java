@@ -38,6 +38,13 @@ public final class EmulatorCommand implements Callable<Integer> {
     int mqttPort;
 
     @Option(
+            names = "--mqtt-alpn-port",
+            defaultValue = "-1",
+            description = "A second MQTT over TLS port that requires ALPN x-amzn-mqtt-ca, as AWS IoT's 443 does"
+                    + " (0: any free port). Default: off")
+    int mqttAlpnPort;
+
+    @Option(
             names = "--http-port",
             defaultValue = "4566",
             description = "HTTP port of the control plane. Default: ${DEFAULT-VALUE}")
@@ -110,6 +117,7 @@ public final class EmulatorCommand implements Callable<Integer> {
         EmulatorConfig.Builder config = EmulatorConfig.builder()
                 .dataDir(dataDir)
                 .mqttPort(mqttPort)
+                .mqttAlpnPort(mqttAlpnPort)
                 .httpPort(httpPort)
                 .bindHost(bind)
                 .advertisedHost(advertisedHost)
@@ -134,6 +142,10 @@ public final class EmulatorCommand implements Callable<Integer> {
                         "emulator-shutdown"));
         System.out.println("iot-emulator running");
         System.out.println("  MQTT (TLS, client certificate): " + emulator.mqttEndpoint());
+        if (emulator.mqttAlpnPort() >= 0) {
+            System.out.println(
+                    "  MQTT, ALPN x-amzn-mqtt-ca only: " + emulator.mqttHost() + ":" + emulator.mqttAlpnPort());
+        }
         System.out.println(
                 "  MQTT connections held at most:  " + emulator.broker().maxConnections()
                         + " (the open-file limit, ulimit -n, less what the emulator needs itself)");

@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * Lets MQTT 5 clients use a broker that speaks MQTT 3.1.1 (Moquette 0.17), on the same port as MQTT 3.1.1 clients.
@@ -66,7 +65,6 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
     public static final String NAME = "mqtt5";
 
     private final Mqtt5Limits limits;
-    private final Predicate<String> mayConnect;
     private final Function<String, Optional<Channel>> connectionOf;
 
     private boolean translating;
@@ -80,14 +78,10 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
     private final Map<Integer, Integer> pendingUnsubscribes = new HashMap<>();
 
     /**
-     * @param mayConnect the iot:Connect decision for a client id, asked when the broker accepts a connection, so
-     *     that a refusal is a CONNACK 0x87 rather than a dropped connection
      * @param connectionOf the connection currently holding a client id, which a CONNECT with that id takes over
      */
-    public Mqtt5Translator(
-            Mqtt5Limits limits, Predicate<String> mayConnect, Function<String, Optional<Channel>> connectionOf) {
+    public Mqtt5Translator(Mqtt5Limits limits, Function<String, Optional<Channel>> connectionOf) {
         this.limits = limits;
-        this.mayConnect = mayConnect;
         this.connectionOf = connectionOf;
     }
 
@@ -283,9 +277,6 @@ public final class Mqtt5Translator extends ChannelDuplexHandler {
 
     private void connAck(ChannelHandlerContext ctx, MqttConnAckMessage connAck, ChannelPromise promise) {
         MqttConnectReturnCode code = connAck.variableHeader().connectReturnCode();
-        if (code == MqttConnectReturnCode.CONNECTION_ACCEPTED && !mayConnect.test(clientId)) {
-            code = MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
-        }
         if (code != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
             closing = true;
             ctx.writeAndFlush(connAck(reasonCode(code), false, MqttProperties.NO_PROPERTIES), promise)

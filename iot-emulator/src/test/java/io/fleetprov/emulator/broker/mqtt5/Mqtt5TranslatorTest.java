@@ -31,10 +31,8 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +44,6 @@ class Mqtt5TranslatorTest {
 
     private static final Mqtt5Limits LIMITS = Mqtt5Limits.aws(132096, k -> k < 30 ? 30 : Math.min(k, 1200));
 
-    private final Set<String> deniedConnects = new HashSet<>();
     private final Map<String, Channel> connections = new HashMap<>();
     private final EmbeddedChannel client = new EmbeddedChannel(new MqttDecoder(), MqttEncoder.INSTANCE);
     private final EmbeddedChannel broker = new EmbeddedChannel(new MqttDecoder(200_000), MqttEncoder.INSTANCE);
@@ -56,10 +53,7 @@ class Mqtt5TranslatorTest {
                 .addAfter(
                         broker.pipeline().context(MqttEncoder.class).name(),
                         Mqtt5Translator.NAME,
-                        new Mqtt5Translator(
-                                LIMITS,
-                                id -> !deniedConnects.contains(id),
-                                id -> Optional.ofNullable(connections.get(id))));
+                        new Mqtt5Translator(LIMITS, id -> Optional.ofNullable(connections.get(id))));
     }
 
     @Test
@@ -106,15 +100,6 @@ class Mqtt5TranslatorTest {
         MqttConnAckMessage connAck = brokerAnswers(connAck(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED));
         assertThat(connAck.variableHeader().connectReturnCode())
                 .isEqualTo(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
-    }
-
-    @Test
-    void aConnectThePolicyDeniesIsRefusedWith0x87() {
-        deniedConnects.add("device-1");
-        connect(MqttVersion.MQTT_5, MqttProperties.NO_PROPERTIES, 60);
-        MqttConnAckMessage connAck = brokerAnswers(connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED));
-        assertThat(connAck.variableHeader().connectReturnCode().byteValue()).isEqualTo((byte) 0x87);
-        assertThat(broker.isOpen()).isFalse();
     }
 
     @Test
