@@ -139,7 +139,7 @@ class IngestAttackTest {
             while (sent.size() < 300) {
                 HostileEvents.Message m = events.next();
                 if (m.topic().startsWith("fleetprov/events/")) { // the only topics claim-service may publish on
-                    claimService.publishBytes(m.topic(), m.payload());
+                    claimService.publishAsIs(m.topic(), m.payload()); // signed (or not) by HostileEvents
                     sent.add(m);
                 }
             }
