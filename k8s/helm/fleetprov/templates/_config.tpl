@@ -61,6 +61,8 @@ FLEETPROV_CLAIMS_TEMPLATES_BY_GROUP_{{ regexReplaceAll "[^A-Za-z0-9]" $group "_"
 FLEETPROV_QUOTA_CLAIMS_PER_MINUTE: {{ $v.quota.claimsPerMinute | quote }}
 FLEETPROV_QUOTA_OUTSTANDING: {{ $v.quota.outstanding | quote }}
 FLEETPROV_EVENTS_SOURCE: "claim-service"
+FLEETPROV_EVENTS_KID: {{ .Values.events.kid | quote }}
+FLEETPROV_EVENTS_SIGNING_KEY_FILE: /etc/fleetprov/event-signing/event-signing-key.pem
 {{- range $name, $value := $v.extraConfig }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -71,6 +73,13 @@ FLEETPROV_EVENTS_SOURCE: "claim-service"
 {{ include "fleetprov.config.common" (list . $v) }}
 QUARKUS_FLYWAY_USERNAME: {{ $v.database.ownerUsername | quote }}
 FLEETPROV_MQTT_CLIENT_ID: {{ $v.mqtt.clientId | quote }}
+AUDIT_EVENTS_TRUST_DIRECTORY: /etc/fleetprov/event-keys
+{{- if $v.checkpoint.enabled }}
+AUDIT_CHECKPOINT_DIRECTORY: /var/lib/audit-checkpoints
+AUDIT_CHECKPOINT_SIGNING_KEY_FILE: /etc/fleetprov/checkpoint/checkpoint-signing-key.pem
+AUDIT_CHECKPOINT_EVERY_EVENTS: {{ $v.checkpoint.everyEvents | quote }}
+AUDIT_CHECKPOINT_EVERY: {{ $v.checkpoint.every | quote }}
+{{- end }}
 {{- range $name, $value := $v.extraConfig }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -98,6 +107,78 @@ FLEETPROV_MQTT_CLIENT_ID: {{ $v.mqtt.clientId | quote }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_DATASOURCE_PASSWORD" "audit-service-db-password" false) }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_FLYWAY_PASSWORD" "audit-service-db-owner-password" false) }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_OIDC_CREDENTIALS_SECRET" "oidc-client-secret" true) }}
+{{- end -}}
+
+{{/*
+Files each service reads besides the MQTT identity. Secrets are mounted read-only for the pod's user (0400) and
+only the keys named, so a Secret shared by several services shows each only its own.
+*/}}
+{{- define "fleetprov.volumeMounts.claimService" -}}
+- name: event-signing
+  mountPath: /etc/fleetprov/event-signing
+  readOnly: true
+{{- end -}}
+
+{{- define "fleetprov.volumes.claimService" -}}
+# The private key every event is signed with (not optional: an unsigned event would only be quarantined).
+- name: event-signing
+  secret:
+    secretName: {{ include "fleetprov.secretName" . }}
+    defaultMode: 0400
+    optional: false
+    items:
+      - {key: event-signing-key, path: event-signing-key.pem}
+{{- end -}}
+
+{{- define "fleetprov.volumeMounts.auditService" -}}
+- name: event-keys
+  mountPath: /etc/fleetprov/event-keys
+  readOnly: true
+{{- if .Values.auditService.checkpoint.enabled }}
+- name: checkpoints
+  mountPath: /var/lib/audit-checkpoints
+- name: checkpoint-signing
+  mountPath: /etc/fleetprov/checkpoint
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "fleetprov.volumes.auditService" -}}
+{{- $c := .Values.auditService.checkpoint }}
+# The public keys of the event signers audit-service trusts, one <kid>.pem each (public: a ConfigMap).
+- name: event-keys
+  configMap:
+    name: {{ include "fleetprov.componentName" (list . "audit-service") }}-event-keys
+{{- if $c.enabled }}
+# Checkpoints outlive the pod (and, with a PVC, the node): they are what proves the database was not rewound.
+- name: checkpoints
+  {{- if $c.persistence.enabled }}
+  persistentVolumeClaim:
+    claimName: {{ $c.persistence.existingClaim | default (printf "%s-checkpoints" (include "fleetprov.componentName" (list . "audit-service"))) }}
+  {{- else }}
+  emptyDir:
+    sizeLimit: 64Mi
+  {{- end }}
+- name: checkpoint-signing
+  secret:
+    secretName: {{ include "fleetprov.secretName" . }}
+    defaultMode: 0400
+    optional: false
+    items:
+      - {key: audit-checkpoint-signing-key, path: checkpoint-signing-key.pem}
+{{- end }}
+{{- end -}}
+
+{{/* The trusted event-signing public keys, kid → PEM. */}}
+{{- define "fleetprov.trustedEventKeys" -}}
+{{- $keys := dict -}}
+{{- with .Values.events.publicKey }}
+{{- $_ := set $keys $.Values.events.kid . }}
+{{- end }}
+{{- range $kid, $pem := .Values.events.extraTrustedKeys }}
+{{- $_ := set $keys $kid $pem }}
+{{- end }}
+{{- toYaml $keys }}
 {{- end -}}
 
 {{/*
@@ -149,7 +230,7 @@ and merge are fixed by the contract, the others are the chart's best reading of 
 {{/* The chart-made Secret's data: only the values given, so optional keys stay absent. */}}
 {{- define "fleetprov.secretData" -}}
 {{- $s := .Values.secrets -}}
-{{- $keys := dict "oidc-client-secret" $s.oidcClientSecret "hook-shared-secret" $s.hookSharedSecret "claim-bundle-key" $s.claimBundleKey "claim-service-db-password" $s.claimServiceDbPassword "audit-service-db-password" $s.auditServiceDbPassword "audit-service-db-owner-password" $s.auditServiceDbOwnerPassword "postgresql-password" $s.postgresqlPassword "simulator-installer-password" $s.simulatorInstallerPassword -}}
+{{- $keys := dict "event-signing-key" $s.eventSigningKey "audit-checkpoint-signing-key" $s.auditCheckpointSigningKey "oidc-client-secret" $s.oidcClientSecret "hook-shared-secret" $s.hookSharedSecret "claim-bundle-key" $s.claimBundleKey "claim-service-db-password" $s.claimServiceDbPassword "audit-service-db-password" $s.auditServiceDbPassword "audit-service-db-owner-password" $s.auditServiceDbOwnerPassword "postgresql-password" $s.postgresqlPassword "simulator-installer-password" $s.simulatorInstallerPassword -}}
 {{- range $key, $value := $keys }}
 {{- if $value }}
 {{ $key }}: {{ $value | b64enc | quote }}

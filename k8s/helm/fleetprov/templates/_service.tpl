@@ -76,6 +76,8 @@ spec:
       annotations:
         # A changed ConfigMap or Secret rolls the pods: environment variables are read only at start.
         checksum/config: {{ include (printf "fleetprov.config.%s" $key) $root | sha256sum }}
+        # The trusted event keys are read at start too (audit-service's trust directory).
+        checksum/event-keys: {{ include "fleetprov.trustedEventKeys" $root | sha256sum }}
         {{- if not $root.Values.secrets.existingSecret }}
         checksum/secrets: {{ include "fleetprov.secretData" $root | sha256sum }}
         {{- end }}
@@ -127,6 +129,7 @@ spec:
             - name: mqtt-ca
               mountPath: /etc/fleetprov/mqtt-ca
               readOnly: true
+            {{- include (printf "fleetprov.volumeMounts.%s" $key) $root | nindent 12 }}
       volumes:
         # The root filesystem is read-only; Quarkus and Vert.x write their caches under /tmp.
         - name: tmp
@@ -143,6 +146,7 @@ spec:
           configMap:
             name: {{ include "fleetprov.caConfigMap" $root }}
             optional: false
+        {{- include (printf "fleetprov.volumes.%s" $key) $root | nindent 8 }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

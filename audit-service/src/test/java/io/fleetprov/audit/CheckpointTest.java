@@ -180,6 +180,7 @@ class CheckpointTest {
                                 e.clientId(),
                                 e.outcome(),
                                 e.reason(),
+                                e.signer(),
                                 e.payload())
                         : e;
                 byte[] hash = HashChain.hash(prev, link.seq(), forged);

@@ -8,6 +8,7 @@ import io.fleetprov.audit.service.EventParser;
 import io.fleetprov.audit.service.MalformedEventException;
 import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.audit.store.AuditField;
+import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.contract.Contracts;
 import io.fleetprov.protocol.event.EnvelopeField;
@@ -34,13 +35,15 @@ class ConsumedContractsTest {
         JsonNode tree = Contracts.tree(golden);
         Instant received = Instant.parse("2026-03-04T06:00:00Z");
 
-        AuditEvent event = parser.parse(AwsEventTopics.fleetprov(type.wire()), golden, received);
+        AuditEvent event =
+                parser.parse(AwsEventTopics.fleetprov(type.wire()), ClaimServiceEvents.signed(golden), received);
 
         assertThat(event.eventType()).isEqualTo(type.wire());
+        assertThat(event.signer()).isEqualTo(Contracts.EVENT_SIGNING_KEY_ID);
         assertThat(event.receivedAt()).isEqualTo(received);
         assertThat(event.payload()).isEqualTo(tree);
         for (AuditField field : AuditField.values()) {
-            if (field == AuditField.EVENT_TYPE || field == AuditField.RECEIVED_AT) {
+            if (field == AuditField.EVENT_TYPE || field == AuditField.RECEIVED_AT || field == AuditField.SIGNER) {
                 continue;
             }
             JsonNode expected = tree.get(field.hashName());
@@ -56,13 +59,34 @@ class ConsumedContractsTest {
     }
 
     @Test
+    void readsTheGoldenSignedEventAsTheEnvelopeItCarries() {
+        AuditEvent event = parser.parse(
+                AwsEventTopics.fleetprov(EventType.CLAIM_ISSUED.wire()), Contracts.signedEvent(), Instant.now());
+
+        assertThat(event.signer()).isEqualTo(Contracts.EVENT_SIGNING_KEY_ID);
+        assertThat(event.payload()).isEqualTo(Contracts.tree(Contracts.event(EventType.CLAIM_ISSUED)));
+    }
+
+    @Test
+    void refusesTheGoldenEnvelopeUnsigned() {
+        assertThatThrownBy(() -> parser.parse(
+                        AwsEventTopics.fleetprov(EventType.CLAIM_ISSUED.wire()),
+                        Contracts.event(EventType.CLAIM_ISSUED),
+                        Instant.now()))
+                .isInstanceOf(MalformedEventException.class)
+                .hasMessageStartingWith(EventParser.BAD_SIGNATURE);
+    }
+
+    @Test
     void refusesAnEventTypeFleetProtocolDoesNotDefine() {
         String unknown = "{\"eventId\":\"e-1\",\"type\":\"SomethingElse\",\"occurredAt\":\"2026-03-04T05:06:07Z\"}";
         assertThatThrownBy(() -> parser.parse(
                         AwsEventTopics.fleetprov("SomethingElse"),
-                        unknown.getBytes(StandardCharsets.UTF_8),
+                        ClaimServiceEvents.signed(unknown.getBytes(StandardCharsets.UTF_8)),
                         Instant.now()))
-                .isInstanceOf(MalformedEventException.class);
+                .isInstanceOf(MalformedEventException.class)
+                .message()
+                .doesNotStartWith(EventParser.BAD_SIGNATURE);
     }
 
     @Test
@@ -71,7 +95,7 @@ class ConsumedContractsTest {
                 .replace("\"allow\"", "\"ALLOWED\"");
         AuditEvent event = parser.parse(
                 AwsEventTopics.fleetprov(EventType.HOOK_DECISION.wire()),
-                older.getBytes(StandardCharsets.UTF_8),
+                ClaimServiceEvents.signed(older.getBytes(StandardCharsets.UTF_8)),
                 Instant.now());
         assertThat(event.outcome()).isEqualTo("allow");
         assertThat(EnvelopeField.OUTCOME.jsonName()).isEqualTo("outcome");

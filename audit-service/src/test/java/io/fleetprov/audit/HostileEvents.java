@@ -2,6 +2,7 @@ package io.fleetprov.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -81,17 +82,17 @@ final class HostileEvents {
         if (kind < 40) {
             m = remember(fleetEvent(true));
         } else if (kind < 48) {
-            m = cbor(fleetEvent(true));
+            m = signed(cbor(fleetEvent(true)));
         } else if (kind < 58) {
             m = remember(thingEvent());
         } else if (kind < 68) {
             m = presenceEvent();
         } else if (kind < 78) {
-            m = mutate(fleetEvent(false));
+            m = signed(mutate(fleetEvent(false)));
         } else if (kind < 83) {
-            m = new Message(fleetTopic(pick(TYPES)), bytes(random.nextInt(2000)), null);
+            m = signed(new Message(fleetTopic(pick(TYPES)), bytes(random.nextInt(2000)), null));
         } else if (kind < 88) {
-            m = mutate(cbor(fleetEvent(false)));
+            m = signed(mutate(cbor(fleetEvent(false))));
         } else if (kind < 94 && !sent.isEmpty()) {
             int i = random.nextInt(sent.size());
             Message original = sent.get(i);
@@ -224,7 +225,19 @@ final class HostileEvents {
     }
 
     /** Keeps a message sent exactly as generated, with the event id it carries, for a later redelivery. */
-    private Message remember(Message m) {
+    /**
+     * Most fleetprov messages signed by the trusted test key, as a compromised or buggy claim-service would send them
+     * (so the parser behind the signature check is fuzzed too); one in twenty left as it is, unsigned.
+     */
+    private Message signed(Message m) {
+        if (!m.topic().startsWith("fleetprov/events/") || random.nextInt(20) == 0) {
+            return m;
+        }
+        return new Message(m.topic(), ClaimServiceEvents.signed(m.payload()), m.redeliveryOf());
+    }
+
+    private Message remember(Message unsigned) {
+        Message m = signed(unsigned);
         if (lastId != null) {
             sent.add(m);
             sentIds.add(lastId);

@@ -104,8 +104,8 @@ class IngestBenchmark {
         long start = System.nanoTime();
         try {
             for (int i = 0; i < count; i++) {
-                byte[] payload = PayloadCodec.json()
-                        .encode(ClaimServiceEvents.claimIssued(installer, "SN-bench-" + i, "claim-bench-" + i));
+                byte[] payload = ClaimServiceEvents.signed(PayloadCodec.json()
+                        .encode(ClaimServiceEvents.claimIssued(installer, "SN-bench-" + i, "claim-bench-" + i)));
                 window.acquire();
                 client.publish(topic, payload, 1, false, null, release);
             }

@@ -11,6 +11,7 @@ import io.fleetprov.audit.testing.Users;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.events.ServiceIdentity;
+import io.fleetprov.protocol.contract.Contracts;
 import io.fleetprov.testing.ServiceProcess;
 import io.fleetprov.testing.TestDatabase;
 import io.restassured.path.json.JsonPath;
@@ -80,6 +81,11 @@ class ServiceRestartIT {
                 Files.writeString(work.resolve("audit.private.key"), identity.privateKeyPem())
                         .toString());
         properties.put("fleetprov.oidc.issuer", emulator.httpUrl() + "/" + Users.POOL_ID);
+        // The publisher signs with fleet-protocol's contract test key; the packaged service trusts it by file.
+        properties.put(
+                "audit.events.trusted-keys." + Contracts.EVENT_SIGNING_KEY_ID,
+                Files.writeString(work.resolve("claim-service.pub.pem"), Contracts.eventSigningKey())
+                        .toString());
         service = new ServiceProcess("audit-service", properties, Path.of("target", "service-restart-it.log"));
     }
 

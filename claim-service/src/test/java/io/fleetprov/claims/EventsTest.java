@@ -65,6 +65,9 @@ class EventsTest {
                     .allSatisfy(r -> assertThat(r.topic())
                             .isEqualTo(
                                     "fleetprov/events/" + r.event().get("type").asText()));
+            // Every event relayed, redeliveries included, verifies with claim-service's public key.
+            assertThat(events.refused).isEmpty();
+            assertThat(events.received).allSatisfy(ProducedContracts::assertSignedAsContract);
         } finally {
             emulator.registry().certificates().updateStatus(serviceCertificate, CertificateStatus.ACTIVE);
         }
@@ -92,6 +95,7 @@ class EventsTest {
                     .orElseThrow()
                     .event();
             ProducedContracts.assertEventMatchesContract(expired);
+            assertThat(events.refused).isEmpty();
             assertThat(expired.get("serialNumber").asText()).isEqualTo(serial);
             assertThat(expired.get("source").asText()).isEqualTo("claim-service");
             Claims.get(installer, claim).statusCode(200).body("status", org.hamcrest.Matchers.equalTo("EXPIRED"));

@@ -8,6 +8,8 @@ import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.contract.Contracts;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -24,6 +26,25 @@ final class ProducedContracts {
                 .as("fields of %s", event.type())
                 .isEqualTo(Contracts.fieldNames(golden));
         assertThat(produced.get("outcome")).isEqualTo(golden.get("outcome"));
+    }
+
+    /**
+     * The message is signed as the golden signed event is: a compact JWS whose header has the same fields, ES256 and
+     * the event {@code typ}, under claim-service's kid, carrying an envelope that matches its contract.
+     */
+    static void assertSignedAsContract(EventListener.Received produced) {
+        assertThat(produced.signer()).isEqualTo(EventListener.KID);
+        JsonNode header = header(produced.message());
+        JsonNode goldenHeader = header(new String(Contracts.signedEvent(), StandardCharsets.US_ASCII).strip());
+        assertThat(Contracts.fieldNames(header)).isEqualTo(Contracts.fieldNames(goldenHeader));
+        assertThat(header.get("alg")).isEqualTo(goldenHeader.get("alg"));
+        assertThat(header.get("typ")).isEqualTo(goldenHeader.get("typ"));
+        assertThat(header.get("kid").asText()).isEqualTo(EventListener.KID);
+        assertEventMatchesContract(produced.event());
+    }
+
+    private static JsonNode header(String compact) {
+        return Contracts.tree(Base64.getUrlDecoder().decode(compact.substring(0, compact.indexOf('.'))));
     }
 
     /** The claim response carries exactly the golden file's fields, and reads as a {@link ClaimResponse}. */

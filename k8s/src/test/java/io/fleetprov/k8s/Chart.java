@@ -36,7 +36,11 @@ final class Chart {
             "secrets.auditServiceDbPassword", "t3st-audit-db-password-Q5",
             "secrets.auditServiceDbOwnerPassword", "t3st-audit-db-owner-password-Q8",
             "secrets.postgresqlPassword", "t3st-postgres-password-Q6",
-            "secrets.simulatorInstallerPassword", "t3st-installer-password-Q7");
+            "secrets.simulatorInstallerPassword", "t3st-installer-password-Q7",
+            "secrets.eventSigningKey", "-----BEGIN PRIVATE KEY----- t3stEventSigningKeyQ9 -----END PRIVATE KEY-----",
+            "secrets.auditCheckpointSigningKey",
+                    "-----BEGIN PRIVATE KEY----- t3stCheckpointKeyQ10 -----END PRIVATE KEY----- "
+                            + "-----BEGIN PUBLIC KEY----- t3stCheckpointPublic -----END PUBLIC KEY-----");
 
     private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 

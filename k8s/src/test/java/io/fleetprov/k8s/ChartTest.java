@@ -6,9 +6,13 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -189,11 +193,133 @@ class ChartTest {
     }
 
     @Test
+    void claimServiceSignsEventsWithTheSecretsKeyAndAuditTrustsItsPublicKey() {
+        String publicKey = "-----BEGIN PUBLIC KEY----- MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE -----END PUBLIC KEY-----";
+        Rendered r = Chart.render(
+                "signed-events",
+                Chart.example("staging-emulator.yaml"),
+                Map.of("events.publicKey", publicKey, "events.kid", "claims-2026"));
+
+        assertThat(r.get(ConfigMap.class, PREFIX + "claim-service").getData())
+                .containsEntry("FLEETPROV_EVENTS_KID", "claims-2026")
+                .containsEntry(
+                        "FLEETPROV_EVENTS_SIGNING_KEY_FILE", "/etc/fleetprov/event-signing/event-signing-key.pem");
+        var claimPod = r.get(Deployment.class, PREFIX + "claim-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        var signing = volume(claimPod, "event-signing").getSecret();
+        assertThat(signing.getSecretName()).isEqualTo(PREFIX + "secrets");
+        assertThat(signing.getOptional()).isFalse();
+        assertThat(signing.getDefaultMode()).isEqualTo(0400);
+        assertThat(signing.getItems())
+                .singleElement()
+                .satisfies(item -> assertThat(item.getKey()).isEqualTo("event-signing-key"));
+        assertThat(mount(claimPod, "event-signing").getMountPath()).isEqualTo("/etc/fleetprov/event-signing");
+        Secret secrets = r.get(Secret.class, PREFIX + "secrets");
+        assertThat(secrets.getData()).containsKey("event-signing-key");
+        // audit-service never sees the private key: only the public one, in its trust directory.
+        var auditPod = r.get(Deployment.class, PREFIX + "audit-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(auditPod.getVolumes())
+                .noneMatch(v -> v.getSecret() != null
+                        && v.getSecret().getItems() != null
+                        && v.getSecret().getItems().stream()
+                                .anyMatch(i -> i.getKey().equals("event-signing-key")));
+        assertThat(r.get(ConfigMap.class, PREFIX + "audit-service").getData())
+                .containsEntry("AUDIT_EVENTS_TRUST_DIRECTORY", "/etc/fleetprov/event-keys");
+        assertThat(volume(auditPod, "event-keys").getConfigMap().getName())
+                .isEqualTo(PREFIX + "audit-service-event-keys");
+        assertThat(r.get(ConfigMap.class, PREFIX + "audit-service-event-keys").getData())
+                .containsExactly(Map.entry("claims-2026.pem", publicKey));
+    }
+
+    @Test
+    void auditCheckpointsGoToAKeptVolumeSignedWithTheSecretsKey() {
+        Rendered r = Chart.render("checkpoints", Chart.example("staging-emulator.yaml"), Map.of());
+        assertThat(r.get(ConfigMap.class, PREFIX + "audit-service").getData())
+                .containsEntry("AUDIT_CHECKPOINT_DIRECTORY", "/var/lib/audit-checkpoints")
+                .containsEntry(
+                        "AUDIT_CHECKPOINT_SIGNING_KEY_FILE", "/etc/fleetprov/checkpoint/checkpoint-signing-key.pem")
+                .containsEntry("AUDIT_CHECKPOINT_EVERY_EVENTS", "1000")
+                .containsEntry("AUDIT_CHECKPOINT_EVERY", "PT5M");
+        var pod = r.get(Deployment.class, PREFIX + "audit-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(volume(pod, "checkpoints").getPersistentVolumeClaim().getClaimName())
+                .isEqualTo(PREFIX + "audit-service-checkpoints");
+        PersistentVolumeClaim claim = r.get(PersistentVolumeClaim.class, PREFIX + "audit-service-checkpoints");
+        assertThat(claim.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        assertThat(mount(pod, "checkpoints").getReadOnly()).isNotEqualTo(Boolean.TRUE);
+        var key = volume(pod, "checkpoint-signing").getSecret();
+        assertThat(key.getOptional()).isFalse();
+        assertThat(key.getDefaultMode()).isEqualTo(0400);
+        assertThat(key.getItems())
+                .singleElement()
+                .satisfies(item -> assertThat(item.getKey()).isEqualTo("audit-checkpoint-signing-key"));
+        assertThat(r.get(Secret.class, PREFIX + "secrets").getData()).containsKey("audit-checkpoint-signing-key");
+
+        // A trial without a volume: an emptyDir; without checkpoints: none of it.
+        Rendered ephemeral = Chart.render(
+                "checkpoints-emptydir",
+                Chart.example("staging-emulator.yaml"),
+                Map.of("auditService.checkpoint.persistence.enabled", "false"));
+        var ephemeralPod = ephemeral
+                .get(Deployment.class, PREFIX + "audit-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(volume(ephemeralPod, "checkpoints").getEmptyDir()).isNotNull();
+        assertThat(ephemeral.named(PersistentVolumeClaim.class, PREFIX + "audit-service-checkpoints"))
+                .isEmpty();
+        Rendered off = Chart.render(
+                "checkpoints-off",
+                Chart.example("staging-emulator.yaml"),
+                Map.of("auditService.checkpoint.enabled", "false"));
+        assertThat(off.get(ConfigMap.class, PREFIX + "audit-service").getData())
+                .doesNotContainKey("AUDIT_CHECKPOINT_DIRECTORY");
+    }
+
+    @Test
+    void theEmulatorsSeedIsReadableByItsOwnerOnly() {
+        Rendered r = Chart.render("seed-mode", Chart.example("staging-emulator.yaml"), Map.of());
+        var pod = r.get(Deployment.class, PREFIX + "emulator")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertThat(volume(pod, "seed").getSecret().getDefaultMode()).isEqualTo(0400);
+    }
+
+    private static Volume volume(PodSpec pod, String name) {
+        return pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
+    }
+
+    private static VolumeMount mount(PodSpec pod, String name) {
+        return pod.getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> m.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume mount " + name));
+    }
+
+    @Test
     void notesNameWhatIsMissingFromTheDefaultsAndNothingForProduction() {
         assertThat(Chart.notes(null))
-                .contains("NOT READY", "oidc.authServerUrl", "postgresql.host", "iot.endpoint", "oidc.clientId");
+                .contains(
+                        "NOT READY",
+                        "oidc.authServerUrl",
+                        "postgresql.host",
+                        "iot.endpoint",
+                        "oidc.clientId",
+                        "WARNING: audit-service trusts no event signer",
+                        "events.publicKey");
         assertThat(Chart.notes(Chart.example("aws-production.yaml")))
-                .doesNotContain("NOT READY")
+                .doesNotContain("NOT READY", "WARNING")
                 .contains("https://claims.example.com/v1/claims");
     }
 }

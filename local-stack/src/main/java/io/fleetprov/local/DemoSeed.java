@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetprov.emulator.seed.SampleTemplate;
 import io.fleetprov.emulator.seed.SeedFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
@@ -47,6 +49,9 @@ final class DemoSeed {
                         new SeedFile.UserSeed(AUDITOR, auditorPassword, List.of("auditor"), Map.of())));
         var seed = new SeedFile(
                 List.of(template), List.of(), Map.of("THING", new SeedFile.EventConfiguration(true)), List.of(pool));
+        // The seed carries the installer's and the auditor's passwords: owner-only (0600), created so from the start.
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), seed);
         return file;
     }

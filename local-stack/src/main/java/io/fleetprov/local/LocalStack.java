@@ -76,6 +76,8 @@ final class LocalStack implements AutoCloseable {
         ServiceFiles claimIdentity = ServiceFiles.write(mqttDir, emulator.createServiceIdentity("claim-service"));
         ServiceFiles auditIdentity = ServiceFiles.write(mqttDir, emulator.createServiceIdentity("audit-service"));
         String issuer = emulator.httpUrl() + "/" + DemoSeed.USER_POOL_ID;
+        // claim-service signs every event; audit-service trusts this one public key under the same kid.
+        EventSigningKey eventKey = EventSigningKey.generate(stateDir.resolve("keys"));
 
         Map<String, String> claimProps = new LinkedHashMap<>();
         claimProps.put("quarkus.http.port", Integer.toString(claimPort));
@@ -100,6 +102,9 @@ final class LocalStack implements AutoCloseable {
                 "quarkus.tls.mqtt.key-store.pem.0.key",
                 claimIdentity.privateKey().toString());
         claimProps.put("quarkus.tls.mqtt.trust-store.pem.certs", caFile.toString());
+        claimProps.put(
+                "fleetprov.events.signing-key-file", eventKey.privateKeyFile().toString());
+        claimProps.put("fleetprov.events.kid", EventSigningKey.KID);
         Map<String, String> claimEnv = Map.of(
                 "FLEETPROV_HOOK_SECRET",
                 hookSecret,
@@ -128,6 +133,9 @@ final class LocalStack implements AutoCloseable {
         auditProps.put("fleetprov.mqtt.ca-file", caFile.toString());
         auditProps.put("fleetprov.mqtt.cert-file", auditIdentity.certificate().toString());
         auditProps.put("fleetprov.mqtt.key-file", auditIdentity.privateKey().toString());
+        auditProps.put(
+                "audit.events.trusted-keys." + EventSigningKey.KID,
+                eventKey.publicKeyFile().toString());
         // The chain head's signed checkpoints live outside the database (README, "Checkpoints").
         auditProps.put(
                 "audit.checkpoint.directory",

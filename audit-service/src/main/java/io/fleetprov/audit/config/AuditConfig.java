@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Everything audit-service reads from configuration under {@code audit.}. */
@@ -19,6 +20,26 @@ public interface AuditConfig {
     Api api();
 
     Checkpoint checkpoint();
+
+    Events events();
+
+    /** fleetprov's own events are signed (JWS, ES256); only these keys are believed (README, "Signed events"). */
+    interface Events {
+        /**
+         * {@code audit.events.trusted-keys.<kid>}: the public key (PEM {@code PUBLIC KEY}, on one line or many) or
+         * the path of a file holding it, for each signer trusted, under the {@code kid} its events name. An event on
+         * {@code fleetprov/events/*} that is unsigned or signed by any other key is quarantined as
+         * {@code bad-signature}.
+         */
+        Map<String, String> trustedKeys();
+
+        /**
+         * A directory whose every {@code <kid>.pem} file is a trusted public key under that kid, besides
+         * {@link #trustedKeys()}: a mounted ConfigMap in Kubernetes, where kids with a dash cannot be spelled as
+         * environment variables.
+         */
+        Optional<Path> trustDirectory();
+    }
 
     interface Ingest {
         /** Most events committed in one transaction. */

@@ -7,7 +7,10 @@ import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.protocol.event.EnvelopeField;
+import io.fleetprov.protocol.event.EventSignatureException;
+import io.fleetprov.protocol.event.EventVerifier;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.SignedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -19,7 +22,9 @@ import java.util.Locale;
  * AWS thing events on {@code $aws/events/thing/{name}/{op}} and presence events on
  * {@code $aws/events/presence/{eventType}/{clientId}}. Anything it cannot vouch for is refused with a
  * {@link MalformedEventException} saying why. The fleetprov envelope is read with fleet-protocol's codec into a
- * {@link FleetEvent}, so an unknown type or outcome is refused too; the payload is kept as received.
+ * {@link FleetEvent}, so an unknown type or outcome is refused too. A fleetprov event must be signed by a trusted
+ * key ({@link EventSignatures}) or it is refused as {@link #BAD_SIGNATURE}; what is kept is the envelope it signed,
+ * and the signer's kid. AWS's events are kept as received.
  */
 @ApplicationScoped
 public class EventParser {
@@ -28,18 +33,36 @@ public class EventParser {
     private static final String THING_PREFIX = "$aws/events/thing/";
     private static final String PRESENCE_PREFIX = "$aws/events/presence/";
 
-    private final String serialAttribute;
+    /** The quarantine reason of a fleetprov event that is not validly signed by a trusted key. */
+    public static final String BAD_SIGNATURE = "bad-signature";
 
-    public EventParser(AuditConfig config) {
+    private final String serialAttribute;
+    private final EventVerifier verifier;
+
+    public EventParser(AuditConfig config, EventSignatures signatures) {
         this.serialAttribute = config.custody().serialAttribute();
+        this.verifier = signatures.verifier();
     }
 
     public AuditEvent parse(String topic, byte[] payload, Instant receivedAt) {
         Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
-        JsonNode body = readObject(payload);
         if (topic.startsWith(FLEETPROV_PREFIX)) {
-            return fleetEvent(topic, topic.substring(FLEETPROV_PREFIX.length()), body, received);
+            // Anyone with a service identity may publish here, so only the signature says who wrote the event; the
+            // envelope inside is then read exactly as it was signed.
+            SignedEvent signed;
+            try {
+                signed = verifier.verify(payload);
+            } catch (EventSignatureException e) {
+                throw new MalformedEventException(BAD_SIGNATURE + ": " + e.getMessage());
+            }
+            return fleetEvent(
+                    topic,
+                    topic.substring(FLEETPROV_PREFIX.length()),
+                    readObject(signed.envelope()),
+                    received,
+                    signed.signer());
         }
+        JsonNode body = readObject(payload);
         if (topic.startsWith(THING_PREFIX)) {
             String[] levels = levels(topic, THING_PREFIX, 2);
             return thingEvent(topic, levels[0], levels[1], body, received);
@@ -51,7 +74,7 @@ public class EventParser {
         throw new MalformedEventException("topic " + topic + " is not an audited event topic");
     }
 
-    private AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received) {
+    private AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received, String signer) {
         for (EnvelopeField field : EnvelopeField.values()) {
             text(body, field.jsonName()); // every envelope field is a string on the wire
         }
@@ -83,6 +106,7 @@ public class EventParser {
                 null,
                 event.outcome() == null ? null : event.outcome().wire(),
                 event.reason(),
+                signer,
                 body);
     }
 
@@ -114,6 +138,7 @@ public class EventParser {
                 null,
                 null,
                 thingName,
+                null,
                 null,
                 null,
                 null,
@@ -153,6 +178,7 @@ public class EventParser {
                 clientId,
                 null,
                 reason,
+                null,
                 body);
     }
 

@@ -33,6 +33,7 @@ public record EventView(
         String clientId,
         String outcome,
         String reason,
+        String signer,
         String hash,
         String prevHash,
         JsonNode payload) {
@@ -57,6 +58,7 @@ public record EventView(
                 e.clientId(),
                 e.outcome(),
                 e.reason(),
+                e.signer(),
                 hex.formatHex(c.hash()),
                 hex.formatHex(c.prevHash()),
                 e.payload());

@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * One event as the log keeps it: the columns joins need, taken out of the payload, beside the payload itself.
- * Times are at millisecond precision so that they survive a round trip through PostgreSQL unchanged.
+ * {@code signer} is the {@code kid} of the key whose signature on the event was verified; null for AWS's own events,
+ * which are trusted for their topic (only AWS IoT may publish under {@code $aws/events}). Times are at millisecond
+ * precision so that they survive a round trip through PostgreSQL unchanged.
  */
 public record AuditEvent(
         String eventId,
@@ -23,4 +25,5 @@ public record AuditEvent(
         String clientId,
         String outcome,
         String reason,
+        String signer,
         JsonNode payload) {}

@@ -26,7 +26,10 @@ public enum AuditField {
     // AWS presence events name a client, which the fleetprov envelope has no field for.
     CLIENT_ID("client_id", "clientId", "clientId", AuditEvent::clientId, false),
     OUTCOME(EnvelopeField.OUTCOME, AuditEvent::outcome, false),
-    REASON(EnvelopeField.REASON, AuditEvent::reason, false);
+    REASON(EnvelopeField.REASON, AuditEvent::reason, false),
+    // Not an envelope field: the kid of the key whose signature audit-service verified (V3). Optional, so links of
+    // events without a signer (AWS's, and those stored before V3) hash as they always did.
+    SIGNER("signer", "signer", "signer", AuditEvent::signer, false);
 
     private final String column;
     private final String hashName;

@@ -255,6 +255,7 @@ public class EventStore {
                 rs.getString("client_id"),
                 rs.getString("outcome"),
                 rs.getString("reason"),
+                rs.getString("signer"),
                 json(rs.getString("payload")));
         return new ChainedEvent(rs.getLong("seq"), event, rs.getBytes("prev_hash"), rs.getBytes("hash"));
     }

@@ -41,6 +41,7 @@ class HashChainTest {
                 null,
                 "allow",
                 "claim-bound-serial-matches",
+                null,
                 new ObjectMapper().readTree(PAYLOAD));
 
         assertThat(new String(HashChain.canonical(42, event), StandardCharsets.UTF_8))
@@ -68,6 +69,7 @@ class HashChainTest {
                 "dev-1",
                 null,
                 "CLIENT_INITIATED_DISCONNECT",
+                null,
                 new ObjectMapper()
                         .readTree(
                                 "{\"clientId\":\"dev-1\",\"timestamp\":1772600767123,"

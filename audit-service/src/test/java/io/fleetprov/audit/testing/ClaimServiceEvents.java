@@ -4,15 +4,25 @@ import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.contract.Contracts;
+import io.fleetprov.protocol.event.EventSigner;
 import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.event.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 
-/** Publishes fleetprov events as claim-service does: its own service identity, QoS 1, {@code fleetprov/events/{type}}. */
+/**
+ * Publishes fleetprov events as claim-service does: its own service identity, QoS 1, {@code fleetprov/events/{type}},
+ * each signed with fleet-protocol's contract test key ({@link #SIGNER}), which the test configuration trusts.
+ */
 public final class ClaimServiceEvents implements AutoCloseable {
+
+    /** Signs as a trusted claim-service would. */
+    public static final EventSigner SIGNER =
+            EventSigner.fromPem(Contracts.EVENT_SIGNING_KEY_ID, Contracts.eventSigningKey());
 
     private final MqttClient client;
 
@@ -32,12 +42,22 @@ public final class ClaimServiceEvents implements AutoCloseable {
     }
 
     public FleetEvent publishRaw(String topicType, FleetEvent event) throws Exception {
-        client.publish(AwsEventTopics.fleetprov(topicType), PayloadCodec.json().encode(event), 1, false);
+        publishBytes(AwsEventTopics.fleetprov(topicType), PayloadCodec.json().encode(event));
         return event;
     }
 
-    public void publishBytes(String topic, byte[] payload) throws Exception {
-        client.publish(topic, payload, 1, false);
+    /** {@code envelope} signed by {@link #SIGNER}: whatever it holds, it is from a trusted signer. */
+    public void publishBytes(String topic, byte[] envelope) throws Exception {
+        client.publish(topic, signed(envelope), 1, false);
+    }
+
+    /** {@code message} as it is: unsigned, or signed by whoever the caller chose. */
+    public void publishAsIs(String topic, byte[] message) throws Exception {
+        client.publish(topic, message, 1, false);
+    }
+
+    public static byte[] signed(byte[] envelope) {
+        return SIGNER.sign(envelope).getBytes(StandardCharsets.US_ASCII);
     }
 
     public static FleetEvent claimIssued(String installer, String serial, String claimId) {

@@ -3,6 +3,7 @@ package io.fleetprov.claims.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -158,5 +159,18 @@ public interface ClaimServiceConfig {
          */
         @WithDefault("126976")
         int maxPayloadBytes();
+
+        /**
+         * The EC P-256 private key (PEM, PKCS#8 {@code PRIVATE KEY}) every event is signed with (JWS, ES256). Set
+         * this or {@link #signingKeyFile()}, not both; without either the service does not start.
+         */
+        Optional<String> signingKey();
+
+        /** A file holding {@link #signingKey()} (say, a mounted Kubernetes Secret). */
+        Optional<Path> signingKeyFile();
+
+        /** The JWS {@code kid}: the name consumers trust the public key under ({@code audit.events.trusted-keys.<kid>}). */
+        @WithDefault("claim-service")
+        String kid();
     }
 }

@@ -3,12 +3,10 @@ package io.fleetprov.claims.event;
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.store.OutboxStore;
 import io.fleetprov.protocol.AwsEventTopics;
-import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.event.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
 import org.jboss.logging.MDC;
@@ -24,8 +22,6 @@ public class FleetEvents {
     /** The MDC key of the request id, which becomes the event's traceId. */
     public static final String REQUEST_ID = "requestId";
 
-    /** A replacement device registered and the old device's certificate was retired (one event per certificate). */
-
     /** AWS's bounds where it has one (thing names, template names, certificate ids), generous ones elsewhere. */
     static final int MAX_ID = 64;
 
@@ -36,11 +32,13 @@ public class FleetEvents {
     private final OutboxStore outbox;
     private final Clock clock;
     private final String source;
+    private final EventSigning signing;
 
-    public FleetEvents(OutboxStore outbox, Clock clock, ClaimServiceConfig config) {
+    public FleetEvents(OutboxStore outbox, Clock clock, ClaimServiceConfig config, EventSigning signing) {
         this.outbox = outbox;
         this.clock = clock;
         this.source = config.events().source();
+        this.signing = signing;
     }
 
     public FleetEvent claimIssued(String installer, String serial, String template, String claimCertificateId) {
@@ -145,10 +143,12 @@ public class FleetEvents {
                 outcome,
                 bounded(reason, MAX_REASON),
                 traceId == null ? null : bounded(traceId.toString(), MAX_ID));
+        // Signed here, once: the outbox keeps the message exactly as it will travel, every redelivery sends the same
+        // bytes, and the echo that confirms delivery is compared with them.
         outbox.append(
                 UUID.fromString(event.eventId()),
                 AwsEventTopics.fleetprov(type.wire()),
-                new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8),
+                signing.signer().sign(event),
                 event.occurredAt());
         return event;
     }

@@ -75,9 +75,16 @@ public class OutboxStore {
                 id);
     }
 
-    /** The broker routed the event back to us: it is delivered. */
-    public boolean confirm(UUID eventId, Instant now) {
-        return update("update outbox set confirmed_at = ? where event_id = ? and confirmed_at is null", now, eventId)
+    /**
+     * The broker routed the event back to us: it is delivered. Only the signed message exactly as written confirms
+     * it, so a message merely naming the event id (anyone may read ids off the topic) cannot stop its delivery.
+     */
+    public boolean confirm(UUID eventId, String payload, Instant now) {
+        return update(
+                        "update outbox set confirmed_at = ? where event_id = ? and payload = ? and confirmed_at is null",
+                        now,
+                        eventId,
+                        payload)
                 == 1;
     }
 

@@ -91,7 +91,7 @@ class OutboxSharingTest {
                             deliveries
                                     .computeIfAbsent(entry.eventId(), id -> new AtomicInteger())
                                     .incrementAndGet();
-                            replica.confirm(entry.eventId(), now);
+                            replica.confirm(entry.eventId(), entry.payload(), now);
                         }
                         taken += batch.size();
                     } while (!batch.isEmpty());
@@ -144,7 +144,7 @@ class OutboxSharingTest {
             replica.deadLetterExhausted(MAX_ATTEMPTS, now.minus(REDELIVER_AFTER), "unconfirmed", now);
             for (OutboxEntry entry : replica.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 100)) {
                 if (!entry.eventId().equals(poison)) {
-                    replica.confirm(entry.eventId(), now);
+                    replica.confirm(entry.eventId(), entry.payload(), now);
                     delivered.add(entry.eventId());
                 }
             }
@@ -166,6 +166,22 @@ class OutboxSharingTest {
                 replicaB.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 10).get(0);
         assertThat(again.eventId()).isEqualTo(entry.eventId());
         assertThat(again.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyTheMessageAsWrittenConfirmsAnEvent() {
+        // Event ids can be read off the topic by any subscriber; a message that merely names one must not stop the
+        // event's delivery. Only the signed bytes the outbox holds (which nobody else can produce) confirm it.
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        append(replicaA, 1, now);
+        OutboxEntry entry =
+                replicaA.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 10).get(0);
+
+        assertThat(replicaB.confirm(entry.eventId(), entry.payload().replace("}", ",\"x\":1}"), now))
+                .isFalse();
+        assertThat(replicaB.backlog()).isEqualTo(1);
+        assertThat(replicaB.confirm(entry.eventId(), entry.payload(), now)).isTrue();
+        assertThat(replicaB.backlog()).isZero();
     }
 
     private static List<UUID> append(OutboxStore store, int n, Instant now) {

@@ -6,6 +6,7 @@ import io.fleetprov.protocol.event.EventType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,6 +22,22 @@ public final class Contracts {
     /** An event of {@code type} as claim-service writes it. */
     public static byte[] event(EventType type) {
         return read("contracts/events/" + type.wire() + ".json");
+    }
+
+    /** The {@code kid} the golden signed event names; {@link #eventSigningKey()} holds its key pair. */
+    public static final String EVENT_SIGNING_KEY_ID = "claim-service-contract";
+
+    /**
+     * The golden ClaimIssued event as it travels: a compact JWS (ES256) whose payload is exactly the bytes of
+     * {@link #event(EventType) event(CLAIM_ISSUED)}, signed with {@link #eventSigningKey()}.
+     */
+    public static byte[] signedEvent() {
+        return read("contracts/events/signed/ClaimIssued.jws");
+    }
+
+    /** A test-only P-256 key pair as PEM: a {@code PRIVATE KEY} block and its {@code PUBLIC KEY} block. */
+    public static String eventSigningKey() {
+        return new String(read("contracts/event-signing-test-key.pem"), StandardCharsets.US_ASCII);
     }
 
     /** The body of {@code POST /v1/claims}. */
