@@ -61,6 +61,12 @@ FLEETPROV_CLAIMS_TEMPLATES_BY_GROUP_{{ regexReplaceAll "[^A-Za-z0-9]" $group "_"
 FLEETPROV_QUOTA_CLAIMS_PER_MINUTE: {{ $v.quota.claimsPerMinute | quote }}
 FLEETPROV_QUOTA_OUTSTANDING: {{ $v.quota.outstanding | quote }}
 FLEETPROV_EVENTS_SOURCE: "claim-service"
+{{- if $v.https.enabled }}
+QUARKUS_PROFILE: "prod,https"
+FLEETPROV_HTTPS_PORT: {{ $v.https.port | quote }}
+FLEETPROV_HTTPS_CERT_FILE: "/etc/fleetprov/https/tls.crt"
+FLEETPROV_HTTPS_KEY_FILE: "/etc/fleetprov/https/tls.key"
+{{- end }}
 {{- range $name, $value := $v.extraConfig }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}

@@ -53,6 +53,12 @@ spec:
       port: {{ $v.service.port }}
       targetPort: http
       protocol: TCP
+    {{- if dig "https" "enabled" false $v }}
+    - name: https
+      port: {{ $v.https.port }}
+      targetPort: https
+      protocol: TCP
+    {{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -98,6 +104,11 @@ spec:
             - name: http
               containerPort: 8080
               protocol: TCP
+            {{- if dig "https" "enabled" false $v }}
+            - name: https
+              containerPort: {{ $v.https.port }}
+              protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ $name }}
@@ -127,6 +138,11 @@ spec:
             - name: mqtt-ca
               mountPath: /etc/fleetprov/mqtt-ca
               readOnly: true
+            {{- if dig "https" "enabled" false $v }}
+            - name: https
+              mountPath: /etc/fleetprov/https
+              readOnly: true
+            {{- end }}
       volumes:
         # The root filesystem is read-only; Quarkus and Vert.x write their caches under /tmp.
         - name: tmp
@@ -143,6 +159,12 @@ spec:
           configMap:
             name: {{ include "fleetprov.caConfigMap" $root }}
             optional: false
+        {{- if dig "https" "enabled" false $v }}
+        - name: https
+          secret:
+            secretName: {{ required "claimService.https.secretName is required with https.enabled" $v.https.secretName }}
+            defaultMode: 0440
+        {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

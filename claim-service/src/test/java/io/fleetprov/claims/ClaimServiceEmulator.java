@@ -2,6 +2,8 @@ package io.fleetprov.claims;
 
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.ca.IssuedCertificate;
+import io.fleetprov.emulator.ca.Pem;
 import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.testing.FreePorts;
@@ -9,6 +11,8 @@ import io.fleetprov.testing.TestClock;
 import io.fleetprov.testing.TestTemplates;
 import io.fleetprov.testing.quarkus.IotEmulatorTestResource;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +92,29 @@ public class ClaimServiceEmulator extends IotEmulatorTestResource {
         p.put("quarkus.tls.mqtt.key-store.pem.0.cert", identity.certificate().toString());
         p.put("quarkus.tls.mqtt.key-store.pem.0.key", identity.privateKey().toString());
         p.put("quarkus.tls.mqtt.trust-store.pem.certs", caFile().toString());
+        p.putAll(https(emulator));
         return p;
+    }
+
+    /**
+     * HTTPS beside the tests' plain HTTP port, as the local system serves it: the TLS registry's "https"
+     * configuration with a certificate for localhost from the emulator's CA, which the HTTPS tests trust.
+     */
+    private Map<String, String> https(IotEmulator emulator) throws IOException {
+        IssuedCertificate server = emulator.ca().issueServerCertificate(List.of());
+        Path dir = Files.createTempDirectory("claim-service-https");
+        Path cert = Files.writeString(dir.resolve("tls.crt"), Pem.certificate(server.certificate()));
+        Path key = Files.writeString(
+                dir.resolve("tls.key"), Pem.privateKey(server.keyPair().getPrivate()));
+        int httpsPort = FreePorts.freePort();
+        return Map.of(
+                "quarkus.http.tls-configuration-name", "https",
+                "quarkus.tls.https.key-store.pem.0.cert", cert.toString(),
+                "quarkus.tls.https.key-store.pem.0.key", key.toString(),
+                "quarkus.http.test-ssl-port", Integer.toString(httpsPort),
+                "fleetprov-test.https-port", Integer.toString(httpsPort),
+                "fleetprov-test.https-ca-file", caFile().toString(),
+                "fleetprov-test.https-cert-file", cert.toString());
     }
 
     private record Cognito(String url, String poolId, String clientId) {}

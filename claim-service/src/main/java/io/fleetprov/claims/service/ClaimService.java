@@ -144,13 +144,19 @@ public class ClaimService {
         ClaimCursor after = cursor == null || cursor.isEmpty() ? null : ClaimCursor.decode(cursor);
         // One row more than asked tells whether another page follows without a count query.
         List<ClaimRecord> rows = store.pageOfInstaller(
-                caller.subject(), after == null ? null : after.requestedAt(), after == null ? null : after.id(), limit + 1);
+                caller.subject(),
+                after == null ? null : after.requestedAt(),
+                after == null ? null : after.id(),
+                limit + 1);
         boolean more = rows.size() > limit;
         List<ClaimRecord> page = more ? rows.subList(0, limit) : rows;
         Instant now = clock.instant();
         List<ClaimView> items = page.stream().map(c -> toView(c, now)).toList();
         String next = more
-                ? new ClaimCursor(page.get(limit - 1).requestedAt(), page.get(limit - 1).id()).encode()
+                ? new ClaimCursor(
+                                page.get(limit - 1).requestedAt(),
+                                page.get(limit - 1).id())
+                        .encode()
                 : null;
         return new ClaimPage(items, next);
     }

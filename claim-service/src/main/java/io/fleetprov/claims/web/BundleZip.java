@@ -51,7 +51,9 @@ public class BundleZip {
         config.put("templateName", bundle.templateName());
         config.put("serialNumber", serialNumber);
         config.put("claimCertificateId", bundle.certificateId());
-        config.put("expiresAt", bundle.expiresAt() == null ? null : bundle.expiresAt().toString());
+        config.put(
+                "expiresAt",
+                bundle.expiresAt() == null ? null : bundle.expiresAt().toString());
         config.put("certificateFile", CERTIFICATE);
         config.put("privateKeyFile", PRIVATE_KEY);
         config.put("caFile", caName());

@@ -69,8 +69,8 @@ public class Handovers {
         waiting.values().removeIf(h -> expired(h, now));
         if (waiting.size() >= MAX_WAITING) {
             waiting.entrySet().stream()
-                    .sorted(Map.Entry.comparingByValue(
-                            (a, b) -> a.bundle().expiresAt().compareTo(b.bundle().expiresAt())))
+                    .sorted(Map.Entry.comparingByValue((a, b) ->
+                            a.bundle().expiresAt().compareTo(b.bundle().expiresAt())))
                     .limit(waiting.size() - MAX_WAITING + 1L)
                     .map(Map.Entry::getKey)
                     .toList()

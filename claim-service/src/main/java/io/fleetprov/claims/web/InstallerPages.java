@@ -10,7 +10,6 @@ import io.fleetprov.claims.service.ClaimView;
 import io.fleetprov.claims.service.Installer;
 import io.fleetprov.claims.service.RefusalReason;
 import io.fleetprov.protocol.claim.ClaimResponse;
-import io.quarkus.oidc.IdToken;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -54,7 +53,12 @@ public class InstallerPages {
         static native TemplateInstance home(Who who, List<ClaimView> recent, String error, String serialNumber);
 
         static native TemplateInstance claim(
-                Who who, ClaimResponse bundle, String serialNumber, String handle, String qr, String caName,
+                Who who,
+                ClaimResponse bundle,
+                String serialNumber,
+                String handle,
+                String qr,
+                String caName,
                 long pollMillis);
 
         static native TemplateInstance gone(Who who);
@@ -70,7 +74,9 @@ public class InstallerPages {
     private final BundleZip zips;
     private final QrCodes qrCodes;
     private final SecurityIdentity identity;
+    /** With the web-app tenant, the injected token is the ID token. */
     private final JsonWebToken idToken;
+
     private final ClaimServiceConfig config;
 
     public InstallerPages(
@@ -79,7 +85,7 @@ public class InstallerPages {
             BundleZip zips,
             QrCodes qrCodes,
             SecurityIdentity identity,
-            @IdToken JsonWebToken idToken,
+            JsonWebToken idToken,
             ClaimServiceConfig config) {
         this.claims = claims;
         this.handovers = handovers;
@@ -125,9 +131,8 @@ public class InstallerPages {
         }
         ClaimResponse bundle;
         try {
-            bundle = claims.issue(installer(), serial, null, false, null)
-                    .await()
-                    .indefinitely();
+            bundle =
+                    claims.issue(installer(), serial, null, false, null).await().indefinitely();
         } catch (ClaimRefusedException e) {
             return page(Response.status(e.reason().status()), Templates.home(who, recent(), inWords(e), serial));
         }
@@ -160,7 +165,8 @@ public class InstallerPages {
         return Response.ok(zips.zip(handover.get().serialNumber(), bundle), "application/zip")
                 .header(
                         "Content-Disposition",
-                        "attachment; filename=\"claim-" + safeFileName(handover.get().serialNumber()) + ".zip\"")
+                        "attachment; filename=\"claim-"
+                                + safeFileName(handover.get().serialNumber()) + ".zip\"")
                 .cacheControl(noStore())
                 .header("Pragma", "no-cache")
                 .build();
@@ -204,9 +210,11 @@ public class InstallerPages {
         RefusalReason reason = e.reason();
         String retry = e.retryAfter() == null ? "" : " Try again in " + seconds(e.retryAfter()) + ".";
         return switch (reason) {
-            case INVALID_INPUT -> "That serial number is not valid: it must be "
-                    + config.claims().serialMinLength() + " to " + config.claims().serialMaxLength()
-                    + " characters matching " + config.claims().serialPattern() + ".";
+            case INVALID_INPUT ->
+                "That serial number is not valid: it must be "
+                        + config.claims().serialMinLength() + " to "
+                        + config.claims().serialMaxLength()
+                        + " characters matching " + config.claims().serialPattern() + ".";
             case QUOTA -> "You have reached your claim quota (" + e.getMessage() + ")." + retry;
             case SERVICE_BUSY, AWS_UNAVAILABLE -> "The service is busy right now." + retry;
             case ALREADY_PROVISIONED -> "A device is already provisioned under this serial number.";

@@ -30,9 +30,12 @@ public class QrCodes {
                             0,
                             0,
                             Map.of(
-                                    EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.L,
-                                    EncodeHintType.CHARACTER_SET, "UTF-8",
-                                    EncodeHintType.MARGIN, 0));
+                                    EncodeHintType.ERROR_CORRECTION,
+                                    ErrorCorrectionLevel.L,
+                                    EncodeHintType.CHARACTER_SET,
+                                    "UTF-8",
+                                    EncodeHintType.MARGIN,
+                                    0));
         } catch (WriterException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -56,6 +59,9 @@ public class QrCodes {
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        return s.replace("&", "&amp;")
+                .replace("\"", "&quot;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;");
     }
 }
