@@ -189,7 +189,8 @@ class InstallerAppBrowserTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             try (var files = Files.list(downloads)) {
-                List<Path> zips = files.filter(p -> p.toString().endsWith(".zip")).toList();
+                List<Path> zips =
+                        files.filter(p -> p.toString().endsWith(".zip")).toList();
                 if (!zips.isEmpty()) {
                     return zips.get(0);
                 }
@@ -211,11 +212,13 @@ class InstallerAppBrowserTest {
 
     /** Chromium's pin format: base64 of the SHA-256 of the server certificate's SubjectPublicKeyInfo. */
     private static String serverKeyPin() throws Exception {
-        try (InputStream in = Files.newInputStream(new File(Tokens.config("fleetprov-test.https-cert-file")).toPath())) {
+        try (InputStream in =
+                Files.newInputStream(new File(Tokens.config("fleetprov-test.https-cert-file")).toPath())) {
             X509Certificate cert =
                     (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             byte[] spki = cert.getPublicKey().getEncoded();
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
+            return Base64.getEncoder()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
         }
     }
 }

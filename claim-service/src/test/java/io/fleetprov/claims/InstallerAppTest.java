@@ -61,7 +61,10 @@ class InstallerAppTest {
                 .filter(c -> c.startsWith("q_auth"))
                 .findFirst()
                 .orElseThrow();
-        assertThat(stateCookie).contains("HttpOnly").contains("Secure").containsIgnoringCase("SameSite=Lax");
+        assertThat(stateCookie)
+                .containsIgnoringCase("HttpOnly")
+                .contains("Secure")
+                .containsIgnoringCase("SameSite=Lax");
     }
 
     @Test
