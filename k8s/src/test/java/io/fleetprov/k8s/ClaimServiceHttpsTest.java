@@ -66,7 +66,9 @@ class ClaimServiceHttpsTest {
                         .getTemplate()
                         .getSpec()
                         .getVolumes())
-                .anySatisfy(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("claim-service-server-tls"));
+                .filteredOn(v -> v.getName().equals("https"))
+                .singleElement()
+                .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("claim-service-server-tls"));
         assertThat(r.get(Service.class, NAME).getSpec().getPorts())
                 .extracting(ServicePort::getName)
                 .containsExactly("http", "https");
