@@ -98,6 +98,8 @@ FLEETPROV_MQTT_CLIENT_ID: {{ $v.mqtt.clientId | quote }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_OIDC_CREDENTIALS_SECRET" "oidc-client-secret" true) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_HOOK_SECRET" "hook-shared-secret" (ne .Values.claimService.hook.auth "shared-secret")) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_CLAIMS_BUNDLE_KEY" "claim-bundle-key" true) }}
+{{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_WEB_STATE_SECRET" "web-state-secret" true) }}
+{{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_WEB_SESSION_SECRET" "web-session-secret" true) }}
 {{- end -}}
 
 {{- define "fleetprov.secretEnv.auditService" -}}
