@@ -49,6 +49,18 @@ public final class Authentication {
         return flow.initiate(client, params);
     }
 
+    /**
+     * The hosted UI's sign-in: the USER_PASSWORD_AUTH flow with all its user-status rules (wrong password, temporary
+     * password and its expiry, NEW_PASSWORD_REQUIRED), whatever the client's ExplicitAuthFlows say — those govern the
+     * API, and Cognito's hosted UI signs users in without any of them.
+     */
+    AuthResult hostedUiSignIn(AppClient client, String username, String password) {
+        Map<String, String> params = new HashMap<>();
+        params.put("USERNAME", username);
+        params.put("PASSWORD", password);
+        return flows.get("USER_PASSWORD_AUTH").initiate(client, params);
+    }
+
     public AuthResult respondToAuthChallenge(
             String clientId, String challengeName, String session, Map<String, String> challengeResponses) {
         AppClient client = pools.client(clientId);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.fleetprov.emulator.cognito.hostedui.HostedUiHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * HTTP transport of the Cognito subset: the awsJson 1.1 operations on {@code POST /} and the OIDC discovery and
- * JWKS documents. Only this class knows about status codes and headers.
+ * JWKS documents; the hosted UI's paths go to {@link HostedUiHandler}. Only these classes know about status codes and
+ * headers.
  */
 public final class CognitoHttpHandler implements HttpHandler {
 
@@ -32,15 +34,20 @@ public final class CognitoHttpHandler implements HttpHandler {
     private final CognitoUserPools cognito;
     private final CognitoJsonApi api;
     private final ObjectMapper mapper;
+    private final HostedUiHandler hostedUi;
 
     public CognitoHttpHandler(CognitoUserPools cognito) {
         this.cognito = cognito;
         this.mapper = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.api = new CognitoJsonApi(cognito, mapper);
+        this.hostedUi = new HostedUiHandler(cognito.oauth());
     }
 
-    /** True if this request is for Cognito, so that a shared router can forward it here. */
+    /** True if this request is for Cognito (its API or its hosted UI), so that a shared router can forward it here. */
     public static boolean handles(HttpExchange exchange) {
+        if (HostedUiHandler.handles(exchange)) {
+            return true;
+        }
         String method = exchange.getRequestMethod();
         if ("POST".equalsIgnoreCase(method)) {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -52,6 +59,10 @@ public final class CognitoHttpHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
+        if (HostedUiHandler.handles(exchange)) {
+            hostedUi.handle(exchange);
+            return;
+        }
         String requestId = UUID.randomUUID().toString();
         try (exchange) {
             exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);

@@ -99,7 +99,8 @@ final class CognitoJsonApi {
                 flows.add("USER_PASSWORD_AUTH".equals(flow) ? AppClient.ALLOW_USER_PASSWORD_AUTH : flow);
             }
         }
-        AppClient client = cognito.pools().createAppClient(request.userPoolId(), null, request.clientName(), flows);
+        AppClient client = cognito.pools()
+                .createAppClient(request.userPoolId(), null, request.clientName(), flows, request.oauth());
         return new CreateUserPoolClientResponse(UserPoolClientType.of(client));
     }
 

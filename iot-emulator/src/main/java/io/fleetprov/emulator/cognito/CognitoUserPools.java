@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The emulator's Cognito subset, wired together: {@link #pools()} (user pools and app clients), {@link #users()}
  * (users, groups, passwords), {@link #authentication()} (InitiateAuth flows and challenges), {@link #tokens()}
- * (issuing and renewing tokens, JWKS) and {@link #discovery()} (OIDC discovery). Thread-safe.
+ * (issuing and renewing tokens, JWKS), {@link #discovery()} (OIDC discovery) and {@link #oauth()} (the hosted
+ * UI's grants). Thread-safe.
  */
 public final class CognitoUserPools {
 
@@ -24,6 +25,7 @@ public final class CognitoUserPools {
     private final TokenService tokens;
     private final Authentication authentication;
     private final OidcDiscovery discovery;
+    private final OAuthGrants oauth;
 
     /**
      * @param dataDir nullable: signing keys then live only in memory; otherwise one key per pool is kept in
@@ -55,6 +57,7 @@ public final class CognitoUserPools {
                 List.of(new UserPasswordAuthFlow(users, newPassword, tokens, clock), new RefreshTokenAuthFlow(tokens)),
                 List.of(newPassword));
         this.discovery = new OidcDiscovery(pools, new ObjectMapper(), baseUrl);
+        this.oauth = new OAuthGrants(pools, users, authentication, tokens, signingKeys, clock);
     }
 
     public UserPools pools() {
@@ -75,5 +78,10 @@ public final class CognitoUserPools {
 
     public OidcDiscovery discovery() {
         return discovery;
+    }
+
+    /** What the hosted UI's OAuth 2.0 endpoints use. */
+    public OAuthGrants oauth() {
+        return oauth;
     }
 }

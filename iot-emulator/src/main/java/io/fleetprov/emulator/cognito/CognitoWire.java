@@ -45,7 +45,24 @@ final class CognitoWire {
             @JsonProperty("UserPoolId") String userPoolId,
             @JsonProperty("ClientName") String clientName,
             @JsonProperty("GenerateSecret") Boolean generateSecret,
-            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {}
+            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows,
+            @JsonProperty("CallbackURLs") List<String> callbackUrls,
+            @JsonProperty("LogoutURLs") List<String> logoutUrls,
+            @JsonProperty("AllowedOAuthFlows") List<String> allowedOAuthFlows,
+            @JsonProperty("AllowedOAuthScopes") List<String> allowedOAuthScopes,
+            @JsonProperty("AllowedOAuthFlowsUserPoolClient") Boolean allowedOAuthFlowsUserPoolClient,
+            @JsonProperty("SupportedIdentityProviders") List<String> supportedIdentityProviders) {
+
+        OAuthSettings oauth() {
+            return new OAuthSettings(
+                    callbackUrls,
+                    logoutUrls,
+                    allowedOAuthFlows == null ? null : new java.util.LinkedHashSet<>(allowedOAuthFlows),
+                    allowedOAuthScopes == null ? null : new java.util.LinkedHashSet<>(allowedOAuthScopes),
+                    Boolean.TRUE.equals(allowedOAuthFlowsUserPoolClient),
+                    supportedIdentityProviders);
+        }
+    }
 
     record CreateUserPoolClientResponse(
             @JsonProperty("UserPoolClient") UserPoolClientType userPoolClient) {}
@@ -57,16 +74,34 @@ final class CognitoWire {
             @JsonProperty("ClientId") String clientId,
             @JsonProperty("CreationDate") Double creationDate,
             @JsonProperty("LastModifiedDate") Double lastModifiedDate,
-            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows) {
+            @JsonProperty("ExplicitAuthFlows") List<String> explicitAuthFlows,
+            @JsonProperty("CallbackURLs") List<String> callbackUrls,
+            @JsonProperty("LogoutURLs") List<String> logoutUrls,
+            @JsonProperty("AllowedOAuthFlows") List<String> allowedOAuthFlows,
+            @JsonProperty("AllowedOAuthScopes") List<String> allowedOAuthScopes,
+            @JsonProperty("AllowedOAuthFlowsUserPoolClient") Boolean allowedOAuthFlowsUserPoolClient,
+            @JsonProperty("SupportedIdentityProviders") List<String> supportedIdentityProviders) {
 
         static UserPoolClientType of(AppClient client) {
+            OAuthSettings oauth = client.oauth();
             return new UserPoolClientType(
                     client.userPoolId(),
                     client.clientName(),
                     client.clientId(),
                     epochSeconds(client.creationDate()),
                     epochSeconds(client.creationDate()),
-                    client.explicitAuthFlows().stream().sorted().toList());
+                    client.explicitAuthFlows().stream().sorted().toList(),
+                    // Cognito leaves out the members a client was created without.
+                    emptyToNull(oauth.callbackUrls()),
+                    emptyToNull(oauth.logoutUrls()),
+                    emptyToNull(oauth.allowedOAuthFlows().stream().sorted().toList()),
+                    emptyToNull(oauth.allowedOAuthScopes().stream().sorted().toList()),
+                    oauth.allowedOAuthFlowsUserPoolClient(),
+                    emptyToNull(oauth.supportedIdentityProviders()));
+        }
+
+        private static List<String> emptyToNull(List<String> list) {
+            return list.isEmpty() ? null : list;
         }
     }
 

@@ -23,8 +23,8 @@ public final class OidcDiscovery {
     public String document(String userPoolId) {
         UserPool pool = pools.pool(userPoolId);
         String issuer = pool.issuer();
-        // Cognito serves the OAuth endpoints from the pool's hosted-UI domain, which the emulator does not have;
-        // they point at the emulator's base URL so that discovery clients find well-formed URLs.
+        // Cognito serves the OAuth endpoints from the pool's hosted-UI domain; the emulator serves the hosted UI of
+        // every pool on its base URL (the app client id tells the pools apart).
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("issuer", issuer);
         doc.put("jwks_uri", issuer + "/.well-known/jwks.json");
@@ -33,11 +33,14 @@ public final class OidcDiscovery {
         doc.put("userinfo_endpoint", issuerBaseUrl + "/oauth2/userInfo");
         doc.put("end_session_endpoint", issuerBaseUrl + "/logout");
         doc.put("revocation_endpoint", issuerBaseUrl + "/oauth2/revoke");
-        doc.put("response_types_supported", List.of("code", "token"));
+        // Only the code flow is implemented (the implicit flow is deprecated by OAuth 2.1 anyway).
+        doc.put("response_types_supported", List.of("code"));
+        doc.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        doc.put("code_challenge_methods_supported", List.of("S256"));
         doc.put("subject_types_supported", List.of("public"));
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
-        doc.put("scopes_supported", List.of("openid", "email", "phone", "profile"));
+        doc.put("scopes_supported", List.of("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"));
         doc.put(
                 "claims_supported",
                 List.of(

@@ -30,6 +30,26 @@ final class TokenIssuer {
     /** One authentication event; refreshes keep {@code eventId}, {@code originJti} and {@code authTime}. */
     record Session(String clientId, Instant authTime, String eventId, String originJti) {}
 
+    /**
+     * What the tokens of a sign-in grant: the access token's {@code scope}, and the ID token's {@code nonce} (hosted
+     * UI only; null otherwise). Without {@code openid} in the scope there is no ID token, as at Cognito's hosted UI.
+     */
+    record Grant(String scope, String nonce) {
+
+        /** InitiateAuth's tokens. */
+        static final Grant API = new Grant(ACCESS_SCOPE, null);
+
+        boolean idToken() {
+            return this == API || java.util.Arrays.asList(scope.split(" ")).contains("openid");
+        }
+
+        /** A refresh repeats the scope; the nonce belonged to the authorization request only. */
+        Grant forRefresh() {
+            return this == API ? API : new Grant(scope, null);
+        }
+    }
+
+    /** {@code idToken} is null when the grant has none. */
     record SignedTokens(String idToken, String accessToken) {}
 
     private final Clock clock;
@@ -39,6 +59,10 @@ final class TokenIssuer {
     }
 
     SignedTokens issue(UserPool pool, RSAKey key, Subject subject, Session session) {
+        return issue(pool, key, subject, session, Grant.API);
+    }
+
+    SignedTokens issue(UserPool pool, RSAKey key, Subject subject, Session session, Grant grant) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Date iat = Date.from(now);
         Date exp = Date.from(now.plus(TOKEN_VALIDITY));
@@ -67,7 +91,7 @@ final class TokenIssuer {
                 .issuer(pool.issuer())
                 .claim("client_id", session.clientId())
                 .claim("token_use", "access")
-                .claim("scope", ACCESS_SCOPE)
+                .claim("scope", grant.scope())
                 .claim("auth_time", authTime)
                 .issueTime(iat)
                 .expirationTime(exp)
@@ -76,12 +100,33 @@ final class TokenIssuer {
                 .claim("origin_jti", session.originJti())
                 .jwtID(UUID.randomUUID().toString());
 
+        if (grant.nonce() != null) {
+            id.claim("nonce", grant.nonce());
+        }
         // Cognito leaves the claim out rather than sending an empty array.
         if (!subject.groups().isEmpty()) {
             id.claim("cognito:groups", subject.groups());
             access.claim("cognito:groups", subject.groups());
         }
-        return new SignedTokens(sign(key, id.build()), sign(key, access.build()));
+        return new SignedTokens(grant.idToken() ? sign(key, id.build()) : null, sign(key, access.build()));
+    }
+
+    /** The access token of a client-credentials grant: the client is the subject; there is no user. */
+    String issueClientToken(UserPool pool, RSAKey key, String clientId, String scope) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .subject(clientId)
+                .issuer(pool.issuer())
+                .claim("client_id", clientId)
+                .claim("token_use", "access")
+                .claim("scope", scope)
+                .claim("auth_time", now.getEpochSecond())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(TOKEN_VALIDITY)))
+                .claim("version", 2)
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        return sign(key, claims);
     }
 
     private static String sign(RSAKey key, JWTClaimsSet claims) {

@@ -43,23 +43,45 @@ public final class TokenService {
 
     /** The tokens of a successful authentication, with a refresh token that renews them. */
     AuthResult signIn(AppClient client, String username) {
+        return AuthResult.tokens(signIn(client, username, clock.instant(), TokenIssuer.Grant.API));
+    }
+
+    /** The tokens of a sign-in at {@code authTime} with what {@code grant} says, and a refresh token. */
+    AuthResult.Tokens signIn(AppClient client, String username, Instant authTime, TokenIssuer.Grant grant) {
         Instant now = clock.instant();
         TokenIssuer.Session session = new TokenIssuer.Session(
                 client.clientId(),
-                now,
+                authTime,
                 UUID.randomUUID().toString(),
                 UUID.randomUUID().toString());
-        TokenIssuer.SignedTokens signed = sign(client.userPoolId(), username, session);
+        TokenIssuer.SignedTokens signed = sign(client.userPoolId(), username, session, grant);
         String refreshToken = random.token(192);
         refreshGrants.put(
                 RandomStrings.digest(refreshToken),
-                new RefreshGrant(client.userPoolId(), username, session, now.plus(REFRESH_TOKEN_VALIDITY)));
-        return AuthResult.tokens(new AuthResult.Tokens(
+                new RefreshGrant(
+                        client.userPoolId(), username, session, grant.forRefresh(), now.plus(REFRESH_TOKEN_VALIDITY)));
+        return new AuthResult.Tokens(
                 signed.accessToken(),
                 signed.idToken(),
                 refreshToken,
                 (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(),
-                "Bearer"));
+                "Bearer");
+    }
+
+    /** An access token for the client itself (client_credentials), without a refresh token. */
+    AuthResult.Tokens clientToken(AppClient client, String scope) {
+        UserPool pool = pools.pool(client.userPoolId());
+        String token = issuer.issueClientToken(pool, signingKeys.keyFor(client.userPoolId()), client.clientId(), scope);
+        return new AuthResult.Tokens(token, null, null, (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(), "Bearer");
+    }
+
+    /** Ends a refresh token of this client (hosted UI's revoke); unknown or foreign tokens are left alone. */
+    void revoke(AppClient client, String refreshToken) {
+        String key = RandomStrings.digest(refreshToken);
+        RefreshGrant grant = refreshGrants.get(key);
+        if (grant != null && grant.session().clientId().equals(client.clientId())) {
+            refreshGrants.remove(key, grant);
+        }
     }
 
     /** New ID and access tokens of the refresh token's sign-in; no new refresh token, as Cognito without rotation. */
@@ -72,17 +94,23 @@ public final class TokenService {
             refreshGrants.remove(RandomStrings.digest(refreshToken));
             throw CognitoException.notAuthorized("Refresh Token has expired");
         }
-        TokenIssuer.SignedTokens signed = sign(grant.userPoolId(), grant.username(), grant.session());
+        TokenIssuer.SignedTokens signed = sign(grant.userPoolId(), grant.username(), grant.session(), grant.grant());
         return AuthResult.tokens(new AuthResult.Tokens(
                 signed.accessToken(), signed.idToken(), null, (int) TokenIssuer.TOKEN_VALIDITY.toSeconds(), "Bearer"));
     }
 
-    private TokenIssuer.SignedTokens sign(String userPoolId, String username, TokenIssuer.Session session) {
+    private TokenIssuer.SignedTokens sign(
+            String userPoolId, String username, TokenIssuer.Session session, TokenIssuer.Grant grant) {
         UserPool pool = pools.pool(userPoolId);
         // The subject is read under the pool's lock and signed outside it.
         TokenIssuer.Subject subject = users.subject(userPoolId, username);
-        return issuer.issue(pool, signingKeys.keyFor(userPoolId), subject, session);
+        return issuer.issue(pool, signingKeys.keyFor(userPoolId), subject, session, grant);
     }
 
-    private record RefreshGrant(String userPoolId, String username, TokenIssuer.Session session, Instant expiresAt) {}
+    private record RefreshGrant(
+            String userPoolId,
+            String username,
+            TokenIssuer.Session session,
+            TokenIssuer.Grant grant,
+            Instant expiresAt) {}
 }

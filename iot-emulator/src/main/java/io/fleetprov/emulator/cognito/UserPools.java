@@ -98,7 +98,14 @@ public final class UserPools {
     /** @param clientId nullable: a random 26-character lowercase alphanumeric id, like Cognito's */
     public AppClient createAppClient(
             String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows) {
+        return createAppClient(userPoolId, clientId, clientName, explicitAuthFlows, OAuthSettings.NONE);
+    }
+
+    /** As {@link #createAppClient(String, String, String, Set)}, with hosted-UI settings, checked as Cognito does. */
+    public AppClient createAppClient(
+            String userPoolId, String clientId, String clientName, Set<String> explicitAuthFlows, OAuthSettings oauth) {
         pool(userPoolId);
+        oauth.validate(userPoolId, false);
         requireMatch("clientName", clientName, CLIENT_NAME, 1, 128);
         if (clientId != null) {
             requireMatch("clientId", clientId, CLIENT_ID, 1, 128);
@@ -106,12 +113,35 @@ public final class UserPools {
         AppClient client;
         do {
             String id = clientId != null ? clientId : random.of(RandomStrings.LOWER_ALNUM, 26);
-            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant());
+            client = new AppClient(id, clientName, userPoolId, explicitAuthFlows, clock.instant(), oauth);
             if (clients.putIfAbsent(id, client) == null) {
                 return client;
             }
         } while (clientId == null);
         throw CognitoException.invalidParameter("User pool client " + clientId + " already exists.");
+    }
+
+    /** Replaces the hosted-UI settings of a client (UpdateUserPoolClient); codes and sessions issued stay valid. */
+    public AppClient updateOAuthSettings(String userPoolId, String clientId, OAuthSettings oauth) {
+        AppClient current = client(clientId);
+        if (!current.userPoolId().equals(userPoolId)) {
+            throw CognitoException.resourceNotFound("User pool client " + clientId + " does not exist.");
+        }
+        oauth.validate(userPoolId, false);
+        AppClient updated = new AppClient(
+                current.clientId(),
+                current.clientName(),
+                current.userPoolId(),
+                current.explicitAuthFlows(),
+                current.creationDate(),
+                oauth);
+        clients.put(clientId, updated);
+        return updated;
+    }
+
+    /** The app client with this id, if any. */
+    public Optional<AppClient> findAppClient(String clientId) {
+        return Optional.ofNullable(clientId == null ? null : clients.get(clientId));
     }
 
     /** The pool, or Cognito's error for a pool that does not exist. */

@@ -2,6 +2,7 @@ package io.fleetprov.emulator.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.fleetprov.emulator.cognito.hostedui.HostedUiHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,10 +62,13 @@ final class RequestDispatcher implements HttpHandler {
                 RawRequest request = read(exchange);
                 if (forCognito) {
                     String target = request.header("x-amz-target");
+                    // The hosted UI is browsers and OAuth clients, which AWS never asks for a signature.
                     sigV4.verify(
                             request,
                             COGNITO_SERVICES,
-                            "GET".equals(request.method()) || UNSIGNED_COGNITO_TARGETS.contains(target));
+                            "GET".equals(request.method())
+                                    || HostedUiHandler.handles(request.rawPath())
+                                    || (target != null && UNSIGNED_COGNITO_TARGETS.contains(target)));
                     // The Cognito handler reads the body itself; give it the bytes already taken off the wire.
                     exchange.setStreams(new ByteArrayInputStream(request.body()), null);
                     cognito.handle(exchange);

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetprov.emulator.cognito.OAuthSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +50,39 @@ public record SeedFile(
         }
     }
 
-    /** @param clientId optional fixed app-client id */
-    public record ClientSeed(String clientId, String clientName) {}
+    /**
+     * @param clientId optional fixed app-client id
+     * @param allowedOAuthFlowsUserPoolClient defaults to true when {@code allowedOAuthFlows} are given
+     * @param supportedIdentityProviders defaults to {@code ["COGNITO"]} when {@code allowedOAuthFlows} are given
+     */
+    public record ClientSeed(
+            String clientId,
+            String clientName,
+            @JsonProperty("callbackURLs") List<String> callbackUrls,
+            @JsonProperty("logoutURLs") List<String> logoutUrls,
+            List<String> allowedOAuthFlows,
+            List<String> allowedOAuthScopes,
+            Boolean allowedOAuthFlowsUserPoolClient,
+            List<String> supportedIdentityProviders) {
+
+        public ClientSeed(String clientId, String clientName) {
+            this(clientId, clientName, null, null, null, null, null, null);
+        }
+
+        /** The hosted-UI settings, with the defaults above. */
+        public OAuthSettings oauth() {
+            boolean oauthFlows = allowedOAuthFlows != null && !allowedOAuthFlows.isEmpty();
+            return new OAuthSettings(
+                    callbackUrls,
+                    logoutUrls,
+                    allowedOAuthFlows == null ? null : new LinkedHashSet<>(allowedOAuthFlows),
+                    allowedOAuthScopes == null ? null : new LinkedHashSet<>(allowedOAuthScopes),
+                    allowedOAuthFlowsUserPoolClient == null ? oauthFlows : allowedOAuthFlowsUserPoolClient,
+                    supportedIdentityProviders == null && oauthFlows
+                            ? List.of(OAuthSettings.COGNITO)
+                            : supportedIdentityProviders);
+        }
+    }
 
     public record UserSeed(String username, String password, List<String> groups, Map<String, String> attributes) {
         public UserSeed {

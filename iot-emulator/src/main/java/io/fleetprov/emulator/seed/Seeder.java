@@ -1,5 +1,6 @@
 package io.fleetprov.emulator.seed;
 
+import io.fleetprov.emulator.cognito.AppClient;
 import io.fleetprov.emulator.cognito.CognitoUserPools;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.emulator.registry.Registry;
@@ -23,7 +24,13 @@ public final class Seeder {
                         : cognito.pools().createUserPool(seed.id(), seed.name()))
                 .id();
         seed.clients()
-                .forEach(client -> cognito.pools().createAppClient(poolId, client.clientId(), client.clientName()));
+                .forEach(client -> cognito.pools()
+                        .createAppClient(
+                                poolId,
+                                client.clientId(),
+                                client.clientName(),
+                                AppClient.DEFAULT_AUTH_FLOWS,
+                                client.oauth()));
         seed.groups().forEach(group -> cognito.users().createGroup(poolId, group));
         for (SeedFile.UserSeed user : seed.users()) {
             cognito.users().adminCreateUser(poolId, user.username(), null, user.attributes());
