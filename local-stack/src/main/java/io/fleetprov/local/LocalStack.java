@@ -60,7 +60,8 @@ final class LocalStack implements AutoCloseable {
         int auditPort = freePort();
         String hookSecret = secret(24);
 
-        Path seed = DemoSeed.write(stateDir.resolve("seed.json"), claimPort, installerPassword, auditorPassword);
+        Path seed = DemoSeed.write(
+                stateDir.resolve("seed.json"), claimPort, claimHttpsPort, installerPassword, auditorPassword);
         emulator = track(IotEmulator.start(EmulatorConfig.builder()
                 .dataDir(stateDir.resolve("emulator"))
                 .mqttPort(0)
