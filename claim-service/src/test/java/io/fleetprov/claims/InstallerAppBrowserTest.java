@@ -104,6 +104,18 @@ class InstallerAppBrowserTest {
 
     @Test
     void installerClaimsHandsOverAndWatchesTheDeviceProvision() throws Exception {
+        try {
+            scenario();
+        } catch (Exception | AssertionError e) {
+            // What the browser showed when it went wrong, next to the screenshots.
+            Files.writeString(
+                    SHOTS.resolve("failure.html"), browser.getCurrentUrl() + "\n" + browser.getPageSource());
+            shot("failure");
+            throw e;
+        }
+    }
+
+    private void scenario() throws Exception {
         String alice = ClaimServiceEmulator.installer();
         String bob = ClaimServiceEmulator.installer();
         String serial = Claims.serial();
