@@ -108,8 +108,7 @@ class InstallerAppBrowserTest {
             scenario();
         } catch (Exception | AssertionError e) {
             // What the browser showed when it went wrong, next to the screenshots.
-            Files.writeString(
-                    SHOTS.resolve("failure.html"), browser.getCurrentUrl() + "\n" + browser.getPageSource());
+            Files.writeString(SHOTS.resolve("failure.html"), browser.getCurrentUrl() + "\n" + browser.getPageSource());
             shot("failure");
             throw e;
         }

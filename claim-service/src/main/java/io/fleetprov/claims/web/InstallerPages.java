@@ -108,6 +108,17 @@ public class InstallerPages {
         return Response.seeOther(URI.create("/app")).build();
     }
 
+    /**
+     * Sign out. The web-app tenant answers this path itself while authenticating the request (logout.path): it drops
+     * the session cookie and sends the browser to the hosted UI's /logout. The path must exist and require
+     * authentication for that to run, as authentication is not proactive here; this body is never reached then.
+     */
+    @GET
+    @Path("logout")
+    public Response logout() {
+        return Response.seeOther(URI.create("/app/signed-out")).build();
+    }
+
     /** Where the hosted UI's sign-out returns to: no session any more, so no authentication asked. */
     @GET
     @Path("signed-out")
