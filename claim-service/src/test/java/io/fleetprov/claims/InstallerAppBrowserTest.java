@@ -125,6 +125,14 @@ class InstallerAppBrowserTest {
         assertThat(text("user-groups")).contains("installer");
         shot("1-signed-in");
 
+        // A bad serial number is explained in words, with the rule it broke; nothing is issued.
+        browser.findElement(By.id("serial")).sendKeys("not a serial!");
+        browser.findElement(By.id("claim-button")).click();
+        await().until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        assertThat(text("error")).contains("not valid").contains("characters matching");
+        shot("1b-invalid-serial");
+
+        browser.findElement(By.id("serial")).clear();
         browser.findElement(By.id("serial")).sendKeys(serial);
         browser.findElement(By.id("claim-button")).click();
         await().until(ExpectedConditions.visibilityOfElementLocated(By.id("claim-status")));
@@ -158,6 +166,11 @@ class InstallerAppBrowserTest {
         await().until(ExpectedConditions.textToBe(By.id("claim-status"), "USED"));
         assertThat(text("claim-thing")).contains(serial);
         shot("3-device-provisioned");
+
+        // The bundle was handed over once: the same download again gets nothing.
+        browser.findElement(By.id("download-button")).click();
+        await().until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+        assertThat(text("error")).contains("downloaded once");
 
         browser.findElement(By.id("sign-out")).click();
         await().until(ExpectedConditions.visibilityOfElementLocated(By.id("signed-out")));
