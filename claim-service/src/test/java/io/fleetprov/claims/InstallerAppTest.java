@@ -2,6 +2,7 @@ package io.fleetprov.claims;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.anyOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -101,6 +102,16 @@ class InstallerAppTest {
                 .post("/app/claims/bundle")
                 .then()
                 .statusCode(not(equalTo(200)));
+
+        // A form posted to the API is refused as a problem document, like every other error.
+        given().auth()
+                .oauth2(Tokens.of(installer))
+                .contentType("application/x-www-form-urlencoded")
+                .formParams(Map.of("serialNumber", Claims.serial()))
+                .post("/v1/claims")
+                .then()
+                .statusCode(anyOf(equalTo(400), equalTo(415)))
+                .contentType("application/problem+json");
 
         // The bearer API takes JSON without CSRF tokens, as before.
         String serial = Claims.serial();
