@@ -63,6 +63,12 @@ FLEETPROV_QUOTA_OUTSTANDING: {{ $v.quota.outstanding | quote }}
 FLEETPROV_EVENTS_SOURCE: "claim-service"
 FLEETPROV_EVENTS_KID: {{ .Values.events.kid | quote }}
 FLEETPROV_EVENTS_SIGNING_KEY_FILE: /etc/fleetprov/event-signing/event-signing-key.pem
+{{- if $v.https.enabled }}
+QUARKUS_PROFILE: "prod,https"
+FLEETPROV_HTTPS_PORT: {{ $v.https.port | quote }}
+FLEETPROV_HTTPS_CERT_FILE: "/etc/fleetprov/https/tls.crt"
+FLEETPROV_HTTPS_KEY_FILE: "/etc/fleetprov/https/tls.key"
+{{- end }}
 {{- range $name, $value := $v.extraConfig }}
 {{ $name }}: {{ $value | toString | quote }}
 {{- end }}
@@ -101,6 +107,8 @@ AUDIT_CHECKPOINT_EVERY: {{ $v.checkpoint.every | quote }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_OIDC_CREDENTIALS_SECRET" "oidc-client-secret" true) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_HOOK_SECRET" "hook-shared-secret" (ne .Values.claimService.hook.auth "shared-secret")) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_CLAIMS_BUNDLE_KEY" "claim-bundle-key" true) }}
+{{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_WEB_STATE_SECRET" "web-state-secret" true) }}
+{{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_WEB_SESSION_SECRET" "web-session-secret" true) }}
 {{- end -}}
 
 {{- define "fleetprov.secretEnv.auditService" -}}

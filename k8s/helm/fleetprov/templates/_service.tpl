@@ -53,6 +53,12 @@ spec:
       port: {{ $v.service.port }}
       targetPort: http
       protocol: TCP
+    {{- if dig "https" "enabled" false $v }}
+    - name: https
+      port: {{ $v.https.port }}
+      targetPort: https
+      protocol: TCP
+    {{- end }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -100,6 +106,11 @@ spec:
             - name: http
               containerPort: 8080
               protocol: TCP
+            {{- if dig "https" "enabled" false $v }}
+            - name: https
+              containerPort: {{ $v.https.port }}
+              protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ $name }}
@@ -130,6 +141,11 @@ spec:
               mountPath: /etc/fleetprov/mqtt-ca
               readOnly: true
             {{- include (printf "fleetprov.volumeMounts.%s" $key) $root | nindent 12 }}
+            {{- if dig "https" "enabled" false $v }}
+            - name: https
+              mountPath: /etc/fleetprov/https
+              readOnly: true
+            {{- end }}
       volumes:
         # The root filesystem is read-only; Quarkus and Vert.x write their caches under /tmp.
         - name: tmp
@@ -147,6 +163,12 @@ spec:
             name: {{ include "fleetprov.caConfigMap" $root }}
             optional: false
         {{- include (printf "fleetprov.volumes.%s" $key) $root | nindent 8 }}
+        {{- if dig "https" "enabled" false $v }}
+        - name: https
+          secret:
+            secretName: {{ required "claimService.https.secretName is required with https.enabled" $v.https.secretName }}
+            defaultMode: 0440
+        {{- end }}
       {{- with $v.nodeSelector }}
       nodeSelector:
         {{- toYaml . | nindent 8 }}

@@ -2,16 +2,23 @@ package io.fleetprov.claims;
 
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.ca.IssuedCertificate;
+import io.fleetprov.emulator.ca.Pem;
+import io.fleetprov.emulator.cognito.AppClient;
 import io.fleetprov.emulator.cognito.CognitoUserPools;
+import io.fleetprov.emulator.cognito.OAuthSettings;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.testing.FreePorts;
 import io.fleetprov.testing.TestClock;
 import io.fleetprov.testing.TestTemplates;
 import io.fleetprov.testing.quarkus.IotEmulatorTestResource;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -46,6 +53,9 @@ public class ClaimServiceEmulator extends IotEmulatorTestResource {
     }
 
     private final int servicePort = FreePorts.freePort();
+    /** The service's HTTPS port, where the installer app's hosted-UI callback goes. */
+    private final int httpsPort = FreePorts.freePort();
+
     private final String hookSecret = UUID.randomUUID().toString();
 
     @Override
@@ -65,7 +75,7 @@ public class ClaimServiceEmulator extends IotEmulatorTestResource {
                 .create(RESTRICTED_TEMPLATE, null, template, true, TestTemplates.ROLE, hook, null);
         IdentityFiles identity = writeServiceIdentity("claim-service");
 
-        Cognito cognito = seedUsers(emulator.cognito(), emulator.httpUrl());
+        Cognito cognito = seedUsers(emulator.cognito(), emulator.httpUrl(), "https://localhost:" + httpsPort);
         // The SDK's default credential chain reads these; the emulator does not check signatures by default.
         System.setProperty("aws.accessKeyId", "AKIDCLAIMSERVICETEST");
         System.setProperty("aws.secretAccessKey", "claim-service-test-secret");
@@ -88,16 +98,48 @@ public class ClaimServiceEmulator extends IotEmulatorTestResource {
         p.put("quarkus.tls.mqtt.key-store.pem.0.cert", identity.certificate().toString());
         p.put("quarkus.tls.mqtt.key-store.pem.0.key", identity.privateKey().toString());
         p.put("quarkus.tls.mqtt.trust-store.pem.certs", caFile().toString());
+        p.putAll(https(emulator));
         return p;
+    }
+
+    /**
+     * HTTPS beside the tests' plain HTTP port, as the local system serves it: the TLS registry's "https"
+     * configuration with a certificate for localhost from the emulator's CA, which the HTTPS tests trust.
+     */
+    private Map<String, String> https(IotEmulator emulator) throws IOException {
+        IssuedCertificate server = emulator.ca().issueServerCertificate(List.of());
+        Path dir = Files.createTempDirectory("claim-service-https");
+        Path cert = Files.writeString(dir.resolve("tls.crt"), Pem.certificate(server.certificate()));
+        Path key = Files.writeString(
+                dir.resolve("tls.key"), Pem.privateKey(server.keyPair().getPrivate()));
+        return Map.of(
+                "quarkus.http.tls-configuration-name", "https",
+                "quarkus.tls.https.key-store.pem.0.cert", cert.toString(),
+                "quarkus.tls.https.key-store.pem.0.key", key.toString(),
+                "quarkus.http.test-ssl-port", Integer.toString(httpsPort),
+                "fleetprov-test.https-port", Integer.toString(httpsPort),
+                "fleetprov-test.https-ca-file", caFile().toString(),
+                "fleetprov-test.https-cert-file", cert.toString());
     }
 
     private record Cognito(String url, String poolId, String clientId) {}
 
-    private static Cognito seedUsers(CognitoUserPools pools, String url) {
+    private static Cognito seedUsers(CognitoUserPools pools, String url, String serviceHttpsUrl) {
         String poolId = pools.pools()
                 .createUserPool("us-east-1_fleetprov", "installers")
                 .id();
-        String clientId = pools.pools().createAppClient(poolId, "installer-app").clientId();
+        // The installer app client: USER_PASSWORD_AUTH for the API's tests, the hosted UI (code + PKCE) for the
+        // installer web app, which comes back to the service's HTTPS port.
+        var oauth = new OAuthSettings(
+                List.of(serviceHttpsUrl + "/app/callback"),
+                List.of(serviceHttpsUrl + "/app/signed-out"),
+                Set.of(OAuthSettings.CODE),
+                Set.of("openid", "profile", "email"),
+                true,
+                List.of(OAuthSettings.COGNITO));
+        String clientId = pools.pools()
+                .createAppClient(poolId, null, "installer-app", AppClient.DEFAULT_AUTH_FLOWS, oauth)
+                .clientId();
         for (String group : List.of("installer", "admin", "auditor")) {
             pools.users().createGroup(poolId, group);
         }

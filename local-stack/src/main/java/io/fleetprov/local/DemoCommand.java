@@ -80,6 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
                 + stack.auditService().baseUrl() + ", emulator "
                 + stack.emulator().httpUrl() + " / mqtts://"
                 + stack.emulator().mqttEndpoint());
+        System.out.println(
+                "  installer app " + stack.installerAppUrl() + " (HTTPS: trust the CA in " + stack.httpsCaFile() + ")");
 
         Path runDir = state.resolve("run");
         int simulatorExit = runSimulator(stack, runDir);
@@ -91,6 +93,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("Running. Installer: " + DemoSeed.INSTALLER + " / " + stack.installerPassword()
                     + ", auditor: " + DemoSeed.AUDITOR + " / " + stack.auditorPassword());
+            System.out.println("Installer app: " + stack.installerAppUrl() + " (sign in as " + DemoSeed.INSTALLER
+                    + "; trust the CA " + stack.httpsCaFile() + ")");
             System.out.println("Everything is in " + stackFile + ". Press Ctrl-C to stop.");
             stopped.await();
             return 0;
@@ -108,7 +112,9 @@ public final class DemoCommand implements Callable<Integer> {
                 "--source",
                 "trusted-user",
                 "--claim-service-url",
-                stack.claimService().baseUrl(),
+                stack.claimServiceHttpsUrl(),
+                "--claim-service-ca",
+                stack.httpsCaFile().toString(),
                 "--cognito-endpoint-url",
                 stack.emulator().httpUrl(),
                 "--user-pool-client-id",
@@ -182,6 +188,14 @@ public final class DemoCommand implements Callable<Integer> {
     private Path writeStackFile(LocalStack stack) throws IOException {
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("claimServiceUrl", stack.claimService().baseUrl());
+        info.put("claimServiceHttpsUrl", stack.claimServiceHttpsUrl());
+        info.put(
+                "installerApp",
+                Map.of(
+                        "url",
+                        stack.installerAppUrl(),
+                        "caFile",
+                        stack.httpsCaFile().toString()));
         info.put("auditServiceUrl", stack.auditService().baseUrl());
         info.put("emulatorHttpUrl", stack.emulator().httpUrl());
         info.put("emulatorMqttEndpoint", stack.emulator().mqttEndpoint());

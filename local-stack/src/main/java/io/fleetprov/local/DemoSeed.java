@@ -26,8 +26,16 @@ final class DemoSeed {
 
     private DemoSeed() {}
 
-    /** Writes the seed file; the hook is claim-service's endpoint on {@code claimServicePort}. */
-    static Path write(Path file, int claimServicePort, String installerPassword, String auditorPassword)
+    /**
+     * Writes the seed file; the hook is claim-service's endpoint on {@code claimServicePort}, the installer app
+     * client's hosted-UI callback and sign-out pages are its installer app on {@code claimServiceHttpsPort}.
+     */
+    static Path write(
+            Path file,
+            int claimServicePort,
+            int claimServiceHttpsPort,
+            String installerPassword,
+            String auditorPassword)
             throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode body = json.readTree(SampleTemplate.deviceTemplate(""));
@@ -42,7 +50,15 @@ final class DemoSeed {
         var pool = new SeedFile.UserPoolSeed(
                 USER_POOL_ID,
                 "fleetprov-demo",
-                List.of(new SeedFile.ClientSeed(APP_CLIENT_ID, "installer-app")),
+                List.of(new SeedFile.ClientSeed(
+                        APP_CLIENT_ID,
+                        "installer-app",
+                        List.of("https://localhost:" + claimServiceHttpsPort + "/app/callback"),
+                        List.of("https://localhost:" + claimServiceHttpsPort + "/app/signed-out"),
+                        List.of("code"),
+                        List.of("openid", "profile", "email"),
+                        true,
+                        List.of("COGNITO"))),
                 List.of("installer", "admin", "auditor"),
                 List.of(
                         new SeedFile.UserSeed(INSTALLER, installerPassword, List.of("installer"), Map.of()),

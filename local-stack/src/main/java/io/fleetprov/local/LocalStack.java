@@ -33,6 +33,9 @@ final class LocalStack implements AutoCloseable {
     private Database database;
     private ServiceProcess claimService;
     private ServiceProcess auditService;
+    private HttpsFiles https;
+    private String installerAppUrl;
+    private String claimServiceHttpsUrl;
 
     private LocalStack(Path stateDir) {
         this.stateDir = stateDir;
@@ -53,10 +56,12 @@ final class LocalStack implements AutoCloseable {
     private void startAll(Path root) throws Exception {
         Files.createDirectories(stateDir);
         int claimPort = freePort();
+        int claimHttpsPort = freePort();
         int auditPort = freePort();
         String hookSecret = secret(24);
 
-        Path seed = DemoSeed.write(stateDir.resolve("seed.json"), claimPort, installerPassword, auditorPassword);
+        Path seed = DemoSeed.write(
+                stateDir.resolve("seed.json"), claimPort, claimHttpsPort, installerPassword, auditorPassword);
         emulator = track(IotEmulator.start(EmulatorConfig.builder()
                 .dataDir(stateDir.resolve("emulator"))
                 .mqttPort(0)
@@ -105,15 +110,20 @@ final class LocalStack implements AutoCloseable {
         claimProps.put(
                 "fleetprov.events.signing-key-file", eventKey.privateKeyFile().toString());
         claimProps.put("fleetprov.events.kid", EventSigningKey.KID);
-        Map<String, String> claimEnv = Map.of(
-                "FLEETPROV_HOOK_SECRET",
-                hookSecret,
-                "AWS_ACCESS_KEY_ID",
-                "local",
-                "AWS_SECRET_ACCESS_KEY",
-                "local",
-                "AWS_REGION",
-                emulator.config().region());
+        // HTTPS for installers (the API and the installer app) through the service's "https" profile, with a
+        // certificate from the local CA; the hook and health checks stay on plain HTTP on the loopback port.
+        https = HttpsFiles.issue(stateDir.resolve("https"), "claim-service");
+        installerAppUrl = "https://localhost:" + claimHttpsPort + "/app";
+        claimServiceHttpsUrl = "https://localhost:" + claimHttpsPort;
+        Map<String, String> claimEnv = new LinkedHashMap<>();
+        claimEnv.put("FLEETPROV_HOOK_SECRET", hookSecret);
+        claimEnv.put("AWS_ACCESS_KEY_ID", "local");
+        claimEnv.put("AWS_SECRET_ACCESS_KEY", "local");
+        claimEnv.put("AWS_REGION", emulator.config().region());
+        claimEnv.put("QUARKUS_PROFILE", "prod,https");
+        claimEnv.put("FLEETPROV_HTTPS_PORT", Integer.toString(claimHttpsPort));
+        claimEnv.put("FLEETPROV_HTTPS_CERT_FILE", https.certificate().toString());
+        claimEnv.put("FLEETPROV_HTTPS_KEY_FILE", https.privateKey().toString());
         claimService = track(ServiceProcess.start(
                 "claim-service",
                 root.resolve("claim-service/target/quarkus-app/quarkus-run.jar"),
@@ -166,6 +176,20 @@ final class LocalStack implements AutoCloseable {
 
     ServiceProcess auditService() {
         return auditService;
+    }
+
+    /** The local CA's certificate that browsers and clients trust for claim-service's HTTPS. */
+    Path httpsCaFile() {
+        return https.caFile();
+    }
+
+    /** claim-service's HTTPS base URL (the API installers use). */
+    String claimServiceHttpsUrl() {
+        return claimServiceHttpsUrl;
+    }
+
+    String installerAppUrl() {
+        return installerAppUrl;
     }
 
     Path stateDir() {

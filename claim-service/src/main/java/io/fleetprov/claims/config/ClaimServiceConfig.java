@@ -23,6 +23,8 @@ public interface ClaimServiceConfig {
 
     Events events();
 
+    Web web();
+
     interface Claims {
         /** A serial number must match this pattern as a whole. */
         @WithDefault("[A-Za-z0-9][A-Za-z0-9_.:-]*")
@@ -76,6 +78,19 @@ public interface ClaimServiceConfig {
         /** How often claims past their expiry are marked EXPIRED (a Quarkus scheduler interval, e.g. 30s). */
         @WithDefault("30s")
         String expiryInterval();
+    }
+
+    /** The installer web app (web package). */
+    interface Web {
+        /**
+         * The CA certificate (PEM) a device trusts for the MQTT endpoint, put in the claim bundle it downloads
+         * (AmazonRootCA1.pem on AWS, the emulator's ca.pem locally). Unset: the CA this service trusts for MQTT.
+         */
+        Optional<java.nio.file.Path> deviceCaFile();
+
+        /** How often the installer page asks for a claim's status while it waits for the device. */
+        @WithDefault("PT2S")
+        Duration statusPollInterval();
     }
 
     interface Aws {

@@ -1,5 +1,6 @@
 package io.fleetprov.claims.rest;
 
+import io.fleetprov.claims.service.ClaimPage;
 import io.fleetprov.claims.service.ClaimRefusedException;
 import io.fleetprov.claims.service.ClaimService;
 import io.fleetprov.claims.service.ClaimView;
@@ -12,12 +13,14 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -32,6 +35,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/v1/claims")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClaimResource {
+
+    private static final int MAX_PAGE = 100;
 
     private final ClaimService claims;
     private final SecurityIdentity identity;
@@ -79,6 +84,28 @@ public class ClaimResource {
     }
 
     @GET
+    @RolesAllowed({Installer.INSTALLER, Installer.ADMIN})
+    @Operation(summary = "The caller's own claims, newest first, with an opaque cursor to the next page")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of claims (no key material); nextCursor is absent on the last page",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ClaimPage.class)))
+    @APIResponse(responseCode = "400", description = "mine=true missing, a limit out of 1..100, or a foreign cursor")
+    public ClaimPage listMine(
+            @QueryParam("mine") String mine,
+            @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("20") String limit) {
+        if (!"true".equals(mine)) {
+            // Only the caller's own claims are offered; a later "all claims" view for admins would be another mode.
+            throw new ClaimRefusedException(RefusalReason.INVALID_INPUT, "mine=true is required");
+        }
+        return claims.listMine(caller(), cursor, pageSize(limit));
+    }
+
+    @GET
     @Path("{certificateId}")
     @RolesAllowed({Installer.INSTALLER, Installer.ADMIN})
     @Operation(summary = "A claim's state, to the installer who asked for it or an admin")
@@ -89,6 +116,18 @@ public class ClaimResource {
 
     private Installer caller() {
         return new Installer(token.getSubject(), identity.getRoles());
+    }
+
+    private static int pageSize(String limit) {
+        try {
+            int n = Integer.parseInt(limit);
+            if (n >= 1 && n <= MAX_PAGE) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ClaimRefusedException(RefusalReason.INVALID_INPUT, "limit must be 1 to " + MAX_PAGE);
     }
 
     private static CacheControl noStore() {

@@ -7,6 +7,9 @@ import io.fleetprov.claims.store.StoreException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -36,10 +39,27 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
-    public Response unauthorized(RuntimeException e) {
+    public Uni<Response> unauthorized(RuntimeException e, RoutingContext request) {
+        HttpAuthenticator authenticator = request.get(HttpAuthenticator.class.getName());
+        if (authenticator != null && isInstallerApp(request.normalizedPath())) {
+            // The installer app's pages answer with the web-app tenant's challenge: a redirect to the hosted UI
+            // (which also sets the cookie holding the PKCE verifier), not a problem document.
+            return authenticator.getChallenge(request).map(challenge -> {
+                Response.ResponseBuilder r = Response.status(challenge.status);
+                challenge.getHeaders().forEach((name, value) -> r.header(name.toString(), value));
+                return r.build();
+            });
+        }
         Response r = Problem.of("unauthorized", "Unauthorized", 401, "a valid credential is required")
                 .toResponse();
-        return Response.fromResponse(r).header("WWW-Authenticate", "Bearer").build();
+        return Uni.createFrom()
+                .item(Response.fromResponse(r)
+                        .header("WWW-Authenticate", "Bearer")
+                        .build());
+    }
+
+    private static boolean isInstallerApp(String path) {
+        return path != null && (path.equals("/app") || path.startsWith("/app/"));
     }
 
     @ServerExceptionMapper

@@ -119,9 +119,13 @@ public class ClaimService {
         ClaimRecord claim = store.findByCertificateId(certificateId)
                 .filter(c -> caller.isAdmin() || c.installer().equals(caller.subject()))
                 .orElseThrow(() -> new ClaimNotFoundException(certificateId));
+        return toView(claim, clock.instant());
+    }
+
+    private static ClaimView toView(ClaimRecord claim, Instant now) {
         return new ClaimView(
                 claim.certificateId(),
-                claim.statusAt(clock.instant()),
+                claim.statusAt(now),
                 claim.serialNumber(),
                 claim.templateName(),
                 claim.issuedAt(),
@@ -130,6 +134,31 @@ public class ClaimService {
                 claim.thingName(),
                 claim.deviceCertificateId(),
                 claim.installer());
+    }
+
+    /**
+     * The caller's own claims, newest first, {@code limit} at a time; {@code cursor} is a previous page's
+     * {@code nextCursor}. Admins too see only their own here.
+     */
+    public ClaimPage listMine(Installer caller, String cursor, int limit) {
+        ClaimCursor after = cursor == null || cursor.isEmpty() ? null : ClaimCursor.decode(cursor);
+        // One row more than asked tells whether another page follows without a count query.
+        List<ClaimRecord> rows = store.pageOfInstaller(
+                caller.subject(),
+                after == null ? null : after.requestedAt(),
+                after == null ? null : after.id(),
+                limit + 1);
+        boolean more = rows.size() > limit;
+        List<ClaimRecord> page = more ? rows.subList(0, limit) : rows;
+        Instant now = clock.instant();
+        List<ClaimView> items = page.stream().map(c -> toView(c, now)).toList();
+        String next = more
+                ? new ClaimCursor(
+                                page.get(limit - 1).requestedAt(),
+                                page.get(limit - 1).id())
+                        .encode()
+                : null;
+        return new ClaimPage(items, next);
     }
 
     private void validate(String serialNumber, String template, String idempotencyKey) {

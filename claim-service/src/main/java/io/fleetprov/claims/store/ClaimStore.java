@@ -102,6 +102,28 @@ public class ClaimStore {
         update("update claims set replaced_at = ?, replacement_outcome = ? where id = ?", now, outcome, id);
     }
 
+    /**
+     * One page of an installer's issued claims, newest first: those requested before {@code before} (or, at the same
+     * instant, with a smaller id), so pages stay stable while new claims arrive. Claims still in flight are left
+     * out. The installer condition is part of every page's query: a cursor never leads to another's claims.
+     */
+    public List<ClaimRecord> pageOfInstaller(String installer, Instant before, UUID beforeId, int limit) {
+        if (before == null) {
+            return query(
+                    "select " + COLUMNS + " from claims where installer = ? and status <> 'PENDING' "
+                            + "order by requested_at desc, id desc limit ?",
+                    installer,
+                    limit);
+        }
+        return query(
+                "select " + COLUMNS + " from claims where installer = ? and status <> 'PENDING' "
+                        + "and (requested_at, id) < (?, ?) order by requested_at desc, id desc limit ?",
+                installer,
+                before,
+                beforeId,
+                limit);
+    }
+
     public Optional<ClaimRecord> findByIdempotencyKey(String installer, String key) {
         return queryOne(
                 "select " + COLUMNS + " from claims where installer = ? and idempotency_key = ?", installer, key);

@@ -7,15 +7,26 @@ import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.simulator.client.DeviceException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderAsyncClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
@@ -55,9 +66,42 @@ public final class TrustedUserClaimSource implements ClaimSource {
     }
 
     public TrustedUserClaimSource(CognitoIdentityProviderAsyncClient cognito, Settings settings) {
+        this(cognito, settings, null);
+    }
+
+    /** @param tls trusts claim-service's HTTPS certificate; null: the JVM's default trusted CAs */
+    public TrustedUserClaimSource(CognitoIdentityProviderAsyncClient cognito, Settings settings, SSLContext tls) {
         this.cognito = cognito;
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(settings.timeout());
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
+    }
+
+    /** A TLS context trusting only the CA certificates in a PEM file (e.g. the local system's HTTPS CA). */
+    public static SSLContext trusting(Path caPemFile) {
+        try (InputStream in = Files.newInputStream(caPemFile)) {
+            KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+            trust.load(null, null);
+            int n = 0;
+            for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("ca-" + n++, ca);
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException("no certificate in " + caPemFile);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + caPemFile, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use " + caPemFile + " as trusted CAs: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -191,6 +191,13 @@ public class RunOptions {
         URI claimServiceUrl;
 
         @Option(
+                names = "--claim-service-ca",
+                paramLabel = "FILE",
+                description = "PEM CA certificate(s) to trust for an https claim-service URL (the local system's "
+                        + "DIR/https/ca.pem). Default: the JVM's trusted CAs.")
+        Path claimServiceCa;
+
+        @Option(
                 names = "--cognito-endpoint-url",
                 description = "Cognito endpoint override (the emulator's HTTP port). Default: AWS's regional endpoint.")
         URI cognitoEndpointUrl;

@@ -217,7 +217,8 @@ final class SimulatorRuntime implements AutoCloseable {
                                 user.claimServiceUrl,
                                 options.template,
                                 "access".equals(user.bearer),
-                                options.timeout));
+                                options.timeout),
+                        user.claimServiceCa == null ? null : TrustedUserClaimSource.trusting(user.claimServiceCa));
             }
             default -> throw options.usage("--source must be direct or trusted-user");
         };
