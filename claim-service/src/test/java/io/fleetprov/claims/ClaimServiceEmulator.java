@@ -138,7 +138,7 @@ public class ClaimServiceEmulator extends IotEmulatorTestResource {
                 true,
                 List.of(OAuthSettings.COGNITO));
         String clientId = pools.pools()
-                .createAppClient(poolId, null, "installer-app", AppClient.DEFAULT_AUTH_FLOWS, oauth)
+                .createAppClient(poolId, null, "installer-app", AppClient.DEFAULT_AUTH_FLOWS, null, oauth)
                 .clientId();
         for (String group : List.of("installer", "admin", "auditor")) {
             pools.users().createGroup(poolId, group);

@@ -53,6 +53,7 @@ final class DemoSeed {
                 List.of(new SeedFile.ClientSeed(
                         APP_CLIENT_ID,
                         "installer-app",
+                        null,
                         List.of("https://localhost:" + claimServiceHttpsPort + "/app/callback"),
                         List.of("https://localhost:" + claimServiceHttpsPort + "/app/signed-out"),
                         List.of("code"),
