@@ -28,6 +28,18 @@ import picocli.CommandLine.Option;
         })
 public final class EmulatorCommand implements Callable<Integer> {
 
+    /** Where the client subcommands (claim, identity) read AWS credentials from to sign their calls. */
+    final Map<String, String> environment;
+
+    public EmulatorCommand() {
+        this(System.getenv());
+    }
+
+    /** @param environment stands in for the process environment (tests: credentials without setting env vars) */
+    public EmulatorCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
     @Option(
             names = "--data-dir",
             defaultValue = ".fleetprov/emulator",
@@ -102,8 +114,19 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "Fault: share (0..1) of devices disconnected between certificate creation and RegisterThing.")
     double disconnectAfterCreate;
 
-    @Option(names = "--hook-header", description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret.")
+    @Option(
+            names = "--hook-header",
+            paramLabel = "NAME=VALUE",
+            description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret (repeatable); only to hook"
+                    + " URLs under a --hook-header-url when one is given.")
     Map<String, String> hookHeaders = Map.of();
+
+    @Option(
+            names = "--hook-header-url",
+            paramLabel = "PREFIX",
+            description = "Send --hook-header only to hook URLs under this URL prefix (repeatable; same scheme, host"
+                    + " and port, path continued at a '/'). Default: to every hook URL a template names.")
+    List<String> hookHeaderUrls = List.of();
 
     @Option(
             names = "--access-key",
@@ -130,6 +153,7 @@ public final class EmulatorCommand implements Callable<Integer> {
         hostNames.forEach(config::hostName);
         throttle.forEach(config::throttle);
         hookHeaders.forEach(config::hookHeader);
+        hookHeaderUrls.forEach(config::hookHeaderUrl);
         accessKeys.forEach(config::accessKey);
         IotEmulator emulator = IotEmulator.start(config.build());
         CountDownLatch stopped = new CountDownLatch(1);
