@@ -101,6 +101,10 @@ AUDIT_CHECKPOINT_EVERY: {{ $v.checkpoint.every | quote }}
 {{ include "fleetprov.secretEnvEntry" (list . "QUARKUS_OIDC_CREDENTIALS_SECRET" "oidc-client-secret" true) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_HOOK_SECRET" "hook-shared-secret" (ne .Values.claimService.hook.auth "shared-secret")) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_CLAIMS_BUNDLE_KEY" "claim-bundle-key" true) }}
+{{- if include "fleetprov.callsEmulatorApi" . }}
+{{- /* The SDK's default credential chain reads these; the strict emulator checks the signature. */}}
+{{ include "fleetprov.emulatorAccessKeyEnv" (list . "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY") }}
+{{- end }}
 {{- end -}}
 
 {{- define "fleetprov.secretEnv.auditService" -}}
