@@ -14,7 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fleetprov emulator}: runs the emulator until interrupted. */
 @Command(
@@ -39,6 +41,9 @@ public final class EmulatorCommand implements Callable<Integer> {
     public EmulatorCommand(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
     }
+
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--data-dir",
@@ -153,7 +158,11 @@ public final class EmulatorCommand implements Callable<Integer> {
         hostNames.forEach(config::hostName);
         throttle.forEach(config::throttle);
         hookHeaders.forEach(config::hookHeader);
-        hookHeaderUrls.forEach(config::hookHeaderUrl);
+        try {
+            hookHeaderUrls.forEach(config::hookHeaderUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hook-header-url: " + e.getMessage());
+        }
         accessKeys.forEach(config::accessKey);
         IotEmulator emulator = IotEmulator.start(config.build());
         CountDownLatch stopped = new CountDownLatch(1);
