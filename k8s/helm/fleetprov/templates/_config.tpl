@@ -109,6 +109,10 @@ AUDIT_CHECKPOINT_EVERY: {{ $v.checkpoint.every | quote }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_CLAIMS_BUNDLE_KEY" "claim-bundle-key" true) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_WEB_STATE_SECRET" "web-state-secret" true) }}
 {{ include "fleetprov.secretEnvEntry" (list . "FLEETPROV_WEB_SESSION_SECRET" "web-session-secret" true) }}
+{{- if include "fleetprov.callsEmulatorApi" . }}
+{{- /* The SDK's default credential chain reads these; the strict emulator checks the signature. */}}
+{{ include "fleetprov.emulatorAccessKeyEnv" (list . "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY") }}
+{{- end }}
 {{- end -}}
 
 {{- define "fleetprov.secretEnv.auditService" -}}

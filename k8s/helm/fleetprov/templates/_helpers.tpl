@@ -125,6 +125,39 @@ identities Job fills from the in-cluster emulator; else the chart's name, for th
 {{- end -}}
 {{- end -}}
 
+{{/* The Secret with the access key the in-cluster emulator verifies SigV4 with (access-key-id, secret-access-key). */}}
+{{- define "fleetprov.emulatorAccessKeySecret" -}}
+{{- default (printf "%s-access-key" (include "fleetprov.componentName" (list . "emulator"))) .Values.emulator.accessKey.existingSecret -}}
+{{- end -}}
+
+{{/*
+Env entries with the emulator's access key: (list $ "ID_VARIABLE" "SECRET_VARIABLE"). Not optional: a client
+without the key would only be refused later, by the strict emulator.
+*/}}
+{{- define "fleetprov.emulatorAccessKeyEnv" -}}
+{{- $root := index . 0 }}
+- name: {{ index . 1 }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "fleetprov.emulatorAccessKeySecret" $root }}
+      key: access-key-id
+- name: {{ index . 2 }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "fleetprov.emulatorAccessKeySecret" $root }}
+      key: secret-access-key
+{{- end -}}
+
+{{/* "true" when the release's AWS clients call the in-cluster emulator's control plane (no aws.endpointOverride). */}}
+{{- define "fleetprov.callsEmulatorApi" -}}
+{{- if and .Values.emulator.enabled (not .Values.aws.endpointOverride) -}}true{{- end -}}
+{{- end -}}
+
+{{/* The release's claim-service hook URL: the only URL the emulator sends the hook secret to. */}}
+{{- define "fleetprov.claimServiceHookUrl" -}}
+{{- printf "http://%s:%v/v1/hooks/pre-provisioning" (include "fleetprov.componentName" (list . "claim-service")) .Values.claimService.service.port -}}
+{{- end -}}
+
 {{/* The host name the in-cluster emulator gives its clients and its Cognito issuer: emulator.advertisedHost, else its Service. */}}
 {{- define "fleetprov.emulatorHost" -}}
 {{- default (include "fleetprov.componentName" (list . "emulator")) .Values.emulator.advertisedHost -}}

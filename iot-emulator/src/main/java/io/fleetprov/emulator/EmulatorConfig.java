@@ -2,6 +2,7 @@ package io.fleetprov.emulator;
 
 import io.fleetprov.emulator.ca.KeyAlgorithm;
 import io.fleetprov.emulator.faults.FaultSettings;
+import io.fleetprov.emulator.provisioning.HookUrlScope;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param advertisedHost host name given to clients (endpoints.json, DescribeEndpoint); must be in the server
  *                       certificate, which always covers localhost and 127.0.0.1
  * @param hostNames      extra names for the broker's server certificate
+ * @param hookHeaders    headers sent with pre-provisioning hook calls (a shared secret, typically)
+ * @param hookHeaderUrls URL prefixes the hook headers are limited to; empty sends them to every hook URL
  * @param accessKeys     access key id → secret; when not empty, the HTTP API verifies SigV4 signatures strictly
  *                       and refuses requests that are unsigned or signed by other keys
  */
@@ -40,6 +43,7 @@ public record EmulatorConfig(
         Duration tokenLifetime,
         FaultSettings faults,
         Map<String, String> hookHeaders,
+        List<String> hookHeaderUrls,
         Path seedFile,
         Clock clock,
         Map<String, String> accessKeys) {
@@ -47,6 +51,7 @@ public record EmulatorConfig(
     public EmulatorConfig {
         hostNames = List.copyOf(hostNames);
         hookHeaders = Map.copyOf(hookHeaders);
+        hookHeaderUrls = List.copyOf(hookHeaderUrls);
         accessKeys = new RedactedSecrets(accessKeys);
     }
 
@@ -104,6 +109,7 @@ public record EmulatorConfig(
         b.dropAcceptedFraction = faults.dropAcceptedFraction();
         b.disconnectAfterCreateFraction = faults.disconnectAfterCreateFraction();
         b.hookHeaders = new LinkedHashMap<>(hookHeaders);
+        b.hookHeaderUrls = new ArrayList<>(hookHeaderUrls);
         b.seedFile = seedFile;
         b.clock = clock;
         b.accessKeys = new LinkedHashMap<>(accessKeys);
@@ -130,6 +136,7 @@ public record EmulatorConfig(
         private double dropAcceptedFraction;
         private double disconnectAfterCreateFraction;
         private Map<String, String> hookHeaders = new LinkedHashMap<>();
+        private List<String> hookHeaderUrls = new ArrayList<>();
         private Path seedFile;
         private Clock clock = Clock.systemUTC();
         private Map<String, String> accessKeys = new LinkedHashMap<>();
@@ -237,9 +244,22 @@ public record EmulatorConfig(
             return this;
         }
 
-        /** A header sent with every pre-provisioning hook call (for example a shared secret). */
+        /**
+         * A header sent with pre-provisioning hook calls (for example a shared secret): to every hook URL, or only
+         * to those under a {@link #hookHeaderUrl(String) hook header URL} when any is given.
+         */
         public Builder hookHeader(String name, String value) {
             this.hookHeaders.put(name, value);
+            return this;
+        }
+
+        /**
+         * Limits the hook headers to hook URLs under this prefix (repeatable): a template anyone with API access
+         * created could otherwise name a foreign URL and receive the secret. See {@code HookUrlScope}.
+         */
+        public Builder hookHeaderUrl(String prefix) {
+            HookUrlScope.validatePrefix(prefix);
+            this.hookHeaderUrls.add(prefix);
             return this;
         }
 
@@ -281,6 +301,7 @@ public record EmulatorConfig(
                             hookTimeout.toMillis(),
                             disconnectAfterCreateFraction),
                     hookHeaders,
+                    hookHeaderUrls,
                     seedFile,
                     clock,
                     accessKeys);

@@ -17,6 +17,7 @@ import io.fleetprov.emulator.http.EmulatorHttpServer;
 import io.fleetprov.emulator.http.SigV4Verifier;
 import io.fleetprov.emulator.provisioning.ApiThrottle;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
+import io.fleetprov.emulator.provisioning.HookUrlScope;
 import io.fleetprov.emulator.provisioning.OwnershipTokens;
 import io.fleetprov.emulator.provisioning.PreProvisioningHookClient;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
@@ -94,7 +95,7 @@ public final class IotEmulator implements AutoCloseable {
                 keys,
                 templates,
                 new OwnershipTokens(config.clock(), config.tokenLifetime()),
-                new PreProvisioningHookClient(config.hookHeaders()),
+                new PreProvisioningHookClient(config.hookHeaders(), new HookUrlScope(config.hookHeaderUrls())),
                 throttle,
                 config.clock(),
                 config.claimLifetime(),

@@ -1,5 +1,6 @@
 package io.fleetprov.k8s;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.InstallCommand;
 import com.marcnuri.helm.TemplateCommand;
@@ -65,7 +66,9 @@ final class Chart {
                 .withName(RELEASE)
                 .withNamespace(NAMESPACE)
                 .clientOnly()
-                .dryRun();
+                .dryRun()
+                // As `helm install --dry-run` does: lookup finds nothing rather than asking a cluster.
+                .withDryRunOption(DryRun.CLIENT);
         if (valuesFile != null) {
             install = install.withValuesFile(valuesFile);
         }
@@ -125,6 +128,8 @@ final class Chart {
             command = command.withValuesFile(valuesFile);
         }
         Map<String, Object> all = new LinkedHashMap<>(TEST_SECRETS);
+        // helm-java's template asks a cluster for lookup (Helm's own `helm template` does not): there is none here.
+        all.put("emulator.accessKey.lookupInstalled", false);
         all.putAll(sets);
         for (Map.Entry<String, Object> set : all.entrySet()) {
             command = command.set(set.getKey(), set.getValue());

@@ -18,7 +18,11 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -321,5 +325,141 @@ class ChartTest {
         assertThat(Chart.notes(Chart.example("aws-production.yaml")))
                 .doesNotContain("NOT READY", "WARNING")
                 .contains("https://claims.example.com/v1/claims");
+    }
+
+    private static final String ACCESS_KEY_SECRET = PREFIX + "emulator-access-key";
+
+    @Test
+    void theEmulatorRunsStrictSigV4AndEveryClientInTheReleaseSigns() {
+        Rendered r = Chart.render(
+                "strict-sigv4",
+                Chart.example("staging-emulator.yaml"),
+                Map.of("simulator.enabled", true, "simulator.claimSource", "direct"));
+
+        Map<String, String> key = r.get(Secret.class, ACCESS_KEY_SECRET).getData();
+        assertThat(key).containsOnlyKeys("access-key-id", "secret-access-key");
+        String id = decode(key.get("access-key-id"));
+        String secret = decode(key.get("secret-access-key"));
+        assertThat(id).matches("AKIA[A-Z0-9]{16}");
+        assertThat(secret).matches("[A-Za-z0-9]{40}");
+
+        Container emulator = r.get(Deployment.class, PREFIX + "emulator")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(emulator.getArgs()).contains("--access-key=$(EMULATOR_ACCESS_KEY_ID)=$(EMULATOR_SECRET_ACCESS_KEY)");
+        assertSignsWithTheAccessKey(
+                emulator, "EMULATOR_ACCESS_KEY_ID", "EMULATOR_SECRET_ACCESS_KEY", ACCESS_KEY_SECRET);
+
+        Container claimService = r.get(Deployment.class, PREFIX + "claim-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertSignsWithTheAccessKey(claimService, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ACCESS_KEY_SECRET);
+        PodSpec identities = r.get(Job.class, PREFIX + "identities-1")
+                .getSpec()
+                .getTemplate()
+                .getSpec();
+        assertSignsWithTheAccessKey(
+                identities.getInitContainers().get(0), "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ACCESS_KEY_SECRET);
+        Container simulator = r.get(Job.class, PREFIX + "simulator")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertSignsWithTheAccessKey(simulator, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", ACCESS_KEY_SECRET);
+        // Only the emulator's clients get the key: not audit-service, nor the Job's kubectl step.
+        Container audit = r.get(Deployment.class, PREFIX + "audit-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(audit.getEnv()).noneMatch(e -> e.getName().startsWith("AWS_"));
+        assertThat(identities.getContainers().get(0).getEnv())
+                .noneMatch(e -> e.getName().startsWith("AWS_"));
+
+        // The generated key reaches the pods only through secretKeyRef: in clear it appears nowhere.
+        assertThat(readRendered("strict-sigv4")).doesNotContain(id, secret);
+    }
+
+    @Test
+    void theHookSecretGoesOnlyToTheReleasesHookUrl() {
+        Rendered r = Chart.render("hook-scope", Chart.example("staging-emulator.yaml"), Map.of());
+        String hookUrl = "http://" + PREFIX + "claim-service:8080/v1/hooks/pre-provisioning";
+        Container emulator = r.get(Deployment.class, PREFIX + "emulator")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(emulator.getArgs())
+                .contains("--hook-header=X-Fleetprov-Hook-Secret=$(HOOK_SECRET)", "--hook-header-url=" + hookUrl);
+        String seed =
+                decode(r.get(Secret.class, PREFIX + "emulator-seed").getData().get("seed.json"));
+        // The seeded template's hook is the URL the secret is scoped to (one definition in the chart).
+        assertThat(seed).contains("\"targetArn\": \"" + hookUrl + "\"");
+    }
+
+    @Test
+    void anExistingAccessKeySecretReplacesTheGeneratedOneAndAwsGetsNoStaticKey() {
+        Rendered mine = Chart.render(
+                "access-key-mine",
+                Chart.example("staging-emulator.yaml"),
+                Map.of("emulator.accessKey.existingSecret", "my-emulator-key"));
+        assertThat(mine.named(Secret.class, ACCESS_KEY_SECRET)).isEmpty();
+        Container claimService = mine.get(Deployment.class, PREFIX + "claim-service")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertSignsWithTheAccessKey(claimService, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "my-emulator-key");
+
+        // On AWS, claim-service takes its role through IRSA: no static key.
+        Rendered aws = Chart.render("aws-no-static-key", Chart.example("aws-production.yaml"), Map.of());
+        assertThat(aws.get(Deployment.class, PREFIX + "claim-service")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getEnv())
+                .noneMatch(e ->
+                        e.getName().startsWith("AWS_ACCESS_KEY") || e.getName().startsWith("AWS_SECRET"));
+    }
+
+    private static void assertSignsWithTheAccessKey(Container container, String idEnv, String secretEnv, String from) {
+        assertThat(container.getEnv())
+                .as(container.getName())
+                .anySatisfy(env -> {
+                    assertThat(env.getName()).isEqualTo(idEnv);
+                    assertThat(env.getValue()).isNull();
+                    assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(from);
+                    assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("access-key-id");
+                })
+                .anySatisfy(env -> {
+                    assertThat(env.getName()).isEqualTo(secretEnv);
+                    assertThat(env.getValue()).isNull();
+                    assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo(from);
+                    assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("secret-access-key");
+                });
+    }
+
+    private static String readRendered(String name) {
+        try {
+            return Files.readString(Path.of("target", "rendered", name + ".yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String decode(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
     }
 }

@@ -45,7 +45,7 @@ final class DemoSeed {
                 body,
                 true,
                 null,
-                new SeedFile.Hook("http://localhost:" + claimServicePort + "/v1/hooks/pre-provisioning", "2020-04-01"),
+                new SeedFile.Hook(hookUrl(claimServicePort), "2020-04-01"),
                 null);
         var pool = new SeedFile.UserPoolSeed(
                 USER_POOL_ID,
@@ -71,5 +71,10 @@ final class DemoSeed {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), seed);
         return file;
+    }
+
+    /** The demo template's pre-provisioning hook: claim-service's endpoint, the only URL given the hook secret. */
+    static String hookUrl(int claimServicePort) {
+        return "http://localhost:" + claimServicePort + "/v1/hooks/pre-provisioning";
     }
 }

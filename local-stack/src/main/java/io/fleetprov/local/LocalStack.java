@@ -69,6 +69,8 @@ final class LocalStack implements AutoCloseable {
                 .keyAlgorithm(KeyAlgorithm.EC_P256)
                 .seedFile(seed)
                 .hookHeader(HOOK_SECRET_HEADER, hookSecret)
+                // Only claim-service's hook gets the secret, not a URL some other template names.
+                .hookHeaderUrl(DemoSeed.hookUrl(claimPort))
                 .build()));
         // audit-service writes through a role that may only read and insert; Flyway migrates as the owner.
         String auditPassword = secret(12);

@@ -42,7 +42,8 @@ final class ClaimCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try {
-            RunningEmulator running = RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir);
+            RunningEmulator running =
+                    RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir, emulator.environment);
             JsonNode claim = running.post(
                     "/provisioning-templates/" + template + "/provisioning-claim", "CreateProvisioningClaim");
             Files.createDirectories(out);

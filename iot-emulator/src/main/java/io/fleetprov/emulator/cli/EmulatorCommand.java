@@ -14,7 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code fleetprov emulator}: runs the emulator until interrupted. */
 @Command(
@@ -27,6 +29,21 @@ import picocli.CommandLine.Option;
             "Writes DIR/ca.pem (the CA to trust) and DIR/endpoints.json."
         })
 public final class EmulatorCommand implements Callable<Integer> {
+
+    /** Where the client subcommands (claim, identity) read AWS credentials from to sign their calls. */
+    final Map<String, String> environment;
+
+    public EmulatorCommand() {
+        this(System.getenv());
+    }
+
+    /** @param environment stands in for the process environment (tests: credentials without setting env vars) */
+    public EmulatorCommand(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--data-dir",
@@ -102,8 +119,19 @@ public final class EmulatorCommand implements Callable<Integer> {
             description = "Fault: share (0..1) of devices disconnected between certificate creation and RegisterThing.")
     double disconnectAfterCreate;
 
-    @Option(names = "--hook-header", description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret.")
+    @Option(
+            names = "--hook-header",
+            paramLabel = "NAME=VALUE",
+            description = "Header sent to pre-provisioning hooks, e.g. X-Hook-Secret=s3cret (repeatable); only to hook"
+                    + " URLs under a --hook-header-url when one is given.")
     Map<String, String> hookHeaders = Map.of();
+
+    @Option(
+            names = "--hook-header-url",
+            paramLabel = "PREFIX",
+            description = "Send --hook-header only to hook URLs under this URL prefix (repeatable; same scheme, host"
+                    + " and port, path continued at a '/'). Default: to every hook URL a template names.")
+    List<String> hookHeaderUrls = List.of();
 
     @Option(
             names = "--access-key",
@@ -130,6 +158,11 @@ public final class EmulatorCommand implements Callable<Integer> {
         hostNames.forEach(config::hostName);
         throttle.forEach(config::throttle);
         hookHeaders.forEach(config::hookHeader);
+        try {
+            hookHeaderUrls.forEach(config::hookHeaderUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--hook-header-url: " + e.getMessage());
+        }
         accessKeys.forEach(config::accessKey);
         IotEmulator emulator = IotEmulator.start(config.build());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -40,7 +40,8 @@ final class IdentityCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try {
-            RunningEmulator running = RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir);
+            RunningEmulator running =
+                    RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir, emulator.environment);
             JsonNode identity = running.post("/_emulator/service-identities/" + name, "CreateServiceIdentity");
             Files.createDirectories(out);
             Files.writeString(

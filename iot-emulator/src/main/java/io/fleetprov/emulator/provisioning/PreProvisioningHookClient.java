@@ -30,10 +30,15 @@ public final class PreProvisioningHookClient {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> headers;
+    private final HookUrlScope headerScope;
 
-    /** {@code headers} are added to every call, e.g. the shared secret the hook endpoint expects. */
-    public PreProvisioningHookClient(Map<String, String> headers) {
+    /**
+     * {@code headers} (e.g. the shared secret the hook endpoint expects) are added to calls to the URLs
+     * {@code headerScope} allows, and to no other.
+     */
+    public PreProvisioningHookClient(Map<String, String> headers, HookUrlScope headerScope) {
         this.headers = Map.copyOf(headers);
+        this.headerScope = headerScope;
     }
 
     public PreProvisioningHookResponse invoke(String target, PreProvisioningHookRequest request, Duration timeout)
@@ -46,7 +51,9 @@ public final class PreProvisioningHookClient {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(PayloadCodec.json().encode(request)));
-        headers.forEach(builder::header);
+        if (headerScope.allows(target)) {
+            headers.forEach(builder::header);
+        }
         try {
             HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() / 100 != 2) {
