@@ -56,6 +56,10 @@ class ClaimBenchmark {
                     "1000000",
                     ft + "bulkhead.value",
                     "64",
+                    "fleetprov.claims.max-in-flight",
+                    "64",
+                    "quarkus.datasource.jdbc.max-size",
+                    "72",
                     "quarkus.log.category.\"io.fleetprov\".level",
                     "WARN");
         }

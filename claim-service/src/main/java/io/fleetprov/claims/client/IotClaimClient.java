@@ -43,7 +43,7 @@ public class IotClaimClient {
     }
 
     @AsynchronousNonBlocking
-    @Bulkhead(value = 16, waitingTaskQueue = 256)
+    @Bulkhead(value = 16, waitingTaskQueue = 8)
     @RateLimit(value = 50, window = 1, windowUnit = ChronoUnit.SECONDS)
     public Uni<IssuedClaim> createProvisioningClaim(String templateName) {
         return timed(

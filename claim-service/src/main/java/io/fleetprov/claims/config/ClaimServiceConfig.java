@@ -78,6 +78,13 @@ public interface ClaimServiceConfig {
         /** How often claims past their expiry are marked EXPIRED (a Quarkus scheduler interval, e.g. 30s). */
         @WithDefault("30s")
         String expiryInterval();
+
+        /**
+         * Claim requests in progress at once; more are answered 503 service-busy with Retry-After before any
+         * database work. Keep it below {@code quarkus.datasource.jdbc.max-size}: the rest of the pool is the hook's.
+         */
+        @WithDefault("24")
+        int maxInFlight();
     }
 
     /** The installer web app (web package). */

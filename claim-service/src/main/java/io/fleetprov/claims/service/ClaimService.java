@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
@@ -34,6 +36,7 @@ public class ClaimService {
     private static final Logger LOG = Logger.getLogger(ClaimService.class);
     private static final Duration QUOTA_WINDOW = Duration.ofMinutes(1);
     private static final Duration IN_FLIGHT_RETRY = Duration.ofSeconds(1);
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     /** AWS's bound on provisioning template names, whatever pattern is configured. */
     private static final int TEMPLATE_MAX_LENGTH = 36;
 
@@ -46,6 +49,12 @@ public class ClaimService {
     private final MeterRegistry registry;
     private final Pattern serialPattern;
     private final Pattern templatePattern;
+    /**
+     * Claim requests in progress, from their first database statement until they are answered. Each holds at most
+     * one pooled connection at a time, so the claim path never holds more connections than this, and the
+     * pre-provisioning hook (and the background jobs) always find one; see {@code quarkus.datasource.jdbc.max-size}.
+     */
+    private final Semaphore inFlight;
 
     public ClaimService(
             ClaimStore store,
@@ -64,13 +73,48 @@ public class ClaimService {
         this.registry = registry;
         this.serialPattern = Pattern.compile(config.claims().serialPattern());
         this.templatePattern = Pattern.compile(config.claims().templatePattern());
+        this.inFlight = new Semaphore(config.claims().maxInFlight());
     }
 
     /** A reserved claim row, or a claim issued earlier for the same Idempotency-Key. */
     private record Reservation(UUID id, ClaimResponse replay) {}
 
-    /** Runs its blocking parts on a worker thread; call it from one. */
+    /**
+     * Runs its blocking parts on a worker thread; call it from one. Beyond {@code fleetprov.claims.max-in-flight}
+     * requests in progress the answer is at once a 503 with Retry-After, before any database work: overload is shed
+     * where it is cheap, not queued in front of the connection pool the hook needs.
+     */
     public Uni<ClaimResponse> issue(
+            Installer installer,
+            String serialNumber,
+            String requestedTemplate,
+            boolean replace,
+            String idempotencyKey) {
+        if (!inFlight.tryAcquire()) {
+            // No ClaimRefused event: writing one would be the very database work that is being shed.
+            registry.counter("fleetprov.claims.refused", "reason", RefusalReason.SERVICE_BUSY.code())
+                    .increment();
+            return Uni.createFrom()
+                    .failure(new ClaimRefusedException(
+                            RefusalReason.SERVICE_BUSY, "too many claims are being issued right now", BUSY_RETRY));
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                inFlight.release();
+            }
+        };
+        try {
+            return admitted(installer, serialNumber, requestedTemplate, replace, idempotencyKey)
+                    .onTermination()
+                    .invoke(release);
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
+    }
+
+    private Uni<ClaimResponse> admitted(
             Installer installer,
             String serialNumber,
             String requestedTemplate,
