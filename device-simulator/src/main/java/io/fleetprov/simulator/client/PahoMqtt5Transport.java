@@ -244,9 +244,13 @@ final class PahoMqtt5Transport implements MqttTransport {
             return new DeviceException(DeviceException.CONNECTION_REFUSED, "connect: " + cause.getMessage(), e);
         }
         return switch (code) {
-            case MqttClientException.REASON_CODE_CLIENT_TIMEOUT ->
+            case MqttClientException.REASON_CODE_CLIENT_TIMEOUT, MqttClientException.REASON_CODE_WRITE_TIMEOUT ->
                 new DeviceException(DeviceException.TIMEOUT, "no answer in time: " + e.getMessage(), e);
+            // A server DISCONNECT (AWS IoT's answer to a forbidden publish) is a lost connection, as MQTT 3.1.1's
+            // close.
             case MqttClientException.REASON_CODE_CONNECTION_LOST,
+                    MqttClientException.REASON_CODE_SERVER_DISCONNECTED,
+                    MqttClientException.REASON_CODE_CLIENT_ALREADY_DISCONNECTED,
                     MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED,
                     MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
                     MqttClientException.REASON_CODE_CLIENT_CLOSED,
