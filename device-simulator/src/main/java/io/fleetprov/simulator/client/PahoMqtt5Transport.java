@@ -2,6 +2,7 @@ package io.fleetprov.simulator.client;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.vertx.core.Context;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -242,6 +243,10 @@ final class PahoMqtt5Transport implements MqttTransport {
         }
         if (cause instanceof ConnectException) {
             return new DeviceException(DeviceException.CONNECTION_REFUSED, "connect: " + cause.getMessage(), e);
+        }
+        // Paho passes socket errors on untranslated (code 0): a reset or broken pipe is a lost connection.
+        if (cause instanceof IOException) {
+            return new DeviceException(DeviceException.CONNECTION_LOST, "connection lost: " + describe(e), e);
         }
         return switch (code) {
             case MqttClientException.REASON_CODE_CLIENT_TIMEOUT, MqttClientException.REASON_CODE_WRITE_TIMEOUT ->

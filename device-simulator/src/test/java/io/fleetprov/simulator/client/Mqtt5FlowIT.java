@@ -108,12 +108,4 @@ class Mqtt5FlowIT {
                             .isIn(DeviceException.PUBLISH_REFUSED, DeviceException.CONNECTION_LOST);
                 });
     }
-
-    @Test
-    void connackReasonCodesReadAsTheirMqtt311Equivalents() {
-        assertThat(PahoMqtt5Transport.connackName(0x87)).isEqualTo("CONNECTION_REFUSED_NOT_AUTHORIZED");
-        assertThat(PahoMqtt5Transport.connackName(0x86)).isEqualTo("CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD");
-        assertThat(PahoMqtt5Transport.connackName(0x89)).isEqualTo("CONNECTION_REFUSED_SERVER_UNAVAILABLE");
-        assertThat(PahoMqtt5Transport.connackName(0x97)).isEqualTo("CONNECTION_REFUSED_QUOTA_EXCEEDED");
-    }
 }
