@@ -4,6 +4,7 @@ import io.fleetprov.protocol.PayloadFormat;
 import io.fleetprov.simulator.client.Backoff;
 import io.fleetprov.simulator.client.DeviceKeyType;
 import io.fleetprov.simulator.client.FlowOptions;
+import io.fleetprov.simulator.client.MqttVersion;
 import io.fleetprov.simulator.client.ProvisioningMode;
 import io.fleetprov.simulator.limit.OpenFileLimit;
 import io.fleetprov.simulator.load.FaultPlan;
@@ -89,6 +90,16 @@ public class RunOptions {
             paramLabel = "JSON|CBOR",
             description = "Fleet-provisioning payload format. Default: ${DEFAULT-VALUE}.")
     PayloadFormat format;
+
+    @Option(
+            names = "--mqtt-version",
+            defaultValue = "3",
+            paramLabel = "3|5",
+            converter = MqttVersionConverter.class,
+            description = "MQTT protocol of the devices: 3 = MQTT 3.1.1 (Vert.x, many connections per event loop, "
+                    + "OpenSSL); 5 = MQTT 5 (Eclipse Paho, threads per connection, JDK TLS: for provisioning runs, "
+                    + "not large soaks). Default: ${DEFAULT-VALUE}.")
+    MqttVersion mqttVersion;
 
     @Option(
             names = "--key-type",
@@ -286,6 +297,7 @@ public class RunOptions {
                 parameters == null || parameters.isEmpty() ? Map.of("SerialNumber", "{serial}") : parameters,
                 publishTopic,
                 timeout,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), maxAttempts));
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), maxAttempts),
+                mqttVersion);
     }
 }

@@ -8,6 +8,7 @@ import io.fleetprov.simulator.claim.TrustedUserClaimSource;
 import io.fleetprov.simulator.client.CredentialFiles;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
+import io.fleetprov.simulator.client.MqttVersion;
 import io.fleetprov.simulator.client.ProvisionedDevice;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.simulator.load.LoadPlan;
@@ -94,6 +95,7 @@ final class SimulatorRuntime implements AutoCloseable {
         s.put("format", flowOptions.format().name());
         s.put("keyType", flowOptions.keyType().name());
         s.put("mqttEndpoint", mqtt.endpoint());
+        s.put("mqttVersion", flowOptions.mqttVersion().option());
         s.put("tls", mqtt.openSsl() ? "OpenSSL" : "JDK");
         s.put("devices", plan.devices());
         s.put("duration", plan.duration() == null ? "" : plan.duration().toString());
@@ -109,7 +111,7 @@ final class SimulatorRuntime implements AutoCloseable {
     /** The line that says what is about to run. */
     void announce(LoadPlan plan, PrintStream err) {
         err.printf(
-                "fleetprov simulate: run %s, shard %d/%d, %s claims, %s/%s, target %s (%s TLS), %s%n",
+                "fleetprov simulate: run %s, shard %d/%d, %s claims, %s/%s, target %s (MQTT %s, %s TLS), %s%n",
                 plan.runId(),
                 plan.shard().index(),
                 plan.shard().count(),
@@ -117,6 +119,7 @@ final class SimulatorRuntime implements AutoCloseable {
                 options.mode,
                 options.format,
                 mqtt.endpoint(),
+                options.mqttVersion.option(),
                 mqtt.openSsl() ? "OpenSSL" : "JDK",
                 plan.devices() > 0 ? plan.shardDevices() + " devices" : "for " + plan.duration());
     }
@@ -231,6 +234,17 @@ final class SimulatorRuntime implements AutoCloseable {
                 endpoint = IotEndpoints.dataAts(iot).get(options.timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
-        return MqttTarget.fromEndpoint(endpoint, options.target.caPem(), options.target.useOpenSsl());
+        return MqttTarget.fromEndpoint(endpoint, options.target.caPem(), useOpenSsl(options));
+    }
+
+    /** MQTT 5 runs on Paho, which takes a JDK socket factory: OpenSSL only ever serves MQTT 3.1.1. */
+    private static boolean useOpenSsl(RunOptions options) {
+        if (options.mqttVersion != MqttVersion.MQTT_5) {
+            return options.target.useOpenSsl();
+        }
+        if ("openssl".equals(options.target.tls)) {
+            throw options.usage("--tls openssl needs --mqtt-version 3: MQTT 5 (Paho) uses the JDK's TLS");
+        }
+        return false;
     }
 }

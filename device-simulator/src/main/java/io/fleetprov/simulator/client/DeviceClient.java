@@ -1,24 +1,14 @@
 package io.fleetprov.simulator.client;
 
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
-import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.mqtt.MqttClient;
-import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.MqttConnectionException;
-import io.vertx.mqtt.messages.MqttPublishMessage;
-import io.vertx.mqtt.messages.MqttSubAckMessage;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,37 +19,51 @@ import java.util.function.BiConsumer;
 import javax.net.ssl.SSLException;
 
 /**
- * One device's MQTT 3.1.1 connection over mutual TLS, on a Vert.x event loop shared with many other devices.
- * Every operation is asynchronous and completes when the broker has acknowledged it (CONNACK, SUBACK, PUBACK) or
- * answered it ({@link #request}). All state is touched only on the connection's own Vert.x context, so no locks.
+ * One device's MQTT connection over mutual TLS: MQTT 3.1.1 on a Vert.x event loop shared with many other devices,
+ * or MQTT 5 on Paho (see {@link MqttVersion}); the library-specific part is a {@link MqttTransport}. Every operation
+ * is asynchronous and completes when the broker has acknowledged it (CONNACK, SUBACK, PUBACK) or answered it
+ * ({@link #request}). All state is touched only on the connection's own Vert.x context, so no locks.
  */
 public final class DeviceClient implements AutoCloseable {
 
     /** AWS IoT Core's message size limit; also what the emulator enforces. */
-    private static final int MAX_MESSAGE_SIZE = 128 * 1024;
+    static final int MAX_MESSAGE_SIZE = 128 * 1024;
+
+    static final int KEEP_ALIVE_SECONDS = 30;
 
     private final Context context;
-    private final MqttClient mqtt;
+    private final MqttTransport mqtt;
     private final Duration timeout;
     private final String clientId;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile Throwable lastError;
 
-    // Acks can be processed before the future that tells us the packet id completes, hence the "early" sets.
-    private final Map<Integer, CompletableFuture<MqttSubAckMessage>> pendingSubAcks = new HashMap<>();
-    private final Map<Integer, MqttSubAckMessage> earlySubAcks = new HashMap<>();
-    private final Map<Integer, CompletableFuture<Void>> pendingPubAcks = new HashMap<>();
-    private final Set<Integer> earlyPubAcks = new HashSet<>();
     private final Map<String, CompletableFuture<Reply>> pendingReplies = new HashMap<>();
     private final Set<String> subscribed = new HashSet<>();
     private final List<BiConsumer<String, byte[]>> listeners = new ArrayList<>();
 
-    private DeviceClient(Vertx vertx, MqttClientOptions options, Duration timeout) {
+    private DeviceClient(
+            Vertx vertx,
+            MqttVersion version,
+            MqttTarget target,
+            DeviceCredentials credentials,
+            String clientId,
+            Duration timeout) {
         // A fresh context per connection spreads connections round-robin over the event loops.
         this.context = vertx.getOrCreateContext();
-        this.mqtt = MqttClient.create(vertx, options);
         this.timeout = timeout;
-        this.clientId = options.getClientId();
+        this.clientId = clientId;
+        MqttTransport.Events events = new Events();
+        this.mqtt = switch (version) {
+            case MQTT_3_1_1 -> new VertxMqtt3Transport(vertx, target, credentials, clientId, timeout, events);
+            case MQTT_5 -> new PahoMqtt5Transport(context, target, credentials, clientId, timeout, events);
+        };
+    }
+
+    /** {@link #connect(Vertx, MqttVersion, MqttTarget, DeviceCredentials, String, Duration)} over MQTT 3.1.1. */
+    public static CompletableFuture<DeviceClient> connect(
+            Vertx vertx, MqttTarget target, DeviceCredentials credentials, String clientId, Duration timeout) {
+        return connect(vertx, MqttVersion.MQTT_3_1_1, target, credentials, clientId, timeout);
     }
 
     /**
@@ -67,60 +71,30 @@ public final class DeviceClient implements AutoCloseable {
      * whether TLS, TCP or the CONNACK refused the device, or the broker did not answer within {@code timeout}.
      */
     public static CompletableFuture<DeviceClient> connect(
-            Vertx vertx, MqttTarget target, DeviceCredentials credentials, String clientId, Duration timeout) {
-        DeviceClient client = new DeviceClient(vertx, options(target, credentials, clientId, timeout), timeout);
+            Vertx vertx,
+            MqttVersion version,
+            MqttTarget target,
+            DeviceCredentials credentials,
+            String clientId,
+            Duration timeout) {
+        DeviceClient client = new DeviceClient(vertx, version, target, credentials, clientId, timeout);
         CompletableFuture<DeviceClient> connected = new CompletableFuture<>();
-        client.context.runOnContext(ignored -> client.start(target, connected));
+        client.context.runOnContext(ignored -> {
+            try {
+                client.mqtt.connect().whenComplete((ok, error) -> {
+                    if (error != null) {
+                        connected.completeExceptionally(error);
+                    } else {
+                        connected.complete(client);
+                    }
+                });
+            } catch (RuntimeException e) {
+                connected.completeExceptionally(e);
+            }
+        });
         return connected.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(e -> {
             client.close();
             return CompletableFuture.failedFuture(classify(unwrap(e), "connect as " + clientId));
-        });
-    }
-
-    private static MqttClientOptions options(
-            MqttTarget target, DeviceCredentials credentials, String clientId, Duration timeout) {
-        MqttClientOptions options = new MqttClientOptions()
-                .setClientId(clientId)
-                .setCleanSession(true)
-                .setKeepAliveInterval(30)
-                .setMaxMessageSize(MAX_MESSAGE_SIZE)
-                .setAckTimeout((int) Math.max(1, timeout.toSeconds()))
-                .setSsl(true)
-                .setKeyCertOptions(KeyCertOptions.wrap(DeviceKeyManager.of(credentials)));
-        options.setAutoAck(true);
-        options.setConnectTimeout((int) timeout.toMillis());
-        // Vert.x verifies no host name unless told to; a device must, or any certificate from the CA would do.
-        options.setHostnameVerificationAlgorithm("HTTPS");
-        if (target.trustOptions() != null) {
-            options.setTrustOptions(target.trustOptions());
-        }
-        if (target.openSsl()) {
-            if (!OpenSSLEngineOptions.isAvailable()) {
-                throw new IllegalStateException("OpenSSL TLS requested but netty-tcnative is not on the class path");
-            }
-            options.setSslEngineOptions(new OpenSSLEngineOptions());
-        }
-        return options;
-    }
-
-    private void start(MqttTarget target, CompletableFuture<DeviceClient> connected) {
-        mqtt.subscribeCompletionHandler(this::onSubAck);
-        mqtt.publishCompletionHandler(this::onPubAck);
-        mqtt.publishCompletionExpirationHandler(
-                id -> failPubAck(id, new DeviceException(DeviceException.TIMEOUT, "no PUBACK for packet " + id, null)));
-        mqtt.publishHandler(this::onMessage);
-        mqtt.closeHandler(ignored -> onClose());
-        // Kept so that a lost connection says why (TLS alert, decode error, reset) instead of only "closed".
-        mqtt.exceptionHandler(e -> lastError = e);
-        // No explicit server name: Vert.x would then look the client key up per name, which a key manager handed
-        // over as such does not support. SNI and host-name checks still use the host connected to.
-        Future<?> attempt = mqtt.connect(target.port(), target.host());
-        attempt.onComplete(result -> {
-            if (result.succeeded()) {
-                connected.complete(this);
-            } else {
-                connected.completeExceptionally(result.cause());
-            }
         });
     }
 
@@ -156,26 +130,12 @@ public final class DeviceClient implements AutoCloseable {
             done.complete(null);
             return;
         }
-        Map<String, Integer> request = new LinkedHashMap<>();
-        missing.forEach(t -> request.put(t, MqttQoS.AT_LEAST_ONCE.value()));
-        CompletableFuture<MqttSubAckMessage> ack = new CompletableFuture<>();
-        mqtt.subscribe(request).onComplete(sent -> {
-            if (sent.failed()) {
-                ack.completeExceptionally(sent.cause());
-                return;
-            }
-            int id = sent.result();
-            MqttSubAckMessage early = earlySubAcks.remove(id);
-            if (early != null) {
-                ack.complete(early);
-            } else {
-                pendingSubAcks.put(id, ack);
-            }
-        });
+        CompletableFuture<List<Integer>> ack = mqtt.subscribe(missing);
         ack.whenComplete((subAck, error) -> {
             if (error != null) {
                 done.completeExceptionally(error);
-            } else if (subAck.grantedQoSLevels().stream().anyMatch(q -> q == 0x80)) {
+            } else if (subAck.stream().anyMatch(code -> code >= 0x80)) {
+                // 0x80 in MQTT 3.1.1; MQTT 5 says why with a code from 0x80 up.
                 done.completeExceptionally(
                         new DeviceException(DeviceException.SUBSCRIBE_REFUSED, "SUBACK refused " + missing, null));
             } else {
@@ -193,19 +153,13 @@ public final class DeviceClient implements AutoCloseable {
     }
 
     private void publishOnContext(String topic, byte[] payload, CompletableFuture<Void> acked) {
-        mqtt.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false)
-                .onComplete(sent -> {
-                    if (sent.failed()) {
-                        acked.completeExceptionally(sent.cause());
-                        return;
-                    }
-                    int id = sent.result();
-                    if (earlyPubAcks.remove(id)) {
-                        acked.complete(null);
-                    } else {
-                        pendingPubAcks.put(id, acked);
-                    }
-                });
+        mqtt.publish(topic, payload).whenComplete((ok, error) -> {
+            if (error != null) {
+                acked.completeExceptionally(error);
+            } else {
+                acked.complete(null);
+            }
+        });
     }
 
     /**
@@ -231,8 +185,11 @@ public final class DeviceClient implements AutoCloseable {
                     previous.completeExceptionally(new IllegalStateException("superseded by a new request"));
                 }
                 // Identity requests carry no correlation token: answers match by topic, one in flight per topic.
-                mqtt.publish(requestTopic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, false)
-                        .onFailure(reply::completeExceptionally);
+                mqtt.publish(requestTopic, payload).whenComplete((acked, failed) -> {
+                    if (failed != null) {
+                        reply.completeExceptionally(failed);
+                    }
+                });
             });
         });
         return withTimeout(reply, "answer to " + requestTopic);
@@ -240,13 +197,7 @@ public final class DeviceClient implements AutoCloseable {
 
     /** MQTT DISCONNECT, then waits until the socket is closed. */
     public CompletableFuture<Void> disconnect() {
-        context.runOnContext(ignored -> {
-            if (mqtt.isConnected()) {
-                mqtt.disconnect();
-            } else {
-                onClose();
-            }
-        });
+        context.runOnContext(ignored -> mqtt.disconnect());
         return closed.copy()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(e -> null);
@@ -257,9 +208,7 @@ public final class DeviceClient implements AutoCloseable {
         disconnect();
     }
 
-    private void onMessage(MqttPublishMessage message) {
-        String topic = message.topicName();
-        byte[] payload = message.payload().getBytes();
+    private void onMessage(String topic, byte[] payload) {
         if (topic.endsWith("/accepted") || topic.endsWith("/rejected")) {
             boolean isAccepted = topic.endsWith("/accepted");
             // "/accepted" and "/rejected" are both nine characters long.
@@ -273,38 +222,9 @@ public final class DeviceClient implements AutoCloseable {
         listeners.forEach(l -> l.accept(topic, payload));
     }
 
-    private void onSubAck(MqttSubAckMessage ack) {
-        CompletableFuture<MqttSubAckMessage> pending = pendingSubAcks.remove(ack.messageId());
-        if (pending != null) {
-            pending.complete(ack);
-        } else {
-            earlySubAcks.put(ack.messageId(), ack);
-        }
-    }
-
-    private void onPubAck(int packetId) {
-        CompletableFuture<Void> pending = pendingPubAcks.remove(packetId);
-        if (pending != null) {
-            pending.complete(null);
-        } else {
-            earlyPubAcks.add(packetId);
-        }
-    }
-
-    private void failPubAck(int packetId, Throwable error) {
-        CompletableFuture<Void> pending = pendingPubAcks.remove(packetId);
-        if (pending != null) {
-            pending.completeExceptionally(error);
-        }
-    }
-
     private void onClose() {
         DeviceException lost = connectionLost();
-        pendingSubAcks.values().forEach(f -> f.completeExceptionally(lost));
-        pendingPubAcks.values().forEach(f -> f.completeExceptionally(lost));
         pendingReplies.values().forEach(f -> f.completeExceptionally(lost));
-        pendingSubAcks.clear();
-        pendingPubAcks.clear();
         pendingReplies.clear();
         closed.complete(null);
     }
@@ -357,6 +277,29 @@ public final class DeviceClient implements AutoCloseable {
             return new DeviceException(DeviceException.CONNECTION_LOST, what + ": " + message, e);
         }
         return new DeviceException(DeviceException.CLIENT_ERROR, what + ": " + message, e);
+    }
+
+    /** What the transport reports, on this connection's context. */
+    private final class Events implements MqttTransport.Events {
+        @Override
+        public void message(String topic, byte[] payload) {
+            onMessage(topic, payload);
+        }
+
+        @Override
+        public void error(Throwable cause) {
+            lastError = cause;
+        }
+
+        @Override
+        public void closed() {
+            onClose();
+        }
+
+        @Override
+        public DeviceException connectionLost() {
+            return DeviceClient.this.connectionLost();
+        }
     }
 
     /** An answer on {@code /accepted} or {@code /rejected}. */

@@ -12,6 +12,9 @@ public class DeviceException extends RuntimeException {
     public static final String CONNECTION_REFUSED = "ConnectionRefused";
     public static final String CONNECTION_LOST = "ConnectionLost";
     public static final String SUBSCRIBE_REFUSED = "SubscribeRefused";
+    /** MQTT 5 only: a PUBACK with a failure reason code (MQTT 3.1.1 brokers close the connection instead). */
+    public static final String PUBLISH_REFUSED = "PublishRefused";
+
     public static final String CLIENT_ERROR = "ClientError";
 
     private final String errorCode;

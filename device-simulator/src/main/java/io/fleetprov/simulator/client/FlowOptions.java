@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param publishTopic  the first publish after reconnecting; {@code {thingName}} and {@code {serial}} are
  *                      replaced, so the topic can match a {@code ${iot:Connection.Thing.ThingName}} policy
  * @param timeout       for each MQTT step (connect, subscribe, answer, PUBACK)
+ * @param mqttVersion   the protocol of both connections (claim and own certificate)
  */
 public record FlowOptions(
         String templateName,
@@ -23,7 +24,8 @@ public record FlowOptions(
         Map<String, String> parameters,
         String publishTopic,
         Duration timeout,
-        Backoff backoff) {
+        Backoff backoff,
+        MqttVersion mqttVersion) {
 
     public FlowOptions {
         if (!FleetTopics.isValidTemplateName(templateName)) {
@@ -36,9 +38,23 @@ public record FlowOptions(
         Objects.requireNonNull(publishTopic, "publishTopic");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(backoff, "backoff");
+        Objects.requireNonNull(mqttVersion, "mqttVersion");
     }
 
-    /** CSR mode, EC P-256, JSON, {@code SerialNumber={serial}}, publish on {@code devices/{thingName}/telemetry}. */
+    /** Over MQTT 3.1.1. */
+    public FlowOptions(
+            String templateName,
+            ProvisioningMode mode,
+            PayloadFormat format,
+            DeviceKeyType keyType,
+            Map<String, String> parameters,
+            String publishTopic,
+            Duration timeout,
+            Backoff backoff) {
+        this(templateName, mode, format, keyType, parameters, publishTopic, timeout, backoff, MqttVersion.MQTT_3_1_1);
+    }
+
+    /** MQTT 3.1.1, CSR mode, EC P-256, JSON, {@code SerialNumber={serial}}, publish on {@code devices/{thingName}/telemetry}. */
     public static FlowOptions defaults(String templateName) {
         return new FlowOptions(
                 templateName,
@@ -52,15 +68,23 @@ public record FlowOptions(
     }
 
     public FlowOptions withMode(ProvisioningMode newMode) {
-        return new FlowOptions(templateName, newMode, format, keyType, parameters, publishTopic, timeout, backoff);
+        return new FlowOptions(
+                templateName, newMode, format, keyType, parameters, publishTopic, timeout, backoff, mqttVersion);
     }
 
     public FlowOptions withFormat(PayloadFormat newFormat) {
-        return new FlowOptions(templateName, mode, newFormat, keyType, parameters, publishTopic, timeout, backoff);
+        return new FlowOptions(
+                templateName, mode, newFormat, keyType, parameters, publishTopic, timeout, backoff, mqttVersion);
     }
 
     public FlowOptions withTimeout(Duration newTimeout) {
-        return new FlowOptions(templateName, mode, format, keyType, parameters, publishTopic, newTimeout, backoff);
+        return new FlowOptions(
+                templateName, mode, format, keyType, parameters, publishTopic, newTimeout, backoff, mqttVersion);
+    }
+
+    public FlowOptions withMqttVersion(MqttVersion newVersion) {
+        return new FlowOptions(
+                templateName, mode, format, keyType, parameters, publishTopic, timeout, backoff, newVersion);
     }
 
     public Map<String, String> parametersFor(String serial) {

@@ -8,6 +8,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Objects;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -25,6 +26,7 @@ public final class MqttTarget {
     private final String caPem;
     private final boolean openSsl;
     private final TrustOptions trust;
+    private final TrustManager[] trustManagers;
 
     /**
      * @param openSsl use Netty's OpenSSL engine (netty-tcnative) instead of the JDK's TLS; about four times
@@ -38,7 +40,9 @@ public final class MqttTarget {
         this.port = port;
         this.caPem = caPem;
         this.openSsl = openSsl;
-        this.trust = caPem == null ? null : TrustOptions.wrap(trustManagerFactory(caPem));
+        TrustManagerFactory factory = caPem == null ? null : trustManagerFactory(caPem);
+        this.trust = factory == null ? null : TrustOptions.wrap(factory);
+        this.trustManagers = factory == null ? null : factory.getTrustManagers();
     }
 
     /**
@@ -73,6 +77,11 @@ public final class MqttTarget {
     /** The shared trust of every connection to this target; null for the JVM's default trust store. */
     TrustOptions trustOptions() {
         return trust;
+    }
+
+    /** The same trust for a JDK {@code SSLContext} (MQTT 5); null for the JVM's default trust store. */
+    TrustManager[] trustManagers() {
+        return trustManagers == null ? null : trustManagers.clone();
     }
 
     public String endpoint() {

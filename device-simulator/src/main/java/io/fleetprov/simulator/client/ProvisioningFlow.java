@@ -247,7 +247,7 @@ public final class ProvisioningFlow {
     }
 
     private CompletableFuture<DeviceClient> connect(DeviceCredentials credentials, String clientId) {
-        return DeviceClient.connect(vertx, target, credentials, clientId, options.timeout());
+        return DeviceClient.connect(vertx, options.mqttVersion(), target, credentials, clientId, options.timeout());
     }
 
     private CompletableFuture<Created> createCertificate(Session session, KeyPair deviceKey) {

@@ -3,6 +3,7 @@ package io.fleetprov.simulator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetprov.simulator.client.MqttVersion;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,34 @@ class CommandTreeTest {
         }
         assertThatThrownBy(() -> parse("run", "--template", "t", "--username", "alice"))
                 .isInstanceOf(CommandLine.MissingParameterException.class);
+    }
+
+    @Test
+    void mqttVersionIsThreeByDefaultAndFiveWhenAskedInEveryRunningCommand() {
+        assertThat(((RunCommand) leaf(parse("run", "--template", "t", "--devices", "5")))
+                        .options
+                        .flowOptions()
+                        .mqttVersion())
+                .isEqualTo(MqttVersion.MQTT_3_1_1);
+        RunOptions bare =
+                ((SimulateCommand) leaf(parse("--template", "t", "--devices", "5", "--mqtt-version", "5"))).options;
+        RunOptions run =
+                ((RunCommand) leaf(parse("run", "--template", "t", "--devices", "5", "--mqtt-version", "5"))).options;
+        RunOptions soak = ((SoakCommand) leaf(parse(
+                        "soak", "--template", "t", "--devices", "5", "--soak-duration", "1m", "--mqtt-version", "5")))
+                .options;
+        RunOptions ceiling =
+                ((CeilingCommand) leaf(parse("ceiling", "--template", "t", "--mqtt-version", "5"))).options;
+        for (RunOptions options : List.of(bare, run, soak, ceiling)) {
+            assertThat(options.flowOptions().mqttVersion()).isEqualTo(MqttVersion.MQTT_5);
+        }
+        assertThat(((RunCommand) leaf(parse("run", "--template", "t", "--mqtt-version", "3.1.1"))).options.mqttVersion)
+                .isEqualTo(MqttVersion.MQTT_3_1_1);
+        assertThatThrownBy(() -> parse("run", "--template", "t", "--mqtt-version", "4"))
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageContaining("MQTT version must be 3 or 5");
+        assertThatThrownBy(() -> parse("merge", "/tmp/a", "--out", "/tmp/m", "--mqtt-version", "5"))
+                .isInstanceOf(CommandLine.UnmatchedArgumentException.class);
     }
 
     /** {@code command} followed by the first {@code n} of {@code args}. */
