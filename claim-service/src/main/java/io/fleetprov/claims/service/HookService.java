@@ -86,8 +86,9 @@ public class HookService {
                         now);
             }
             ClaimRecord c = claim.orElse(null);
-            // AWS calls the hook without trace context: the decision joins the trace of the claim it decides on.
-            String claimTrace = c == null ? null : c.traceId();
+            // AWS calls the hook without trace context: the decision joins the trace of the claim it decides on. An
+            // unknown claim (or one from before traces) has none; the decision then stays in the hook's own trace.
+            String claimTrace = c != null && c.traceId() != null ? c.traceId() : Traces.currentTraceId();
             Traces.linkToClaim(claimTrace);
             events.hookDecision(
                     c == null ? null : c.installer(),
