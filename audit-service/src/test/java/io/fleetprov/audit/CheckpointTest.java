@@ -181,6 +181,7 @@ class CheckpointTest {
                                 e.outcome(),
                                 e.reason(),
                                 e.signer(),
+                                e.traceId(),
                                 e.payload())
                         : e;
                 byte[] hash = HashChain.hash(prev, link.seq(), forged);

@@ -7,6 +7,7 @@ import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.contract.Contracts;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.TraceIds;
 import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -26,6 +27,9 @@ final class ProducedContracts {
                 .as("fields of %s", event.type())
                 .isEqualTo(Contracts.fieldNames(golden));
         assertThat(produced.get("outcome")).isEqualTo(golden.get("outcome"));
+        assertThat(TraceIds.isTraceId(event.traceId()))
+                .as("traceId %s is a W3C trace id", event.traceId())
+                .isTrue();
     }
 
     /**

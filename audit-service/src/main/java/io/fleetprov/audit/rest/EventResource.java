@@ -59,14 +59,15 @@ public class EventResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Events in chain order, filtered by type and event time [since, until), paged")
+    @Operation(summary = "Events in chain order, filtered by type, W3C trace id and event time [since, until), paged")
     public Page<EventView> page(
             @QueryParam("type") String type,
             @QueryParam("since") Instant since,
             @QueryParam("until") Instant until,
+            @QueryParam("traceId") String traceId,
             @QueryParam("cursor") String cursor,
             @QueryParam("limit") Integer limit) {
-        return events.page(new EventQueries.Filter(type, since, until), cursor, limit);
+        return events.page(new EventQueries.Filter(type, since, until, traceId), cursor, limit);
     }
 
     @GET
@@ -80,9 +81,10 @@ public class EventResource {
             @QueryParam("type") String type,
             @QueryParam("since") Instant since,
             @QueryParam("until") Instant until,
+            @QueryParam("traceId") String traceId,
             @QueryParam("cursor") String cursor,
             @QueryParam("format") @DefaultValue("ndjson") String format) {
-        EventQueries.Filter filter = new EventQueries.Filter(type, since, until);
+        EventQueries.Filter filter = new EventQueries.Filter(type, since, until, traceId);
         return switch (format) {
             case "ndjson" -> Response.ok(ndjson(filter, cursor), NDJSON).build();
             case "csv" -> Response.ok(csv(filter, cursor), CSV).build();

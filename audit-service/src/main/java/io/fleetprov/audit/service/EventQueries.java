@@ -3,13 +3,14 @@ package io.fleetprov.audit.service;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.store.ChainedEvent;
 import io.fleetprov.audit.store.EventStore;
+import io.fleetprov.protocol.event.TraceIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Lists and exports the log: filter by type and event time, in chain order, paged by sequence number. */
+/** Lists and exports the log: filter by type, trace and event time, in chain order, paged by sequence number. */
 @ApplicationScoped
 public class EventQueries {
 
@@ -21,10 +22,14 @@ public class EventQueries {
         this.api = config.api();
     }
 
-    public record Filter(String type, Instant since, Instant until) {
+    /** {@code traceId}, when given, is a W3C trace id: every event of one device's provisioning. */
+    public record Filter(String type, Instant since, Instant until, String traceId) {
         public Filter {
             if (since != null && until != null && !since.isBefore(until)) {
                 throw new InvalidRequestException("since must be before until");
+            }
+            if (traceId != null && !TraceIds.isTraceId(traceId)) {
+                throw new InvalidRequestException("traceId must be a W3C trace id: 32 lowercase hex digits, not all 0");
             }
         }
     }
@@ -54,6 +59,10 @@ public class EventQueries {
         if (filter.type() != null && !filter.type().isBlank()) {
             sql.append(" and event_type = ?");
             params.add(filter.type());
+        }
+        if (filter.traceId() != null) {
+            sql.append(" and trace_id = ?");
+            params.add(filter.traceId());
         }
         if (filter.since() != null) {
             sql.append(" and occurred_at >= ?");

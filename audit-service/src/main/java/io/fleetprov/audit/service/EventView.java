@@ -34,6 +34,7 @@ public record EventView(
         String outcome,
         String reason,
         String signer,
+        String traceId,
         String hash,
         String prevHash,
         JsonNode payload) {
@@ -59,6 +60,7 @@ public record EventView(
                 e.outcome(),
                 e.reason(),
                 e.signer(),
+                e.traceId(),
                 hex.formatHex(c.hash()),
                 hex.formatHex(c.prevHash()),
                 e.payload());

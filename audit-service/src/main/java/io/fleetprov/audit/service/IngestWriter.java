@@ -43,6 +43,7 @@ public class IngestWriter {
     private final EventParser parser;
     private final IngestMetrics metrics;
     private final CheckpointService checkpoints;
+    private final IngestSpans spans;
     private final AuditConfig.Ingest config;
     private final BlockingQueue<ReceivedMessage> queue;
     private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
@@ -57,11 +58,13 @@ public class IngestWriter {
             EventParser parser,
             IngestMetrics metrics,
             CheckpointService checkpoints,
+            IngestSpans spans,
             AuditConfig config) {
         this.store = store;
         this.parser = parser;
         this.metrics = metrics;
         this.checkpoints = checkpoints;
+        this.spans = spans;
         this.config = config.ingest();
         this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
     }
@@ -238,6 +241,7 @@ public class IngestWriter {
                         result.appended().size(), result.duplicates(), result.quarantined());
                 MDC.remove("seq");
                 checkpoints.committed(head);
+                spans.recorded(result.appended());
             }
         } catch (RuntimeException e) {
             LOG.error("bookkeeping after a commit failed", e);

@@ -6,7 +6,8 @@ import java.time.Instant;
 /**
  * One event as the log keeps it: the columns joins need, taken out of the payload, beside the payload itself.
  * {@code signer} is the {@code kid} of the key whose signature on the event was verified; null for AWS's own events,
- * which are trusted for their topic (only AWS IoT may publish under {@code $aws/events}). Times are at millisecond
+ * which are trusted for their topic (only AWS IoT may publish under {@code $aws/events}). {@code traceId} is the W3C
+ * trace id a fleetprov event carried, null when it carried none or one that is not a W3C trace id. Times are at millisecond
  * precision so that they survive a round trip through PostgreSQL unchanged.
  */
 public record AuditEvent(
@@ -26,4 +27,5 @@ public record AuditEvent(
         String outcome,
         String reason,
         String signer,
+        String traceId,
         JsonNode payload) {}

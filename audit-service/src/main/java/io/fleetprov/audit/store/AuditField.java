@@ -29,7 +29,12 @@ public enum AuditField {
     REASON(EnvelopeField.REASON, AuditEvent::reason, false),
     // Not an envelope field: the kid of the key whose signature audit-service verified (V3). Optional, so links of
     // events without a signer (AWS's, and those stored before V3) hash as they always did.
-    SIGNER("signer", "signer", "signer", AuditEvent::signer, false);
+    SIGNER("signer", "signer", "signer", AuditEvent::signer, false),
+    // The envelope's traceId (V4). It is in the payload, so already under the hash; as a column it is in the canonical
+    // form too, like every other column taken out of the payload, so that changing the indexed column alone (to hide
+    // a row from its trace, or to move one into another) breaks the link. Optional: links stored before V4 and
+    // AWS's events hash as they always did.
+    TRACE_ID(EnvelopeField.TRACE_ID, AuditEvent::traceId, false);
 
     private final String column;
     private final String hashName;

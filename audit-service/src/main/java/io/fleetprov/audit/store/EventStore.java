@@ -256,6 +256,7 @@ public class EventStore {
                 rs.getString("outcome"),
                 rs.getString("reason"),
                 rs.getString("signer"),
+                rs.getString("trace_id"),
                 json(rs.getString("payload")));
         return new ChainedEvent(rs.getLong("seq"), event, rs.getBytes("prev_hash"), rs.getBytes("hash"));
     }

@@ -42,6 +42,7 @@ class HashChainTest {
                 "allow",
                 "claim-bound-serial-matches",
                 null,
+                null,
                 new ObjectMapper().readTree(PAYLOAD));
 
         assertThat(new String(HashChain.canonical(42, event), StandardCharsets.UTF_8))
@@ -70,6 +71,7 @@ class HashChainTest {
                 null,
                 "CLIENT_INITIATED_DISCONNECT",
                 null,
+                null,
                 new ObjectMapper()
                         .readTree(
                                 "{\"clientId\":\"dev-1\",\"timestamp\":1772600767123,"
@@ -80,5 +82,54 @@ class HashChainTest {
                         "{\"certificateId\":\"cert-1\",\"clientId\":\"dev-1\",\"eventId\":\"presence:dev-1:1772600767123:disconnected:s-1\",\"eventType\":\"PresenceDisconnected\",\"occurredAt\":\"2026-03-04T05:06:07.123Z\",\"payload\":{\"clientId\":\"dev-1\",\"disconnectReason\":\"CLIENT_INITIATED_DISCONNECT\",\"eventType\":\"disconnected\",\"principalIdentifier\":\"cert-1\",\"sessionIdentifier\":\"s-1\",\"timestamp\":1772600767123},\"reason\":\"CLIENT_INITIATED_DISCONNECT\",\"receivedAt\":\"2026-03-04T05:06:07.200Z\",\"seq\":43,\"source\":\"aws-iot\",\"topic\":\"$aws/events/presence/disconnected/dev-1\"}");
         assertThat(HexFormat.of().formatHex(HashChain.hash(HexFormat.of().parseHex(HOOK_DECISION_HASH), 43, event)))
                 .isEqualTo("20a01934085d12cf1ecccaa24a31b09d85326d469fdda9bc1ca813bce899ced1");
+    }
+
+    @Test
+    void theTraceIdColumnIsInsideTheLink() throws Exception {
+        String payload = PAYLOAD.replace("\"abc\"", "\"4bf92f3577b34da6a3ce929d0e0e4736\"");
+        AuditEvent withTrace = new AuditEvent(
+                "0b7e6c52-2f0c-4b8e-9a53-3c1f1d2f9e11",
+                "HookDecision",
+                "claim-service",
+                "fleetprov/events/HookDecision",
+                Instant.parse("2026-03-04T05:06:07.123Z"),
+                Instant.parse("2026-03-04T05:06:08.456Z"),
+                "inst-1",
+                "SN-1",
+                "t",
+                "claim-1",
+                "cert-1",
+                null,
+                null,
+                "allow",
+                "claim-bound-serial-matches",
+                null,
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+                new ObjectMapper().readTree(payload));
+        AuditEvent columnMoved = new AuditEvent(
+                withTrace.eventId(),
+                withTrace.eventType(),
+                withTrace.source(),
+                withTrace.topic(),
+                withTrace.occurredAt(),
+                withTrace.receivedAt(),
+                withTrace.installer(),
+                withTrace.serialNumber(),
+                withTrace.templateName(),
+                withTrace.claimCertificateId(),
+                withTrace.certificateId(),
+                withTrace.thingName(),
+                withTrace.clientId(),
+                withTrace.outcome(),
+                withTrace.reason(),
+                withTrace.signer(),
+                "0af7651916cd43dd8448eb211c80319c",
+                withTrace.payload());
+
+        assertThat(new String(HashChain.canonical(42, withTrace), StandardCharsets.UTF_8))
+                .contains(",\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\",");
+        // Moving a row into another trace by its indexed column alone breaks the link.
+        assertThat(HashChain.hash(HashChain.GENESIS, 42, columnMoved))
+                .isNotEqualTo(HashChain.hash(HashChain.GENESIS, 42, withTrace));
     }
 }

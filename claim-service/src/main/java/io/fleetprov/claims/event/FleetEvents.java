@@ -6,10 +6,10 @@ import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.event.Outcome;
+import io.fleetprov.protocol.event.TraceIds;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.UUID;
-import org.jboss.logging.MDC;
 
 /**
  * Writes fleetprov events into the outbox, inside the caller's transaction, so an event exists exactly when the
@@ -19,7 +19,7 @@ import org.jboss.logging.MDC;
 @ApplicationScoped
 public class FleetEvents {
 
-    /** The MDC key of the request id, which becomes the event's traceId. */
+    /** The MDC key of the request id (logs only: events carry the W3C trace id, see {@link Traces}). */
     public static final String REQUEST_ID = "requestId";
 
     /** AWS's bounds where it has one (thing names, template names, certificate ids), generous ones elsewhere. */
@@ -41,8 +41,11 @@ public class FleetEvents {
         this.signing = signing;
     }
 
-    public FleetEvent claimIssued(String installer, String serial, String template, String claimCertificateId) {
+    /** {@code traceId}: the claim's, from the request that asked for it. */
+    public FleetEvent claimIssued(
+            String installer, String serial, String template, String claimCertificateId, String traceId) {
         return record(
+                traceId,
                 EventType.CLAIM_ISSUED,
                 installer,
                 serial,
@@ -54,8 +57,18 @@ public class FleetEvents {
                 null);
     }
 
-    public FleetEvent claimRefused(String installer, String serial, String template, String reason) {
-        return record(EventType.CLAIM_REFUSED, installer, serial, template, null, null, null, Outcome.REFUSED, reason);
+    public FleetEvent claimRefused(String installer, String serial, String template, String reason, String traceId) {
+        return record(
+                traceId,
+                EventType.CLAIM_REFUSED,
+                installer,
+                serial,
+                template,
+                null,
+                null,
+                null,
+                Outcome.REFUSED,
+                reason);
     }
 
     public FleetEvent hookDecision(
@@ -66,8 +79,10 @@ public class FleetEvents {
             String deviceCertificateId,
             String thingName,
             boolean allowed,
-            String reason) {
+            String reason,
+            String claimTraceId) {
         return record(
+                claimTraceId,
                 EventType.HOOK_DECISION,
                 installer,
                 serial,
@@ -79,8 +94,10 @@ public class FleetEvents {
                 reason);
     }
 
-    public FleetEvent claimExpiredUnused(String installer, String serial, String template, String claimCertificateId) {
+    public FleetEvent claimExpiredUnused(
+            String installer, String serial, String template, String claimCertificateId, String claimTraceId) {
         return record(
+                claimTraceId,
                 EventType.CLAIM_EXPIRED_UNUSED,
                 installer,
                 serial,
@@ -103,8 +120,10 @@ public class FleetEvents {
             String claimCertificateId,
             String newCertificateId,
             String thingName,
-            String oldCertificateId) {
+            String oldCertificateId,
+            String claimTraceId) {
         return record(
+                claimTraceId,
                 EventType.DEVICE_REPLACED,
                 installer,
                 serial,
@@ -116,7 +135,12 @@ public class FleetEvents {
                 "replaced-certificate:" + oldCertificateId);
     }
 
+    /**
+     * {@code traceId} is the trace of the installer's claim request: every event of one claim carries it, whichever
+     * request or timer records the event, so one device's provisioning is one trace. Only a W3C trace id is written.
+     */
     private FleetEvent record(
+            String traceId,
             EventType type,
             String installer,
             String serial,
@@ -126,7 +150,6 @@ public class FleetEvents {
             String thingName,
             Outcome outcome,
             String reason) {
-        Object traceId = MDC.get(REQUEST_ID);
         // Every field is cut to its bound here: an event that carries what a caller sent must still fit the
         // outbox's columns and the broker's message size, or it would never be delivered.
         FleetEvent event = new FleetEvent(
@@ -142,7 +165,7 @@ public class FleetEvents {
                 bounded(thingName, MAX_NAME),
                 outcome,
                 bounded(reason, MAX_REASON),
-                traceId == null ? null : bounded(traceId.toString(), MAX_ID));
+                TraceIds.isTraceId(traceId) ? traceId : null);
         // Signed here, once: the outbox keeps the message exactly as it will travel, every redelivery sends the same
         // bytes, and the echo that confirms delivery is compared with them.
         outbox.append(

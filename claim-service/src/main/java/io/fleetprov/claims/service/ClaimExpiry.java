@@ -41,7 +41,11 @@ public class ClaimExpiry {
                 List<ClaimRecord> due = store.expireDue(now, BATCH);
                 for (ClaimRecord claim : due) {
                     events.claimExpiredUnused(
-                            claim.installer(), claim.serialNumber(), claim.templateName(), claim.certificateId());
+                            claim.installer(),
+                            claim.serialNumber(),
+                            claim.templateName(),
+                            claim.certificateId(),
+                            claim.traceId());
                 }
                 store.deletePendingOlderThan(now.minus(STALE_PENDING));
                 return due.size();

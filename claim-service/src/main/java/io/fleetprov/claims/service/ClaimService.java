@@ -5,6 +5,7 @@ import io.fleetprov.claims.client.AwsUnavailableException;
 import io.fleetprov.claims.client.IotClaimClient;
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.event.FleetEvents;
+import io.fleetprov.claims.event.Traces;
 import io.fleetprov.claims.store.ClaimRecord;
 import io.fleetprov.claims.store.ClaimStatus;
 import io.fleetprov.claims.store.ClaimStore;
@@ -123,6 +124,9 @@ public class ClaimService {
         String template = requestedTemplate == null || requestedTemplate.isBlank()
                 ? config.claims().defaultTemplate()
                 : requestedTemplate;
+        // Taken here, on the request's thread, where its server span is current: the rest of the claim runs on
+        // other threads, and the hook and the sweeper read it back from the claim's row.
+        String traceId = Traces.currentTraceId();
         Reservation reservation;
         try {
             validate(serialNumber, template, idempotencyKey);
@@ -132,9 +136,9 @@ public class ClaimService {
                         RefusalReason.REPLACE_FORBIDDEN, "your groups may not replace provisioned devices");
             }
             reservation = QuarkusTransaction.requiringNew()
-                    .call(() -> reserve(installer, serialNumber, template, replace, idempotencyKey));
+                    .call(() -> reserve(installer, serialNumber, template, replace, idempotencyKey, traceId));
         } catch (ClaimRefusedException e) {
-            return Uni.createFrom().failure(refused(installer, serialNumber, template, e));
+            return Uni.createFrom().failure(refused(installer, serialNumber, template, e, traceId));
         }
         if (reservation.replay() != null) {
             return Uni.createFrom().item(reservation.replay());
@@ -150,12 +154,12 @@ public class ClaimService {
                                 template,
                                 endpoint)))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(bundle -> complete(reservation.id(), installer, serialNumber, idempotencyKey, bundle))
+                .map(bundle -> complete(reservation.id(), installer, serialNumber, idempotencyKey, bundle, traceId))
                 .onFailure(f -> !(f instanceof ClaimRefusedException))
                 .transform(failure -> {
                     ClaimRefusedException refusal = toRefusal(failure);
                     QuarkusTransaction.requiringNew().run(() -> store.deletePending(reservation.id()));
-                    return refused(installer, serialNumber, template, refusal);
+                    return refused(installer, serialNumber, template, refusal, traceId);
                 });
     }
 
@@ -248,7 +252,12 @@ public class ClaimService {
     }
 
     private Reservation reserve(
-            Installer installer, String serialNumber, String template, boolean replace, String idempotencyKey) {
+            Installer installer,
+            String serialNumber,
+            String template,
+            boolean replace,
+            String idempotencyKey,
+            String traceId) {
         Instant now = clock.instant();
         store.lockInstaller(installer.subject());
         if (idempotencyKey != null) {
@@ -281,7 +290,7 @@ public class ClaimService {
                     atLeastOneSecond(Duration.between(now, freed)));
         }
         UUID id = UUID.randomUUID();
-        store.insertPending(id, installer.subject(), serialNumber, template, replace, idempotencyKey, now);
+        store.insertPending(id, installer.subject(), serialNumber, template, replace, idempotencyKey, now, traceId);
         return new Reservation(id, null);
     }
 
@@ -307,7 +316,12 @@ public class ClaimService {
     }
 
     private ClaimResponse complete(
-            UUID id, Installer installer, String serialNumber, String idempotencyKey, ClaimResponse bundle) {
+            UUID id,
+            Installer installer,
+            String serialNumber,
+            String idempotencyKey,
+            ClaimResponse bundle,
+            String traceId) {
         QuarkusTransaction.requiringNew().run(() -> {
             store.markIssued(
                     id,
@@ -315,7 +329,8 @@ public class ClaimService {
                     clock.instant(),
                     bundle.expiresAt(),
                     idempotencyKey == null ? null : sealer.seal(id, bundle));
-            events.claimIssued(installer.subject(), serialNumber, bundle.templateName(), bundle.certificateId());
+            events.claimIssued(
+                    installer.subject(), serialNumber, bundle.templateName(), bundle.certificateId(), traceId);
         });
         registry.counter("fleetprov.claims.issued", "template", bundle.templateName())
                 .increment();
@@ -351,7 +366,7 @@ public class ClaimService {
     }
 
     private ClaimRefusedException refused(
-            Installer installer, String serialNumber, String template, ClaimRefusedException refusal) {
+            Installer installer, String serialNumber, String template, ClaimRefusedException refusal, String traceId) {
         try {
             // An invalid serial number or template name is whatever the caller sent: it stays out of the event.
             String serial = refusal.reason() == RefusalReason.INVALID_INPUT ? null : serialNumber;
@@ -361,7 +376,8 @@ public class ClaimService {
                             installer.subject(),
                             serial,
                             templateName,
-                            refusal.reason().code()));
+                            refusal.reason().code(),
+                            traceId));
         } catch (RuntimeException e) {
             LOG.warnf("ClaimRefused event not recorded: %s", e.getMessage());
         }

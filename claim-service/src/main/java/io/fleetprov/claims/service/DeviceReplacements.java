@@ -124,7 +124,8 @@ public class DeviceReplacements {
                             claim.certificateId(),
                             claim.deviceCertificateId(),
                             thing,
-                            certificateId));
+                            certificateId,
+                            claim.traceId()));
             retired++;
             LOG.infof(
                     "thing %s: certificate %s retired, replaced by %s",

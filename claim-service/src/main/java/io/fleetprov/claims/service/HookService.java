@@ -2,6 +2,7 @@ package io.fleetprov.claims.service;
 
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.event.FleetEvents;
+import io.fleetprov.claims.event.Traces;
 import io.fleetprov.claims.store.ClaimRecord;
 import io.fleetprov.claims.store.ClaimStatus;
 import io.fleetprov.claims.store.ClaimStore;
@@ -85,6 +86,10 @@ public class HookService {
                         now);
             }
             ClaimRecord c = claim.orElse(null);
+            // AWS calls the hook without trace context: the decision joins the trace of the claim it decides on. An
+            // unknown claim (or one from before traces) has none; the decision then stays in the hook's own trace.
+            String claimTrace = c != null && c.traceId() != null ? c.traceId() : Traces.currentTraceId();
+            Traces.linkToClaim(claimTrace);
             events.hookDecision(
                     c == null ? null : c.installer(),
                     serial,
@@ -93,7 +98,8 @@ public class HookService {
                     request.certificateId(),
                     d.allowed() ? thingName : null,
                     d.allowed(),
-                    d.reason());
+                    d.reason(),
+                    claimTrace);
             return d;
         });
         registry.counter(

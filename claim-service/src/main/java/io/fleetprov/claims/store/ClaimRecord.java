@@ -3,7 +3,7 @@ package io.fleetprov.claims.store;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A row of the claims table. */
+/** A row of the claims table. {@code traceId} is the W3C trace id of the request that asked for the claim. */
 public record ClaimRecord(
         UUID id,
         String certificateId,
@@ -20,7 +20,8 @@ public record ClaimRecord(
         String thingName,
         String denyReason,
         byte[] sealedBundle,
-        boolean replacesDevice) {
+        boolean replacesDevice,
+        String traceId) {
 
     /** The status as of {@code now}: an ISSUED claim past its expiry is EXPIRED even before the sweeper ran. */
     public ClaimStatus statusAt(Instant now) {

@@ -24,7 +24,7 @@ public class ClaimStore {
 
     private static final String COLUMNS = "id, certificate_id, installer, serial_number, template_name, status, "
             + "idempotency_key, requested_at, issued_at, expires_at, used_at, device_certificate_id, thing_name, "
-            + "deny_reason, sealed_bundle, replaces_device";
+            + "deny_reason, sealed_bundle, replaces_device, trace_id";
 
     private final DataSource dataSource;
 
@@ -158,17 +158,19 @@ public class ClaimStore {
             String templateName,
             boolean replacesDevice,
             String idempotencyKey,
-            Instant now) {
+            Instant now,
+            String traceId) {
         update(
                 "insert into claims (id, installer, serial_number, template_name, replaces_device, status, "
-                        + "idempotency_key, requested_at) values (?, ?, ?, ?, ?, 'PENDING', ?, ?)",
+                        + "idempotency_key, requested_at, trace_id) values (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?)",
                 id,
                 installer,
                 serialNumber,
                 templateName,
                 replacesDevice,
                 idempotencyKey,
-                now);
+                now,
+                traceId);
     }
 
     public void markIssued(UUID id, String certificateId, Instant issuedAt, Instant expiresAt, byte[] sealedBundle) {
@@ -271,7 +273,8 @@ public class ClaimStore {
                     rs.getString(13),
                     rs.getString(14),
                     rs.getBytes(15),
-                    rs.getBoolean(16)));
+                    rs.getBoolean(16),
+                    rs.getString(17)));
         }
         return rows;
     }

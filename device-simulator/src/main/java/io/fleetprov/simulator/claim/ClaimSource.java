@@ -1,5 +1,6 @@
 package io.fleetprov.simulator.claim;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -10,6 +11,11 @@ import java.util.concurrent.CompletableFuture;
 public interface ClaimSource extends AutoCloseable {
 
     CompletableFuture<ClaimBundle> claim(String serialNumber);
+
+    /** The W3C trace id of this device's claim request, when the source sends one (trusted-user does). */
+    default Optional<String> traceId(String serialNumber) {
+        return Optional.empty();
+    }
 
     /** For reports: "direct" or "trusted-user". */
     String name();

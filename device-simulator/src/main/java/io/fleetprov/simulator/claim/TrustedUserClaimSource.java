@@ -6,6 +6,7 @@ import io.fleetprov.protocol.claim.ClaimRequest;
 import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
+import io.fleetprov.protocol.event.TraceIds;
 import io.fleetprov.simulator.client.DeviceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -43,6 +49,7 @@ public final class TrustedUserClaimSource implements ClaimSource {
     private final CognitoIdentityProviderAsyncClient cognito;
     private final HttpClient http;
     private final Settings settings;
+    private final byte[] traceSalt = new SecureRandom().generateSeed(16);
     private CompletableFuture<Token> token;
 
     /**
@@ -143,12 +150,34 @@ public final class TrustedUserClaimSource implements ClaimSource {
                 });
     }
 
+    /**
+     * A trace id per device, derived from the serial number and a secret of this source: the same for every retry of
+     * the device's claim, known to the run's report without a table of all devices, and not guessable across runs.
+     */
+    @Override
+    public Optional<String> traceId(String serialNumber) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(traceSalt);
+            byte[] digest = sha256.digest(serialNumber.getBytes(StandardCharsets.UTF_8));
+            String id = HexFormat.of().formatHex(digest, 0, 16);
+            return Optional.of(TraceIds.isTraceId(id) ? id : TraceIds.newTraceId());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     private CompletableFuture<ClaimBundle> requestClaim(Token bearer, String serialNumber) {
         HttpRequest request = HttpRequest.newBuilder(settings.claimServiceUrl().resolve("/v1/claims"))
                 .timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .header("Authorization", "Bearer " + bearer.value())
+                // A new trace per device: claim-service puts its id on every event of this claim, so one device's
+                // provisioning is one trace from this request to its audit rows.
+                .header(
+                        TraceIds.TRACEPARENT,
+                        TraceIds.traceparent(traceId(serialNumber).orElseThrow(), TraceIds.newSpanId()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(
                         PayloadCodec.json().encode(new ClaimRequest(serialNumber, settings.templateName()))))
                 .build();

@@ -130,7 +130,10 @@ public final class LoadRunner {
         }
         return device.handle((provisioned, error) -> {
             if (error == null) {
-                metrics.deviceProvisioned();
+                metrics.deviceProvisioned(
+                        serial,
+                        (System.nanoTime() - dueNanos) / 1_000_000,
+                        claims.traceId(serial).orElse(null));
                 onProvisioned.accept(provisioned);
             } else {
                 Throwable cause = DeviceClient.unwrap(error);

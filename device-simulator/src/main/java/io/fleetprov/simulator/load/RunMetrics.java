@@ -7,14 +7,17 @@ import io.fleetprov.simulator.client.FlowListener;
 import io.fleetprov.simulator.client.Phase;
 import io.fleetprov.simulator.report.FaultTally;
 import io.fleetprov.simulator.report.RunData;
+import io.fleetprov.simulator.report.SlowDevice;
 import io.fleetprov.simulator.report.TimelineRow;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +52,9 @@ public final class RunMetrics implements FlowListener {
     private final Map<FaultMode, LongAdder> faultsAsExpected = new ConcurrentHashMap<>();
     private final Map<FaultMode, Map<String, LongAdder>> faultsObserved = new ConcurrentHashMap<>();
     private final List<TimelineRow> timeline = new ArrayList<>();
+    // The fastest of the kept devices on top, so it is the one dropped when a slower one arrives.
+    private final PriorityQueue<SlowDevice> slowest =
+            new PriorityQueue<>(Comparator.comparingLong(SlowDevice::totalMs));
     private final long startedAtMs;
     private long lastTickMs;
     private long lastStarted;
@@ -100,6 +106,19 @@ public final class RunMetrics implements FlowListener {
     void deviceProvisioned() {
         provisioned.increment();
         inFlight.decrementAndGet();
+    }
+
+    /** A provisioned device whose claim request carried {@code traceId}; kept if among the slowest. */
+    void deviceProvisioned(String serialNumber, long totalMs, String traceId) {
+        deviceProvisioned();
+        if (traceId != null) {
+            synchronized (slowest) {
+                slowest.add(new SlowDevice(serialNumber, totalMs, traceId));
+                if (slowest.size() > SlowDevice.LISTED) {
+                    slowest.poll();
+                }
+            }
+        }
     }
 
     void deviceFailed(FlowException failure) {
@@ -214,7 +233,14 @@ public final class RunMetrics implements FlowListener {
                 logText,
                 timeline,
                 faults,
-                retriedAfter);
+                retriedAfter,
+                slowestTraces());
+    }
+
+    private List<SlowDevice> slowestTraces() {
+        synchronized (slowest) {
+            return List.copyOf(slowest);
+        }
     }
 
     /** What the progress display shows. */

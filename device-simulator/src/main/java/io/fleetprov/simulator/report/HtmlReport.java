@@ -131,6 +131,20 @@ final class HtmlReport {
                             .append("</td></tr>"));
             html.append("</table>\n");
         }
+        if (!run.slowestTraces().isEmpty()) {
+            // The trace ids to open first: the slowest devices, each one trace from claim request to audit row.
+            html.append("<h2>Slowest devices and their traces</h2><table><tr><th>serial number</th>")
+                    .append("<th>total ms</th><th>trace id</th></tr>");
+            run.slowestTraces()
+                    .forEach(d -> html.append("<tr><td>")
+                            .append(esc(d.serialNumber()))
+                            .append("</td><td>")
+                            .append(d.totalMs())
+                            .append("</td><td><code>")
+                            .append(esc(d.traceId()))
+                            .append("</code></td></tr>"));
+            html.append("</table>\n");
+        }
         if (!run.faults().isEmpty()) {
             html.append("<h2>Fault injection: rejections received against expected</h2><table><tr><th>fault</th>")
                     .append("<th>expected</th><th>injected</th><th>as expected</th><th>observed</th></tr>");

@@ -16,6 +16,7 @@ import org.HdrHistogram.Histogram;
  * @param requested   devices the run was asked for; in duration mode, the devices it started
  * @param retriedAfter  {@code phase/errorCode} → steps redone on a new connection after the broker dropped one
  * @param histogramLogs per phase, the text of an HdrHistogram interval log (one interval per second)
+ * @param slowestTraces the slowest provisioned devices whose claim request carried a trace id, slowest first
  */
 public record RunData(
         String runId,
@@ -35,7 +36,8 @@ public record RunData(
         Map<Phase, String> histogramLogs,
         List<TimelineRow> timeline,
         SortedMap<String, FaultTally> faults,
-        SortedMap<String, Long> retriedAfter) {
+        SortedMap<String, Long> retriedAfter,
+        List<SlowDevice> slowestTraces) {
 
     public RunData {
         settings = Map.copyOf(settings);
@@ -46,6 +48,7 @@ public record RunData(
         timeline = List.copyOf(timeline);
         faults = new TreeMap<>(faults);
         retriedAfter = new TreeMap<>(retriedAfter);
+        slowestTraces = SlowDevice.slowest(slowestTraces);
     }
 
     private static <V> Map<Phase, V> enumMap(Map<Phase, V> source) {

@@ -48,6 +48,7 @@ public final class RunMerger {
         TreeMap<String, Long> throttled = new TreeMap<>();
         TreeMap<String, Long> retried = new TreeMap<>();
         TreeMap<String, FaultTally> faults = new TreeMap<>();
+        List<SlowDevice> slowest = new ArrayList<>();
         Map<Phase, List<Histogram>> intervals = new EnumMap<>(Phase.class);
         TreeMap<Long, TimelineRow> timeline = new TreeMap<>();
         for (Path dir : dirs) {
@@ -83,6 +84,9 @@ public final class RunMerger {
                     .iterator()
                     .forEachRemaining(
                             e -> retried.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            for (JsonNode device : s.path("slowestTraces")) {
+                slowest.add(SummaryJson.JSON.convertValue(device, SlowDevice.class));
+            }
             s.path("faults")
                     .properties()
                     .iterator()
@@ -144,7 +148,8 @@ public final class RunMerger {
                 logs,
                 rows,
                 faults,
-                retried);
+                retried,
+                slowest);
     }
 
     static List<Histogram> readIntervals(Path log) throws IOException {

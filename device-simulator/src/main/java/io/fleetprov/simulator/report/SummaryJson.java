@@ -44,6 +44,7 @@ public final class SummaryJson {
         throttled.put("byPhase", run.throttledByPhase());
         m.put("throttled", throttled);
         m.put("retriedAfterConnectionLoss", run.retriedAfter());
+        m.put("slowestTraces", run.slowestTraces());
         Map<String, Object> phases = new LinkedHashMap<>();
         for (Phase phase : Phase.values()) {
             phases.put(phase.label(), PhaseStats.of(run.histogram(phase)));

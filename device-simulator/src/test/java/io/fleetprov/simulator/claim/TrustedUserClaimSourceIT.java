@@ -13,6 +13,7 @@ import io.fleetprov.protocol.claim.ClaimRequest;
 import io.fleetprov.protocol.claim.ClaimResponse;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.contract.Contracts;
+import io.fleetprov.protocol.event.TraceIds;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.client.DeviceClient;
 import io.fleetprov.simulator.client.DeviceException;
@@ -59,6 +60,7 @@ class TrustedUserClaimSourceIT {
     private static String clientId;
     private static HttpServer claimService;
     private static final List<String> bearers = new CopyOnWriteArrayList<>();
+    private static final Map<String, String> traceparents = new java.util.concurrent.ConcurrentHashMap<>();
     private static Vertx vertx;
     private static ExecutorService cpu;
 
@@ -108,6 +110,10 @@ class TrustedUserClaimSourceIT {
         }
         bearers.add(token);
         String serial = body.serialNumber();
+        String traceparent = exchange.getRequestHeaders().getFirst(TraceIds.TRACEPARENT);
+        if (traceparent != null) {
+            traceparents.put(serial, traceparent);
+        }
         if (serial.startsWith("refused-")) {
             respond(exchange, 403, Map.of("title", "Serial number not allowed"));
             return;
@@ -164,6 +170,11 @@ class TrustedUserClaimSourceIT {
                 assertThat(emulator.registry().things().find("device-" + serial))
                         .isPresent();
             }
+            // Each device's claim request starts its own trace, which the source can name for the report.
+            for (String serial : List.of("tu-1", "tu-2")) {
+                assertThat(TraceIds.traceIdOf(traceparents.get(serial))).isEqualTo(source.traceId(serial));
+            }
+            assertThat(source.traceId("tu-1")).isNotEqualTo(source.traceId("tu-2"));
         }
         // One InitiateAuth: the id token is reused until shortly before it expires.
         assertThat(bearers).hasSize(2);

@@ -11,6 +11,11 @@ public final class RunMetricsAccess {
         return new RunMetrics(startedAtMs);
     }
 
+    public static void provisioned(RunMetrics metrics, String serialNumber, long totalMs, String traceId) {
+        metrics.deviceStarted();
+        metrics.deviceProvisioned(serialNumber, totalMs, traceId);
+    }
+
     public static void record(RunMetrics metrics, Phase phase, long micros) {
         metrics.phaseCompleted(phase, 0, micros * 1_000);
     }

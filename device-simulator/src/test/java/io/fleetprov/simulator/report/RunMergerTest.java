@@ -28,6 +28,12 @@ class RunMergerTest {
             Phase phase = Phase.values()[i % Phase.values().length];
             RunMetricsAccess.record(single, phase, micros);
             RunMetricsAccess.record(i % 3 == 0 ? shard0 : shard1, phase, micros);
+            if (i % 20 == 0) {
+                String serial = "SN-" + i;
+                String traceId = String.format("%032x", i + 1);
+                RunMetricsAccess.provisioned(single, serial, micros / 1000, traceId);
+                RunMetricsAccess.provisioned(i % 3 == 0 ? shard0 : shard1, serial, micros / 1000, traceId);
+            }
             if (i % 1000 == 0) {
                 single.tick();
                 shard0.tick();
@@ -44,6 +50,7 @@ class RunMergerTest {
             assertThat(merged.histogram(phase)).as(phase.label()).isEqualTo(expected.histogram(phase));
             assertThat(PhaseStats.of(merged.histogram(phase))).isEqualTo(PhaseStats.of(expected.histogram(phase)));
         }
+        assertThat(merged.slowestTraces()).hasSize(SlowDevice.LISTED).isEqualTo(expected.slowestTraces());
         assertThat(merged.shardsMerged()).isEqualTo(2);
         assertThat(merged.shardCount()).isEqualTo(2);
     }

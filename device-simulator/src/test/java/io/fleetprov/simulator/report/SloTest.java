@@ -41,7 +41,8 @@ class SloTest {
                 Map.of(),
                 List.of(),
                 new TreeMap<>(),
-                new TreeMap<>());
+                new TreeMap<>(),
+                List.of());
     }
 
     @Test
