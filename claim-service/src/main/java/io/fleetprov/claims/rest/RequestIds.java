@@ -11,7 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Gives every request an id (the caller's {@code X-Request-Id} if it looks like one), puts it in the logging MDC
- * (it appears in every JSON log line) and in events as their traceId, and echoes it in the response.
+ * (it appears in every JSON log line) and echoes it in the response. Events carry the W3C trace id instead.
  */
 public class RequestIds {
 
