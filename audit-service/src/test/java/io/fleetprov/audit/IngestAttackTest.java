@@ -1,10 +1,8 @@
 package io.fleetprov.audit;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fleetprov.audit.service.IntegrityReport;
 import io.fleetprov.audit.service.IntegrityService;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.emulator.IotEmulator;
@@ -82,7 +80,7 @@ class IngestAttackTest {
                     + "check (installer is distinct from 'refuse-me') not valid");
         }
         try {
-            Snapshot before = snapshot();
+            ChainSnapshot before = snapshot();
             List<String> good = new ArrayList<>();
             try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
                 for (int i = 0; i < 20; i++) {
@@ -97,10 +95,10 @@ class IngestAttackTest {
                 }
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> stored(good) == good.size());
-            await().atMost(Duration.ofSeconds(10)).until(() -> quarantinedSince(before.at, "23514") == 1);
-            assertThat(reasonsSince(before.at))
+            await().atMost(Duration.ofSeconds(10)).until(() -> quarantinedSince(before.at(), "23514") == 1);
+            assertThat(reasonsSince(before.at()))
                     .anyMatch(r -> r.startsWith("refused by the database: 23514") && r.contains("no_refuse_me"));
-            before.assertKept(good.size());
+            assertKept(before, good.size());
         } finally {
             try (Connection owner = database.superuser();
                     Statement s = owner.createStatement()) {
@@ -114,7 +112,7 @@ class IngestAttackTest {
         // java.sql.Timestamp would have stored it in the Julian calendar, days off, and broken its own link.
         String payload = envelope("occurredAt", "1000-06-15T12:00:00Z");
         String id = payload.substring(payload.indexOf("\"eventId\":\"") + 11, payload.indexOf("\"eventId\":\"") + 47);
-        Snapshot before = snapshot();
+        ChainSnapshot before = snapshot();
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
             claimService.publishBytes("fleetprov/events/ClaimIssued", payload.getBytes(StandardCharsets.UTF_8));
         }
@@ -128,13 +126,13 @@ class IngestAttackTest {
                         .isEqualTo(Instant.parse("1000-06-15T12:00:00Z"));
             }
         }
-        before.assertKept(1);
+        assertKept(before, 1);
     }
 
     @Test
     void generatedHostileMessagesOverMqttAreEachStoredOrQuarantined() throws Exception {
         HostileEvents events = new HostileEvents(Long.getLong("fuzz.seed", System.nanoTime()), true);
-        Snapshot before = snapshot();
+        ChainSnapshot before = snapshot();
         List<HostileEvents.Message> sent = new ArrayList<>();
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
             while (sent.size() < 300) {
@@ -147,21 +145,21 @@ class IngestAttackTest {
         }
         long redeliveries = sent.stream().filter(m -> m.redeliveryOf() != null).count();
         await().atMost(Duration.ofSeconds(40)).until(() -> {
-            long stored = storedSince(before.at);
-            long quarantined = quarantinedSince(before.at, "");
-            Set<String> ids = storedIdsSince(before.at);
+            long stored = storedSince(before.at());
+            long quarantined = quarantinedSince(before.at(), "");
+            Set<String> ids = storedIdsSince(before.at());
             long duplicates = sent.stream()
                     .filter(m -> m.redeliveryOf() != null && ids.contains(m.redeliveryOf()))
                     .count();
             return stored + quarantined + duplicates == sent.size();
         });
         assertThat(redeliveries).isPositive();
-        before.assertKept(0);
+        assertKept(before, 0);
     }
 
     /** Publishes the attack, then an honest event; the attack is quarantined, the honest event stored. */
     private void attack(String payload, String reason) throws Exception {
-        Snapshot before = snapshot();
+        ChainSnapshot before = snapshot();
         FleetEvent honest;
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
             claimService.publishBytes("fleetprov/events/ClaimIssued", payload.getBytes(StandardCharsets.UTF_8));
@@ -169,8 +167,8 @@ class IngestAttackTest {
                     ClaimServiceEvents.claimIssued("installer-honest", "SN-after", "claim-" + UUID.randomUUID()));
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> stored(List.of(honest.eventId())) == 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> quarantinedSince(before.at, reason) == 1);
-        before.assertKept(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> quarantinedSince(before.at(), reason) == 1);
+        assertKept(before, 1);
     }
 
     /** A ClaimIssued envelope with one field set to {@code value}. */
@@ -186,52 +184,19 @@ class IngestAttackTest {
         return node.toString();
     }
 
-    private Snapshot snapshot() throws SQLException {
-        IntegrityReport report = integrity.verify(null, null);
-        assertThat(report.intact()).isTrue();
-        try (Connection c = database.superuser();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*), now() from audit_event")) {
-            rs.next();
-            return new Snapshot(
-                    rs.getLong(1),
-                    report.to(),
-                    report.lastVerifiedHash(),
-                    rs.getTimestamp(2).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-        }
+    private ChainSnapshot snapshot() throws SQLException {
+        return ChainSnapshot.take(integrity, database);
     }
 
-    /** The chain as it was before an attack: its rows, its head link and that link's hash. */
-    private final class Snapshot {
-        final long rows;
-        final long head;
-        final String headHash;
-        final Instant at;
-
-        Snapshot(long rows, long head, String headHash, Instant at) {
-            this.rows = rows;
-            this.head = head;
-            this.headHash = headHash;
-            this.at = at;
+    /** Nothing accepted before is lost or changed, at least {@code added} rows more, readiness UP. */
+    private void assertKept(ChainSnapshot before, int added) throws SQLException {
+        try (Connection c = database.superuser();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from audit_event")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(before.rows() + added);
         }
-
-        /** Nothing accepted before is lost or changed, at least {@code added} rows more, readiness UP. */
-        void assertKept(int added) throws SQLException {
-            try (Connection c = database.superuser();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("select count(*) from audit_event")) {
-                rs.next();
-                assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(rows + added);
-            }
-            if (head > 0) {
-                IntegrityReport prefix = integrity.verify(1L, head);
-                assertThat(prefix.intact()).isTrue();
-                assertThat(prefix.lastVerifiedHash()).isEqualTo(headHash);
-            }
-            IntegrityReport all = integrity.verify(null, null);
-            assertThat(all.intact()).isTrue();
-            given().get("/q/health/ready").then().statusCode(200);
-        }
+        before.assertOldLinksKept(integrity);
     }
 
     private long stored(List<String> ids) throws SQLException {

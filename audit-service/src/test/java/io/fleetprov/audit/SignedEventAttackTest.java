@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetprov.audit.service.EventParser;
-import io.fleetprov.audit.service.IntegrityReport;
 import io.fleetprov.audit.service.IntegrityService;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.audit.testing.Tokens;
@@ -31,7 +30,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -91,7 +89,7 @@ class SignedEventAttackTest {
 
     @Test
     void aReplayedSignedEventIsStoredOnce() throws Exception {
-        Snapshot before = snapshot();
+        ChainSnapshot before = snapshot();
         FleetEvent original = event("replayed");
         byte[] signed = ClaimServiceEvents.SIGNER.sign(original).getBytes(StandardCharsets.US_ASCII);
         FleetEvent honest = event("after-replay");
@@ -103,8 +101,8 @@ class SignedEventAttackTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> rows(honest.eventId()) == 1);
         assertThat(rows(original.eventId())).isEqualTo(1);
-        assertThat(quarantinedSince(before.at)).isZero();
-        before.assertKept(2);
+        assertThat(quarantinedSince(before.at())).isZero();
+        assertKept(before, 2);
     }
 
     @Test
@@ -130,73 +128,41 @@ class SignedEventAttackTest {
 
     /** Publishes the attack, then an honest event: the attack is quarantined, the honest event stored and signed. */
     private void attack(byte[] message) throws Exception {
-        Snapshot before = snapshot();
+        ChainSnapshot before = snapshot();
         FleetEvent honest = event("installer-honest");
         try (ClaimServiceEvents publisher = new ClaimServiceEvents(emulator)) {
             publisher.publishAsIs(TOPIC, message);
             publisher.publish(honest);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> rows(honest.eventId()) == 1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> quarantinedSince(before.at) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> quarantinedSince(before.at()) == 1);
         assertThat(signer(honest.eventId())).isEqualTo(Contracts.EVENT_SIGNING_KEY_ID);
-        before.assertKept(1);
+        assertKept(before, 1);
     }
 
     private static FleetEvent event(String installer) {
         return ClaimServiceEvents.claimIssued(installer, "SN-sig-" + UUID.randomUUID(), "claim-" + UUID.randomUUID());
     }
 
-    private Snapshot snapshot() throws SQLException {
-        IntegrityReport report = integrity.verify(null, null);
-        assertThat(report.intact()).isTrue();
-        try (Connection c = database.superuser();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select count(*), now() from audit_event")) {
-            rs.next();
-            return new Snapshot(
-                    rs.getLong(1),
-                    report.to(),
-                    report.lastVerifiedHash(),
-                    rs.getTimestamp(2).toInstant().truncatedTo(ChronoUnit.MILLIS));
-        }
+    private ChainSnapshot snapshot() throws SQLException {
+        return ChainSnapshot.take(integrity, database);
     }
 
-    /** The chain before an attack: its rows, its head link and that link's hash. */
-    private final class Snapshot {
-        final long rows;
-        final long head;
-        final String headHash;
-        final Instant at;
-
-        Snapshot(long rows, long head, String headHash, Instant at) {
-            this.rows = rows;
-            this.head = head;
-            this.headHash = headHash;
-            this.at = at;
-        }
-
-        /** Exactly {@code added} more fleetprov rows (tests run one at a time), the old links unchanged. */
-        void assertKept(int added) throws SQLException {
-            try (Connection c = database.superuser();
-                    Statement s = c.createStatement();
-                    // fleetprov's topics only: the publisher's own connection adds AWS presence events.
-                    ResultSet rs = s.executeQuery("select event_id, installer, signer from audit_event"
-                            + " where received_at >= '" + at.atOffset(ZoneOffset.UTC)
-                            + "' and topic like 'fleetprov/events/%'")) {
-                List<String> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
-                }
-                assertThat(rows).as("fleetprov rows since " + at).hasSize(added);
+    /** Exactly {@code added} more fleetprov rows (tests run one at a time), the old links unchanged. */
+    private void assertKept(ChainSnapshot before, int added) throws SQLException {
+        try (Connection c = database.superuser();
+                Statement s = c.createStatement();
+                // fleetprov's topics only: the publisher's own connection adds AWS presence events.
+                ResultSet rs = s.executeQuery("select event_id, installer, signer from audit_event"
+                        + " where received_at >= '" + before.at().atOffset(ZoneOffset.UTC)
+                        + "' and topic like 'fleetprov/events/%'")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
             }
-            if (head > 0) {
-                IntegrityReport prefix = integrity.verify(1L, head);
-                assertThat(prefix.intact()).isTrue();
-                assertThat(prefix.lastVerifiedHash()).isEqualTo(headHash);
-            }
-            assertThat(integrity.verify(null, null).intact()).isTrue();
-            given().get("/q/health/ready").then().statusCode(200);
+            assertThat(rows).as("fleetprov rows since " + before.at()).hasSize(added);
         }
+        before.assertOldLinksKept(integrity);
     }
 
     private long rows(String eventId) throws SQLException {
