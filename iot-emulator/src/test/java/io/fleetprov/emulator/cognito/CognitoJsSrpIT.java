@@ -49,15 +49,12 @@ class CognitoJsSrpIT {
         npmCi();
         server = new CognitoTestServer();
         cognito = server.sdk();
-        poolId =
-                cognito.createUserPool(r -> r.poolName("installers")).userPool().id();
-        clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId)
-                        .clientName("web-app")
-                        .explicitAuthFlows(
-                                ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH,
-                                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
-                .userPoolClient()
-                .clientId();
+        poolId = server.createUserPool("installers");
+        clientId = server.createAppClient(
+                poolId,
+                "web-app",
+                ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH,
+                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
     }
 
     @AfterAll

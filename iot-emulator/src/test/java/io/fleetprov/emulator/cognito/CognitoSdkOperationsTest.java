@@ -52,15 +52,12 @@ class CognitoSdkOperationsTest {
     void start() throws Exception {
         server = new CognitoTestServer(null, clock);
         cognito = server.sdk();
-        poolId =
-                cognito.createUserPool(r -> r.poolName("installers")).userPool().id();
-        clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId)
-                        .clientName("installer-app")
-                        .explicitAuthFlows(
-                                ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
-                                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
-                .userPoolClient()
-                .clientId();
+        poolId = server.createUserPool("installers");
+        clientId = server.createAppClient(
+                poolId,
+                "installer-app",
+                ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
+                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
     }
 
     @AfterEach

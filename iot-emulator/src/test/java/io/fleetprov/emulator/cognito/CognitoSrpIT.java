@@ -38,15 +38,12 @@ class CognitoSrpIT {
     void start() throws Exception {
         server = new CognitoTestServer(null, clock);
         cognito = server.sdk();
-        poolId =
-                cognito.createUserPool(r -> r.poolName("installers")).userPool().id();
-        clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId)
-                        .clientName("mobile-app")
-                        .explicitAuthFlows(
-                                ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH,
-                                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
-                .userPoolClient()
-                .clientId();
+        poolId = server.createUserPool("installers");
+        clientId = server.createAppClient(
+                poolId,
+                "mobile-app",
+                ExplicitAuthFlowsType.ALLOW_USER_SRP_AUTH,
+                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
         cognito.adminCreateUser(r -> r.userPoolId(poolId).username("alice").temporaryPassword("Temp-pass-1"));
         cognito.adminSetUserPassword(r -> r.userPoolId(poolId)
                 .username("alice")

@@ -14,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ExplicitAuthFlowsType;
 
 /** A JDK HTTP server on a free loopback port, routing like the emulator's shared router does. */
 final class CognitoTestServer implements AutoCloseable {
@@ -59,6 +60,19 @@ final class CognitoTestServer implements AutoCloseable {
                     .build();
         }
         return sdk;
+    }
+
+    /** A new user pool, through the SDK; its id. */
+    String createUserPool(String name) {
+        return sdk().createUserPool(r -> r.poolName(name)).userPool().id();
+    }
+
+    /** A new app client of the pool allowing {@code flows}, through the SDK; its id. */
+    String createAppClient(String userPoolId, String name, ExplicitAuthFlowsType... flows) {
+        return sdk().createUserPoolClient(
+                        r -> r.userPoolId(userPoolId).clientName(name).explicitAuthFlows(flows))
+                .userPoolClient()
+                .clientId();
     }
 
     HttpResponse<String> get(String pathOrUrl) throws IOException, InterruptedException {

@@ -39,16 +39,13 @@ class CognitoUserSessionsIT {
     void start() throws Exception {
         server = new CognitoTestServer(null, clock);
         cognito = server.sdk();
-        poolId =
-                cognito.createUserPool(r -> r.poolName("installers")).userPool().id();
-        clientId = cognito.createUserPoolClient(r -> r.userPoolId(poolId)
-                        .clientName("backend")
-                        .explicitAuthFlows(
-                                ExplicitAuthFlowsType.ALLOW_ADMIN_USER_PASSWORD_AUTH,
-                                ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
-                                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH))
-                .userPoolClient()
-                .clientId();
+        poolId = server.createUserPool("installers");
+        clientId = server.createAppClient(
+                poolId,
+                "backend",
+                ExplicitAuthFlowsType.ALLOW_ADMIN_USER_PASSWORD_AUTH,
+                ExplicitAuthFlowsType.ALLOW_USER_PASSWORD_AUTH,
+                ExplicitAuthFlowsType.ALLOW_REFRESH_TOKEN_AUTH);
         cognito.adminCreateUser(r -> r.userPoolId(poolId)
                 .username("alice")
                 .temporaryPassword("Temp-pass-1")
