@@ -320,7 +320,9 @@ class ProvisioningRejectionsIT {
     void farOversizedMessageIsDisconnected() throws Exception {
         try (var device = claimDevice(TEMPLATE)) {
             String clientId = device.client.getClientId();
-            assertThat(emulator.broker().connectedClients()).contains(clientId);
+            // The broker lists a client once its session is bound, which can be just after Paho's CONNACK.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> emulator.broker().connectedClients().contains(clientId));
             // Paho blocks writing a message the broker stops reading, so it writes from its own thread.
             Thread writer = new Thread(() -> {
                 try {
