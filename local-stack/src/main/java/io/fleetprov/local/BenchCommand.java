@@ -195,7 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
                             "trusted", processes, () -> HookLatency.size(hookLog), System.out)
                     .run(command, DemoCommand.simulatorEnvironment(stack), dir);
             BenchFlow flow = BenchFlow.of("trusted", outcome, null);
-            int at = flow.ceilingStep();
+            int at = flow.reportedStep();
             HookLatency.Stats hooks = at < 0 || at + 1 >= outcome.marks().size()
                     ? null
                     : HookLatency.between(

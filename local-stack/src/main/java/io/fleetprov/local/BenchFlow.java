@@ -75,8 +75,20 @@ record BenchFlow(String name, Double ceiling, String stoppedBecause, List<Step> 
         return -1;
     }
 
-    Map<String, Double> cpuMsPerDeviceAtCeiling() {
+    /** The step CPU and hook figures are shown for: the ceiling's, or the first when no step met the SLO. */
+    int reportedStep() {
         int i = ceilingStep();
+        return i >= 0 || steps.isEmpty() ? i : 0;
+    }
+
+    /** The offered rate of {@link #reportedStep()}, or null when there were no steps. */
+    Double reportedRate() {
+        int i = reportedStep();
+        return i < 0 ? null : steps.get(i).offeredRate();
+    }
+
+    Map<String, Double> cpuMsPerDeviceReported() {
+        int i = reportedStep();
         return i < 0 ? Map.of() : steps.get(i).cpuMsPerDevice();
     }
 }

@@ -167,8 +167,9 @@ final class LocalStack implements AutoCloseable {
                 Map.of("FLEETPROV_DB_PASSWORD", auditPassword),
                 stateDir.resolve("logs/audit-service.log")));
 
-        claimService.awaitReady(Duration.ofSeconds(120));
-        auditService.awaitReady(Duration.ofSeconds(120));
+        // Generous: on a busy machine claim-service was seen to need 138 s; this only bounds a hang.
+        claimService.awaitReady(Duration.ofSeconds(300));
+        auditService.awaitReady(Duration.ofSeconds(300));
     }
 
     IotEmulator emulator() {
