@@ -33,6 +33,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        usageHelpWidth = 110,
         description = {
             "Measures the machine limit, then the ceiling of the direct-claims flow and of the trusted-user flow",
             "(each after a warm-up, SLO errors<=0,p99.total<=5s), and prints the rates, their ratios and CPU per",
@@ -180,30 +181,40 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(logs);
         Path hookLog = HookLatency.file(logs);
         try (LocalStack stack = LocalStack.start(root.toAbsolutePath(), dir, HookLatency.accessLogProperties(logs))) {
-            long claimService = stack.claimService().pid();
-            long auditService = stack.auditService().pid();
-            long postgres = stack.postgresPid();
-            Map<String, DoubleSupplier> processes = new LinkedHashMap<>();
-            processes.put("emulator", BenchCommand::ownCpu);
-            processes.put("claim-service", () -> ProcessCpu.treeSeconds(claimService));
-            processes.put("audit-service", () -> ProcessCpu.treeSeconds(auditService));
-            processes.put("postgresql", () -> ProcessCpu.treeSeconds(postgres));
-            List<String> command = simulator("ceiling");
-            command.addAll(DemoCommand.trustedUserArguments(stack));
-            command.addAll(ceilingOptions(dir, "bench-trusted"));
-            CeilingRun.Outcome outcome = new CeilingRun(
-                            "trusted", processes, () -> HookLatency.size(hookLog), System.out)
-                    .run(command, DemoCommand.simulatorEnvironment(stack), dir);
-            BenchFlow flow = BenchFlow.of("trusted", outcome, null);
-            int at = flow.reportedStep();
-            HookLatency.Stats hooks = at < 0 || at + 1 >= outcome.marks().size()
-                    ? null
-                    : HookLatency.between(
-                            hookLog,
-                            outcome.marks().get(at).hookLogBytes(),
-                            outcome.marks().get(at + 1).hookLogBytes());
-            return new BenchFlow(flow.name(), flow.ceiling(), flow.stoppedBecause(), flow.steps(), hooks);
+            // Ctrl-C must not leave claim-service, audit-service and PostgreSQL running without us.
+            Thread stop = new Thread(stack::close, "bench-stop-stack");
+            Runtime.getRuntime().addShutdownHook(stop);
+            try {
+                return measureTrusted(dir, stack, hookLog);
+            } finally {
+                CeilingRun.removeShutdownHook(stop);
+            }
         }
+    }
+
+    private BenchFlow measureTrusted(Path dir, LocalStack stack, Path hookLog) throws Exception {
+        long claimService = stack.claimService().pid();
+        long auditService = stack.auditService().pid();
+        long postgres = stack.postgresPid();
+        Map<String, DoubleSupplier> processes = new LinkedHashMap<>();
+        processes.put("emulator", BenchCommand::ownCpu);
+        processes.put("claim-service", () -> ProcessCpu.treeSeconds(claimService));
+        processes.put("audit-service", () -> ProcessCpu.treeSeconds(auditService));
+        processes.put("postgresql", () -> ProcessCpu.treeSeconds(postgres));
+        List<String> command = simulator("ceiling");
+        command.addAll(DemoCommand.trustedUserArguments(stack));
+        command.addAll(ceilingOptions(dir, "bench-trusted"));
+        CeilingRun.Outcome outcome = new CeilingRun("trusted", processes, () -> HookLatency.size(hookLog), System.out)
+                .run(command, DemoCommand.simulatorEnvironment(stack), dir);
+        BenchFlow flow = BenchFlow.of("trusted", outcome, null);
+        int at = flow.reportedStep();
+        HookLatency.Stats hooks = at < 0 || at + 1 >= outcome.marks().size()
+                ? null
+                : HookLatency.between(
+                        hookLog,
+                        outcome.marks().get(at).hookLogBytes(),
+                        outcome.marks().get(at + 1).hookLogBytes());
+        return new BenchFlow(flow.name(), flow.ceiling(), flow.stoppedBecause(), flow.steps(), hooks);
     }
 
     /** The search writes ceiling.json and each step's report (step-RATE/) in {@code out}. */

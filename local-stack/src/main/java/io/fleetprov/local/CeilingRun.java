@@ -79,7 +79,7 @@ final class CeilingRun {
             }
         } finally {
             int exit = simulator.waitFor();
-            Runtime.getRuntime().removeShutdownHook(stop);
+            removeShutdownHook(stop);
             if (exit != 0) {
                 console.println("  [" + label + "] the simulator exited with " + exit + "; see "
                         + out.resolve("simulator.log"));
@@ -91,6 +91,15 @@ final class CeilingRun {
                     label + ": the ceiling search wrote no " + ceiling + "; see " + out.resolve("simulator.log"));
         }
         return new Outcome(JSON.readTree(ceiling.toFile()), marks, simulator.exitValue());
+    }
+
+    /** Removes a hook unless the JVM is already shutting down (Ctrl-C), when it runs anyway. */
+    static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: nothing to undo.
+        }
     }
 
     private Mark mark() {
