@@ -108,7 +108,27 @@ public final class DemoCommand implements Callable<Integer> {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 root.resolve("device-simulator/target/quarkus-app/quarkus-run.jar")
-                        .toString(),
+                        .toString()));
+        command.addAll(trustedUserArguments(stack));
+        command.addAll(List.of(
+                "--devices",
+                Integer.toString(devices),
+                "--rate",
+                Double.toString(rate),
+                "--out",
+                runDir.toString(),
+                "--plain"));
+        ProcessBuilder simulator = new ProcessBuilder(command).inheritIO();
+        simulator.environment().putAll(simulatorEnvironment(stack));
+        return simulator.start().waitFor();
+    }
+
+    /**
+     * The simulator's options that make it an installer of this stack: signed in to its user pool, asking its
+     * claim-service over HTTPS for each device's claim (also what {@code ./fleetprov bench} measures).
+     */
+    static List<String> trustedUserArguments(LocalStack stack) {
+        return List.of(
                 "--source",
                 "trusted-user",
                 "--claim-service-url",
@@ -126,20 +146,20 @@ public final class DemoCommand implements Callable<Integer> {
                 "--emulator-dir",
                 stack.stateDir().resolve("emulator").toString(),
                 "--template",
-                DemoSeed.TEMPLATE,
-                "--devices",
-                Integer.toString(devices),
-                "--rate",
-                Double.toString(rate),
-                "--out",
-                runDir.toString(),
-                "--plain"));
-        ProcessBuilder simulator = new ProcessBuilder(command).inheritIO();
-        simulator.environment().put("FLEETPROV_PASSWORD", stack.installerPassword());
-        simulator.environment().put("AWS_ACCESS_KEY_ID", "local");
-        simulator.environment().put("AWS_SECRET_ACCESS_KEY", "local");
-        simulator.environment().put("AWS_REGION", stack.emulator().config().region());
-        return simulator.start().waitFor();
+                DemoSeed.TEMPLATE);
+    }
+
+    /** The installer's password (in the environment, not the process list) and the emulator's local credentials. */
+    static Map<String, String> simulatorEnvironment(LocalStack stack) {
+        return Map.of(
+                "FLEETPROV_PASSWORD",
+                stack.installerPassword(),
+                "AWS_ACCESS_KEY_ID",
+                "local",
+                "AWS_SECRET_ACCESS_KEY",
+                "local",
+                "AWS_REGION",
+                stack.emulator().config().region());
     }
 
     private void printSummary(LocalStack stack, JsonNode summary, Path runDir) throws Exception {

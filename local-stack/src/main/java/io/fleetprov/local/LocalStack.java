@@ -43,9 +43,15 @@ final class LocalStack implements AutoCloseable {
 
     /** Starts everything and waits until both services report ready. */
     static LocalStack start(Path root, Path stateDir) throws Exception {
+        return start(root, stateDir, Map.of());
+    }
+
+    /** As {@link #start(Path, Path)}, with more system properties for claim-service (the bench's hook log). */
+    static LocalStack start(Path root, Path stateDir, Map<String, String> extraClaimServiceProperties)
+            throws Exception {
         LocalStack stack = new LocalStack(stateDir);
         try {
-            stack.startAll(root);
+            stack.startAll(root, extraClaimServiceProperties);
             return stack;
         } catch (Exception e) {
             stack.close();
@@ -53,7 +59,7 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll(Path root) throws Exception {
+    private void startAll(Path root, Map<String, String> extraClaimServiceProperties) throws Exception {
         Files.createDirectories(stateDir);
         int claimPort = freePort();
         int claimHttpsPort = freePort();
@@ -112,6 +118,7 @@ final class LocalStack implements AutoCloseable {
         claimProps.put(
                 "fleetprov.events.signing-key-file", eventKey.privateKeyFile().toString());
         claimProps.put("fleetprov.events.kid", EventSigningKey.KID);
+        claimProps.putAll(extraClaimServiceProperties);
         // HTTPS for installers (the API and the installer app) through the service's "https" profile, with a
         // certificate from the local CA; the hook and health checks stay on plain HTTP on the loopback port.
         https = HttpsFiles.issue(stateDir.resolve("https"), "claim-service");
@@ -160,8 +167,9 @@ final class LocalStack implements AutoCloseable {
                 Map.of("FLEETPROV_DB_PASSWORD", auditPassword),
                 stateDir.resolve("logs/audit-service.log")));
 
-        claimService.awaitReady(Duration.ofSeconds(120));
-        auditService.awaitReady(Duration.ofSeconds(120));
+        // Generous: on a busy machine claim-service was seen to need 138 s; this only bounds a hang.
+        claimService.awaitReady(Duration.ofSeconds(300));
+        auditService.awaitReady(Duration.ofSeconds(300));
     }
 
     IotEmulator emulator() {
@@ -196,6 +204,13 @@ final class LocalStack implements AutoCloseable {
 
     Path stateDir() {
         return stateDir;
+    }
+
+    /** PostgreSQL's postmaster, whose children are its backends: read from {@code postmaster.pid} in its data. */
+    long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(stateDir.resolve("postgres").resolve("postmaster.pid"))
+                .get(0)
+                .trim());
     }
 
     String installerPassword() {

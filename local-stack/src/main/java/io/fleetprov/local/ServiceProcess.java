@@ -61,6 +61,10 @@ final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     String baseUrl() {
         return baseUrl;
     }

@@ -33,12 +33,14 @@ class ReadmeCommandsTest {
     /** The script's first word → the picocli tree its branch runs. */
     private static final Map<String, Supplier<CommandLine>> TREES = Map.of(
             "demo", () -> new CommandLine(new DemoCommand()),
+            "bench", () -> new CommandLine(new BenchCommand()),
             "emulator", () -> new CommandLine(new EmulatorCommand()),
             "simulate", () -> new CommandLine(new SimulateCommand()));
 
     /** How the script starts each tree: what its branch must contain. */
     private static final Map<String, String> LAUNCHED_BY = Map.of(
             "demo", DemoCommand.class.getName(),
+            "bench", BenchCommand.class.getName(),
             "emulator", EmulatorCommand.class.getName(),
             "simulate", "device-simulator/target/quarkus-app/quarkus-run.jar");
 
@@ -67,7 +69,7 @@ class ReadmeCommandsTest {
         assertThat(commands.stream()
                         .filter(c -> c.complete() && !c.args().isEmpty())
                         .map(c -> c.args().get(0)))
-                .contains("demo", "emulator", "simulate", "claim-service", "audit-service");
+                .contains("demo", "bench", "emulator", "simulate", "claim-service", "audit-service");
         assertThat(commands.stream().filter(c -> !c.complete()).map(Documented::text))
                 .contains("./fleetprov simulate cleanup --run-id ID [--dry-run]");
     }

@@ -189,11 +189,28 @@ public final class TrustedUserClaimSource implements ClaimSource {
                 throw new DeviceException(
                         "HTTP" + response.statusCode(),
                         response.statusCode(),
+                        retryAfter(response.headers().firstValue("Retry-After")),
                         "POST /v1/claims answered " + response.statusCode() + ": " + problemTitle(response.body()),
                         null);
             }
             return parse(response.body());
         });
+    }
+
+    /**
+     * claim-service sheds load with 429/503 and {@code Retry-After} in seconds (RFC 9110 also allows an HTTP date,
+     * which it never sends; that and anything unreadable count as not given, and the usual backoff applies).
+     */
+    static Duration retryAfter(Optional<String> header) {
+        if (header.isEmpty()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.get().trim());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     static ClaimBundle parse(byte[] body) {

@@ -6,6 +6,7 @@ import io.fleetprov.simulator.load.CeilingFinder;
 import io.fleetprov.simulator.load.FaultPlan;
 import io.fleetprov.simulator.load.LoadPlan;
 import io.fleetprov.simulator.report.ReportWriter;
+import io.fleetprov.simulator.report.RunData;
 import io.fleetprov.simulator.report.Slo;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,6 +66,7 @@ public class CeilingCommand implements Callable<Integer> {
         try (SimulatorRuntime runtime = SimulatorRuntime.open(options)) {
             Map<String, Object> settings = runtime.settings(base);
             RunCommand.measureLimitIfAsked(options, runtime, settings, err);
+            warmUp(runtime, ceiling, base, settings, err);
             CeilingFinder.Result result = search(runtime, options, ceiling, objectives, base, settings, err);
             Map<String, Object> m = result.toMap();
             m.put("slo", objectives.expression());
@@ -80,6 +82,46 @@ public class CeilingCommand implements Callable<Integer> {
             System.out.println(RunOutput.toJson(m));
             return result;
         }
+    }
+
+    /**
+     * Started cold, a search can miss its SLO at the first step while JIT compilers and pools warm up, and then
+     * report no ceiling at all; a warm-up run at half the first rate, whose figures are only printed, avoids that.
+     */
+    private static void warmUp(
+            SimulatorRuntime runtime,
+            CeilingOptions ceiling,
+            LoadPlan base,
+            Map<String, Object> settings,
+            PrintStream err) {
+        if (ceiling.warmupDevices <= 0) {
+            return;
+        }
+        // Like the steps, --rate and the device count are per shard here.
+        double rate = Math.max(1, base.ratePerSecond() / 2);
+        err.printf(
+                "fleetprov simulate: warming up with %d devices at %.1f devices/s (not counted)%n",
+                ceiling.warmupDevices, rate);
+        LoadPlan plan = new LoadPlan(
+                base.runId() + "-warmup",
+                ceiling.warmupDevices * base.shard().count(),
+                null,
+                rate * base.shard().count(),
+                base.ramp(),
+                base.concurrency(),
+                base.shard(),
+                base.serialPrefix(),
+                FaultPlan.NONE);
+        Map<String, Object> warmupSettings = new LinkedHashMap<>(settings);
+        warmupSettings.put("rate", rate);
+        warmupSettings.put("devices", ceiling.warmupDevices);
+        RunData run = runtime.run(plan, warmupSettings, null, err);
+        err.printf(
+                "fleetprov simulate: warm-up done: %d provisioned, %d failed %s, p99 total %.0f ms%n",
+                run.provisioned(),
+                run.failed(),
+                run.failuresByCode(),
+                run.histogram(Phase.TOTAL).getValueAtPercentile(99) / 1000.0);
     }
 
     private static CeilingFinder.Result search(

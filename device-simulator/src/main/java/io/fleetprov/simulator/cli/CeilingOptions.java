@@ -31,6 +31,14 @@ public class CeilingOptions {
             description = "Highest rate a ceiling search tries. Default: ${DEFAULT-VALUE}.")
     double maxRate;
 
+    @Option(
+            names = "--ceiling-warmup",
+            defaultValue = "0",
+            paramLabel = "DEVICES",
+            description = "Before the first step, provision this many devices at half of --rate, not counted, so that "
+                    + "every JVM on the path is warm when the steps are measured. Default: ${DEFAULT-VALUE}.")
+    long warmupDevices;
+
     static CeilingOptions of(double factor, Duration step, double maxRate) {
         CeilingOptions options = new CeilingOptions();
         options.factor = factor;

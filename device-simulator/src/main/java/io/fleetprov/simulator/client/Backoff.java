@@ -1,6 +1,7 @@
 package io.fleetprov.simulator.client;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,19 @@ public record Backoff(Duration base, Duration cap, int maxAttempts) {
     }
 
     /**
+     * The wait before attempt {@code attempt + 1}. A server that said when to come back ({@code Retry-After}) is
+     * never asked sooner: the wait is that long plus a random share of as much again (at most {@code cap}), so
+     * devices shed together do not all return in the same instant. Without one, full jitter as above.
+     */
+    public long delayMillis(int attempt, Optional<Duration> retryAfter) {
+        if (retryAfter.isEmpty() || retryAfter.get().isNegative()) {
+            return delayMillis(attempt);
+        }
+        long asked = retryAfter.get().toMillis();
+        return asked + ThreadLocalRandom.current().nextLong(Math.min(asked, cap.toMillis()) + 1);
+    }
+
+    /**
      * Runs {@code call} until it succeeds, fails with something other than throttling, or runs out of attempts;
      * {@code onThrottled} is told of each throttled attempt.
      */
@@ -32,7 +46,8 @@ public record Backoff(Duration base, Duration cap, int maxAttempts) {
             Throwable cause = DeviceClient.unwrap(e);
             if (cause instanceof DeviceException device && device.isThrottling() && n + 1 < maxAttempts) {
                 onThrottled.run();
-                var later = CompletableFuture.delayedExecutor(delayMillis(n), TimeUnit.MILLISECONDS);
+                var later =
+                        CompletableFuture.delayedExecutor(delayMillis(n, device.retryAfter()), TimeUnit.MILLISECONDS);
                 return CompletableFuture.supplyAsync(() -> null, later)
                         .thenCompose(ignored -> attempt(call, onThrottled, n + 1));
             }

@@ -1,5 +1,8 @@
 package io.fleetprov.simulator.client;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A device operation that failed, with a short stable {@code errorCode} for reports: AWS's own code when AWS
  * answered (a rejected payload's {@code errorCode}, a control-plane exception name), otherwise one of the codes
@@ -19,11 +22,18 @@ public class DeviceException extends RuntimeException {
 
     private final String errorCode;
     private final int statusCode;
+    private final Duration retryAfter;
 
     public DeviceException(String errorCode, int statusCode, String message, Throwable cause) {
+        this(errorCode, statusCode, null, message, cause);
+    }
+
+    /** @param retryAfter how long the server asked us to wait before trying again ({@code Retry-After}); or null */
+    public DeviceException(String errorCode, int statusCode, Duration retryAfter, String message, Throwable cause) {
         super(message, cause);
         this.errorCode = errorCode;
         this.statusCode = statusCode;
+        this.retryAfter = retryAfter;
     }
 
     public DeviceException(String errorCode, String message, Throwable cause) {
@@ -32,6 +42,11 @@ public class DeviceException extends RuntimeException {
 
     public String errorCode() {
         return errorCode;
+    }
+
+    /** The wait the server asked for with {@code Retry-After}, if it gave one. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     /** The AWS {@code statusCode} or HTTP status, 0 when there was none. */

@@ -61,6 +61,7 @@ class TrustedUserClaimSourceIT {
     private static HttpServer claimService;
     private static final List<String> bearers = new CopyOnWriteArrayList<>();
     private static final Map<String, String> traceparents = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Integer> shed = new java.util.concurrent.ConcurrentHashMap<>();
     private static Vertx vertx;
     private static ExecutorService cpu;
 
@@ -116,6 +117,12 @@ class TrustedUserClaimSourceIT {
         }
         if (serial.startsWith("refused-")) {
             respond(exchange, 403, Map.of("title", "Serial number not allowed"));
+            return;
+        }
+        // claim-service beyond fleetprov.claims.max-in-flight: 503 service-busy with Retry-After, here once per serial.
+        if (serial.startsWith("busy-") && shed.merge(serial, 1, Integer::sum) == 1) {
+            exchange.getResponseHeaders().add("Retry-After", "1");
+            respond(exchange, 503, Map.of("title", "Service busy"));
             return;
         }
         ProvisioningClaim claim = emulator.createProvisioningClaim(body.templateName());
@@ -179,6 +186,38 @@ class TrustedUserClaimSourceIT {
         // One InitiateAuth: the id token is reused until shortly before it expires.
         assertThat(bearers).hasSize(2);
         assertThat(bearers.get(0)).isEqualTo(bearers.get(1));
+    }
+
+    @Test
+    void aShedClaimRequestCarriesItsRetryAfterAndTheDeviceIsProvisionedOnTheRetry() throws Exception {
+        try (TrustedUserClaimSource source = source(PASSWORD)) {
+            assertThatThrownBy(() -> source.claim("busy-1").get(10, TimeUnit.SECONDS))
+                    .satisfies(e -> assertThat(DeviceClient.unwrap(e))
+                            .isInstanceOfSatisfying(DeviceException.class, d -> {
+                                assertThat(d.statusCode()).isEqualTo(503);
+                                assertThat(d.isThrottling()).isTrue();
+                                assertThat(d.retryAfter()).contains(Duration.ofSeconds(1));
+                            }));
+
+            var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
+            var flow = new ProvisioningFlow(
+                    vertx,
+                    target,
+                    FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(15)),
+                    cpu);
+            java.util.concurrent.atomic.AtomicInteger throttled = new java.util.concurrent.atomic.AtomicInteger();
+            ProvisionedDevice device = flow.provision("busy-2", source, System.nanoTime(), new FlowListener() {
+                        @Override
+                        public void throttled(io.fleetprov.simulator.client.Phase phase) {
+                            throttled.incrementAndGet();
+                        }
+                    })
+                    .get(30, TimeUnit.SECONDS);
+            // Shed once, retried after the wait it was given, provisioned: nothing failed.
+            assertThat(device.thingName()).isEqualTo("device-busy-2");
+            assertThat(throttled).hasValue(1);
+            assertThat(shed).containsEntry("busy-2", 2);
+        }
     }
 
     @Test

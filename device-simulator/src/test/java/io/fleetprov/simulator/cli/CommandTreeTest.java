@@ -71,6 +71,16 @@ class CommandTreeTest {
     }
 
     @Test
+    void aCeilingSearchWarmsUpOnlyWhenAsked() {
+        assertThat(((CeilingCommand) leaf(parse("ceiling", "--template", "t"))).ceiling.warmupDevices)
+                .isZero();
+        assertThat(((CeilingCommand) leaf(parse("ceiling", "--template", "t", "--ceiling-warmup", "300")))
+                        .ceiling
+                        .warmupDevices)
+                .isEqualTo(300);
+    }
+
+    @Test
     void subcommandsTakeTheirOwnOptionsAndRefuseOthers() {
         SoakCommand soak = (SoakCommand) leaf(parse(
                 "soak", "--template", "t", "--devices", "5", "--soak-duration", "90s", "--soak-rate", "20", "--plain"));

@@ -1,0 +1,274 @@
+package io.fleetprov.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.fleetprov.emulator.EmulatorConfig;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.ca.KeyAlgorithm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
+import java.util.logging.LogManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./fleetprov bench}: on this machine, one after the other, the machine limit, the direct-claims flow
+ * (emulator + simulator) and the trusted-user flow (the system {@code ./fleetprov demo} starts), each flow at its
+ * ceiling under one SLO; then the rates side by side, their ratios against the targets, and CPU per device per
+ * process.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Measures the machine limit, then the ceiling of the direct-claims flow and of the trusted-user flow",
+            "(each after a warm-up, SLO errors<=0,p99.total<=5s), and prints the rates, their ratios and CPU per",
+            "device per process; writes bench.json and every step's report under --out."
+        })
+public final class BenchCommand implements Callable<Integer> {
+
+    static final String SLO = "errors<=0,p99.total<=5s";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Option(
+            names = "--out",
+            defaultValue = ".fleetprov/bench",
+            paramLabel = "DIR",
+            description = "bench.json, each flow's steps and the services' logs go here. Default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Option(
+            names = "--step",
+            defaultValue = "20s",
+            paramLabel = "DURATION",
+            description = "Arrivals per ceiling step last this long (e.g. 20s, 1m). Default: ${DEFAULT-VALUE}")
+    String step;
+
+    @Option(
+            names = "--start-rate",
+            defaultValue = "20",
+            paramLabel = "DEVICES/S",
+            description =
+                    "First step's rate of each search (the warm-up runs at half of it). Default: ${DEFAULT-VALUE}")
+    double startRate;
+
+    @Option(
+            names = "--factor",
+            defaultValue = "1.5",
+            description = "Rate multiplier between steps. Default: ${DEFAULT-VALUE}")
+    double factor;
+
+    @Option(
+            names = "--max-rate",
+            defaultValue = "400",
+            paramLabel = "DEVICES/S",
+            description = "Highest rate a search tries. Default: ${DEFAULT-VALUE}")
+    double maxRate;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "300",
+            paramLabel = "DEVICES",
+            description =
+                    "Devices provisioned, not counted, before each search's first step. Default: ${DEFAULT-VALUE}")
+    long warmup;
+
+    @Option(names = "--root", hidden = true, defaultValue = "${sys:fleetprov.root:-.}")
+    Path root;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = out.toAbsolutePath();
+        Files.createDirectories(dir);
+        Instant started = Instant.now();
+        System.out.printf(
+                "fleetprov bench: %d cores, load average %s; results in %s%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), dir);
+
+        System.out.println("fleetprov bench: 1/3 machine limit ...");
+        double machineLimit = machineLimit(dir.resolve("machine-limit"));
+
+        System.out.println("fleetprov bench: 2/3 direct-claims flow (emulator + simulator, --source direct) ...");
+        BenchFlow direct = direct(dir.resolve("direct"));
+
+        System.out.println("fleetprov bench: 3/3 trusted-user flow (the system ./fleetprov demo starts) ...");
+        BenchFlow trusted = trusted(dir.resolve("trusted"));
+
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("slo", SLO);
+        settings.put("step", step);
+        settings.put("startRate", startRate);
+        settings.put("factor", factor);
+        settings.put("maxRate", maxRate);
+        settings.put("warmupDevices", warmup);
+        settings.put("cores", Runtime.getRuntime().availableProcessors());
+        settings.put("loadAverageAtEnd", loadAverage());
+        settings.put("started", started.toString());
+        settings.put("seconds", Duration.between(started, Instant.now()).toSeconds());
+        BenchReport report = new BenchReport(machineLimit, direct, trusted, settings);
+        JSON.writeValue(dir.resolve("bench.json").toFile(), report.toMap());
+        report.print(System.out);
+        System.out.println("bench.json and each step's report: " + dir);
+        return 0;
+    }
+
+    private double machineLimit(Path dir) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        List<String> command = simulator("machine-limit", "--out", dir.toString());
+        int exit = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("simulator.log").toFile())
+                .start()
+                .waitFor();
+        Path file = dir.resolve("machine-limit.json");
+        if (exit != 0 || !Files.isRegularFile(file)) {
+            throw new IllegalStateException(
+                    "machine-limit exited with " + exit + "; see " + dir.resolve("simulator.log"));
+        }
+        JsonNode limit = JSON.readTree(file.toFile());
+        System.out.printf(
+                "  [machine-limit] %.1f devices/s (t1 %s + t2 %s + t3 %s + 2 x t4 %s ms, %s)%n",
+                limit.path("devicesPerSecond").asDouble(),
+                limit.path("t1ClaimKeyAndCertificateMs").asText(),
+                limit.path("t2DeviceKeyAndCsrMs").asText(),
+                limit.path("t3CsrVerifyAndCertificateMs").asText(),
+                limit.path("t4HandshakeMs").asText(),
+                limit.path("t4Method").asText());
+        return limit.path("devicesPerSecond").asDouble();
+    }
+
+    /** The README's benchmark pair: the emulator with the bench seed, the simulator claiming directly, CSR, P-256. */
+    private BenchFlow direct(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path emulatorDir = dir.resolve("emulator");
+        try (IotEmulator emulator = IotEmulator.start(EmulatorConfig.builder()
+                .dataDir(emulatorDir)
+                .mqttPort(0)
+                .httpPort(0)
+                .keyAlgorithm(KeyAlgorithm.EC_P256)
+                .seedFile(root.resolve("device-simulator/bench/seed.json"))
+                .build())) {
+            System.out.println("  [direct] emulator " + emulator.httpUrl() + " / mqtts://" + emulator.mqttEndpoint());
+            // The emulator runs in this JVM: its CPU is this process's own (the children are counted apart).
+            Map<String, DoubleSupplier> processes = new LinkedHashMap<>();
+            processes.put("emulator", BenchCommand::ownCpu);
+            List<String> command = simulator("ceiling", "--emulator-dir", emulatorDir.toString());
+            command.addAll(List.of("--template", "bench-template", "--mode", "CSR", "--key-type", "EC_P256"));
+            command.addAll(ceilingOptions(dir, "bench-direct"));
+            CeilingRun.Outcome outcome = new CeilingRun("direct", processes, () -> 0, System.out)
+                    .run(command, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"), dir);
+            return BenchFlow.of("direct", outcome, null);
+        }
+    }
+
+    /** The trusted-user flow exactly as the demo runs it, under a ceiling search instead of a fixed run. */
+    private BenchFlow trusted(Path dir) throws Exception {
+        Path logs = dir.resolve("logs");
+        Files.createDirectories(logs);
+        Path hookLog = HookLatency.file(logs);
+        try (LocalStack stack = LocalStack.start(root.toAbsolutePath(), dir, HookLatency.accessLogProperties(logs))) {
+            // Ctrl-C must not leave claim-service, audit-service and PostgreSQL running without us.
+            Thread stop = new Thread(stack::close, "bench-stop-stack");
+            Runtime.getRuntime().addShutdownHook(stop);
+            try {
+                return measureTrusted(dir, stack, hookLog);
+            } finally {
+                CeilingRun.removeShutdownHook(stop);
+            }
+        }
+    }
+
+    private BenchFlow measureTrusted(Path dir, LocalStack stack, Path hookLog) throws Exception {
+        long claimService = stack.claimService().pid();
+        long auditService = stack.auditService().pid();
+        long postgres = stack.postgresPid();
+        Map<String, DoubleSupplier> processes = new LinkedHashMap<>();
+        processes.put("emulator", BenchCommand::ownCpu);
+        processes.put("claim-service", () -> ProcessCpu.treeSeconds(claimService));
+        processes.put("audit-service", () -> ProcessCpu.treeSeconds(auditService));
+        processes.put("postgresql", () -> ProcessCpu.treeSeconds(postgres));
+        List<String> command = simulator("ceiling");
+        command.addAll(DemoCommand.trustedUserArguments(stack));
+        command.addAll(ceilingOptions(dir, "bench-trusted"));
+        CeilingRun.Outcome outcome = new CeilingRun("trusted", processes, () -> HookLatency.size(hookLog), System.out)
+                .run(command, DemoCommand.simulatorEnvironment(stack), dir);
+        BenchFlow flow = BenchFlow.of("trusted", outcome, null);
+        int at = flow.reportedStep();
+        HookLatency.Stats hooks = at < 0 || at + 1 >= outcome.marks().size()
+                ? null
+                : HookLatency.between(
+                        hookLog,
+                        outcome.marks().get(at).hookLogBytes(),
+                        outcome.marks().get(at + 1).hookLogBytes());
+        return new BenchFlow(flow.name(), flow.ceiling(), flow.stoppedBecause(), flow.steps(), hooks);
+    }
+
+    /** The search writes ceiling.json and each step's report (step-RATE/) in {@code out}. */
+    private List<String> ceilingOptions(Path out, String runId) {
+        return new ArrayList<>(List.of(
+                "--run-id",
+                runId,
+                "--rate",
+                Double.toString(startRate),
+                "--ceiling-step",
+                step,
+                "--ceiling-factor",
+                Double.toString(factor),
+                "--ceiling-max-rate",
+                Double.toString(maxRate),
+                "--ceiling-warmup",
+                Long.toString(warmup),
+                "--slo",
+                SLO,
+                "--out",
+                out.toString(),
+                "--plain"));
+    }
+
+    private List<String> simulator(String... subcommand) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                root.resolve("device-simulator/target/quarkus-app/quarkus-run.jar")
+                        .toAbsolutePath()
+                        .toString()));
+        command.addAll(List.of(subcommand));
+        return command;
+    }
+
+    private static double ownCpu() {
+        return ProcessCpu.ownSeconds(ProcessHandle.current().pid());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        try (InputStream logging = BenchCommand.class.getResourceAsStream("logging.properties")) {
+            if (logging != null) {
+                LogManager.getLogManager().readConfiguration(logging);
+            }
+        }
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+}

@@ -1,0 +1,140 @@
+package io.fleetprov.local;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The bench's answer: the three rates, their ratios against the targets, and CPU per device per process. */
+record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map<String, Object> settings) {
+
+    /** A ratio the issue sets a floor for; not met when either rate is missing. */
+    record Target(String name, Double numerator, Double denominator, double atLeast) {
+
+        Double ratio() {
+            return numerator == null || denominator == null || denominator <= 0 ? null : numerator / denominator;
+        }
+
+        boolean met() {
+            Double ratio = ratio();
+            return ratio != null && ratio >= atLeast;
+        }
+
+        String verdict() {
+            return met() ? "met" : "not met";
+        }
+    }
+
+    List<Target> targets() {
+        return List.of(
+                new Target("trusted/direct", trusted.ceiling(), direct.ceiling(), 0.5),
+                new Target("direct/machine-limit", direct.ceiling(), machineLimit, 0.6));
+    }
+
+    void print(PrintStream out) {
+        out.println();
+        out.println("==== fleetprov bench ====");
+        out.printf(Locale.ROOT, "%-22s %12s   %-28s %8s   %s%n", "", "devices/s", "ratio", "target", "verdict");
+        out.printf(Locale.ROOT, "%-22s %12.1f%n", "machine limit", machineLimit);
+        List<Target> targets = targets();
+        printFlow(out, "direct-claims ceiling", direct, targets.get(1));
+        printFlow(out, "trusted-user ceiling", trusted, targets.get(0));
+        out.println();
+        out.println(
+                "CPU ms per provisioned device in the step at each ceiling (the first step when none met the SLO):");
+        Map<String, Double> d = direct.cpuMsPerDeviceReported();
+        Map<String, Double> t = trusted.cpuMsPerDeviceReported();
+        Set<String> processes = new LinkedHashSet<>();
+        processes.addAll(List.of("emulator", "claim-service", "audit-service", "postgresql", "simulator"));
+        processes.addAll(d.keySet());
+        processes.addAll(t.keySet());
+        out.printf(Locale.ROOT, "  %-14s %10s %10s%n", "process", "direct", "trusted");
+        out.printf(Locale.ROOT, "  %-14s %10s %10s%n", "(step at /s)", rate(direct), rate(trusted));
+        for (String process : processes) {
+            out.printf(Locale.ROOT, "  %-14s %10s %10s%n", process, ms(d.get(process)), ms(t.get(process)));
+        }
+        out.printf(Locale.ROOT, "  %-14s %10s %10s%n", "total", ms(sum(d)), ms(sum(t)));
+        HookLatency.Stats hooks = trusted.hooks();
+        if (hooks != null && hooks.count() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "hook in the trusted step at %s/s: p50 %d ms, p99 %d ms, max %d ms over %d calls "
+                            + "(claim-service access log; target p99 <= 250 ms at the ceiling: %s)%n",
+                    rate(trusted),
+                    hooks.p50Ms(),
+                    hooks.p99Ms(),
+                    hooks.maxMs(),
+                    hooks.count(),
+                    trusted.ceilingStep() >= 0 && hooks.p99Ms() <= 250 ? "met" : "not met");
+        } else {
+            out.println("hook in the trusted step: no calls logged");
+        }
+    }
+
+    private static void printFlow(PrintStream out, String label, BenchFlow flow, Target target) {
+        Double ratio = target.ratio();
+        out.printf(
+                Locale.ROOT,
+                "%-22s %12s   %-28s %8s   %s%n",
+                label,
+                flow.ceiling() == null ? "none" : String.format(Locale.ROOT, "%.1f", flow.ceiling()),
+                target.name() + " " + (ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio)),
+                ">= " + target.atLeast(),
+                target.verdict());
+    }
+
+    private static String rate(BenchFlow flow) {
+        return flow.reportedRate() == null ? "-" : String.format(Locale.ROOT, "%.1f", flow.reportedRate());
+    }
+
+    private static String ms(Double value) {
+        return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    static Double sum(Map<String, Double> values) {
+        if (values.isEmpty()) {
+            return null;
+        }
+        return values.values().stream()
+                .filter(v -> !v.isNaN())
+                .mapToDouble(Double::doubleValue)
+                .sum();
+    }
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("machineLimitDevicesPerSecond", machineLimit);
+        m.put("direct", flowMap(direct));
+        m.put("trusted", flowMap(trusted));
+        List<Map<String, Object>> ratios = new ArrayList<>();
+        for (Target target : targets()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", target.name());
+            r.put("ratio", target.ratio());
+            r.put("atLeast", target.atLeast());
+            r.put("met", target.met());
+            ratios.add(r);
+        }
+        m.put("ratios", ratios);
+        m.put("settings", settings);
+        return m;
+    }
+
+    private static Map<String, Object> flowMap(BenchFlow flow) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ceilingDevicesPerSecond", flow.ceiling());
+        m.put("stoppedBecause", flow.stoppedBecause());
+        // The ceiling's step, or the first when none met the SLO (then stoppedBecause says so).
+        m.put("reportedStepRate", flow.reportedRate());
+        m.put("cpuMsPerDevice", flow.cpuMsPerDeviceReported());
+        if (flow.hooks() != null) {
+            m.put("hook", flow.hooks());
+        }
+        m.put("steps", flow.steps());
+        return m;
+    }
+}

@@ -1,0 +1,92 @@
+package io.fleetprov.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bench's own arithmetic: /proc stat parsing, CPU of a process tree, ratios and verdicts, hook percentiles. */
+class BenchLogicTest {
+
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime ...
+    private static String stat(long pid, String comm, long parent, long utime, long stime, long cutime, long cstime) {
+        return pid + " (" + comm + ") S " + parent + " 1 1 0 -1 4194304 100 0 0 0 " + utime + " " + stime + " " + cutime
+                + " " + cstime + " 20 0 30 0 12345 1000000 200";
+    }
+
+    @Test
+    void aStatLineIsReadFromTheLastParenthesisSoOddCommandNamesDoNotShiftIt() {
+        ProcessCpu.Stat s = ProcessCpu.Stat.parse(stat(4242, "postgres: (walwriter) 1", 17, 310, 45, 7, 3));
+        assertThat(s.pid()).isEqualTo(4242);
+        assertThat(s.parent()).isEqualTo(17);
+        assertThat(s.ownTicks()).isEqualTo(355);
+        assertThat(s.reapedChildrenTicks()).isEqualTo(10);
+    }
+
+    @Test
+    void aTreeCountsEveryDescendantAndWhatReapedChildrenLeftButNotOtherProcesses() {
+        List<ProcessCpu.Stat> processes = List.of(
+                ProcessCpu.Stat.parse(stat(1, "init", 0, 1000, 1000, 0, 0)),
+                ProcessCpu.Stat.parse(stat(10, "postgres", 1, 100, 20, 30, 0)),
+                ProcessCpu.Stat.parse(stat(11, "postgres: checkpointer", 10, 5, 5, 0, 0)),
+                ProcessCpu.Stat.parse(stat(12, "postgres: claims", 10, 50, 10, 0, 0)),
+                ProcessCpu.Stat.parse(stat(13, "child of a backend", 12, 1, 1, 0, 0)),
+                ProcessCpu.Stat.parse(stat(20, "java", 1, 999, 999, 0, 0)));
+        assertThat(ProcessCpu.treeTicks(10, processes)).isEqualTo(120 + 30 + 10 + 60 + 2);
+        assertThat(ProcessCpu.treeTicks(99, processes)).isZero();
+    }
+
+    @Test
+    void thisProcessHasSpentSomeCpu() {
+        long pid = ProcessHandle.current().pid();
+        double own = ProcessCpu.ownSeconds(pid);
+        assertThat(own).isPositive();
+        // Read after: the tree holds this process, which has only spent more since.
+        assertThat(ProcessCpu.treeSeconds(pid)).isGreaterThanOrEqualTo(own);
+    }
+
+    @Test
+    void ratiosAreJudgedAgainstTheirFloorsAndAMissingCeilingIsNotMet() {
+        assertThat(new BenchReport.Target("trusted/direct", 60.0, 120.0, 0.5).met())
+                .isTrue();
+        assertThat(new BenchReport.Target("trusted/direct", 59.0, 120.0, 0.5).verdict())
+                .isEqualTo("not met");
+        assertThat(new BenchReport.Target("direct/machine-limit", 158.0, 263.7, 0.6).ratio())
+                .isCloseTo(0.599, within(0.001));
+        BenchReport.Target none = new BenchReport.Target("trusted/direct", null, 120.0, 0.5);
+        assertThat(none.ratio()).isNull();
+        assertThat(none.verdict()).isEqualTo("not met");
+    }
+
+    @Test
+    void cpuPerDeviceIsTheStepsDifferenceOverItsDevices() {
+        Map<String, Double> perDevice = BenchFlow.cpuMsPerDevice(
+                Map.of("emulator", 10.0, "simulator", 4.0),
+                Map.of("emulator", 13.0, "simulator", 5.5, "postgresql", 1.0),
+                600);
+        assertThat(perDevice.get("emulator")).isCloseTo(5.0, within(1e-9));
+        assertThat(perDevice.get("simulator")).isCloseTo(2.5, within(1e-9));
+        assertThat(perDevice.get("postgresql")).isNaN();
+        assertThat(BenchFlow.cpuMsPerDevice(Map.of("emulator", 1.0), Map.of("emulator", 2.0), 0)
+                        .get("emulator"))
+                .isNaN();
+    }
+
+    @Test
+    void hookPercentilesComeFromTheHookLinesOnly() {
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            lines.add(i + " 200 /v1/hooks/pre-provisioning");
+        }
+        lines.add("5000 200 /v1/claims");
+        lines.add("garbage");
+        HookLatency.Stats stats = HookLatency.of(lines);
+        assertThat(stats.count()).isEqualTo(100);
+        assertThat(stats.p50Ms()).isEqualTo(50);
+        assertThat(stats.p99Ms()).isEqualTo(99);
+        assertThat(stats.maxMs()).isEqualTo(100);
+        assertThat(HookLatency.of(List.of()).count()).isZero();
+    }
+}
