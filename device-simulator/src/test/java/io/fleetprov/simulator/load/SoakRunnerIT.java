@@ -45,7 +45,8 @@ class SoakRunnerIT {
         var flow = new ProvisioningFlow(
                 runtime.vertx(),
                 target,
-                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(4)),
+                // On a loaded machine a cold JVM's first handshakes took over 4 s (connect-with-claim/Timeout).
+                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(10)),
                 runtime.cpu());
         var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
         var emulatorMemory = new EmulatorMemory(new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 1));
