@@ -26,6 +26,7 @@ import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.seed.SeedFile;
 import io.fleetprov.emulator.seed.Seeder;
 import io.fleetprov.emulator.template.TemplateEngine;
+import io.fleetprov.protocol.memory.ProcessMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -222,6 +223,15 @@ public final class IotEmulator implements AutoCloseable {
      */
     public ServiceIdentity createServiceIdentity(String name) {
         return serviceIdentities.create(name);
+    }
+
+    /**
+     * This process's heap (after full collections) and resident set with the MQTT connections it holds: a soak
+     * asks before and after its devices connect and divides the growth by the devices ({@code GET
+     * /_emulator/memory}).
+     */
+    public ProcessMemory memory() {
+        return ProcessMemory.ofThisProcess(broker.connectedClients().size());
     }
 
     /** Removes expired ownership tokens' unregistered certificates and expired claims; runs every second. */

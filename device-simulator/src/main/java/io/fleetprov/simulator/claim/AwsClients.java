@@ -55,6 +55,11 @@ public record AwsClients(URI endpointOverride, String region, boolean emulator, 
                 .build();
     }
 
+    /** The credentials every client signs with. */
+    public AwsCredentialsProvider credentialsProvider() {
+        return credentials();
+    }
+
     private AwsCredentialsProvider credentials() {
         return emulator
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create("fleetprov", "fleetprov"))

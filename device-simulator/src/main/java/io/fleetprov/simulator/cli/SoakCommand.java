@@ -1,9 +1,13 @@
 package io.fleetprov.simulator.cli;
 
+import io.fleetprov.protocol.memory.ProcessMemory;
+import io.fleetprov.simulator.claim.AwsClients;
+import io.fleetprov.simulator.claim.EmulatorMemory;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.simulator.limit.MachineLimit;
 import io.fleetprov.simulator.load.LoadPlan;
 import io.fleetprov.simulator.load.RunResult;
+import io.fleetprov.simulator.load.SoakMemory;
 import io.fleetprov.simulator.load.SoakResult;
 import io.fleetprov.simulator.load.SoakRunResult;
 import io.fleetprov.simulator.load.SoakRunner;
@@ -14,6 +18,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,8 +36,9 @@ import picocli.CommandLine.Mixin;
         usageHelpWidth = 110,
         description = {
             "A run (as 'run'), then every provisioned device stays connected with its own certificate and publishes",
-            "for --soak-duration; reports publish latency (from each publish's due time), disconnects, and the",
-            "simulator's heap per connected device (DIR/soak.json).",
+            "for --soak-duration; reports publish latency (from each publish's due time), disconnects, and memory per",
+            "connected device (heap after GC and RSS) of the simulator and, with --emulator-dir, of the emulator",
+            "(DIR/soak.json).",
             "",
             "Exit codes: 0 done (and SLO met), 1 error, 2 bad usage, 3 SLO missed."
         })
@@ -60,18 +66,24 @@ public class SoakCommand implements Callable<Integer> {
             Map<String, Object> settings = runtime.settings(plan);
             MachineLimit.Result limit = RunCommand.measureLimitIfAsked(options, runtime, settings, err);
             runtime.announce(plan, err);
-            long heapBefore = SoakRunner.usedHeapAfterGc();
+            Optional<EmulatorMemory> emulator = emulatorMemory(options);
+            ProcessMemory simulatorBefore = ProcessMemory.ofThisProcess(0);
+            ProcessMemory emulatorBefore =
+                    emulator.flatMap(EmulatorMemory::measure).orElse(null);
             Queue<ProvisioningFlow.Connected> connected = new ConcurrentLinkedQueue<>();
             RunData run = runtime.run(plan, settings, connected::add, err);
             RunResult result = RunCommand.finish(options, objectives, run, limit, err);
-            SoakResult soaked = publish(new ArrayList<>(connected), heapBefore, options, soak, err);
+            SoakResult soaked =
+                    publish(new ArrayList<>(connected), simulatorBefore, emulatorBefore, emulator, options, soak, err);
             return new SoakRunResult(result, soaked);
         }
     }
 
     private static SoakResult publish(
             List<ProvisioningFlow.Connected> connected,
-            long heapBefore,
+            ProcessMemory simulatorBefore,
+            ProcessMemory emulatorBefore,
+            Optional<EmulatorMemory> emulator,
             RunOptions options,
             SoakOptions soak,
             PrintStream err)
@@ -80,30 +92,42 @@ public class SoakCommand implements Callable<Integer> {
                 "fleetprov simulate: soak: %d devices connected, publishing %.1f/s for %s%n",
                 connected.size(), soak.rate, soak.duration);
         SoakRunner soaker = new SoakRunner(connected, options.publishTopic);
+        ProcessMemory simulatorConnected = ProcessMemory.ofThisProcess(soaker.connected());
+        ProcessMemory emulatorConnected = emulatorBefore == null
+                ? null
+                : emulator.flatMap(EmulatorMemory::measure).orElse(null);
+        var memory = new SoakMemory(simulatorBefore, simulatorConnected, emulatorBefore, emulatorConnected);
         Thread hook = new Thread(soaker::stop, "simulator-soak-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         SoakResult result;
         try {
-            result = soaker.run(soak.rate, soak.duration, heapBefore);
+            result = soaker.run(soak.rate, soak.duration, memory);
         } finally {
             SimulatorRuntime.removeShutdownHook(hook);
         }
         soaker.disconnectAll();
         err.printf(
                 "fleetprov simulate: soak: %d connected, %d disconnects, %d/%d publishes acknowledged, publish "
-                        + "p50 %s ms p99 %s ms, heap %.1f MiB for %d devices = %.2f KiB per connected device%n",
+                        + "p50 %s ms p99 %s ms%n",
                 result.connectedAtStart(),
                 result.disconnects(),
                 result.acknowledged(),
                 result.published(),
                 result.publishLatencyMs(50),
-                result.publishLatencyMs(99),
-                (result.heapConnectedBytes() - result.heapBeforeBytes()) / 1048576.0,
-                result.connectedAtStart(),
-                result.heapBytesPerDevice() / 1024);
+                result.publishLatencyMs(99));
+        memory.lines().lines().forEach(line -> err.println("fleetprov simulate: soak: " + line));
         if (options.out != null) {
             RunOutput.writeJson(options.out.resolve(FILE), result.toMap());
         }
         return result;
+    }
+
+    /** The emulator's own memory report, when the target is an emulator (it has a control plane to ask). */
+    private static Optional<EmulatorMemory> emulatorMemory(RunOptions options) {
+        if (!options.target.isEmulator() || options.target.controlPlaneUrl() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new EmulatorMemory(new AwsClients(options.target.controlPlaneUrl(), options.target.region(), true, 1)));
     }
 }

@@ -12,8 +12,7 @@ import org.HdrHistogram.Histogram;
  * @param connectedAtEnd     still connected when it ended
  * @param disconnects        connections closed during the soak without the simulator asking
  * @param publishLatency     PUBACK latency from each publish's due time, microseconds
- * @param heapBeforeBytes    simulator heap in use (after GC) before any device connected
- * @param heapConnectedBytes simulator heap in use (after GC) with every device connected
+ * @param memory             both processes' memory before any device connected and with all connected
  */
 public record SoakResult(
         int devices,
@@ -26,12 +25,7 @@ public record SoakResult(
         Histogram publishLatency,
         double seconds,
         double targetPublishesPerSecond,
-        long heapBeforeBytes,
-        long heapConnectedBytes) {
-
-    public double heapBytesPerDevice() {
-        return connectedAtStart == 0 ? Double.NaN : (double) (heapConnectedBytes - heapBeforeBytes) / connectedAtStart;
-    }
+        SoakMemory memory) {
 
     /** Publish latency at a percentile, in milliseconds; 0 when nothing was acknowledged. */
     public double publishLatencyMs(double percentile) {
@@ -58,9 +52,7 @@ public record SoakResult(
         }
         latency.put("maxMs", publishLatency.getMaxValue() / 1000.0);
         m.put("publishLatency", latency);
-        m.put("heapBeforeMiB", Math.round(heapBeforeBytes / 1048576.0 * 10) / 10.0);
-        m.put("heapConnectedMiB", Math.round(heapConnectedBytes / 1048576.0 * 10) / 10.0);
-        m.put("heapPerConnectedDeviceKiB", Math.round(heapBytesPerDevice() / 1024 * 100) / 100.0);
+        m.put("memory", memory.toMap());
         return m;
     }
 }

@@ -3,7 +3,6 @@ package io.fleetprov.simulator.load;
 import io.fleetprov.simulator.client.DeviceClient;
 import io.fleetprov.simulator.client.DeviceException;
 import io.fleetprov.simulator.client.ProvisioningFlow;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,14 +41,17 @@ public final class SoakRunner {
         stopRequested = true;
     }
 
+    /** Devices connected now. */
+    public int connected() {
+        return (int) devices.stream().filter(d -> d.connection().isConnected()).count();
+    }
+
     /**
-     * @param heapBeforeBytes the simulator's used heap (after a GC) before any device connected; the heap per
-     *                        device is the growth since, measured after a GC with every device connected
+     * @param memory both processes measured before any device connected and with all of them connected (measure
+     *               the second just before this: its full collections take a while)
      */
-    public SoakResult run(double publishesPerSecond, Duration duration, long heapBeforeBytes) {
-        long heapConnected = usedHeapAfterGc();
-        int connected =
-                (int) devices.stream().filter(d -> d.connection().isConnected()).count();
+    public SoakResult run(double publishesPerSecond, Duration duration, SoakMemory memory) {
+        int connected = connected();
         LongAdder disconnects = new LongAdder();
         AtomicBoolean soaking = new AtomicBoolean(true);
         for (ProvisioningFlow.Connected device : devices) {
@@ -127,8 +129,7 @@ public final class SoakRunner {
                 histogram,
                 seconds,
                 publishesPerSecond,
-                heapBeforeBytes,
-                heapConnected);
+                memory);
     }
 
     /** Closes every connection and waits for the sockets to go (bounded by each client's timeout). */
@@ -139,22 +140,5 @@ public final class SoakRunner {
                 .forEach(f -> f.orTimeout(60, TimeUnit.SECONDS)
                         .exceptionally(e -> null)
                         .join());
-    }
-
-    /** Heap in use after asking for a full collection a few times (the JVM may take the hint only partly). */
-    public static long usedHeapAfterGc() {
-        var memory = ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return used;
     }
 }

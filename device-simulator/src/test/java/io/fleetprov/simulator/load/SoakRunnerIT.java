@@ -3,13 +3,17 @@ package io.fleetprov.simulator.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.protocol.memory.ProcessMemory;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.FlowRuntime;
+import io.fleetprov.simulator.claim.AwsClients;
+import io.fleetprov.simulator.claim.EmulatorMemory;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.simulator.report.RunData;
 import io.fleetprov.testing.junit.IotEmulatorExtension;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +45,13 @@ class SoakRunnerIT {
         var flow = new ProvisioningFlow(
                 runtime.vertx(),
                 target,
-                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(4)),
+                // On a loaded machine a cold JVM's first handshakes took over 4 s (connect-with-claim/Timeout).
+                FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(10)),
                 runtime.cpu());
         var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
-        long heapBefore = SoakRunner.usedHeapAfterGc();
+        var emulatorMemory = new EmulatorMemory(new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 1));
+        ProcessMemory simulatorBefore = ProcessMemory.ofThisProcess(0);
+        ProcessMemory emulatorBefore = emulatorMemory.measure().orElseThrow();
         RunData run = new LoadRunner(
                         flow,
                         new EmulatorClaims(emulator, EmulatorClaims.TEMPLATE),
@@ -59,13 +66,18 @@ class SoakRunnerIT {
         assertThat(emulator.broker().connectedClients()).contains("device-sim-soak-000000");
 
         var soak = new SoakRunner(List.copyOf(connected), "devices/{thingName}/telemetry");
+        // The emulator answers over its control plane with the connections it holds; here it shares this JVM.
+        ProcessMemory emulatorConnected = emulatorMemory.measure().orElseThrow();
+        assertThat(emulatorConnected.connections() - emulatorBefore.connections())
+                .isGreaterThanOrEqualTo(6);
+        assertThat(emulatorConnected.heapUsedBytes()).isPositive();
+        var memory = new SoakMemory(
+                simulatorBefore, ProcessMemory.ofThisProcess(soak.connected()), emulatorBefore, emulatorConnected);
         String dropped = connected.peek().device().thingName();
-        // The drop must land after publishing began: run() first measures the heap with three full GCs, which
-        // took over a second late in a whole IT suite (a bigger heap), and a drop before that is a device that
-        // was never counted as connected.
+        // The drop must land after publishing began, when run() counts the connected devices.
         CompletableFuture<Void> drop = CompletableFuture.runAsync(
                 () -> emulator.broker().disconnect(dropped), CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS));
-        SoakResult result = soak.run(30, Duration.ofSeconds(5), heapBefore);
+        SoakResult result = soak.run(30, Duration.ofSeconds(5), memory);
         drop.join();
 
         assertThat(result.connectedAtStart()).isEqualTo(6);
@@ -79,7 +91,9 @@ class SoakRunnerIT {
         // The dropped device's later publishes fail; everyone else's are acknowledged.
         assertThat(failed).isPositive().isLessThanOrEqualTo(result.published() / 6 + 1);
         assertThat(result.publishLatency().getTotalCount()).isEqualTo(result.acknowledged());
-        assertThat(result.toMap()).containsKeys("heapPerConnectedDeviceKiB", "publishLatency", "disconnects");
+        assertThat(result.toMap()).containsKeys("memory", "publishLatency", "disconnects");
+        assertThat(memory.toMap()).containsKeys("simulator", "emulator");
+        assertThat(memory.lines()).contains("memory: simulator, 6 connected devices", "memory: emulator, ");
 
         soak.disconnectAll();
         assertThat(connected)

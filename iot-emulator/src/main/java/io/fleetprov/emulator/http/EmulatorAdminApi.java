@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The emulator's own operations, outside AWS's API under {@code /_emulator}: fault injection at run time and
- * minting service identities for claim-service and audit-service.
+ * minting service identities for claim-service and audit-service, and what the process holds in memory (for soaks).
  */
 final class EmulatorAdminApi {
 
@@ -24,6 +24,7 @@ final class EmulatorAdminApi {
                         "DescribeFaults",
                         request -> emulator.faults().settings()),
                 Route.of("PUT", "/_emulator/faults", "UpdateFaults", this::updateFaults),
+                Route.of("GET", "/_emulator/memory", "DescribeMemory", request -> emulator.memory()),
                 Route.of(
                         "POST",
                         "/_emulator/service-identities/{name}",
