@@ -61,55 +61,61 @@ final class Mqtt5Device implements AutoCloseable {
 
     static Mqtt5Device connect(IotEmulator emulator, String certificatePem, String privateKeyPem, String clientId)
             throws Exception {
+        try (AwsIotMqtt5ClientBuilder builder = AwsIotMqtt5ClientBuilder.newDirectMqttBuilderWithMtlsFromMemory(
+                emulator.mqttHost(), certificatePem, privateKeyPem)) {
+            builder.withCertificateAuthority(emulator.caCertificatePem()).withPort((long) emulator.mqttPort());
+            return connect(builder, clientId);
+        }
+    }
+
+    /**
+     * Connects as {@code clientId} with a builder the caller made (endpoint, port and TLS as it chose), and waits for
+     * the CONNACK.
+     */
+    static Mqtt5Device connect(AwsIotMqtt5ClientBuilder builder, String clientId) throws Exception {
         var connection = new CompletableFuture<OnConnectionSuccessReturn>();
         var disconnected = new CompletableFuture<OnDisconnectionReturn>();
         BlockingQueue<PublishPacket> received = new LinkedBlockingQueue<>();
-        try (AwsIotMqtt5ClientBuilder builder = AwsIotMqtt5ClientBuilder.newDirectMqttBuilderWithMtlsFromMemory(
-                emulator.mqttHost(), certificatePem, privateKeyPem)) {
-            builder.withCertificateAuthority(emulator.caCertificatePem())
-                    .withPort((long) emulator.mqttPort())
-                    .withConnectProperties(new ConnectPacket.ConnectPacketBuilder().withClientId(clientId))
-                    .withSessionBehavior(Mqtt5ClientOptions.ClientSessionBehavior.CLEAN)
-                    .withTopicAliasingOptions(new TopicAliasingOptions()
-                            .withOutboundBehavior(TopicAliasingOptions.OutboundTopicAliasBehaviorType.LRU)
-                            .withOutboundCacheMaxSize(8))
-                    .withLifeCycleEvents(new Mqtt5ClientOptions.LifecycleEvents() {
-                        @Override
-                        public void onAttemptingConnect(Mqtt5Client c, OnAttemptingConnectReturn r) {}
+        builder.withConnectProperties(new ConnectPacket.ConnectPacketBuilder().withClientId(clientId))
+                .withSessionBehavior(Mqtt5ClientOptions.ClientSessionBehavior.CLEAN)
+                .withTopicAliasingOptions(new TopicAliasingOptions()
+                        .withOutboundBehavior(TopicAliasingOptions.OutboundTopicAliasBehaviorType.LRU)
+                        .withOutboundCacheMaxSize(8))
+                .withLifeCycleEvents(new Mqtt5ClientOptions.LifecycleEvents() {
+                    @Override
+                    public void onAttemptingConnect(Mqtt5Client c, OnAttemptingConnectReturn r) {}
 
-                        @Override
-                        public void onConnectionSuccess(Mqtt5Client c, OnConnectionSuccessReturn r) {
-                            connection.complete(r);
-                        }
+                    @Override
+                    public void onConnectionSuccess(Mqtt5Client c, OnConnectionSuccessReturn r) {
+                        connection.complete(r);
+                    }
 
-                        @Override
-                        public void onConnectionFailure(Mqtt5Client c, OnConnectionFailureReturn r) {
-                            connection.completeExceptionally(new IllegalStateException("connect failed: "
-                                    + CRT.awsErrorString(r.getErrorCode())
-                                    + (r.getConnAckPacket() == null
-                                            ? ""
-                                            : " CONNACK " + r.getConnAckPacket().getReasonCode())));
-                        }
+                    @Override
+                    public void onConnectionFailure(Mqtt5Client c, OnConnectionFailureReturn r) {
+                        connection.completeExceptionally(new IllegalStateException("connect failed: "
+                                + CRT.awsErrorString(r.getErrorCode())
+                                + (r.getConnAckPacket() == null
+                                        ? ""
+                                        : " CONNACK " + r.getConnAckPacket().getReasonCode())));
+                    }
 
-                        @Override
-                        public void onDisconnection(Mqtt5Client c, OnDisconnectionReturn r) {
-                            disconnected.complete(r);
-                        }
+                    @Override
+                    public void onDisconnection(Mqtt5Client c, OnDisconnectionReturn r) {
+                        disconnected.complete(r);
+                    }
 
-                        @Override
-                        public void onStopped(Mqtt5Client c, OnStoppedReturn r) {}
-                    })
-                    .withPublishEvents((c, publish) -> received.add(publish.getPublishPacket()));
-            Mqtt5Client client = builder.build();
-            client.start();
-            try {
-                return new Mqtt5Device(
-                        client, connection.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), disconnected, received);
-            } catch (Exception e) {
-                client.stop();
-                client.close();
-                throw e;
-            }
+                    @Override
+                    public void onStopped(Mqtt5Client c, OnStoppedReturn r) {}
+                })
+                .withPublishEvents((c, publish) -> received.add(publish.getPublishPacket()));
+        Mqtt5Client client = builder.build();
+        client.start();
+        try {
+            return new Mqtt5Device(client, connection.get(TIMEOUT_SECONDS, TimeUnit.SECONDS), disconnected, received);
+        } catch (Exception e) {
+            client.stop();
+            client.close();
+            throw e;
         }
     }
 

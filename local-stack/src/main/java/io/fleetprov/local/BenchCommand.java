@@ -202,10 +202,10 @@ public final class BenchCommand implements Callable<Integer> {
         processes.put("audit-service", () -> ProcessCpu.treeSeconds(auditService));
         processes.put("postgresql", () -> ProcessCpu.treeSeconds(postgres));
         List<String> command = simulator("ceiling");
-        command.addAll(DemoCommand.trustedUserArguments(stack));
+        command.addAll(TrustedUserSimulator.arguments(stack));
         command.addAll(ceilingOptions(dir, "bench-trusted"));
         CeilingRun.Outcome outcome = new CeilingRun("trusted", processes, () -> HookLatency.size(hookLog), System.out)
-                .run(command, DemoCommand.simulatorEnvironment(stack), dir);
+                .run(command, TrustedUserSimulator.environment(stack), dir);
         BenchFlow flow = BenchFlow.of("trusted", outcome, null);
         int at = flow.reportedStep();
         HookLatency.Stats hooks = at < 0 || at + 1 >= outcome.marks().size()

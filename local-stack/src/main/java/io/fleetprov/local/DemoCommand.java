@@ -3,19 +3,11 @@ package io.fleetprov.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.fleetprov.emulator.cognito.AuthResult;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,67 +96,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runSimulator(LocalStack stack, Path runDir) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                root.resolve("device-simulator/target/quarkus-app/quarkus-run.jar")
-                        .toString()));
-        command.addAll(trustedUserArguments(stack));
-        command.addAll(List.of(
-                "--devices",
-                Integer.toString(devices),
-                "--rate",
-                Double.toString(rate),
-                "--out",
-                runDir.toString(),
-                "--plain"));
-        ProcessBuilder simulator = new ProcessBuilder(command).inheritIO();
-        simulator.environment().putAll(simulatorEnvironment(stack));
-        return simulator.start().waitFor();
-    }
-
-    /**
-     * The simulator's options that make it an installer of this stack: signed in to its user pool, asking its
-     * claim-service over HTTPS for each device's claim (also what {@code ./fleetprov bench} measures).
-     */
-    static List<String> trustedUserArguments(LocalStack stack) {
-        return List.of(
-                "--source",
-                "trusted-user",
-                "--claim-service-url",
-                stack.claimServiceHttpsUrl(),
-                "--claim-service-ca",
-                stack.httpsCaFile().toString(),
-                "--cognito-endpoint-url",
-                stack.emulator().httpUrl(),
-                "--user-pool-client-id",
-                DemoSeed.APP_CLIENT_ID,
-                "--username",
-                DemoSeed.INSTALLER,
-                "--bearer",
-                "access",
-                "--emulator-dir",
-                stack.stateDir().resolve("emulator").toString(),
-                "--template",
-                DemoSeed.TEMPLATE);
-    }
-
-    /** The installer's password (in the environment, not the process list) and the emulator's local credentials. */
-    static Map<String, String> simulatorEnvironment(LocalStack stack) {
-        return Map.of(
-                "FLEETPROV_PASSWORD",
-                stack.installerPassword(),
-                "AWS_ACCESS_KEY_ID",
-                "local",
-                "AWS_SECRET_ACCESS_KEY",
-                "local",
-                "AWS_REGION",
-                stack.emulator().config().region());
+        return TrustedUserSimulator.process(root, stack, devices, rate, runDir, List.of())
+                .inheritIO()
+                .start()
+                .waitFor();
     }
 
     private void printSummary(LocalStack stack, JsonNode summary, Path runDir) throws Exception {
-        String token = signIn(stack, DemoSeed.AUDITOR, stack.auditorPassword());
-        AuditApi audit = new AuditApi(stack.auditService().baseUrl(), token);
+        AuditApi audit = AuditApi.asAuditor(stack);
         // Events reach audit-service asynchronously; give the last ones a moment before reading the chain.
         JsonNode integrity = audit.awaitStableIntegrity(Duration.ofSeconds(20));
         String exampleThing = stack.emulator().registry().things().list(null, null, null, false).stream()
@@ -189,8 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
                         : "BROKEN at " + integrity.path("firstBrokenLink")));
         if (exampleThing != null) {
             System.out.println("example provenance  : " + exampleThing);
-            System.out.println(
-                    JSON.writeValueAsString(audit.get("/v1/devices/" + encode(exampleThing) + "/provenance")));
+            System.out.println(JSON.writeValueAsString(audit.provenance(exampleThing)));
         }
         System.out.println("report              : " + runDir.resolve("report.html"));
     }
@@ -248,55 +186,6 @@ public final class DemoCommand implements Callable<Integer> {
                         java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         JSON.writeValue(file.toFile(), info);
         return file;
-    }
-
-    private static String signIn(LocalStack stack, String username, String password) {
-        AuthResult result = stack.emulator()
-                .cognito()
-                .authentication()
-                .initiateAuth(
-                        DemoSeed.APP_CLIENT_ID,
-                        "USER_PASSWORD_AUTH",
-                        Map.of("USERNAME", username, "PASSWORD", password));
-        return result.tokens().accessToken();
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    /** The few audit-service queries the summary shows, as an auditor. */
-    private record AuditApi(String baseUrl, String token) {
-
-        JsonNode get(String path) throws IOException, InterruptedException {
-            HttpResponse<String> response = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(baseUrl + path))
-                                    .header("Authorization", "Bearer " + token)
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException(
-                        "audit-service " + path + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
-        }
-
-        /** Reads the integrity check until the number of events stops growing (or the wait ends). */
-        JsonNode awaitStableIntegrity(Duration wait) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + wait.toNanos();
-            JsonNode last = get("/v1/integrity");
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(2_000);
-                JsonNode next = get("/v1/integrity");
-                if (next.path("verified").asLong() == last.path("verified").asLong()) {
-                    return next;
-                }
-                last = next;
-            }
-            return last;
-        }
     }
 
     public static void main(String[] args) throws IOException {
