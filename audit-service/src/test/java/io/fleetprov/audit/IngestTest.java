@@ -22,6 +22,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +144,38 @@ class IngestTest {
         assertThat(csv.lines().findFirst())
                 .hasValueSatisfying(h -> assertThat(h).startsWith("seq,eventId,type,"));
         assertThat(csv).contains("installer-q");
+    }
+
+    @Test
+    void eventsAreChainedInTheOrderTheyArrivedThoughVerifiedInParallel() throws Exception {
+        // Signatures are verified on several threads at once (IngestWriter); the chain must still follow arrival.
+        String installer = "installer-order-" + UUID.randomUUID();
+        List<String> published = new ArrayList<>();
+        try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
+            for (int i = 0; i < 300; i++) {
+                published.add(claimService
+                        .publish(ClaimServiceEvents.claimIssued(installer, "SN-order-" + i, "c-order-" + i))
+                        .eventId());
+            }
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> chainOrder(installer).size() == published.size());
+        }
+        assertThat(chainOrder(installer)).containsExactlyElementsOf(published);
+    }
+
+    private List<String> chainOrder(String installer) throws Exception {
+        try (Connection c = database.superuser();
+                PreparedStatement ps =
+                        c.prepareStatement("select event_id from audit_event where installer = ? order by seq")) {
+            ps.setString(1, installer);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<String> ids = new ArrayList<>();
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+                return ids;
+            }
+        }
     }
 
     @Test

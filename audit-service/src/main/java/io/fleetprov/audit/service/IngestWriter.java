@@ -17,16 +17,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * The one writer of the chain. Consumers hand it messages; it drains them in batches, parses each (malformed ones,
- * and values the database could not hold, go to quarantine), appends the batch in one transaction and only then
- * acknowledges the messages to the broker.
+ * The one writer of the chain. Consumers hand it messages; each is parsed and its signature verified as soon as it
+ * arrives, on a pool of threads (events are independent of each other, and verifying an ES256 signature costs more
+ * than storing the event); the writer takes them in arrival order, waiting for each one's parse, so the chain keeps
+ * the order in which the broker delivered them. It drains them in batches (malformed ones, and values the database
+ * could not hold, go to quarantine), appends the batch in one transaction and only then acknowledges the messages to
+ * the broker.
  *
  * <p>A failed append is one of two things ({@link WriteFailure}). The database is down or refusing work: the writer
  * keeps the batch, pauses with back-off and tries again — unacknowledged messages stay with the broker, so nothing
@@ -45,7 +55,8 @@ public class IngestWriter {
     private final CheckpointService checkpoints;
     private final IngestSpans spans;
     private final AuditConfig.Ingest config;
-    private final BlockingQueue<ReceivedMessage> queue;
+    private final BlockingQueue<Pending> queue;
+    private final ExecutorService parsers;
     private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
     private final AtomicLong quarantined = new AtomicLong();
     private volatile String lastQuarantineReason;
@@ -67,6 +78,12 @@ public class IngestWriter {
         this.spans = spans;
         this.config = config.ingest();
         this.queue = new ArrayBlockingQueue<>(this.config.queueCapacity());
+        AtomicInteger threads = new AtomicInteger();
+        this.parsers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "audit-ingest-parser-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     void start(@Observes StartupEvent event) {
@@ -81,11 +98,20 @@ public class IngestWriter {
             thread.interrupt();
             thread.join(10_000);
         }
+        parsers.shutdownNow();
     }
 
     /** Blocks while the writer is behind by a full queue: back-pressure towards the broker. */
     public void submit(ReceivedMessage message) throws InterruptedException {
-        queue.put(message);
+        // The parse starts now, in parallel with others; its place in the queue is taken now, in arrival order.
+        CompletableFuture<Parse> parse;
+        try {
+            parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
+        } catch (RejectedExecutionException e) {
+            // Stopping: the message stays unacknowledged, and the broker redelivers it to the next run.
+            return;
+        }
+        queue.put(new Pending(message, parse));
     }
 
     /** Null while commits succeed; otherwise the database outage that pauses ingest. */
@@ -114,17 +140,17 @@ public class IngestWriter {
     }
 
     private void run() {
-        List<ReceivedMessage> batch = new ArrayList<>(config.batchSize());
+        List<Pending> batch = new ArrayList<>(config.batchSize());
         while (running) {
             try {
-                ReceivedMessage first = queue.poll(200, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, config.batchSize() - 1);
                 commit(batch);
-                batch.forEach(m -> m.acknowledge().run());
+                batch.forEach(p -> p.message().acknowledge().run());
                 batch.clear();
             } catch (InterruptedException e) {
                 // Stopping: what is not committed is not acknowledged, and the broker redelivers it.
@@ -138,18 +164,20 @@ public class IngestWriter {
     }
 
     /** Returns once every message of the batch is either on the chain or in quarantine. */
-    private void commit(List<ReceivedMessage> batch) throws InterruptedException {
+    private void commit(List<Pending> batch) throws InterruptedException {
         List<Parsed> events = new ArrayList<>(batch.size());
         List<QuarantinedMessage> quarantine = new ArrayList<>();
-        for (ReceivedMessage m : batch) {
+        for (Pending p : batch) {
+            Parse parse;
             try {
-                AuditEvent event = parser.parse(m.topic(), m.payload(), m.receivedAt());
-                EventLimits.check(event);
-                events.add(new Parsed(m, event));
-            } catch (MalformedEventException e) {
-                quarantine.add(quarantine(m, e.getMessage()));
-            } catch (RuntimeException e) {
-                quarantine.add(quarantine(m, "unreadable: " + e));
+                parse = p.parse().get();
+            } catch (ExecutionException e) {
+                parse = new Parse(null, "unreadable: " + e.getCause());
+            }
+            if (parse.event() != null) {
+                events.add(new Parsed(p.message(), parse.event()));
+            } else {
+                quarantine.add(quarantine(p.message(), parse.refusal()));
             }
         }
         Duration backoff = config.retryBackoff();
@@ -251,6 +279,19 @@ public class IngestWriter {
         return null;
     }
 
+    /** Runs on the parser pool: reads and verifies one message, or says why it goes to quarantine. */
+    private Parse parse(ReceivedMessage m) {
+        try {
+            AuditEvent event = parser.parse(m.topic(), m.payload(), m.receivedAt());
+            EventLimits.check(event);
+            return new Parse(event, null);
+        } catch (MalformedEventException e) {
+            return new Parse(null, e.getMessage());
+        } catch (RuntimeException e) {
+            return new Parse(null, "unreadable: " + e);
+        }
+    }
+
     private QuarantinedMessage quarantine(ReceivedMessage m, String reason) {
         // Topic and reason as bounded for storage: either may quote a hostile value of any length.
         QuarantinedMessage q = new QuarantinedMessage(m.topic(), m.payload(), reason, m.receivedAt());
@@ -266,4 +307,10 @@ public class IngestWriter {
     }
 
     private record Parsed(ReceivedMessage message, AuditEvent event) {}
+
+    /** A message in arrival order with its parse, which may still be running. */
+    private record Pending(ReceivedMessage message, Future<Parse> parse) {}
+
+    /** The event a message holds, or the reason it is quarantined. */
+    private record Parse(AuditEvent event, String refusal) {}
 }

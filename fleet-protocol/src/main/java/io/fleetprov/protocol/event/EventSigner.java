@@ -3,10 +3,10 @@ package io.fleetprov.protocol.event;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.util.Base64;
 import java.util.Objects;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.lang.JoseException;
 
 /**
  * Signs event envelopes as compact JWS (ES256) with header {@code {"alg":"ES256","kid":…,"typ":…}}; see
@@ -15,7 +15,7 @@ import org.jose4j.lang.JoseException;
 public final class EventSigner {
 
     private final String keyId;
-    private final PrivateKey key;
+    private final Es256.Signing key;
 
     /** {@code keyId} names this key to consumers, which trust it under that name. */
     public EventSigner(String keyId, PrivateKey key) {
@@ -23,7 +23,7 @@ public final class EventSigner {
             throw new IllegalArgumentException("an event signer needs a key id (kid)");
         }
         this.keyId = keyId;
-        this.key = Objects.requireNonNull(key, "key");
+        this.key = Es256.signing(Objects.requireNonNull(key, "key"));
     }
 
     /** Reads the {@code PRIVATE KEY} block of {@code pem}. */
@@ -42,17 +42,15 @@ public final class EventSigner {
 
     /** The compact JWS whose payload is exactly {@code envelope}. */
     public String sign(byte[] envelope) {
+        // jose4j writes the header and the encoded payload; the signature is Es256's (see there for why).
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayloadBytes(envelope);
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
         jws.setKeyIdHeaderValue(keyId);
         jws.setHeader("typ", SignedEvent.TYPE);
-        jws.setKey(key);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign an event with key " + keyId, e);
-        }
+        String input = jws.getHeaders().getEncodedHeader() + "." + jws.getEncodedPayload();
+        byte[] signature = Es256.sign(key, input.getBytes(StandardCharsets.US_ASCII));
+        return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
     }
 
     /** {@link #sign(byte[])} as the bytes an MQTT message carries. */

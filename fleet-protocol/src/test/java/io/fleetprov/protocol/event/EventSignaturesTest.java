@@ -7,10 +7,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetprov.protocol.contract.Contracts;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.Test;
 
 class EventSignaturesTest {
@@ -104,6 +111,73 @@ class EventSignaturesTest {
         String[] parts = golden();
         String noType = "{\"alg\":\"ES256\",\"kid\":\"" + Contracts.EVENT_SIGNING_KEY_ID + "\"}";
         assertRefused(b64(noType) + "." + parts[1] + "." + parts[2], "typ");
+    }
+
+    @Test
+    void signerOutputIsStandardEs256ThatJose4jAndTheJdkVerify() throws Exception {
+        String jws =
+                EventSigner.fromPem(Contracts.EVENT_SIGNING_KEY_ID, PEM).sign(Contracts.event(EventType.CLAIM_ISSUED));
+
+        JsonWebSignature other = new JsonWebSignature();
+        other.setAlgorithmConstraints(new AlgorithmConstraints(
+                AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
+        other.setCompactSerialization(jws);
+        other.setKey(EventKeys.publicKey(PEM));
+
+        assertThat(other.verifySignature()).isTrue();
+        assertThat(other.getPayloadBytes()).isEqualTo(Contracts.event(EventType.CLAIM_ISSUED));
+    }
+
+    @Test
+    void es256ByJose4jAndTheJdkVerifies() throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayloadBytes(Contracts.event(EventType.HOOK_DECISION));
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        jws.setKeyIdHeaderValue(Contracts.EVENT_SIGNING_KEY_ID);
+        jws.setHeader("typ", SignedEvent.TYPE);
+        jws.setKey(EventKeys.privateKey(PEM));
+
+        SignedEvent signed = VERIFIER.verify(jws.getCompactSerialization().getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(signed.envelope()).isEqualTo(Contracts.event(EventType.HOOK_DECISION));
+    }
+
+    @Test
+    void signatureOfTheWrongLengthIsRefused() {
+        String[] parts = golden();
+        byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+        // DER, as a JCA signature would be, instead of R and S: not ES256 on the wire.
+        byte[] longer = Arrays.copyOf(signature, signature.length + 1);
+        byte[] shorter = Arrays.copyOf(signature, signature.length - 1);
+        assertRefused(parts[0] + "." + parts[1] + "." + B64.encodeToString(longer), "does not verify");
+        assertRefused(parts[0] + "." + parts[1] + "." + B64.encodeToString(shorter), "does not verify");
+        byte[] zero = new byte[64];
+        assertRefused(parts[0] + "." + parts[1] + "." + B64.encodeToString(zero), "does not verify");
+    }
+
+    @Test
+    void criticalOrUnencodedPayloadHeaderIsRefused() {
+        String[] parts = golden();
+        for (String extra :
+                List.of("\"crit\":[\"b64\"],\"b64\":false", "\"crit\":[\"exp\"],\"exp\":1", "\"b64\":true")) {
+            String header = "{\"alg\":\"ES256\",\"kid\":\"" + Contracts.EVENT_SIGNING_KEY_ID + "\",\"typ\":\""
+                    + SignedEvent.TYPE + "\"," + extra + "}";
+            assertRefused(b64(header) + "." + parts[1] + "." + parts[2], "header or key is not acceptable");
+        }
+    }
+
+    @Test
+    void keyOnAnotherCurveIsNotTrusted() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp384r1"));
+        KeyPair p384 = generator.generateKeyPair();
+
+        assertThatThrownBy(() -> new EventVerifier(Map.of("k", p384.getPublic())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("P-256");
+        assertThatThrownBy(() -> new EventSigner("k", p384.getPrivate()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("P-256");
     }
 
     @Test
