@@ -41,7 +41,7 @@ public final class CsrValidator {
         } catch (IOException e) {
             throw new InvalidCsrException("CSR public key cannot be decoded: " + e.getMessage(), e);
         }
-        checkSignature(csr, key);
+        checkSignature(csr, keyInfo);
         return key;
     }
 
@@ -96,13 +96,17 @@ public final class CsrValidator {
         }
     }
 
-    private static void checkSignature(PKCS10CertificationRequest csr, PublicKey key) {
+    private static void checkSignature(PKCS10CertificationRequest csr, SubjectPublicKeyInfo keyInfo) {
         boolean valid;
         try {
-            // Built from the decoded JDK key: from the raw SubjectPublicKeyInfo, BouncyCastle asks the JDK for a
-            // KeyFactory by OID, which the JDK's EC provider does not register.
-            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key));
-        } catch (OperatorCreationException | PKCSException | RuntimeException e) {
+            // Verified by Bouncy Castle's provider with its own key object (see Signing): four to five times as fast as
+            // the JDK's pure-Java P-256. The key returned to the caller stays the JDK's.
+            PublicKey key =
+                    new JcaPEMKeyConverter().setProvider(Signing.PROVIDER).getPublicKey(keyInfo);
+            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                    .setProvider(Signing.PROVIDER)
+                    .build(key));
+        } catch (IOException | OperatorCreationException | PKCSException | RuntimeException e) {
             throw new InvalidCsrException("CSR signature cannot be verified: " + e.getMessage(), e);
         }
         if (!valid) {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "emulator",
         mixinStandardHelpOptions = true,
-        subcommands = {ClaimCommand.class, IdentityCommand.class},
+        subcommands = {ClaimCommand.class, IdentityCommand.class, CryptoBenchCommand.class},
         description = {
             "Runs the AWS side of fleet provisioning locally: an MQTT broker over mutual TLS with the",
             "fleet-provisioning API, and a CA; the AWS IoT control-plane REST API and Cognito user pools over HTTP.",

@@ -43,7 +43,7 @@ public final class ServiceIdentities {
      */
     public ServiceIdentity create(String name) {
         KeyPair keyPair = KeyAlgorithm.EC_P256.generate();
-        CertificateRecord record = register(ca.issueClientCertificate(keyPair.getPublic(), name, NOT_AFTER));
+        CertificateRecord record = register(ca.issueClientCertificate(keyPair.getPublic(), name, NOT_AFTER), true);
         if (directory != null) {
             try {
                 Files.createDirectories(directory);
@@ -66,7 +66,9 @@ public final class ServiceIdentities {
                     .sorted()
                     .toList();
             for (Path file : kept) {
-                register(Pem.parseCertificate(Files.readString(file)));
+                // Read back from disk, so not known to be ours: the broker verifies the CA's signature when it
+                // connects.
+                register(Pem.parseCertificate(Files.readString(file)), false);
             }
             return kept.size();
         } catch (IOException e) {
@@ -74,9 +76,11 @@ public final class ServiceIdentities {
         }
     }
 
-    private CertificateRecord register(X509Certificate certificate) {
+    private CertificateRecord register(X509Certificate certificate, boolean issuedHere) {
         return registry.atomically(() -> {
-            CertificateRecord record = registry.certificates().register(certificate, CertificateStatus.ACTIVE, null);
+            CertificateRecord record = issuedHere
+                    ? registry.certificates().registerIssued(certificate, CertificateStatus.ACTIVE, null)
+                    : registry.certificates().register(certificate, CertificateStatus.ACTIVE, null);
             if (registry.policies().find(ServiceIdentity.POLICY_NAME).isEmpty()) {
                 registry.policies().create(ServiceIdentity.POLICY_NAME, ServiceIdentity.POLICY_DOCUMENT);
             }

@@ -152,24 +152,27 @@ final class CertificateApi {
         }
         CertificateStatus status =
                 request.boolQuery("setAsActive", false) ? CertificateStatus.ACTIVE : registrationStatus(body.status());
-        return registered(certificate, status);
+        // Both branches above verified the CA's signature on this exact certificate.
+        return registered(certificate, status, true);
     }
 
     /** RegisterCertificateWithoutCA (multi-account registration): any CA, valid dates. */
     private Object registerWithoutCa(ApiRequest request) {
         RegisterRequest body = request.body(RegisterRequest.class);
         X509Certificate certificate = parse(ApiRequest.required(body.certificatePem(), "certificatePem"));
-        return registered(certificate, registrationStatus(body.status()));
+        return registered(certificate, registrationStatus(body.status()), false);
     }
 
-    private RegisterResponse registered(X509Certificate certificate, CertificateStatus status) {
+    private RegisterResponse registered(X509Certificate certificate, CertificateStatus status, boolean signedByCa) {
         try {
             certificate.checkValidity(Date.from(clock.instant()));
         } catch (GeneralSecurityException e) {
             throw new AwsException(
                     ErrorType.CertificateValidationException, "The certificate is expired or not yet valid");
         }
-        CertificateRecord c = registry.certificates().register(certificate, status, null);
+        CertificateRecord c = signedByCa
+                ? registry.certificates().registerIssued(certificate, status, null)
+                : registry.certificates().register(certificate, status, null);
         return new RegisterResponse(c.certificateArn(), c.certificateId());
     }
 

@@ -109,7 +109,7 @@ public final class FleetProvisioningService {
         X509Certificate certificate =
                 ca.issueClientCertificate(keyPair.getPublic(), CERTIFICATE_COMMON_NAME, expiration);
         CertificateRecord record =
-                registry.certificates().register(certificate, CertificateStatus.ACTIVE, template.templateName());
+                registry.certificates().registerIssued(certificate, CertificateStatus.ACTIVE, template.templateName());
         return new ProvisioningClaim(
                 record.certificateId(), record.certificatePem(), keyPair, record.notAfter(), template.templateName());
     }
@@ -209,7 +209,7 @@ public final class FleetProvisioningService {
     public CertificateRecord issueDeviceCertificate(PublicKey publicKey, CertificateStatus status) {
         X509Certificate certificate =
                 ca.issueClientCertificate(publicKey, CERTIFICATE_COMMON_NAME, DEVICE_CERTIFICATE_NOT_AFTER);
-        return registry.certificates().register(certificate, status, null);
+        return registry.certificates().registerIssued(certificate, status, null);
     }
 
     private CertificateRecord issueDeviceCertificate(PublicKey publicKey) {

@@ -6,6 +6,10 @@ import java.time.Instant;
 /**
  * A certificate the emulator issued. A provisioning claim is a certificate with {@code claimTemplate} set: it is
  * hidden from ListCertificates, may connect while unexpired, and may only use its template's provisioning topics.
+ *
+ * <p>{@code signedByCa} says the emulator's CA signed this exact certificate (it issued it, or verified its signature
+ * when it was registered), so the broker need not verify the signature again at every handshake; see
+ * {@code ClientCertificateTrustManager}. False for certificates registered without a CA or restored from files.
  */
 public record CertificateRecord(
         String certificateId,
@@ -15,7 +19,8 @@ public record CertificateRecord(
         CertificateStatus status,
         String claimTemplate,
         Instant creationDate,
-        Instant lastModifiedDate) {
+        Instant lastModifiedDate,
+        boolean signedByCa) {
 
     public boolean isClaim() {
         return claimTemplate != null;
@@ -43,6 +48,7 @@ public record CertificateRecord(
                 newStatus,
                 claimTemplate,
                 creationDate,
-                now);
+                now,
+                signedByCa);
     }
 }

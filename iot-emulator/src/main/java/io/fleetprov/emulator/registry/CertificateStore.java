@@ -28,7 +28,26 @@ public final class CertificateStore {
         this.arns = arns;
     }
 
+    /**
+     * Registers a certificate whose signature by the emulator's CA is not known here (registered without a CA,
+     * restored from files, built by a test): the broker verifies it when the certificate connects.
+     */
     public CertificateRecord register(X509Certificate certificate, CertificateStatus status, String claimTemplate) {
+        return add(certificate, status, claimTemplate, false);
+    }
+
+    /**
+     * Registers a certificate the emulator's CA signed: one it has just issued, or one whose signature by the CA's key
+     * the caller has just verified. The broker then trusts this exact certificate (same DER, same SHA-256 id) without
+     * verifying its signature again at each handshake.
+     */
+    public CertificateRecord registerIssued(
+            X509Certificate certificate, CertificateStatus status, String claimTemplate) {
+        return add(certificate, status, claimTemplate, true);
+    }
+
+    private CertificateRecord add(
+            X509Certificate certificate, CertificateStatus status, String claimTemplate, boolean signedByCa) {
         String id = CertificateIds.of(certificate);
         synchronized (monitor) {
             if (certificates.containsKey(id)) {
@@ -43,7 +62,8 @@ public final class CertificateStore {
                     status,
                     claimTemplate,
                     now,
-                    now);
+                    now,
+                    signedByCa);
             certificates.put(id, record);
             return record;
         }
