@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.bench.CryptoBenchmark;
 import io.fleetprov.emulator.ca.KeyAlgorithm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,6 +100,9 @@ public final class BenchCommand implements Callable<Integer> {
                 "fleetprov bench: %d cores, load average %s; results in %s%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), dir);
 
+        System.out.println("fleetprov bench: 0/3 the emulator's crypto per operation against openssl speed ...");
+        CryptoBenchmark.Result crypto = CryptoBenchmark.run(Duration.ofSeconds(2));
+
         System.out.println("fleetprov bench: 1/3 machine limit ...");
         double machineLimit = machineLimit(dir.resolve("machine-limit"));
 
@@ -120,10 +124,29 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("started", started.toString());
         settings.put("seconds", Duration.between(started, Instant.now()).toSeconds());
         BenchReport report = new BenchReport(machineLimit, direct, trusted, settings);
-        JSON.writeValue(dir.resolve("bench.json").toFile(), report.toMap());
+        Map<String, Object> json = report.toMap();
+        json.put("crypto", cryptoMap(crypto));
+        JSON.writeValue(dir.resolve("bench.json").toFile(), json);
         report.print(System.out);
+        System.out.println();
+        System.out.print(crypto.report());
         System.out.println("bench.json and each step's report: " + dir);
         return 0;
+    }
+
+    /** Plain values for bench.json (Optional has no JSON form without an extra Jackson module). */
+    private static List<Map<String, Object>> cryptoMap(CryptoBenchmark.Result crypto) {
+        List<Map<String, Object>> figures = new ArrayList<>();
+        for (CryptoBenchmark.Figure f : crypto.figures()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("operation", f.operation());
+            m.put("by", f.implementation());
+            m.put("microsPerOperation", f.micros());
+            m.put("opensslMicros", f.opensslMicros().orElse(null));
+            m.put("ratioToOpenssl", f.ratioToOpenssl().orElse(null));
+            figures.add(m);
+        }
+        return figures;
     }
 
     private double machineLimit(Path dir) throws IOException, InterruptedException {
