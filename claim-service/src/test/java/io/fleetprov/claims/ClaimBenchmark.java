@@ -1,23 +1,29 @@
 package io.fleetprov.claims;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.cognito.UserDirectory;
 import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.junit.jupiter.api.Test;
@@ -28,7 +34,10 @@ import software.amazon.awssdk.services.iot.IotAsyncClient;
 
 /**
  * Claims per second through claim-service (OIDC, quota, PostgreSQL, outbox, SDK call) next to the emulator's raw
- * CreateProvisioningClaim rate through the same SDK in the same run. Run it with
+ * CreateProvisioningClaim rate through the same SDK in the same run, with {@code benchmark.installers} installers
+ * (each its own Cognito user and token) sharing {@code benchmark.concurrency} clients; then both paths at a fixed
+ * arrival rate of half the service's measured rate (open loop: a request is sent when it is due, whether or not
+ * earlier ones were answered, and its latency counts from then). Run it with
  * {@code ./mvnw -o -pl claim-service -am test -Dtest=ClaimBenchmark -Dbenchmark=true
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -38,8 +47,11 @@ import software.amazon.awssdk.services.iot.IotAsyncClient;
 class ClaimBenchmark {
 
     private static final int CLAIMS = Integer.getInteger("benchmark.claims", 2000);
-    private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", 16);
-    private static final int WARMUP = 200;
+    private static final int INSTALLERS = Integer.getInteger("benchmark.installers", 50);
+    private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", INSTALLERS);
+    private static final int WARMUP = Integer.getInteger("benchmark.warmup", 300);
+    /** How long the fixed-rate phase runs for each path. */
+    private static final int PACED_SECONDS = Integer.getInteger("benchmark.paced-seconds", 15);
 
     /** Quotas and service-wide limits out of the way: this measures the service's own cost. */
     public static class Unlimited implements QuarkusTestProfile {
@@ -60,6 +72,9 @@ class ClaimBenchmark {
                     "64",
                     "quarkus.datasource.jdbc.max-size",
                     "72",
+                    // The tests' 2 s would turn a queue at the emulator (a busy machine) into refusals.
+                    "fleetprov.aws.call-deadline",
+                    "PT30S",
                     "quarkus.log.category.\"io.fleetprov\".level",
                     "WARN");
         }
@@ -70,51 +85,90 @@ class ClaimBenchmark {
 
     @Test
     void claimsPerSecondAgainstRawCreateProvisioningClaim() throws Exception {
-        String token = Tokens.of(ClaimServiceEmulator.installer());
-        Callable<Void> viaService = () -> {
-            given().auth()
-                    .oauth2(token)
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("serialNumber", Claims.serial()))
-                    .post("/v1/claims")
-                    .then()
-                    .statusCode(201);
-            return null;
+        List<String> tokens = installerTokens();
+        AtomicInteger next = new AtomicInteger();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        URI claimsUri = URI.create("http://localhost:" + Tokens.config("quarkus.http.test-port") + "/v1/claims");
+        // Each request is one installer's, round robin over all of them: concurrency is shared across installers.
+        Supplier<CompletableFuture<?>> viaService = () -> {
+            String token = tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size()));
+            HttpRequest request = HttpRequest.newBuilder(claimsUri)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"serialNumber\":\"" + Claims.serial() + "\"}"))
+                    .build();
+            return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+                if (response.statusCode() != 201) {
+                    throw new IllegalStateException(
+                            "POST /v1/claims answered " + response.statusCode() + ": " + response.body());
+                }
+                return response;
+            });
         };
         try (IotAsyncClient iot = IotAsyncClient.builder()
                 .endpointOverride(URI.create(Tokens.config("fleetprov.aws.endpoint-override")))
                 .region(Region.US_EAST_1)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .build()) {
-            Callable<Void> raw = () -> {
-                iot.createProvisioningClaim(r -> r.templateName(ClaimServiceEmulator.TEMPLATE))
-                        .join();
-                return null;
-            };
-            run(raw, WARMUP);
-            run(viaService, WARMUP);
-            Result rawResult = run(raw, CLAIMS);
-            Result serviceResult = run(viaService, CLAIMS);
+            Supplier<CompletableFuture<?>> raw =
+                    () -> iot.createProvisioningClaim(r -> r.templateName(ClaimServiceEmulator.TEMPLATE));
+            closedLoop(raw, WARMUP);
+            closedLoop(viaService, WARMUP);
+            Result rawResult = closedLoop(raw, CLAIMS);
+            Result serviceResult = closedLoop(viaService, CLAIMS);
+            double pacedRate = serviceResult.perSecond() / 2;
+            Result rawPaced = openLoop(raw, pacedRate);
+            Result servicePaced = openLoop(viaService, pacedRate);
             System.out.printf(
-                    "%nclaim-service benchmark: %d claims, concurrency %d, %s keys, %d cores%n",
+                    "%nclaim-service benchmark: %d claims, %d installers, concurrency %d, %s keys, %d cores%n",
                     CLAIMS,
+                    tokens.size(),
                     CONCURRENCY,
                     emulator.config().keyAlgorithm(),
                     Runtime.getRuntime().availableProcessors());
+            System.out.println("  as fast as it goes (closed loop):");
+            print("raw CreateProvisioningClaim (SDK -> emulator)", rawResult);
+            print("POST /v1/claims (claim-service)", serviceResult);
+            System.out.printf("  ratio service/raw: %.2f%n", serviceResult.perSecond() / rawResult.perSecond());
             System.out.printf(
-                    "  raw CreateProvisioningClaim (SDK -> emulator): %8.1f claims/s  p50 %6.1f ms  p99 %6.1f ms%n",
-                    rawResult.perSecond(), rawResult.p50(), rawResult.p99());
-            System.out.printf(
-                    "  POST /v1/claims (claim-service):            %8.1f claims/s  p50 %6.1f ms  p99 %6.1f ms%n",
-                    serviceResult.perSecond(), serviceResult.p50(), serviceResult.p99());
-            System.out.printf("  ratio service/raw: %.2f%n%n", serviceResult.perSecond() / rawResult.perSecond());
+                    "  at a fixed %.1f claims/s for %d s (open loop, half the service's rate):%n",
+                    pacedRate, PACED_SECONDS);
+            print("raw CreateProvisioningClaim (SDK -> emulator)", rawPaced);
+            print("POST /v1/claims (claim-service)", servicePaced);
+            System.out.println();
             assertThat(serviceResult.perSecond()).isPositive();
         }
     }
 
-    record Result(double perSecond, double p50, double p99) {}
+    /** One Cognito user (group installer) and access token per installer, signed in as the installer app does. */
+    private List<String> installerTokens() {
+        String authServer = Tokens.config("quarkus.oidc.auth-server-url");
+        String poolId = authServer.substring(authServer.lastIndexOf('/') + 1);
+        UserDirectory users = emulator.cognito().users();
+        List<String> tokens = new ArrayList<>();
+        for (int n = 1; n <= INSTALLERS; n++) {
+            String name = "bench-installer-" + n;
+            users.adminCreateUser(poolId, name, null, Map.of());
+            users.adminSetUserPassword(poolId, name, ClaimServiceEmulator.PASSWORD, true);
+            users.adminAddUserToGroup(poolId, name, "installer");
+            tokens.add(Tokens.of(name));
+        }
+        return tokens;
+    }
 
-    private static Result run(Callable<Void> call, int count) throws Exception {
+    record Result(double perSecond, double p50, double p99, long failed) {}
+
+    private static void print(String path, Result r) {
+        System.out.printf(
+                "    %-46s %8.1f claims/s  p50 %7.1f ms  p99 %7.1f ms%s%n",
+                path, r.perSecond(), r.p50(), r.p99(), r.failed() == 0 ? "" : "  FAILED " + r.failed());
+    }
+
+    /** {@code count} calls, {@link #CONCURRENCY} at a time, each sent as soon as one before it was answered. */
+    private static Result closedLoop(Supplier<CompletableFuture<?>> call, int count) throws Exception {
         Recorder recorder = new Recorder(3);
         AtomicInteger remaining = new AtomicInteger(count);
         ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
@@ -125,7 +179,7 @@ class ClaimBenchmark {
                 workers.add(pool.submit(() -> {
                     while (remaining.getAndDecrement() > 0) {
                         long t = System.nanoTime();
-                        call.call();
+                        call.get().join();
                         recorder.recordValue((System.nanoTime() - t) / 1000);
                     }
                     return null;
@@ -139,6 +193,46 @@ class ClaimBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
-        return new Result(count / seconds, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
+        return new Result(count / seconds, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, 0);
+    }
+
+    /**
+     * Calls at a fixed arrival rate for {@link #PACED_SECONDS}: each is sent when it is due, however many are still
+     * unanswered, and its latency counts from when it was due, so a stall shows in the percentiles instead of slowing
+     * the load down.
+     */
+    private static Result openLoop(Supplier<CompletableFuture<?>> call, double perSecond) throws Exception {
+        Histogram h = new Histogram(3);
+        int count = (int) Math.max(1, Math.round(perSecond * PACED_SECONDS));
+        long interval = (long) (1e9 / perSecond);
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<?>> calls = new ArrayList<>(count);
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            calls.add(call.get().handle((ok, failure) -> {
+                if (failure != null) {
+                    failed.incrementAndGet();
+                }
+                long micros = (System.nanoTime() - due) / 1000;
+                synchronized (h) {
+                    h.recordValue(micros);
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        synchronized (h) {
+            return new Result(
+                    count / seconds,
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    failed.get());
+        }
     }
 }

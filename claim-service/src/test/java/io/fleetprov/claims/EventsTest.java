@@ -10,11 +10,16 @@ import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Events through the outbox: delayed by a broker outage, never lost, never duplicated under a new id. */
@@ -26,6 +31,36 @@ class EventsTest {
 
     @Inject
     ClaimExpiry expiry;
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void theRelaySignsEachEventBeforeSendingAndItsEchoConfirmsIt() throws Exception {
+        try (EventListener events = EventListener.subscribe(emulator)) {
+            String claim = (String) Claims.issue(ClaimServiceEmulator.installer(), Claims.serial())
+                    .get("certificateId");
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(events.about(claim)).isNotEmpty());
+            EventListener.Received issued = events.about(claim).get(0);
+            assertThat(events.refused).isEmpty();
+            // The request wrote the envelope; the relay signed it and kept in the row exactly what it sent, so the
+            // broker's echo of that message confirmed it.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                try (Connection c = dataSource.getConnection();
+                        PreparedStatement ps = c.prepareStatement(
+                                "select payload, confirmed_at is not null from outbox where event_id = ?")) {
+                    ps.setObject(
+                            1, UUID.fromString(issued.event().get("eventId").asText()));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo(issued.message().strip());
+                        assertThat(rs.getBoolean(2)).isTrue();
+                    }
+                }
+            });
+        }
+    }
 
     @Test
     void brokerOutageDelaysEventsAndLosesNone() throws Exception {

@@ -8,8 +8,10 @@ import io.smallrye.faulttolerance.api.RateLimit;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -35,6 +37,7 @@ public class IotClaimClient {
     private final ClaimServiceConfig config;
     private final MeterRegistry registry;
     private final AtomicReference<String> iotEndpoint = new AtomicReference<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public IotClaimClient(IotAsyncClient iot, ClaimServiceConfig config, MeterRegistry registry) {
         this.iot = iot;
@@ -75,17 +78,24 @@ public class IotClaimClient {
             return call.onFailure()
                     .transform(IotClaimClient::classify)
                     .onItemOrFailure()
-                    .invoke((item, failure) -> sample.stop(Timer.builder("fleetprov.aws.call")
-                            .description("Latency of AWS IoT control-plane calls, retries included")
-                            .tag("operation", operation)
-                            .tag(
-                                    "outcome",
-                                    failure == null
-                                            ? "success"
-                                            : failure instanceof AwsUnavailableException ? "unavailable" : "rejected")
-                            .publishPercentileHistogram()
-                            .register(registry)));
+                    .invoke((item, failure) -> sample.stop(timer(
+                            operation,
+                            failure == null
+                                    ? "success"
+                                    : failure instanceof AwsUnavailableException ? "unavailable" : "rejected")));
         });
+    }
+
+    /** Looked up once per operation and outcome: building and registering a timer per call is not free. */
+    private Timer timer(String operation, String outcome) {
+        return timers.computeIfAbsent(
+                operation + '/' + outcome,
+                key -> Timer.builder("fleetprov.aws.call")
+                        .description("Latency of AWS IoT control-plane calls, retries included")
+                        .tag("operation", operation)
+                        .tag("outcome", outcome)
+                        .publishPercentileHistogram()
+                        .register(registry));
     }
 
     private static IssuedClaim toClaim(CreateProvisioningClaimResponse r) {

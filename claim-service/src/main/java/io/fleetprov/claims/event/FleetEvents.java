@@ -3,11 +3,13 @@ package io.fleetprov.claims.event;
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.store.OutboxStore;
 import io.fleetprov.protocol.AwsEventTopics;
+import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.event.Outcome;
 import io.fleetprov.protocol.event.TraceIds;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.UUID;
 
@@ -32,13 +34,11 @@ public class FleetEvents {
     private final OutboxStore outbox;
     private final Clock clock;
     private final String source;
-    private final EventSigning signing;
 
-    public FleetEvents(OutboxStore outbox, Clock clock, ClaimServiceConfig config, EventSigning signing) {
+    public FleetEvents(OutboxStore outbox, Clock clock, ClaimServiceConfig config) {
         this.outbox = outbox;
         this.clock = clock;
         this.source = config.events().source();
-        this.signing = signing;
     }
 
     /** {@code traceId}: the claim's, from the request that asked for it. */
@@ -166,12 +166,14 @@ public class FleetEvents {
                 outcome,
                 bounded(reason, MAX_REASON),
                 TraceIds.isTraceId(traceId) ? traceId : null);
-        // Signed here, once: the outbox keeps the message exactly as it will travel, every redelivery sends the same
-        // bytes, and the echo that confirms delivery is compared with them.
+        // Written unsigned: the ES256 signature is the costliest step of recording an event, and the request that
+        // records it need not wait for it. OutboxRelay signs each event before its first send and stores the signed
+        // message in its row, so every redelivery sends the same bytes and the echo that confirms delivery is
+        // compared with them; nothing leaves the service unsigned.
         outbox.append(
                 UUID.fromString(event.eventId()),
                 AwsEventTopics.fleetprov(type.wire()),
-                signing.signer().sign(event),
+                new String(PayloadCodec.json().encode(event), StandardCharsets.UTF_8),
                 event.occurredAt());
         return event;
     }

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
- * Relays the outbox to MQTT ({@code fleetprov/events/{type}}, QoS 1). An entry counts as delivered only when the
+ * Relays the outbox to MQTT ({@code fleetprov/events/{type}}, QoS 1), signing each event (ES256, {@link EventSigning})
+ * before its first send. An entry counts as delivered only when the
  * broker routes it back to {@link EventConfirmations}; until then it is sent again every
  * {@code fleetprov.events.redeliver-after}. A broker outage therefore delays events and loses none; consumers
  * de-duplicate on the stable event id. An event still unconfirmed after {@code fleetprov.events.max-attempts} sends,
@@ -44,6 +45,7 @@ public class OutboxRelay {
     private final Clock clock;
     private final ClaimServiceConfig config;
     private final MeterRegistry registry;
+    private final EventSigning signing;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
@@ -53,12 +55,14 @@ public class OutboxRelay {
             OutboxStore outbox,
             Clock clock,
             ClaimServiceConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            EventSigning signing) {
         this.emitter = emitter;
         this.outbox = outbox;
         this.clock = clock;
         this.config = config;
         this.registry = registry;
+        this.signing = signing;
         Gauge.builder("fleetprov.outbox.backlog", backlog, AtomicLong::get)
                 .description("Events written but neither confirmed by the broker nor dead-lettered")
                 .register(registry);
@@ -92,13 +96,23 @@ public class OutboxRelay {
                 outbox.take(now, now.minus(settings.redeliverAfter()), settings.maxAttempts(), settings.batchSize());
         for (int i = 0; i < taken.size(); i++) {
             OutboxEntry entry = taken.get(i);
-            if (entry.payload().getBytes(StandardCharsets.UTF_8).length > settings.maxPayloadBytes()) {
+            String message = entry.payload();
+            if (message.startsWith("{")) {
+                // A JSON envelope as FleetEvents wrote it (a compact JWS never starts with "{"): signed here, before
+                // its first send, and stored so that every later send is the same bytes.
+                message = signing.signer().sign(message.getBytes(StandardCharsets.UTF_8));
+                if (!outbox.storeSigned(entry.id(), entry.payload(), message)) {
+                    // Another replica took the row over meanwhile and signed it; it sends it.
+                    continue;
+                }
+            }
+            if (message.getBytes(StandardCharsets.UTF_8).length > settings.maxPayloadBytes()) {
                 outbox.deadLetter(entry.id(), TOO_LARGE, clock.instant());
                 deadLettered(entry, TOO_LARGE);
                 continue;
             }
             try {
-                emitter.sendMessage(Message.of(entry.payload())
+                emitter.sendMessage(Message.of(message)
                                 .addMetadata(
                                         new SendingMqttMessageMetadata(entry.topic(), MqttQoS.AT_LEAST_ONCE, false)))
                         .await()

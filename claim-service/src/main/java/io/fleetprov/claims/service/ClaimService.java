@@ -266,28 +266,27 @@ public class ClaimService {
                 return new Reservation(earlier.get().id(), replay(earlier.get(), serialNumber, template, now));
             }
         }
-        if (!replace && store.provisioned(serialNumber)) {
+        int perMinute = config.quota().claimsPerMinute();
+        int outstanding = config.quota().outstanding();
+        ClaimStore.Admission admission = store.admission(
+                serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
+        if (!replace && admission.provisioned()) {
             throw new ClaimRefusedException(
                     RefusalReason.ALREADY_PROVISIONED,
                     "a device is already provisioned under this serial number; a replacement must be asked for");
         }
-        int perMinute = config.quota().claimsPerMinute();
-        List<Instant> recent = store.requestedSince(installer.subject(), now.minus(QUOTA_WINDOW));
-        if (recent.size() >= perMinute) {
-            Instant freed = recent.get(recent.size() - perMinute).plus(QUOTA_WINDOW);
+        if (admission.rateFullUntil() != null) {
             throw new ClaimRefusedException(
                     RefusalReason.QUOTA,
                     "at most " + perMinute + " claims per minute",
-                    atLeastOneSecond(Duration.between(now, freed)));
+                    atLeastOneSecond(
+                            Duration.between(now, admission.rateFullUntil().plus(QUOTA_WINDOW))));
         }
-        int outstanding = config.quota().outstanding();
-        List<Instant> open = store.outstanding(installer.subject(), now);
-        if (open.size() >= outstanding) {
-            Instant freed = open.get(open.size() - outstanding);
+        if (admission.outstandingFullUntil() != null) {
             throw new ClaimRefusedException(
                     RefusalReason.QUOTA,
                     "at most " + outstanding + " unused, unexpired claims at once",
-                    atLeastOneSecond(Duration.between(now, freed)));
+                    atLeastOneSecond(Duration.between(now, admission.outstandingFullUntil())));
         }
         UUID id = UUID.randomUUID();
         store.insertPending(id, installer.subject(), serialNumber, template, replace, idempotencyKey, now, traceId);

@@ -57,11 +57,6 @@ public class ClaimStore {
         }
     }
 
-    /** Whether a claim for this serial number provisioned a device (is USED). */
-    public boolean provisioned(String serialNumber) {
-        return provisionedOtherThan(serialNumber, null);
-    }
-
     /** Whether a claim other than {@code certificateId} provisioned a device under this serial number. */
     public boolean provisionedOtherThan(String serialNumber, String certificateId) {
         try (Connection c = dataSource.getConnection();
@@ -133,23 +128,46 @@ public class ClaimStore {
         return queryOne("select " + COLUMNS + " from claims where certificate_id = ?", certificateId);
     }
 
-    /** Requests (issued or in flight) of an installer since {@code since}, oldest first. */
-    public List<Instant> requestedSince(String installer, Instant since) {
-        return instants(
-                "select requested_at from claims where installer = ? and requested_at > ? " + "order by requested_at",
-                installer,
-                since);
+    /**
+     * What a claim request's admission depends on, read in one round trip (under {@link #lockInstaller}, in its
+     * transaction): whether the serial number provisioned a device, and for each quota the instant its oldest
+     * counted claim leaves it, or null while the installer is under it. Of the installer's {@code n} requests since
+     * {@code since} (issued or in flight), the one whose leaving brings the count under {@code perMinute} is the
+     * {@code perMinute}-th newest; likewise for the {@code outstanding} claims issued, unused and unexpired (or still
+     * in flight, counted until {@code now}) by their expiry. Only that one row is read, however many there are.
+     */
+    public Admission admission(
+            String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
+        String sql = "select exists (select 1 from claims where serial_number = ? and status = 'USED'), "
+                + "(select requested_at from claims where installer = ? and requested_at > ? "
+                + "order by requested_at desc offset ? limit 1), "
+                + "(select coalesce(expires_at, ?) from claims where installer = ? and "
+                + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1 desc offset ? limit 1)";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(
+                        c,
+                        sql,
+                        serialNumber,
+                        installer,
+                        since,
+                        Math.max(0, perMinute - 1),
+                        now,
+                        installer,
+                        now,
+                        Math.max(0, outstanding - 1));
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Admission(rs.getBoolean(1), instant(rs, 2), instant(rs, 3));
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
     }
 
-    /** Expiry times of the installer's claims that are issued, unused and unexpired (or still in flight). */
-    public List<Instant> outstanding(String installer, Instant now) {
-        return instants(
-                "select coalesce(expires_at, ?) from claims where installer = ? and "
-                        + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1",
-                now,
-                installer,
-                now);
-    }
+    /**
+     * {@code rateFullUntil} + the quota window is when the per-minute quota frees a place, {@code outstandingFullUntil}
+     * when the outstanding quota does; null while there is room.
+     */
+    public record Admission(boolean provisioned, Instant rateFullUntil, Instant outstandingFullUntil) {}
 
     public void insertPending(
             UUID id,
@@ -277,20 +295,6 @@ public class ClaimStore {
                     rs.getString(17)));
         }
         return rows;
-    }
-
-    private List<Instant> instants(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(c, sql, args);
-                ResultSet rs = ps.executeQuery()) {
-            List<Instant> rows = new ArrayList<>();
-            while (rs.next()) {
-                rows.add(instant(rs, 1));
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
     }
 
     private int update(String sql, Object... args) {

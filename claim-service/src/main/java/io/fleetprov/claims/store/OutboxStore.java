@@ -67,6 +67,14 @@ public class OutboxStore {
         }
     }
 
+    /**
+     * Replaces the unsigned envelope of a row this relay has taken with the signed message, once: the row keeps
+     * exactly what travels from then on. False if the row no longer holds {@code unsigned}.
+     */
+    public boolean storeSigned(long id, String unsigned, String signed) {
+        return update("update outbox set payload = ? where id = ? and payload = ?", signed, id, unsigned) == 1;
+    }
+
     /** The event never reached the broker (it is unreachable): due again at once, and the send does not count. */
     public void release(long id) {
         update(
