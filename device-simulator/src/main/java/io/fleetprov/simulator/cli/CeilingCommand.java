@@ -147,7 +147,7 @@ public class CeilingCommand implements Callable<Integer> {
                 stepRate -> {
                     long stepDevices = Math.max(1, Math.round(stepRate * ceiling.step.toMillis() / 1000.0));
                     LoadPlan plan = new LoadPlan(
-                            base.runId() + "-r" + formatRate(stepRate),
+                            stepRunId(base.runId(), stepRate),
                             stepDevices * base.shard().count(),
                             null,
                             stepRate * base.shard().count(),
@@ -184,6 +184,14 @@ public class CeilingCommand implements Callable<Integer> {
                         }
                     }
                 });
+    }
+
+    /**
+     * The step's run id, part of every serial number and thing name: a fractional rate's point becomes {@code _},
+     * since thing names allow only {@code [a-zA-Z0-9:_-]}.
+     */
+    static String stepRunId(String runId, double rate) {
+        return runId + "-r" + formatRate(rate).replace('.', '_');
     }
 
     private static String formatRate(double rate) {
