@@ -106,6 +106,15 @@ class ControlPlaneStrictSigV4IT {
                         HttpResponse.BodyHandlers.ofString());
         assertThat(unsigned.statusCode()).isEqualTo(403);
         assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).hasValue("MissingAuthenticationTokenException");
+        // The emulator's own routes are signed like AWS's: an unsigned caller reads nothing of the process.
+        HttpResponse<String> memory = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(emulator.httpUrl() + "/_emulator/memory"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(memory.statusCode()).isEqualTo(403);
+        assertThat(memory.body()).doesNotContain("heap");
 
         // InitiateAuth is unsigned on AWS too; the official client sends it without a signature.
         try (var cognito = AwsClients.cognito(emulator)) {
