@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleSupplier;
@@ -192,9 +193,13 @@ public final class BenchCommand implements Callable<Integer> {
             List<String> command = simulator("ceiling", "--emulator-dir", emulatorDir.toString());
             command.addAll(List.of("--template", "bench-template", "--mode", "CSR", "--key-type", "EC_P256"));
             command.addAll(ceilingOptions(dir, "bench-direct"));
-            CeilingRun.Outcome outcome = new CeilingRun("direct", processes, () -> 0, System.out)
-                    .run(command, Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local"), dir);
-            return BenchFlow.of("direct", outcome, null);
+            Map<String, String> environment = Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
+            CeilingRun.Outcome outcome =
+                    new CeilingRun("direct", processes, () -> 0, System.out).run(command, environment, dir);
+            BenchFlow flow = BenchFlow.of("direct", outcome);
+            List<String> run = simulator("run", "--emulator-dir", emulatorDir.toString());
+            run.addAll(List.of("--template", "bench-template", "--mode", "CSR", "--key-type", "EC_P256"));
+            return flow.with(null, overload(flow, run, environment, dir));
         }
     }
 
@@ -229,7 +234,7 @@ public final class BenchCommand implements Callable<Integer> {
         command.addAll(ceilingOptions(dir, "bench-trusted"));
         CeilingRun.Outcome outcome = new CeilingRun("trusted", processes, () -> HookLatency.size(hookLog), System.out)
                 .run(command, TrustedUserSimulator.environment(stack), dir);
-        BenchFlow flow = BenchFlow.of("trusted", outcome, null);
+        BenchFlow flow = BenchFlow.of("trusted", outcome);
         int at = flow.reportedStep();
         HookLatency.Stats hooks = at < 0 || at + 1 >= outcome.marks().size()
                 ? null
@@ -237,7 +242,36 @@ public final class BenchCommand implements Callable<Integer> {
                         hookLog,
                         outcome.marks().get(at).hookLogBytes(),
                         outcome.marks().get(at + 1).hookLogBytes());
-        return new BenchFlow(flow.name(), flow.ceiling(), flow.stoppedBecause(), flow.steps(), hooks);
+        List<String> run = simulator("run");
+        run.addAll(TrustedUserSimulator.arguments(stack));
+        return flow.with(hooks, overload(flow, run, TrustedUserSimulator.environment(stack), dir));
+    }
+
+    /**
+     * Twice the ceiling (twice the first step's rate when none was found) for one step's time, after the search:
+     * the issue asks zero failed devices up to 2x the ceiling, which the search itself, stopping at its first miss,
+     * does not show.
+     */
+    private OverloadRun.Result overload(BenchFlow flow, List<String> run, Map<String, String> environment, Path dir)
+            throws IOException, InterruptedException {
+        double base = flow.ceiling() != null ? flow.ceiling() : startRate;
+        double rate = OverloadRun.FACTOR * base;
+        run.addAll(List.of("--run-id", "bench-" + flow.name() + "-overload"));
+        System.out.printf(Locale.ROOT, "  [%s] overload: %.1f devices/s for %s ...%n", flow.name(), rate, step);
+        OverloadRun.Result result = OverloadRun.run(flow.name(), run, environment, rate, step, dir.resolve("overload"));
+        System.out.printf(
+                Locale.ROOT,
+                "  [%s] overload: %d started, %d provisioned, %d failed %s, %d claims shed and retried, "
+                        + "p99 total %.0f ms, broker faults logged %d%n",
+                flow.name(),
+                result.started(),
+                result.provisioned(),
+                result.failed(),
+                result.failedByErrorCode(),
+                result.throttled(),
+                result.p99TotalMs(),
+                result.brokerFaults());
+        return result;
     }
 
     /** The search writes ceiling.json and each step's report (step-RATE/) in {@code out}. */

@@ -7,7 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /** One flow's ceiling search as the bench reports it: every step with the CPU each process spent per device. */
-record BenchFlow(String name, Double ceiling, String stoppedBecause, List<Step> steps, HookLatency.Stats hooks) {
+record BenchFlow(
+        String name,
+        Double ceiling,
+        String stoppedBecause,
+        List<Step> steps,
+        HookLatency.Stats hooks,
+        OverloadRun.Result overload) {
 
     /** One step; {@code cpuMsPerDevice} is process → CPU milliseconds per device provisioned in the step. */
     record Step(
@@ -23,7 +29,7 @@ record BenchFlow(String name, Double ceiling, String stoppedBecause, List<Step> 
      * Joins the search's {@code ceiling.json} with the CPU marks: mark i is read when step i+1 starts, mark i+1
      * when it ends.
      */
-    static BenchFlow of(String name, CeilingRun.Outcome outcome, HookLatency.Stats hooksAtCeiling) {
+    static BenchFlow of(String name, CeilingRun.Outcome outcome) {
         JsonNode ceiling = outcome.ceiling();
         List<Step> steps = new ArrayList<>();
         JsonNode rows = ceiling.path("steps");
@@ -52,7 +58,13 @@ record BenchFlow(String name, Double ceiling, String stoppedBecause, List<Step> 
                 rate.isNumber() ? rate.asDouble() : null,
                 ceiling.path("stoppedBecause").asText(),
                 steps,
-                hooksAtCeiling);
+                null,
+                null);
+    }
+
+    /** This search with the hook's latency at its reported step and the overload run after it. */
+    BenchFlow with(HookLatency.Stats hooksAtStep, OverloadRun.Result overloadRun) {
+        return new BenchFlow(name, ceiling, stoppedBecause, steps, hooksAtStep, overloadRun);
     }
 
     /** Process → (after − before) CPU ms over the devices; NaN for a process that could not be read. */

@@ -73,6 +73,37 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         } else {
             out.println("hook in the trusted step: no calls logged");
         }
+        out.println();
+        out.println("At " + OverloadRun.FACTOR + "x each ceiling (target: zero failed devices, overload shed as "
+                + "retryable 429/503, no broker fault logged):");
+        printOverload(out, direct);
+        printOverload(out, trusted);
+    }
+
+    private static void printOverload(PrintStream out, BenchFlow flow) {
+        OverloadRun.Result o = flow.overload();
+        if (o == null) {
+            out.printf(Locale.ROOT, "  %-8s not run%n", flow.name());
+            return;
+        }
+        out.printf(
+                Locale.ROOT,
+                "  %-8s %.1f/s for %s: %d provisioned of %d, %d failed, %d claims shed and retried, p99 total %.0f ms,"
+                        + " %d broker faults: %s%n",
+                flow.name(),
+                o.offeredRate(),
+                o.duration(),
+                o.provisioned(),
+                o.started(),
+                o.failed(),
+                o.throttled(),
+                o.p99TotalMs(),
+                o.brokerFaults(),
+                overloadMet(o) ? "met" : "not met");
+    }
+
+    static boolean overloadMet(OverloadRun.Result o) {
+        return o.failed() == 0 && o.brokerFaults() == 0 && o.provisioned() == o.started();
     }
 
     private static void printFlow(PrintStream out, String label, BenchFlow flow, Target target) {
@@ -133,6 +164,10 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         m.put("cpuMsPerDevice", flow.cpuMsPerDeviceReported());
         if (flow.hooks() != null) {
             m.put("hook", flow.hooks());
+        }
+        if (flow.overload() != null) {
+            m.put("overload", flow.overload());
+            m.put("overloadMet", overloadMet(flow.overload()));
         }
         m.put("steps", flow.steps());
         return m;
