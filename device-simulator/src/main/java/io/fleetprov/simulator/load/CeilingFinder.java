@@ -11,7 +11,8 @@ import java.util.function.DoubleFunction;
 
 /**
  * Ceiling discovery: runs steps at rising arrival rates (each rate {@code factor} times the last) until a step
- * misses the SLO or is throttled, or {@code maxRate} is passed. The highest sustainable rate is that of the last
+ * misses the SLO or is throttled, or {@code maxRate} is passed (or, when the first step misses, at falling rates
+ * until one holds). The highest sustainable rate is that of the last
  * step that met the SLO without any throttling; for each API, the rate of the first step where it was throttled
  * is where its throttling began.
  */
@@ -58,6 +59,9 @@ public final class CeilingFinder {
         }
     }
 
+    private static final int MAX_STEPS_DOWN = 4;
+    private static final double MIN_RATE = 0.5;
+
     private final Slo slo;
     private final double startRate;
     private final double factor;
@@ -76,13 +80,19 @@ public final class CeilingFinder {
         this.apiByPhase = Map.copyOf(apiByPhase);
     }
 
-    /** {@code runAt} runs one step at the given rate; {@code onStep} hears about each as it ends. */
+    /**
+     * {@code runAt} runs one step at the given rate; {@code onStep} hears about each as it ends. When the first step
+     * already misses, the search steps down (each rate the last divided by the factor, at most
+     * {@value #MAX_STEPS_DOWN} times) to the first rate that holds, so a start above the ceiling still finds one.
+     */
     public Result find(DoubleFunction<RunData> runAt, java.util.function.Consumer<Step> onStep) {
         List<Step> steps = new ArrayList<>();
         Map<String, Double> throttlingBegan = new LinkedHashMap<>();
         Double sustainable = null;
         String stopped = "reached the maximum rate";
-        for (double rate = startRate; rate <= maxRate * 1.000001; rate = next(rate)) {
+        String firstMiss = null;
+        double rate = startRate;
+        while (rate <= maxRate * 1.000001) {
             RunData run = runAt.apply(rate);
             Map<String, Long> throttled = new LinkedHashMap<>();
             run.throttledByPhase().forEach((phase, count) -> {
@@ -96,20 +106,40 @@ public final class CeilingFinder {
             for (String api : throttled.keySet()) {
                 throttlingBegan.putIfAbsent(api, rate);
             }
-            if (!step.sustainable()) {
-                stopped = !step.slo().passed()
-                        ? "SLO missed at " + rate + " devices/s"
-                        : "throttled at " + rate + " devices/s";
-                break;
+            if (step.sustainable()) {
+                sustainable = rate;
+                if (firstMiss != null) {
+                    // Stepping down: the step above this one already missed.
+                    stopped = firstMiss + "; stepping down, " + rate + " devices/s held";
+                    break;
+                }
+                rate = next(rate);
+                continue;
             }
-            sustainable = rate;
+            String miss = !step.slo().passed()
+                    ? "SLO missed at " + rate + " devices/s"
+                    : "throttled at " + rate + " devices/s";
+            if (sustainable == null && steps.size() <= MAX_STEPS_DOWN && lower(rate) >= MIN_RATE) {
+                firstMiss = firstMiss == null ? miss : firstMiss;
+                rate = lower(rate);
+                continue;
+            }
+            stopped = firstMiss == null ? miss : firstMiss + "; stepping down, " + miss.replace(" at ", " still at ");
+            break;
         }
         return new Result(steps, sustainable, throttlingBegan, stopped);
     }
 
+    private double lower(double rate) {
+        return round(rate / factor);
+    }
+
     private double next(double rate) {
-        // Whole devices/s above 10, so step names and rates stay readable.
-        double next = rate * factor;
-        return next >= 10 ? Math.round(next) : Math.round(next * 10) / 10.0;
+        return round(rate * factor);
+    }
+
+    /** Whole devices/s above 10, so step names and rates stay readable. */
+    private static double round(double rate) {
+        return rate >= 10 ? Math.round(rate) : Math.round(rate * 10) / 10.0;
     }
 }

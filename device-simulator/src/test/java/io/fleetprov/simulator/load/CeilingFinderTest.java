@@ -69,9 +69,35 @@ class CeilingFinderTest {
         assertThat(slow.stoppedBecause()).contains("SLO missed at 40");
         assertThat(slow.throttlingBeganAt()).isEmpty();
 
-        var failing = finder.find(rate -> run(10, 1, Phase.CLAIM, 0, 1_000), step -> {});
+        List<Double> rates = new ArrayList<>();
+        var failing = finder.find(
+                rate -> {
+                    rates.add(rate);
+                    return run(10, 1, Phase.CLAIM, 0, 1_000);
+                },
+                step -> {});
         assertThat(failing.sustainableRate()).isNull();
-        assertThat(failing.steps()).hasSize(1);
+        assertThat(rates).containsExactly(10.0, 5.0, 2.5, 1.3, 0.7);
+        assertThat(failing.stoppedBecause())
+                .isEqualTo("SLO missed at 10.0 devices/s; stepping down, SLO missed still at 0.7 devices/s");
+    }
+
+    @Test
+    void aFirstStepAboveTheCeilingStepsDownToTheFirstRateThatHoldsAndStopsThere() {
+        List<Double> rates = new ArrayList<>();
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 20, 1.5, 1000, APIS);
+
+        var result = finder.find(
+                rate -> {
+                    rates.add(rate);
+                    return rate > 10 ? run(10, 0, Phase.CLAIM, 2, 1_000) : run(10, 0, Phase.CLAIM, 0, 1_000);
+                },
+                step -> {});
+
+        assertThat(rates).containsExactly(20.0, 13.0, 8.7);
+        assertThat(result.sustainableRate()).isEqualTo(8.7);
+        assertThat(result.stoppedBecause()).isEqualTo("throttled at 20.0 devices/s; stepping down, 8.7 devices/s held");
+        assertThat(result.throttlingBeganAt()).containsExactly(Map.entry("CreateProvisioningClaim", 20.0));
     }
 
     @Test
