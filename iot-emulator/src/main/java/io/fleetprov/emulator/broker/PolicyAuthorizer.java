@@ -31,11 +31,15 @@ import org.slf4j.LoggerFactory;
 final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyAuthorizer.class);
+    /** How many certificates' fields {@link #namesOf} keeps at most: a few hundred bytes each. */
+    static final int FIELDS_CACHED = 20_000;
 
     private final ClientIdentities identities;
     private final Registry registry;
     private final Consumer<String> disconnect;
     private final Map<String, PolicyDocument> claimPolicies = new ConcurrentHashMap<>();
+    /** See {@link #namesOf}; by certificate id. */
+    private final Map<String, CertificateFields> certificateFields = new ConcurrentHashMap<>();
 
     PolicyAuthorizer(ClientIdentities identities, Registry registry, Consumer<String> disconnect) {
         this.identities = identities;
@@ -99,8 +103,8 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 .find(identity.clientId())
                 .filter(t -> registry.isThingPrincipal(
                         t.thingName(), registry.arns().certificate(identity.certificateId())));
-        Optional<X509Certificate> certificate =
-                registry.certificates().find(identity.certificateId()).map(CertificateRecord::certificate);
+        Optional<CertificateFields> certificate =
+                registry.certificates().find(identity.certificateId()).map(this::namesOf);
         return new ConnectionContext(
                 registry.arns().region(),
                 registry.arns().accountId(),
@@ -109,9 +113,41 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 thing.map(Thing::thingName).orElse(null),
                 thing.map(Thing::thingTypeName).orElse(null),
                 thing.map(Thing::attributes).orElse(Map.of()),
-                certificate.map(CertificateNames::subject).orElse(Map.of()),
-                certificate.map(CertificateNames::issuer).orElse(Map.of()),
+                certificate.map(CertificateFields::subject).orElse(Map.of()),
+                certificate.map(CertificateFields::issuer).orElse(Map.of()),
                 identity.sourceIp());
+    }
+
+    /**
+     * A certificate's subject and issuer fields, parsed once instead of at every publish, subscribe and receive check.
+     * They are part of the certificate's own bytes, so they cannot change while the certificate exists: the entry is
+     * used only for the very certificate object it was parsed from, and the registry is still asked at every check
+     * whether the certificate exists at all (a deleted one resolves no fields, as before) and which policies it has
+     * now. Status is not cached either (it is not read here; admission and {@code dropRevoked} read it). Bounded:
+     * cleared when it reaches {@link #FIELDS_CACHED}, the certificates in use being parsed again.
+     */
+    private CertificateFields namesOf(CertificateRecord record) {
+        CertificateFields cached = certificateFields.get(record.certificateId());
+        if (cached != null && cached.certificate() == record.certificate()) {
+            return cached;
+        }
+        if (certificateFields.size() >= FIELDS_CACHED) {
+            certificateFields.clear();
+        }
+        CertificateFields parsed = new CertificateFields(
+                record.certificate(),
+                Map.copyOf(CertificateNames.subject(record.certificate())),
+                Map.copyOf(CertificateNames.issuer(record.certificate())));
+        certificateFields.put(record.certificateId(), parsed);
+        return parsed;
+    }
+
+    private record CertificateFields(
+            X509Certificate certificate, Map<String, List<String>> subject, Map<String, List<String>> issuer) {}
+
+    /** Certificates whose fields are held; for tests. */
+    int cachedCertificateFields() {
+        return certificateFields.size();
     }
 
     private static PolicyDocument claimPolicy(String templateName) {
