@@ -11,7 +11,6 @@ import io.fleetprov.emulator.registry.Thing;
 import io.fleetprov.protocol.FleetTopics;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +30,8 @@ import org.slf4j.LoggerFactory;
 final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyAuthorizer.class);
-    /** How many certificates' fields {@link #namesOf} keeps at most: a few hundred bytes each. */
-    static final int FIELDS_CACHED = 20_000;
+    /** How many certificates' fields {@link #namesOf} keeps at most: about half a kilobyte each. */
+    static final int FIELDS_CACHED = 10_000;
 
     private final ClientIdentities identities;
     private final Registry registry;
@@ -120,30 +119,28 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     /**
      * A certificate's subject and issuer fields, parsed once instead of at every publish, subscribe and receive check.
-     * They are part of the certificate's own bytes, so they cannot change while the certificate exists: the entry is
-     * used only for the very certificate object it was parsed from, and the registry is still asked at every check
-     * whether the certificate exists at all (a deleted one resolves no fields, as before) and which policies it has
-     * now. Status is not cached either (it is not read here; admission and {@code dropRevoked} read it). Bounded:
-     * cleared when it reaches {@link #FIELDS_CACHED}, the certificates in use being parsed again.
+     * A certificate id is the SHA-256 of the certificate's DER ({@code CertificateIds}), so the fields of an id can
+     * never change; the registry is still asked at every check whether the certificate exists at all (a deleted one
+     * resolves no fields, as before) and which policies it has now. Status is not read here (admission and {@code
+     * dropRevoked} read it, uncached). Only the fields are kept, not the certificate, and at most {@link
+     * #FIELDS_CACHED} of them (then cleared, the certificates in use being parsed again).
      */
     private CertificateFields namesOf(CertificateRecord record) {
         CertificateFields cached = certificateFields.get(record.certificateId());
-        if (cached != null && cached.certificate() == record.certificate()) {
+        if (cached != null) {
             return cached;
         }
         if (certificateFields.size() >= FIELDS_CACHED) {
             certificateFields.clear();
         }
         CertificateFields parsed = new CertificateFields(
-                record.certificate(),
                 Map.copyOf(CertificateNames.subject(record.certificate())),
                 Map.copyOf(CertificateNames.issuer(record.certificate())));
         certificateFields.put(record.certificateId(), parsed);
         return parsed;
     }
 
-    private record CertificateFields(
-            X509Certificate certificate, Map<String, List<String>> subject, Map<String, List<String>> issuer) {}
+    private record CertificateFields(Map<String, List<String>> subject, Map<String, List<String>> issuer) {}
 
     /** Certificates whose fields are held; for tests. */
     int cachedCertificateFields() {
