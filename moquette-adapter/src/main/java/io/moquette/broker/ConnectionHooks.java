@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *       the new connection sent under the same packet id. Here a PUBACK counts only while its connection still
  *       holds the session; a dropped one is delivered again, as QoS 1 allows.</li>
  * </ul>
- * It also runs the pipeline customizers when a connection becomes active.
+ * It also takes Moquette's unused metrics and message-log handlers out of the pipeline it was added to ({@link
+ * PipelineTrim}), and runs the pipeline customizers when a connection becomes active.
  */
 @ChannelHandler.Sharable
 final class ConnectionHooks extends ChannelInboundHandlerAdapter {
@@ -44,6 +45,15 @@ final class ConnectionHooks extends ChannelInboundHandlerAdapter {
 
     void add(Consumer<ChannelPipeline> customizer) {
         customizers.add(customizer);
+    }
+
+    /**
+     * Moquette adds this handler while it builds a connection's pipeline, after the handlers {@link PipelineTrim}
+     * takes out, so they are gone before the connection's first event.
+     */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        PipelineTrim.trim(ctx.pipeline());
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.fleetprov.emulator.ca.CertificateIds;
 import io.fleetprov.emulator.ca.CsrBuilder;
 import io.fleetprov.emulator.ca.CsrValidator;
 import io.fleetprov.emulator.ca.KeyAlgorithm;
+import io.fleetprov.emulator.ca.Pem;
 import io.fleetprov.emulator.registry.Arns;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.emulator.registry.Registry;
@@ -18,11 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,10 +121,14 @@ public final class CryptoBenchmark {
         if (perOperation.isNegative() || perOperation.isZero()) {
             throw new IllegalArgumentException("perOperation must be positive: " + perOperation);
         }
-        return new CryptoBenchmark(perOperation).measure(withOpenssl);
+        try {
+            return new CryptoBenchmark(perOperation).measure(withOpenssl);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot generate P-256 keys", e);
+        }
     }
 
-    private Result measure(boolean withOpenssl) {
+    private Result measure(boolean withOpenssl) throws GeneralSecurityException {
         Optional<OpensslSpeed> openssl = withOpenssl ? opensslSpeed(perOperation) : Optional.empty();
         Optional<Double> ecSign = openssl.map(OpensslSpeed::ecdsaP256SignMicros);
         Optional<Double> ecVerify = openssl.map(OpensslSpeed::ecdsaP256VerifyMicros);
@@ -155,6 +162,25 @@ public final class CryptoBenchmark {
                 "Bouncy Castle",
                 ecVerify,
                 freshKeyVerifier(ecDevice, bc)));
+        // What every CreateProvisioningClaim and CreateKeysAndCertificate adds: a new pair and its private key PEM.
+        KeyPairGenerator jdkGenerator = KeyPairGenerator.getInstance("EC");
+        jdkGenerator.initialize(new ECGenParameterSpec("secp256r1"));
+        figures.add(time(
+                "EC P-256 key pair (KeyAlgorithm.generate)",
+                "emulator",
+                Optional.empty(),
+                KeyAlgorithm.EC_P256::generate));
+        figures.add(time("EC P-256 key pair", "JDK SunEC", Optional.empty(), jdkGenerator::generateKeyPair));
+        figures.add(time(
+                "EC private key PEM, point from the pair (Pem.privateKey)",
+                "emulator",
+                Optional.empty(),
+                () -> Pem.privateKey(ecDevice)));
+        figures.add(time(
+                "EC private key PEM, point recomputed (before)",
+                "emulator",
+                Optional.empty(),
+                () -> Pem.privateKey(ecDevice.getPrivate())));
         figures.add(time(
                 "certificate signing, EC P-256 CA (issueClientCertificate)",
                 "emulator",

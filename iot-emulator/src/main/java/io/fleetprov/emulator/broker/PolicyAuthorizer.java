@@ -11,7 +11,6 @@ import io.fleetprov.emulator.registry.Thing;
 import io.fleetprov.protocol.FleetTopics;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import io.moquette.broker.subscriptions.Topic;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,11 +30,15 @@ import org.slf4j.LoggerFactory;
 final class PolicyAuthorizer implements IAuthorizatorPolicy {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyAuthorizer.class);
+    /** How many certificates' fields {@link #namesOf} keeps at most: about half a kilobyte each. */
+    static final int FIELDS_CACHED = 10_000;
 
     private final ClientIdentities identities;
     private final Registry registry;
     private final Consumer<String> disconnect;
     private final Map<String, PolicyDocument> claimPolicies = new ConcurrentHashMap<>();
+    /** See {@link #namesOf}; by certificate id. */
+    private final Map<String, CertificateFields> certificateFields = new ConcurrentHashMap<>();
 
     PolicyAuthorizer(ClientIdentities identities, Registry registry, Consumer<String> disconnect) {
         this.identities = identities;
@@ -99,8 +102,8 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 .find(identity.clientId())
                 .filter(t -> registry.isThingPrincipal(
                         t.thingName(), registry.arns().certificate(identity.certificateId())));
-        Optional<X509Certificate> certificate =
-                registry.certificates().find(identity.certificateId()).map(CertificateRecord::certificate);
+        Optional<CertificateFields> certificate =
+                registry.certificates().find(identity.certificateId()).map(this::namesOf);
         return new ConnectionContext(
                 registry.arns().region(),
                 registry.arns().accountId(),
@@ -109,9 +112,39 @@ final class PolicyAuthorizer implements IAuthorizatorPolicy {
                 thing.map(Thing::thingName).orElse(null),
                 thing.map(Thing::thingTypeName).orElse(null),
                 thing.map(Thing::attributes).orElse(Map.of()),
-                certificate.map(CertificateNames::subject).orElse(Map.of()),
-                certificate.map(CertificateNames::issuer).orElse(Map.of()),
+                certificate.map(CertificateFields::subject).orElse(Map.of()),
+                certificate.map(CertificateFields::issuer).orElse(Map.of()),
                 identity.sourceIp());
+    }
+
+    /**
+     * A certificate's subject and issuer fields, parsed once instead of at every publish, subscribe and receive check.
+     * A certificate id is the SHA-256 of the certificate's DER ({@code CertificateIds}), so the fields of an id can
+     * never change; the registry is still asked at every check whether the certificate exists at all (a deleted one
+     * resolves no fields, as before) and which policies it has now. Status is not read here (admission and {@code
+     * dropRevoked} read it, uncached). Only the fields are kept, not the certificate, and at most {@link
+     * #FIELDS_CACHED} of them (then cleared, the certificates in use being parsed again).
+     */
+    private CertificateFields namesOf(CertificateRecord record) {
+        CertificateFields cached = certificateFields.get(record.certificateId());
+        if (cached != null) {
+            return cached;
+        }
+        if (certificateFields.size() >= FIELDS_CACHED) {
+            certificateFields.clear();
+        }
+        CertificateFields parsed = new CertificateFields(
+                Map.copyOf(CertificateNames.subject(record.certificate())),
+                Map.copyOf(CertificateNames.issuer(record.certificate())));
+        certificateFields.put(record.certificateId(), parsed);
+        return parsed;
+    }
+
+    private record CertificateFields(Map<String, List<String>> subject, Map<String, List<String>> issuer) {}
+
+    /** Certificates whose fields are held; for tests. */
+    int cachedCertificateFields() {
+        return certificateFields.size();
     }
 
     private static PolicyDocument claimPolicy(String templateName) {

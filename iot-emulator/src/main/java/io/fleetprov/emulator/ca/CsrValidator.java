@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.security.PublicKey;
 import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
@@ -11,9 +12,14 @@ import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
@@ -24,6 +30,16 @@ public final class CsrValidator {
     private static final Map<ASN1ObjectIdentifier, String> ACCEPTED_CURVES = Map.of(
             SECObjectIdentifiers.secp256r1, "P-256",
             SECObjectIdentifiers.secp384r1, "P-384");
+
+    /** ECDSA with a digest named in the algorithm, as every EC CSR is signed. */
+    private static final Set<ASN1ObjectIdentifier> ECDSA_WITH_DIGEST = Set.of(
+            X9ObjectIdentifiers.ecdsa_with_SHA1,
+            X9ObjectIdentifiers.ecdsa_with_SHA224,
+            X9ObjectIdentifiers.ecdsa_with_SHA256,
+            X9ObjectIdentifiers.ecdsa_with_SHA384,
+            X9ObjectIdentifiers.ecdsa_with_SHA512);
+
+    private static final DigestAlgorithmIdentifierFinder DIGESTS = new DefaultDigestAlgorithmIdentifierFinder();
 
     private CsrValidator() {}
 
@@ -99,18 +115,31 @@ public final class CsrValidator {
     private static void checkSignature(PKCS10CertificationRequest csr, SubjectPublicKeyInfo keyInfo) {
         boolean valid;
         try {
-            // Verified by Bouncy Castle's provider with its own key object (see Signing): four to five times as fast as
-            // the JDK's pure-Java P-256. The key returned to the caller stays the JDK's.
-            PublicKey key =
-                    new JcaPEMKeyConverter().setProvider(Signing.PROVIDER).getPublicKey(keyInfo);
-            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                    .setProvider(Signing.PROVIDER)
-                    .build(key));
+            valid = csr.isSignatureValid(verifier(csr, keyInfo));
         } catch (IOException | OperatorCreationException | PKCSException | RuntimeException e) {
             throw new InvalidCsrException("CSR signature cannot be verified: " + e.getMessage(), e);
         }
         if (!valid) {
             throw new InvalidCsrException("CSR signature does not verify with the CSR's public key");
         }
+    }
+
+    /**
+     * Bouncy Castle in both cases: four to five times as fast as the JDK's pure-Java P-256. An ECDSA signature on an
+     * EC key (every CSR the simulator and the device SDKs send) goes to its lightweight ECDSA directly: the JCA
+     * builder's verifier for ECDSA also runs a second, "raw" verification of every signature whose outcome it
+     * ignores (kept for PKCS#11 sessions), which doubled the cost. Anything else (RSA, RSASSA-PSS with its
+     * parameters) keeps the JCA builder, which knows every algorithm; the key returned to the caller stays the JDK's.
+     */
+    private static ContentVerifierProvider verifier(PKCS10CertificationRequest csr, SubjectPublicKeyInfo keyInfo)
+            throws IOException, OperatorCreationException {
+        if (X9ObjectIdentifiers.id_ecPublicKey.equals(keyInfo.getAlgorithm().getAlgorithm())
+                && ECDSA_WITH_DIGEST.contains(csr.getSignatureAlgorithm().getAlgorithm())) {
+            return new BcECContentVerifierProviderBuilder(DIGESTS).build(PublicKeyFactory.createKey(keyInfo));
+        }
+        PublicKey key = new JcaPEMKeyConverter().setProvider(Signing.PROVIDER).getPublicKey(keyInfo);
+        return new JcaContentVerifierProviderBuilder()
+                .setProvider(Signing.PROVIDER)
+                .build(key);
     }
 }

@@ -5,13 +5,16 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.ECPoint;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -25,6 +28,7 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.BigIntegers;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 
@@ -40,8 +44,25 @@ public final class Pem {
         }
     }
 
-    /** PKCS#1 for RSA because that is what AWS returns from CreateKeysAndCertificate; SEC1 for EC, OpenSSL's traditional form. */
+    /**
+     * PKCS#1 for RSA because that is what AWS returns from CreateKeysAndCertificate; SEC1 for EC, OpenSSL's traditional
+     * form. Prefer {@link #privateKey(KeyPair)} where the public key is at hand: without it, an EC key's public point
+     * (which SEC1 carries) has to be computed again from the private scalar, a full point multiplication.
+     */
     public static String privateKey(PrivateKey key) {
+        return privateKey(key, null);
+    }
+
+    /**
+     * As {@link #privateKey(PrivateKey)}, the same bytes, with an EC key's public point taken from the pair's public
+     * key instead of recomputed: that multiplication (on Bouncy Castle's generic curve arithmetic) cost more than
+     * generating the key pair, at every CreateProvisioningClaim and CreateKeysAndCertificate.
+     */
+    public static String privateKey(KeyPair keyPair) {
+        return privateKey(keyPair.getPrivate(), keyPair.getPublic());
+    }
+
+    private static String privateKey(PrivateKey key, PublicKey publicKey) {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
         try {
             if (key instanceof RSAPrivateKey) {
@@ -50,7 +71,7 @@ public final class Pem {
                         info.parsePrivateKey().toASN1Primitive().getEncoded());
             }
             if (key instanceof ECPrivateKey ec) {
-                return write("EC PRIVATE KEY", sec1(ec, info).getEncoded());
+                return write("EC PRIVATE KEY", sec1(ec, info, publicKey).getEncoded());
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("private key cannot be encoded", e);
@@ -108,19 +129,43 @@ public final class Pem {
 
     /**
      * The JDK's PKCS#8 encoding of an EC key may leave out the curve and public point inside the inner structure;
-     * OpenSSL refuses a SEC1 key without the curve, so both are written explicitly.
+     * OpenSSL refuses a SEC1 key without the curve, so both are written explicitly. The point is the pair's public
+     * key when given (uncompressed, as OpenSSL writes it), else computed from the private scalar.
      */
-    private static org.bouncycastle.asn1.sec.ECPrivateKey sec1(ECPrivateKey key, PrivateKeyInfo info) {
-        ASN1ObjectIdentifier curve =
-                ASN1ObjectIdentifier.getInstance(info.getPrivateKeyAlgorithm().getParameters());
-        X9ECParameters parameters = ECNamedCurveTable.getByOID(curve);
-        if (parameters == null) {
+    private static org.bouncycastle.asn1.sec.ECPrivateKey sec1(
+            ECPrivateKey key, PrivateKeyInfo info, PublicKey publicKey) {
+        if (!(info.getPrivateKeyAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)) {
             throw new IllegalArgumentException("EC private key is not on a named curve");
         }
         BigInteger s = key.getS();
-        byte[] point = parameters.getG().multiply(s).normalize().getEncoded(false);
-        return new org.bouncycastle.asn1.sec.ECPrivateKey(
-                parameters.getN().bitLength(), s, new DERBitString(point), curve);
+        int orderBits = key.getParams().getOrder().bitLength();
+        byte[] point;
+        if (publicKey instanceof ECPublicKey ec) {
+            point = uncompressed(
+                    ec.getW(), key.getParams().getCurve().getField().getFieldSize());
+        } else if (publicKey == null) {
+            X9ECParameters parameters = ECNamedCurveTable.getByOID(curve);
+            if (parameters == null) {
+                throw new IllegalArgumentException("EC private key is not on a named curve");
+            }
+            point = parameters.getG().multiply(s).normalize().getEncoded(false);
+        } else {
+            throw new IllegalArgumentException(
+                    "the public key of an EC key pair is not an EC key: " + publicKey.getAlgorithm());
+        }
+        return new org.bouncycastle.asn1.sec.ECPrivateKey(orderBits, s, new DERBitString(point), curve);
+    }
+
+    /** SEC1 2.3.3: 0x04, then x and y, each left-padded to the field's length. */
+    private static byte[] uncompressed(ECPoint w, int fieldBits) {
+        int length = (fieldBits + 7) / 8;
+        byte[] encoded = new byte[1 + 2 * length];
+        encoded[0] = 0x04;
+        byte[] x = BigIntegers.asUnsignedByteArray(length, w.getAffineX());
+        byte[] y = BigIntegers.asUnsignedByteArray(length, w.getAffineY());
+        System.arraycopy(x, 0, encoded, 1, length);
+        System.arraycopy(y, 0, encoded, 1 + length, length);
+        return encoded;
     }
 
     private static Object read(String pem, String what) {

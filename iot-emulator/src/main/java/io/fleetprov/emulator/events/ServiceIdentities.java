@@ -52,8 +52,7 @@ public final class ServiceIdentities {
                 throw new UncheckedIOException("cannot keep the service identity in " + directory, e);
             }
         }
-        return new ServiceIdentity(
-                name, record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair.getPrivate()));
+        return new ServiceIdentity(name, record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair));
     }
 
     /** Registers the identities kept in the data directory again; returns how many. */

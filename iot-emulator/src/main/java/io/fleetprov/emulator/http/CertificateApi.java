@@ -110,7 +110,7 @@ final class CertificateApi {
                 c.certificateArn(),
                 c.certificateId(),
                 c.certificatePem(),
-                new KeyPairBody(Pem.publicKey(keyPair.getPublic()), Pem.privateKey(keyPair.getPrivate())));
+                new KeyPairBody(Pem.publicKey(keyPair.getPublic()), Pem.privateKey(keyPair)));
     }
 
     private Object createFromCsr(ApiRequest request) {

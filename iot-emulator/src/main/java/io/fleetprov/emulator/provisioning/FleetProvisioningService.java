@@ -122,7 +122,7 @@ public final class FleetProvisioningService {
         String token = tokens.issue(record.certificateId(), callerCertificateId);
         LOG.debug("CreateKeysAndCertificate for {}: certificate {}", clientId, record.certificateId());
         return new CreateKeysAndCertificateResponse(
-                record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair.getPrivate()), token);
+                record.certificateId(), record.certificatePem(), Pem.privateKey(keyPair), token);
     }
 
     public CreateCertificateFromCsrResponse createCertificateFromCsr(

@@ -9,7 +9,7 @@ public record ProvisioningClaim(
         String certificateId, String certificatePem, KeyPair keyPair, Instant expiration, String templateName) {
 
     public String privateKeyPem() {
-        return Pem.privateKey(keyPair.getPrivate());
+        return Pem.privateKey(keyPair);
     }
 
     public String publicKeyPem() {

@@ -15,6 +15,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CsrValidatorTest {
 
@@ -122,6 +124,28 @@ class CsrValidatorTest {
         assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request)))
                 .isInstanceOf(InvalidCsrException.class)
                 .hasMessage("CSR signature does not verify with the CSR's public key");
+    }
+
+    /** EC CSRs are verified by Bouncy Castle's ECDSA directly, whatever SHA-2 digest the device chose. */
+    @ParameterizedTest
+    @ValueSource(strings = {"SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA"})
+    void acceptsEcdsaWithEachSha2Digest(String algorithm) throws Exception {
+        KeyPair pair = KeyAlgorithm.EC_P256.generate();
+        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
+                        new X500Name("CN=x"), pair.getPublic())
+                .build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate()));
+
+        assertThat(CsrValidator.validate(Pem.csr(request))).isEqualTo(pair.getPublic());
+    }
+
+    @Test
+    void refusesAnEcKeyWithAnRsaSignature() throws Exception {
+        KeyPair claimed = KeyAlgorithm.EC_P256.generate();
+        PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
+                        new X500Name("CN=x"), claimed.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(TestKeys.RSA_2048.getPrivate()));
+
+        assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request))).isInstanceOf(InvalidCsrException.class);
     }
 
     @Test

@@ -2,23 +2,33 @@ package io.fleetprov.emulator.ca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PemTest {
 
@@ -54,6 +64,42 @@ class PemTest {
         PrivateKey parsed = Pem.parsePrivateKey(pem);
         assertThat(((ECPrivateKey) parsed).getS()).isEqualTo(((ECPrivateKey) pair.getPrivate()).getS());
         assertThat(signsFor(parsed, pair.getPublic(), "SHA256withECDSA")).isTrue();
+    }
+
+    /**
+     * The pair's public point, as CreateProvisioningClaim and CreateKeysAndCertificate now encode it, gives the same
+     * bytes as the point recomputed from the private scalar (what every EC key PEM used to be), for pairs from this
+     * emulator's generator and from the JDK's own.
+     */
+    @Test
+    void ecPrivateKeyFromThePairIsByteIdenticalToTheRecomputedOne() throws Exception {
+        KeyPairGenerator jdk = KeyPairGenerator.getInstance("EC");
+        jdk.initialize(new ECGenParameterSpec("secp256r1"));
+        for (int i = 0; i < 20; i++) {
+            KeyPair pair = i % 2 == 0 ? KeyAlgorithm.EC_P256.generate() : jdk.generateKeyPair();
+
+            assertThat(Pem.privateKey(pair)).isEqualTo(Pem.privateKey(pair.getPrivate()));
+        }
+    }
+
+    @Test
+    void rsaPrivateKeyFromThePairIsTheSame() {
+        assertThat(Pem.privateKey(TestKeys.RSA_2048)).isEqualTo(Pem.privateKey(TestKeys.RSA_2048.getPrivate()));
+    }
+
+    /** OpenSSL, which the AWS IoT Device SDK's TLS reads keys with, finds the key valid and its public key the pair's. */
+    @Test
+    void opensslAcceptsTheEcPrivateKeyAndDerivesThePairsPublicKey(@TempDir Path dir) throws Exception {
+        assumeTrue(opensslAvailable(), "openssl is not on the PATH");
+        KeyPair pair = KeyAlgorithm.EC_P256.generate();
+        Path keyFile = dir.resolve("key.pem");
+        Files.writeString(keyFile, Pem.privateKey(pair));
+
+        assertThat(openssl(dir, "ec", "-in", keyFile.toString(), "-check", "-noout")
+                        .err())
+                .contains("EC Key valid");
+        assertThat(openssl(dir, "ec", "-in", keyFile.toString(), "-pubout").out())
+                .isEqualTo(Pem.publicKey(pair.getPublic()));
     }
 
     @Test
@@ -127,6 +173,35 @@ class PemTest {
         assertThatThrownBy(() -> Pem.parsePrivateKey("garbage"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not PEM");
+    }
+
+    private static boolean opensslAvailable() {
+        try {
+            return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** What openssl printed: standard output, then standard error. */
+    private record Run(String out, String err) {}
+
+    /** Runs openssl in {@code dir}; fails the test on a non-zero exit. */
+    private static Run openssl(Path dir, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add("openssl");
+        command.addAll(List.of(arguments));
+        Path err = Files.createTempFile(dir, "openssl", ".err");
+        Process process =
+                new ProcessBuilder(command).redirectError(err.toFile()).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        Run run = new Run(out, Files.readString(err));
+        assertThat(exit).as("openssl %s: %s", command, run).isZero();
+        return run;
     }
 
     private static byte[] body(String pem) {
