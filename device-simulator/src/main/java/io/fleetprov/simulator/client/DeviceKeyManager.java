@@ -8,6 +8,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -19,7 +20,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 final class DeviceKeyManager extends X509ExtendedKeyManager {
 
-    private static final String ALIAS = "device";
+    private static final AtomicLong ALIASES = new AtomicLong();
+
+    /** Unique per device: a context shared by many devices finds the key by it (SharedDeviceTls). */
+    private final String alias = "device-" + ALIASES.incrementAndGet();
 
     private final PrivateKey key;
     private final X509Certificate[] chain;
@@ -48,14 +52,18 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
         }
     }
 
+    String alias() {
+        return alias;
+    }
+
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-        return matches(keyTypes) ? ALIAS : null;
+        return matches(keyTypes) ? alias : null;
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-        return matches(keyTypes) ? ALIAS : null;
+        return matches(keyTypes) ? alias : null;
     }
 
     private boolean matches(String[] keyTypes) {
@@ -73,17 +81,17 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {ALIAS};
+        return new String[] {alias};
     }
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return ALIAS.equals(alias) ? chain.clone() : null;
+        return this.alias.equals(alias) ? chain.clone() : null;
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? key : null;
+        return this.alias.equals(alias) ? key : null;
     }
 
     @Override
