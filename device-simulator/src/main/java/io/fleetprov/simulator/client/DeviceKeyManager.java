@@ -1,10 +1,13 @@
 package io.fleetprov.simulator.client;
 
+import io.netty.handler.ssl.util.LazyX509Certificate;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -41,13 +44,26 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
                     .generateCertificates(new ByteArrayInputStream(
                             credentials.certificatePem().getBytes(StandardCharsets.US_ASCII)))
                     .stream()
-                    .map(X509Certificate.class::cast)
+                    .map(DeviceKeyManager::keptAsDer)
                     .toArray(X509Certificate[]::new);
             if (chain.length == 0) {
                 throw new IllegalArgumentException("no certificate in the device's PEM");
             }
             return new DeviceKeyManager(PemCodec.privateKey(credentials.privateKeyPem()), chain);
         } catch (CertificateException e) {
+            throw new IllegalArgumentException("unreadable device certificate", e);
+        }
+    }
+
+    /**
+     * The certificate as its DER only: the TLS engines read nothing but its encoding, and a parsed JDK certificate
+     * (names, extensions, key) held for every connected device was the largest part of the simulator's heap per
+     * device after the TLS context. Parsed once, above, so a bad certificate still fails here.
+     */
+    private static X509Certificate keptAsDer(Certificate certificate) {
+        try {
+            return new LazyX509Certificate(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
             throw new IllegalArgumentException("unreadable device certificate", e);
         }
     }
