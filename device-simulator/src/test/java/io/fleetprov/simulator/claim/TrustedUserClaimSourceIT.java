@@ -151,6 +151,7 @@ class TrustedUserClaimSourceIT {
     private static TrustedUserClaimSource source(String password) {
         AwsClients aws = new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 4);
         return new TrustedUserClaimSource(
+                vertx,
                 aws.cognito(),
                 new TrustedUserClaimSource.Settings(
                         clientId,
