@@ -66,7 +66,7 @@ final class SimulatorRuntime implements AutoCloseable {
                 });
         ClaimSource claims = null;
         try {
-            claims = claimSource(options, aws);
+            claims = claimSource(options, aws, vertx);
             return new SimulatorRuntime(options, vertx, cpu, claims, mqttTarget(options, aws));
         } catch (Exception | Error e) {
             if (claims != null) {
@@ -194,7 +194,7 @@ final class SimulatorRuntime implements AutoCloseable {
         }
     }
 
-    private static ClaimSource claimSource(RunOptions options, AwsClients aws) {
+    private static ClaimSource claimSource(RunOptions options, AwsClients aws, Vertx vertx) {
         return switch (options.source) {
             case "direct" -> new DirectClaimSource(aws.iot(), options.template);
             case "trusted-user" -> {
@@ -212,6 +212,7 @@ final class SimulatorRuntime implements AutoCloseable {
                         : options.target.isEmulator() ? options.target.controlPlaneUrl() : null;
                 AwsClients cognito = new AwsClients(cognitoUrl, aws.region(), aws.emulator(), options.concurrency);
                 yield new TrustedUserClaimSource(
+                        vertx,
                         cognito.cognito(),
                         new TrustedUserClaimSource.Settings(
                                 user.clientId,
@@ -221,7 +222,9 @@ final class SimulatorRuntime implements AutoCloseable {
                                 options.template,
                                 "access".equals(user.bearer),
                                 options.timeout),
-                        user.claimServiceCa == null ? null : TrustedUserClaimSource.trusting(user.claimServiceCa));
+                        user.claimServiceCa == null ? null : TrustedUserClaimSource.trusting(user.claimServiceCa),
+                        // HTTPS to claim-service on the same engine as the devices' TLS (--tls).
+                        options.target.useOpenSsl());
             }
             default -> throw options.usage("--source must be direct or trusted-user");
         };

@@ -1,13 +1,17 @@
 package io.fleetprov.simulator.client;
 
+import io.netty.handler.ssl.util.LazyX509Certificate;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
@@ -19,7 +23,10 @@ import javax.net.ssl.X509ExtendedKeyManager;
  */
 final class DeviceKeyManager extends X509ExtendedKeyManager {
 
-    private static final String ALIAS = "device";
+    private static final AtomicLong ALIASES = new AtomicLong();
+
+    /** Unique per device: a context shared by many devices finds the key by it (SharedDeviceTls). */
+    private final String alias = "device-" + ALIASES.incrementAndGet();
 
     private final PrivateKey key;
     private final X509Certificate[] chain;
@@ -37,7 +44,7 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
                     .generateCertificates(new ByteArrayInputStream(
                             credentials.certificatePem().getBytes(StandardCharsets.US_ASCII)))
                     .stream()
-                    .map(X509Certificate.class::cast)
+                    .map(DeviceKeyManager::keptAsDer)
                     .toArray(X509Certificate[]::new);
             if (chain.length == 0) {
                 throw new IllegalArgumentException("no certificate in the device's PEM");
@@ -48,14 +55,31 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
         }
     }
 
+    /**
+     * The certificate as its DER only: the TLS engines read nothing but its encoding, and a parsed JDK certificate
+     * (names, extensions, key) held for every connected device was the largest part of the simulator's heap per
+     * device after the TLS context. Parsed once, above, so a bad certificate still fails here.
+     */
+    private static X509Certificate keptAsDer(Certificate certificate) {
+        try {
+            return new LazyX509Certificate(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("unreadable device certificate", e);
+        }
+    }
+
+    String alias() {
+        return alias;
+    }
+
     @Override
     public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-        return matches(keyTypes) ? ALIAS : null;
+        return matches(keyTypes) ? alias : null;
     }
 
     @Override
     public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-        return matches(keyTypes) ? ALIAS : null;
+        return matches(keyTypes) ? alias : null;
     }
 
     private boolean matches(String[] keyTypes) {
@@ -73,17 +97,17 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {ALIAS};
+        return new String[] {alias};
     }
 
     @Override
     public X509Certificate[] getCertificateChain(String alias) {
-        return ALIAS.equals(alias) ? chain.clone() : null;
+        return this.alias.equals(alias) ? chain.clone() : null;
     }
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return ALIAS.equals(alias) ? key : null;
+        return this.alias.equals(alias) ? key : null;
     }
 
     @Override

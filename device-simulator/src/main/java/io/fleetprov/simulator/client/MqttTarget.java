@@ -1,5 +1,6 @@
 package io.fleetprov.simulator.client;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.net.TrustOptions;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,14 +8,17 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.time.Clock;
 import java.util.Objects;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Where devices connect: the broker's host and port, and the CA to trust. A null {@code caPem} trusts the JVM's
  * default store, which already holds the Amazon root CAs that AWS IoT Core's ATS endpoints chain to. The CA is
- * parsed once here, not once per connection: every device shares this target's trust manager.
+ * parsed once here, not once per connection: every device shares this target's trust manager, which remembers the
+ * server chains it verified ({@link VerifiedServerCache}), and, on OpenSSL, one TLS context ({@link SharedDeviceTls}).
  */
 public final class MqttTarget {
 
@@ -27,6 +31,7 @@ public final class MqttTarget {
     private final boolean openSsl;
     private final TrustOptions trust;
     private final TrustManager[] trustManagers;
+    private final SharedDeviceTls sharedTls;
 
     /**
      * @param openSsl use Netty's OpenSSL engine (netty-tcnative) instead of the JDK's TLS; about four times
@@ -40,9 +45,10 @@ public final class MqttTarget {
         this.port = port;
         this.caPem = caPem;
         this.openSsl = openSsl;
-        TrustManagerFactory factory = caPem == null ? null : trustManagerFactory(caPem);
-        this.trust = factory == null ? null : TrustOptions.wrap(factory);
-        this.trustManagers = factory == null ? null : factory.getTrustManagers();
+        VerifiedServerCache serverCheck = new VerifiedServerCache(jdkTrustManager(caPem), Clock.systemUTC());
+        this.trust = TrustOptions.wrap(serverCheck);
+        this.trustManagers = new TrustManager[] {serverCheck};
+        this.sharedTls = openSsl && OpenSsl.isAvailable() ? new SharedDeviceTls(serverCheck) : null;
     }
 
     /**
@@ -74,18 +80,44 @@ public final class MqttTarget {
         return openSsl;
     }
 
-    /** The shared trust of every connection to this target; null for the JVM's default trust store. */
+    /** The shared trust of every connection to this target: the CA, or the JVM's default trust store. */
     TrustOptions trustOptions() {
         return trust;
     }
 
-    /** The same trust for a JDK {@code SSLContext} (MQTT 5); null for the JVM's default trust store. */
+    /** The same trust for a JDK {@code SSLContext} (MQTT 5). */
     TrustManager[] trustManagers() {
-        return trustManagers == null ? null : trustManagers.clone();
+        return trustManagers.clone();
+    }
+
+    /** The OpenSSL context every device of this target shares; null for the JDK's TLS or without netty-tcnative. */
+    SharedDeviceTls sharedTls() {
+        return sharedTls;
     }
 
     public String endpoint() {
         return host + ":" + port;
+    }
+
+    /** The JDK's PKIX trust manager, trusting {@code caPem}, or the JVM's default store when it is null. */
+    private static X509ExtendedTrustManager jdkTrustManager(String caPem) {
+        TrustManagerFactory factory = caPem == null ? defaultTrustManagerFactory() : trustManagerFactory(caPem);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509ExtendedTrustManager x509) {
+                return x509;
+            }
+        }
+        throw new IllegalStateException("the JDK offers no X.509 trust manager");
+    }
+
+    private static TrustManagerFactory defaultTrustManagerFactory() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the JVM's default trust store", e);
+        }
     }
 
     private static TrustManagerFactory trustManagerFactory(String caPem) {

@@ -13,6 +13,7 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -31,8 +32,11 @@ public final class PemCodec {
                 .addRDN(BCStyle.CN, commonName)
                 .build();
         try {
-            var request = new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic())
-                    .build(new JcaContentSignerBuilder(type.signatureAlgorithm()).build(keyPair.getPrivate()));
+            PrivateKey key = keyPair.getPrivate();
+            ContentSigner signer = DeviceP256.accepts(key)
+                    ? DeviceP256.signer(key)
+                    : new JcaContentSignerBuilder(type.signatureAlgorithm()).build(key);
+            var request = new JcaPKCS10CertificationRequestBuilder(subject, keyPair.getPublic()).build(signer);
             return write("CERTIFICATE REQUEST", request.getEncoded());
         } catch (OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot build a CSR with a " + type + " key", e);

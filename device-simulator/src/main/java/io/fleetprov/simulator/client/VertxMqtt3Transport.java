@@ -4,7 +4,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
@@ -50,20 +49,20 @@ final class VertxMqtt3Transport implements MqttTransport {
                 .setKeepAliveInterval(DeviceClient.KEEP_ALIVE_SECONDS)
                 .setMaxMessageSize(DeviceClient.MAX_MESSAGE_SIZE)
                 .setAckTimeout((int) Math.max(1, timeout.toSeconds()))
-                .setSsl(true)
-                .setKeyCertOptions(KeyCertOptions.wrap(DeviceKeyManager.of(credentials)));
+                .setSsl(true);
         options.setAutoAck(true);
         options.setConnectTimeout((int) timeout.toMillis());
         // Vert.x verifies no host name unless told to; a device must, or any certificate from the CA would do.
         options.setHostnameVerificationAlgorithm("HTTPS");
-        if (target.trustOptions() != null) {
-            options.setTrustOptions(target.trustOptions());
-        }
+        DeviceKeyManager key = DeviceKeyManager.of(credentials);
         if (target.openSsl()) {
-            if (!OpenSSLEngineOptions.isAvailable()) {
+            if (target.sharedTls() == null) {
                 throw new IllegalStateException("OpenSSL TLS requested but netty-tcnative is not on the class path");
             }
-            options.setSslEngineOptions(new OpenSSLEngineOptions());
+            // The target's one OpenSSL context with this device's key, not a context per device (SharedDeviceTls).
+            options.setSslEngineOptions(target.sharedTls().engineOptions(key));
+        } else {
+            options.setKeyCertOptions(KeyCertOptions.wrap(key)).setTrustOptions(target.trustOptions());
         }
         return options;
     }

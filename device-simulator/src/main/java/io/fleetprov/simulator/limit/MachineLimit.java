@@ -82,7 +82,8 @@ public final class MachineLimit {
         Authority ca = new Authority(keyType);
         AtomicLong serial = new AtomicLong(1);
         double t1 = cpuMillisPer(200, () -> {
-            KeyPair claimKey = keyType.generate();
+            // The emulator's claim key, made with the JDK's provider as the emulator does.
+            KeyPair claimKey = keyType.generateWithJdk();
             ca.issue(claimKey.getPublic(), "claim", serial.incrementAndGet());
         });
         String[] csr = new String[1];
@@ -114,7 +115,7 @@ public final class MachineLimit {
         private final String signatureAlgorithm;
 
         Authority(DeviceKeyType keyType) {
-            this.key = keyType.generate();
+            this.key = keyType.generateWithJdk();
             this.signatureAlgorithm = keyType == DeviceKeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA";
             this.certificate = build(new X500Name("CN=fleetprov limit CA"), key.getPublic(), BigInteger.ONE);
         }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.protocol.claim.ClaimRequest;
@@ -17,6 +19,7 @@ import io.fleetprov.protocol.event.TraceIds;
 import io.fleetprov.simulator.EmulatorClaims;
 import io.fleetprov.simulator.client.DeviceClient;
 import io.fleetprov.simulator.client.DeviceException;
+import io.fleetprov.simulator.client.DeviceKeyType;
 import io.fleetprov.simulator.client.FlowListener;
 import io.fleetprov.simulator.client.FlowOptions;
 import io.fleetprov.simulator.client.MqttTarget;
@@ -24,22 +27,43 @@ import io.fleetprov.simulator.client.ProvisionedDevice;
 import io.fleetprov.simulator.client.ProvisioningFlow;
 import io.fleetprov.testing.junit.IotEmulatorExtension;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.TrustOptions;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trusted-user claim source. The Cognito half is real: InitiateAuth against the emulator's user pool through
@@ -149,18 +173,105 @@ class TrustedUserClaimSourceIT {
     }
 
     private static TrustedUserClaimSource source(String password) {
+        return source(
+                password,
+                URI.create("http://127.0.0.1:" + claimService.getAddress().getPort()),
+                null);
+    }
+
+    private static TrustedUserClaimSource source(String password, URI claimServiceUrl, TrustOptions trust) {
         AwsClients aws = new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 4);
         return new TrustedUserClaimSource(
+                vertx,
                 aws.cognito(),
                 new TrustedUserClaimSource.Settings(
                         clientId,
                         "alice",
                         password,
-                        URI.create(
-                                "http://127.0.0.1:" + claimService.getAddress().getPort()),
+                        claimServiceUrl,
                         EmulatorClaims.TEMPLATE,
                         false,
-                        Duration.ofSeconds(10)));
+                        Duration.ofSeconds(10)),
+                trust,
+                OpenSSLEngineOptions.isAvailable());
+    }
+
+    /** claim-service over HTTPS with a private CA, as the demo runs it ({@code --claim-service-ca}). */
+    @Test
+    void overHttpsOnlyTheGivenCaIsTrustedAndTheHostNameIsChecked(@TempDir Path dir) throws Exception {
+        KeyPair caKey = DeviceKeyType.EC_P256.generate();
+        X509Certificate ca = certificate("CN=claim-service test CA", caKey, "CN=claim-service test CA", caKey, null);
+        KeyPair serverKey = DeviceKeyType.EC_P256.generate();
+        X509Certificate server =
+                certificate("CN=claim-service test CA", caKey, "CN=claim-service", serverKey, "localhost");
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", serverKey.getPrivate(), new char[0], new X509Certificate[] {server, ca});
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, new char[0]);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.createContext("/v1/claims", TrustedUserClaimSourceIT::claims);
+        https.start();
+        Path caPem = dir.resolve("ca.pem");
+        Files.writeString(
+                caPem,
+                "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(ca.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n");
+        int port = https.getAddress().getPort();
+        try {
+            try (TrustedUserClaimSource source =
+                    source(PASSWORD, URI.create("https://localhost:" + port), TrustedUserClaimSource.trusting(caPem))) {
+                assertThat(source.claim("tls-1").get(10, TimeUnit.SECONDS).certificateId())
+                        .isNotBlank();
+            }
+            // The JVM's default CAs do not include this one.
+            try (TrustedUserClaimSource source = source(PASSWORD, URI.create("https://localhost:" + port), null)) {
+                assertThatThrownBy(() -> source.claim("tls-2").get(10, TimeUnit.SECONDS))
+                        .satisfies(e -> assertThat(DeviceClient.unwrap(e))
+                                .isInstanceOfSatisfying(
+                                        DeviceException.class,
+                                        d -> assertThat(d.errorCode()).isEqualTo(DeviceException.CLIENT_ERROR)));
+            }
+            // The certificate names localhost, not the address.
+            try (TrustedUserClaimSource source =
+                    source(PASSWORD, URI.create("https://127.0.0.1:" + port), TrustedUserClaimSource.trusting(caPem))) {
+                assertThatThrownBy(() -> source.claim("tls-3").get(10, TimeUnit.SECONDS))
+                        .satisfies(e -> assertThat(DeviceClient.unwrap(e))
+                                .isInstanceOfSatisfying(
+                                        DeviceException.class,
+                                        d -> assertThat(d.errorCode()).isEqualTo(DeviceException.CLIENT_ERROR)));
+            }
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    private static X509Certificate certificate(
+            String issuer, KeyPair issuerKey, String subject, KeyPair subjectKey, String dnsName) throws Exception {
+        Instant now = Instant.now();
+        var builder = new JcaX509v3CertificateBuilder(
+                new X500Name(issuer),
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                new X500Name(subject),
+                subjectKey.getPublic());
+        if (dnsName == null) {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        } else {
+            builder.addExtension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+        }
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey.getPrivate())));
     }
 
     @Test

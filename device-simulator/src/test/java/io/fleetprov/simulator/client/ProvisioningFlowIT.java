@@ -13,9 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,15 +37,16 @@ class ProvisioningFlowIT {
         EmulatorClaims.installTemplate(emulatorExtension.get());
     }
 
-    @ParameterizedTest(name = "{0} mode, {1}")
-    @CsvSource({"KEYS, JSON", "KEYS, CBOR", "CSR, JSON", "CSR, CBOR"})
-    void provisionsAndPublishesAsItsThing(ProvisioningMode mode, PayloadFormat format) throws Exception {
+    @ParameterizedTest(name = "{0} mode, {1}, OpenSSL {2}")
+    @CsvSource({"KEYS, JSON, false", "KEYS, CBOR, true", "CSR, JSON, true", "CSR, CBOR, false"})
+    void provisionsAndPublishesAsItsThing(ProvisioningMode mode, PayloadFormat format, boolean openSsl)
+            throws Exception {
         IotEmulator emulator = emulatorExtension.get();
         FlowOptions options = FlowOptions.defaults(EmulatorClaims.TEMPLATE)
                 .withMode(mode)
                 .withFormat(format)
                 .withTimeout(Duration.ofSeconds(10));
-        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), false);
+        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), openSsl);
         var flow = new ProvisioningFlow(runtime.vertx(), target, options, runtime.cpu());
         String serial = mode + "-" + format + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<Phase, Long> phases = new ConcurrentHashMap<>();
@@ -68,6 +72,41 @@ class ProvisioningFlowIT {
         assertThat(certificate.status()).isEqualTo(CertificateStatus.ACTIVE);
         assertThat(emulator.registry().thingPrincipals(device.thingName()))
                 .containsExactly(certificate.certificateArn());
+    }
+
+    /**
+     * Devices provisioned at once through one target share its OpenSSL context; each connection must still present
+     * its own key: the claim's for provisioning, the device's for the first publish, which the broker allows only to
+     * the thing whose principal that certificate is.
+     */
+    @Test
+    void devicesSharingOneOpenSslContextEachConnectAsThemselves() throws Exception {
+        IotEmulator emulator = emulatorExtension.get();
+        FlowOptions options = FlowOptions.defaults(EmulatorClaims.TEMPLATE)
+                .withMode(ProvisioningMode.CSR)
+                .withTimeout(Duration.ofSeconds(20));
+        var target = new MqttTarget("localhost", emulator.mqttPort(), emulator.caCertificatePem(), true);
+        var flow = new ProvisioningFlow(runtime.vertx(), target, options, runtime.cpu());
+        String run = UUID.randomUUID().toString().substring(0, 6);
+
+        List<CompletableFuture<ProvisionedDevice>> devices = IntStream.range(0, 6)
+                .mapToObj(i -> flow.provision(
+                        "shared-" + run + "-" + i,
+                        new EmulatorClaims(emulator, EmulatorClaims.TEMPLATE),
+                        System.nanoTime(),
+                        FlowListener.NONE))
+                .toList();
+
+        for (CompletableFuture<ProvisionedDevice> future : devices) {
+            ProvisionedDevice device = future.get(60, TimeUnit.SECONDS);
+            var certificate =
+                    emulator.registry().certificates().get(device.credentials().certificateId());
+            assertThat(emulator.registry().thingPrincipals(device.thingName()))
+                    .containsExactly(certificate.certificateArn());
+        }
+        assertThat(devices.stream().map(CompletableFuture::join).map(ProvisionedDevice::thingName))
+                .doesNotHaveDuplicates()
+                .hasSize(6);
     }
 
     @ParameterizedTest(name = "publish outside the policy as {0}")
