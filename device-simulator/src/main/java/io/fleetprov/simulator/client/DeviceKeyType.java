@@ -1,5 +1,6 @@
 package io.fleetprov.simulator.client;
 
+import io.fleetprov.protocol.crypto.P256;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,14 +25,13 @@ public enum DeviceKeyType {
 
     public KeyPair generate() {
         if (this == EC_P256) {
-            // Bouncy Castle's P-256, several times cheaper than the JDK's (DeviceP256).
-            return DeviceP256.generate();
+            // Bouncy Castle's P-256, several times cheaper than the JDK's (P256).
+            return P256.generate();
         }
         return generateWithJdk();
     }
 
-    /** Through the JDK's own provider, as the emulator generates claim keys (machine-limit's t1 stays faithful). */
-    public KeyPair generateWithJdk() {
+    private KeyPair generateWithJdk() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance(jcaName);
             generator.initialize(spec);

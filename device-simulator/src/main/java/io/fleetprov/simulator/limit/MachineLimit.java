@@ -1,6 +1,7 @@
 package io.fleetprov.simulator.limit;
 
 import io.fleetprov.simulator.client.DeviceKeyType;
+import io.fleetprov.simulator.client.DeviceP256;
 import io.fleetprov.simulator.client.PemCodec;
 import java.io.IOException;
 import java.io.StringReader;
@@ -15,11 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -82,8 +88,8 @@ public final class MachineLimit {
         Authority ca = new Authority(keyType);
         AtomicLong serial = new AtomicLong(1);
         double t1 = cpuMillisPer(200, () -> {
-            // The emulator's claim key, made with the JDK's provider as the emulator does.
-            KeyPair claimKey = keyType.generateWithJdk();
+            // The emulator's claim key: Bouncy Castle's P-256 (or the JDK's RSA), as the emulator makes it.
+            KeyPair claimKey = keyType.generate();
             ca.issue(claimKey.getPublic(), "claim", serial.incrementAndGet());
         });
         String[] csr = new String[1];
@@ -115,7 +121,7 @@ public final class MachineLimit {
         private final String signatureAlgorithm;
 
         Authority(DeviceKeyType keyType) {
-            this.key = keyType.generateWithJdk();
+            this.key = keyType.generate();
             this.signatureAlgorithm = keyType == DeviceKeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA";
             this.certificate = build(new X500Name("CN=fleetprov limit CA"), key.getPublic(), BigInteger.ONE);
         }
@@ -143,7 +149,10 @@ public final class MachineLimit {
                             true,
                             new org.bouncycastle.asn1.x509.BasicConstraints(true));
                 }
-                ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm).build(key.getPrivate());
+                // On Bouncy Castle's P-256 for an EC key, as the emulator's CA signs.
+                ContentSigner signer = DeviceP256.accepts(key.getPrivate())
+                        ? DeviceP256.signer(key.getPrivate())
+                        : new JcaContentSignerBuilder(signatureAlgorithm).build(key.getPrivate());
                 return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot issue a certificate", e);
@@ -154,7 +163,13 @@ public final class MachineLimit {
         PublicKey verifiedKey(String csrPem) {
             try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
                 var request = new JcaPKCS10CertificationRequest((PKCS10CertificationRequest) parser.readObject());
-                if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(request.getPublicKey()))) {
+                // An EC key's signature on Bouncy Castle's lightweight ECDSA, as the emulator checks it.
+                ContentVerifierProvider verifier = X9ObjectIdentifiers.id_ecPublicKey.equals(
+                                request.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())
+                        ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
+                                .build(PublicKeyFactory.createKey(request.getSubjectPublicKeyInfo()))
+                        : new JcaContentVerifierProviderBuilder().build(request.getPublicKey());
+                if (!request.isSignatureValid(verifier)) {
                     throw new IllegalStateException("CSR signature does not verify");
                 }
                 return request.getPublicKey();
