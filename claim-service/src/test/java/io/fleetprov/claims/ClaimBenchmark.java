@@ -8,10 +8,14 @@ import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -117,8 +121,11 @@ class ClaimBenchmark {
                     () -> iot.createProvisioningClaim(r -> r.templateName(ClaimServiceEmulator.TEMPLATE));
             closedLoop(raw, WARMUP);
             closedLoop(viaService, WARMUP);
+            Cpu before = Cpu.now();
             Result rawResult = closedLoop(raw, CLAIMS);
+            Cpu afterRaw = Cpu.now();
             Result serviceResult = closedLoop(viaService, CLAIMS);
+            Cpu afterService = Cpu.now();
             double pacedRate = serviceResult.perSecond() / 2;
             Result rawPaced = openLoop(raw, pacedRate);
             Result servicePaced = openLoop(viaService, pacedRate);
@@ -133,6 +140,20 @@ class ClaimBenchmark {
             print("raw CreateProvisioningClaim (SDK -> emulator)", rawResult);
             print("POST /v1/claims (claim-service)", serviceResult);
             System.out.printf("  ratio service/raw: %.2f%n", serviceResult.perSecond() / rawResult.perSecond());
+            Cpu rawCpu = afterRaw.minus(before).perClaim(CLAIMS);
+            Cpu serviceCpu = afterService.minus(afterRaw).perClaim(CLAIMS);
+            System.out.printf(
+                    "  CPU per claim (ms; this JVM = emulator + load generator + service, and PostgreSQL):%n"
+                            + "    raw CreateProvisioningClaim                    JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
+                            + "    POST /v1/claims                                JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
+                            + "  ratio of CPU per claim raw/service: %.2f (the rate ratio a CPU-bound machine allows)%n",
+                    rawCpu.jvm(),
+                    rawCpu.postgres(),
+                    rawCpu.total(),
+                    serviceCpu.jvm(),
+                    serviceCpu.postgres(),
+                    serviceCpu.total(),
+                    rawCpu.total() / serviceCpu.total());
             System.out.printf(
                     "  at a fixed %.1f claims/s for %d s (open loop, half the service's rate):%n",
                     pacedRate, PACED_SECONDS);
@@ -160,6 +181,82 @@ class ClaimBenchmark {
     }
 
     record Result(double perSecond, double p50, double p99, long failed) {}
+
+    /**
+     * CPU milliseconds used so far (or per claim) by this JVM (emulator, load generator and service alike) and by
+     * the test's PostgreSQL (its postmaster, living backends, and what ended backends left in its children's time),
+     * from the kernel's accounting, which a busy machine distorts far less than it does rates.
+     */
+    record Cpu(double jvm, double postgres) {
+
+        private static final double TICK_MS = 10.0; // USER_HZ 100
+
+        static Cpu now() {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new Cpu(os.getProcessCpuTime() / 1e6, postgresMillis());
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(jvm - earlier.jvm, postgres - earlier.postgres);
+        }
+
+        Cpu perClaim(int claims) {
+            return new Cpu(jvm / claims, postgres / claims);
+        }
+
+        double total() {
+            return jvm + postgres;
+        }
+
+        /** The postmaster is the process started with {@code -p <the test database's port>}. */
+        private static double postgresMillis() {
+            String url = Tokens.config("quarkus.datasource.jdbc.url");
+            String port = url.replaceAll("^jdbc:postgresql://[^:/]+:([0-9]+)/.*$", "$1");
+            Map<Long, long[]> stats = new java.util.HashMap<>();
+            long postmaster = -1;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : (Iterable<Path>) procs::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String stat = Files.readString(proc.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        // ppid, utime + stime, cutime + cstime
+                        stats.put(Long.parseLong(name), new long[] {
+                            Long.parseLong(f[1]),
+                            Long.parseLong(f[11]) + Long.parseLong(f[12]),
+                            Long.parseLong(f[13]) + Long.parseLong(f[14])
+                        });
+                        List<String> args = List.of(
+                                Files.readString(proc.resolve("cmdline")).split("\0"));
+                        int p = args.indexOf("-p");
+                        if (args.get(0).endsWith("/postgres")
+                                && p > 0
+                                && p + 1 < args.size()
+                                && args.get(p + 1).equals(port)) {
+                            postmaster = Long.parseLong(name);
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the process ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+            if (postmaster < 0 || !stats.containsKey(postmaster)) {
+                return Double.NaN;
+            }
+            long ticks = stats.get(postmaster)[1] + stats.get(postmaster)[2];
+            for (long[] s : stats.values()) {
+                if (s[0] == postmaster) {
+                    ticks += s[1] + s[2];
+                }
+            }
+            return ticks * TICK_MS;
+        }
+    }
 
     private static void print(String path, Result r) {
         System.out.printf(

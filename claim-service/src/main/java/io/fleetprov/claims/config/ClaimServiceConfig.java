@@ -25,6 +25,10 @@ public interface ClaimServiceConfig {
 
     Web web();
 
+    TokenCache tokenCache();
+
+    Tls tls();
+
     interface Claims {
         /** A serial number must match this pattern as a whole. */
         @WithDefault("[A-Za-z0-9][A-Za-z0-9_.:-]*")
@@ -145,6 +149,37 @@ public interface ClaimServiceConfig {
     enum HookAuth {
         SHARED_SECRET,
         MTLS
+    }
+
+    /**
+     * Bearer tokens quarkus-oidc verified, remembered so that the same token's next request skips parsing and the
+     * RS256 check (rest.VerifiedBearerTokens).
+     */
+    interface TokenCache {
+        /** Tokens remembered at once; 0 turns the cache off. */
+        @WithDefault("10000")
+        int maxEntries();
+
+        /**
+         * How long a verified token is remembered at most, and never past its own {@code exp}: a signing key the
+         * pool withdraws from its JWKS stops admitting tokens already seen within this time.
+         */
+        @WithDefault("PT5M")
+        Duration maxAge();
+    }
+
+    interface Tls {
+        /**
+         * The TLS engine of the HTTPS server and the MQTT clients: {@code openssl} (BoringSSL, from
+         * netty-tcnative; the JDK's engine where it does not load) or {@code jdk}.
+         */
+        @WithDefault("openssl")
+        TlsEngine engine();
+    }
+
+    enum TlsEngine {
+        OPENSSL,
+        JDK
     }
 
     interface Quota {

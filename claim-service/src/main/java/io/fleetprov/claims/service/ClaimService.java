@@ -259,17 +259,22 @@ public class ClaimService {
             String idempotencyKey,
             String traceId) {
         Instant now = clock.instant();
-        store.lockInstaller(installer.subject());
+        int perMinute = config.quota().claimsPerMinute();
+        int outstanding = config.quota().outstanding();
+        ClaimStore.Admission admission;
         if (idempotencyKey != null) {
+            store.lockInstaller(installer.subject());
             var earlier = store.findByIdempotencyKey(installer.subject(), idempotencyKey);
             if (earlier.isPresent()) {
                 return new Reservation(earlier.get().id(), replay(earlier.get(), serialNumber, template, now));
             }
+            admission = store.admission(
+                    serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
+        } else {
+            // Without a key there is nothing to look up between the lock and the admission: one round trip.
+            admission = store.lockInstallerAndAdmit(
+                    serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
         }
-        int perMinute = config.quota().claimsPerMinute();
-        int outstanding = config.quota().outstanding();
-        ClaimStore.Admission admission = store.admission(
-                serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
         if (!replace && admission.provisioned()) {
             throw new ClaimRefusedException(
                     RefusalReason.ALREADY_PROVISIONED,

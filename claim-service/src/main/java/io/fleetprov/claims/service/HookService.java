@@ -120,8 +120,11 @@ public class HookService {
      * the serial's lock until the transaction ends, so of two claims for one serial only one can provision.
      */
     private boolean anotherDeviceHolds(ClaimRecord claim, String serial) {
-        store.lockSerial(serial);
-        return !claim.replacesDevice() && store.provisionedOtherThan(serial, claim.certificateId());
+        if (claim.replacesDevice()) {
+            store.lockSerial(serial);
+            return false;
+        }
+        return store.lockSerialAndCheckProvisionedOtherThan(serial, claim.certificateId());
     }
 
     private static boolean tooLong(String value, int max) {

@@ -26,6 +26,21 @@ public class ClaimStore {
             + "idempotency_key, requested_at, issued_at, expires_at, used_at, device_certificate_id, thing_name, "
             + "deny_reason, sealed_bundle, replaces_device, trace_id";
 
+    private static final String LOCK_INSTALLER = "select pg_advisory_xact_lock(hashtextextended(?, 0))";
+
+    private static final String ADMISSION =
+            "select exists (select 1 from claims where serial_number = ? and status = 'USED'), "
+                    + "(select requested_at from claims where installer = ? and requested_at > ? "
+                    + "order by requested_at desc offset ? limit 1), "
+                    + "(select coalesce(expires_at, ?) from claims where installer = ? and "
+                    + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1 desc offset ? limit 1)";
+
+    private static final String LOCK_SERIAL = "select pg_advisory_xact_lock(1, hashtext(?))";
+
+    private static final String PROVISIONED_OTHER_THAN =
+            "select exists (select 1 from claims where serial_number = ? and status = 'USED' "
+                    + "and certificate_id is distinct from ?)";
+
     private final DataSource dataSource;
 
     public ClaimStore(DataSource dataSource) {
@@ -35,7 +50,7 @@ public class ClaimStore {
     /** Serialises quota decisions of one installer until the transaction ends. */
     public void lockInstaller(String installer) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                PreparedStatement ps = c.prepareStatement(LOCK_INSTALLER)) {
             ps.setString(1, installer);
             ps.executeQuery().close();
         } catch (SQLException e) {
@@ -49,7 +64,7 @@ public class ClaimStore {
      */
     public void lockSerial(String serialNumber) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(1, hashtext(?))")) {
+                PreparedStatement ps = c.prepareStatement(LOCK_SERIAL)) {
             ps.setString(1, serialNumber);
             ps.executeQuery().close();
         } catch (SQLException e) {
@@ -60,15 +75,30 @@ public class ClaimStore {
     /** Whether a claim other than {@code certificateId} provisioned a device under this serial number. */
     public boolean provisionedOtherThan(String serialNumber, String certificateId) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(
-                        c,
-                        "select exists (select 1 from claims where serial_number = ? and status = 'USED' "
-                                + "and certificate_id is distinct from ?)",
-                        serialNumber,
-                        certificateId);
+                PreparedStatement ps = prepare(c, PROVISIONED_OTHER_THAN, serialNumber, certificateId);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /**
+     * {@link #lockSerial} then {@link #provisionedOtherThan}, in one round trip: the statements run one after the
+     * other, so the check's snapshot (one per statement in read committed) is taken once the lock is held.
+     */
+    public boolean lockSerialAndCheckProvisionedOtherThan(String serialNumber, String certificateId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(
+                        c, LOCK_SERIAL + "; " + PROVISIONED_OTHER_THAN, serialNumber, serialNumber, certificateId)) {
+            if (!ps.execute() || !ps.getMoreResults()) {
+                throw new SQLException("the provisioned check returned no rows");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }
@@ -138,29 +168,57 @@ public class ClaimStore {
      */
     public Admission admission(
             String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
-        String sql = "select exists (select 1 from claims where serial_number = ? and status = 'USED'), "
-                + "(select requested_at from claims where installer = ? and requested_at > ? "
-                + "order by requested_at desc offset ? limit 1), "
-                + "(select coalesce(expires_at, ?) from claims where installer = ? and "
-                + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1 desc offset ? limit 1)";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = prepare(
-                        c,
-                        sql,
-                        serialNumber,
-                        installer,
-                        since,
-                        Math.max(0, perMinute - 1),
-                        now,
-                        installer,
-                        now,
-                        Math.max(0, outstanding - 1));
+                        c, ADMISSION, admissionArgs(serialNumber, installer, since, perMinute, now, outstanding));
                 ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new Admission(rs.getBoolean(1), instant(rs, 2), instant(rs, 3));
+            return admission(rs);
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+    }
+
+    /**
+     * {@link #lockInstaller} then {@link #admission}, in one round trip: both statements go to PostgreSQL together
+     * and run one after the other, so the admission's snapshot is taken once the lock is held (read committed takes
+     * one per statement) and sees every claim of the installer that an earlier holder of the lock committed.
+     */
+    public Admission lockInstallerAndAdmit(
+            String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
+        Object[] admission = admissionArgs(serialNumber, installer, since, perMinute, now, outstanding);
+        Object[] args = new Object[admission.length + 1];
+        args[0] = installer;
+        System.arraycopy(admission, 0, args, 1, admission.length);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = prepare(c, LOCK_INSTALLER + "; " + ADMISSION, args)) {
+            if (!ps.execute() || !ps.getMoreResults()) {
+                throw new SQLException("the admission query returned no rows");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                return admission(rs);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static Object[] admissionArgs(
+            String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
+        return new Object[] {
+            serialNumber,
+            installer,
+            since,
+            Math.max(0, perMinute - 1),
+            now,
+            installer,
+            now,
+            Math.max(0, outstanding - 1)
+        };
+    }
+
+    private static Admission admission(ResultSet rs) throws SQLException {
+        rs.next();
+        return new Admission(rs.getBoolean(1), instant(rs, 2), instant(rs, 3));
     }
 
     /**
