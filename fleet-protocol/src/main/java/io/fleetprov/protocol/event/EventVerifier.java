@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -38,6 +39,46 @@ public final class EventVerifier {
      * several threads at once: events are independent of each other, so a consumer may verify them in parallel.
      */
     public SignedEvent verify(byte[] message) {
+        Verified verified = verify(message, SignedEvent.TYPE);
+        return new SignedEvent(verified.kid(), verified.payload());
+    }
+
+    /**
+     * The verified {@link SignedBatch}, or an {@link EventSignatureException} saying why the message is not one. The
+     * number of its events is not checked here: that is the consumer's limit to apply ({@link SignedBatch#MAX_EVENTS}).
+     */
+    public SignedBatch verifyBatch(byte[] message) {
+        Verified verified = verify(message, SignedBatch.TYPE);
+        return new SignedBatch(
+                verified.kid(),
+                verified.compact().getBytes(StandardCharsets.US_ASCII),
+                SignedBatch.envelopes(verified.payload()));
+    }
+
+    /**
+     * Whether the message's JWS header says it is a batch ({@link SignedBatch#TYPE}), <em>without</em> checking its
+     * signature: only to choose between {@link #verify} and {@link #verifyBatch}, which check everything.
+     */
+    public static boolean isBatch(byte[] message) {
+        try {
+            String compact = compact(message);
+            JsonWebSignature jws = new JsonWebSignature();
+            jws.setCompactSerialization(compact);
+            return SignedBatch.TYPE.equals(jws.getHeader("typ"));
+        } catch (JoseException | EventSignatureException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The envelopes of a batch, <em>without</em> checking its signature: only for a producer that compares the
+     * whole message with what it sent itself.
+     */
+    public static List<byte[]> unverifiedBatch(byte[] message) {
+        return SignedBatch.envelopes(unverifiedEnvelope(message));
+    }
+
+    private Verified verify(byte[] message, String type) {
         String compact = compact(message);
         JsonWebSignature jws = new JsonWebSignature();
         try {
@@ -56,8 +97,11 @@ public final class EventVerifier {
         if (key == null) {
             throw new EventSignatureException("signed by an untrusted key");
         }
-        if (!SignedEvent.TYPE.equals(jws.getHeader("typ"))) {
-            throw new EventSignatureException("the JWS is not a fleetprov event (typ)");
+        if (!type.equals(jws.getHeader("typ"))) {
+            throw new EventSignatureException(
+                    SignedEvent.TYPE.equals(type)
+                            ? "the JWS is not a fleetprov event (typ)"
+                            : "the JWS is not a fleetprov event batch (typ)");
         }
         // jose4j reads the header; the signature is checked by Es256 (see there for why), so what jose4j's own
         // check would also refuse is refused here: critical headers (none is ours) and the unencoded payload of
@@ -69,18 +113,20 @@ public final class EventVerifier {
         int firstDot = compact.indexOf('.');
         int lastDot = compact.lastIndexOf('.');
         byte[] signature;
-        byte[] envelope;
+        byte[] payload;
         try {
             signature = Base64.getUrlDecoder().decode(compact.substring(lastDot + 1));
-            envelope = Base64.getUrlDecoder().decode(compact.substring(firstDot + 1, lastDot));
+            payload = Base64.getUrlDecoder().decode(compact.substring(firstDot + 1, lastDot));
         } catch (IllegalArgumentException e) {
             throw new EventSignatureException("not a compact JWS");
         }
         if (!Es256.verify(key, compact.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII), signature)) {
             throw new EventSignatureException("the signature does not verify with key " + kid);
         }
-        return new SignedEvent(kid, envelope);
+        return new Verified(kid, compact, payload);
     }
+
+    private record Verified(String kid, String compact, byte[] payload) {}
 
     /**
      * The envelope a compact JWS carries, <em>without</em> checking its signature: only for a producer that compares
