@@ -5,11 +5,13 @@ import io.fleetprov.audit.store.AppendResult;
 import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.audit.store.EventStore;
 import io.fleetprov.audit.store.QuarantinedMessage;
+import io.fleetprov.audit.store.SignedBatchRecord;
 import io.fleetprov.audit.store.WriteFailure;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -167,27 +170,34 @@ public class IngestWriter {
     private void commit(List<Pending> batch) throws InterruptedException {
         List<Parsed> events = new ArrayList<>(batch.size());
         List<QuarantinedMessage> quarantine = new ArrayList<>();
+        List<SignedBatchRecord> signedBatches = new ArrayList<>();
         for (Pending p : batch) {
             Parse parse;
             try {
                 parse = p.parse().get();
             } catch (ExecutionException e) {
-                parse = new Parse(null, "unreadable: " + e.getCause());
+                parse = Parse.refused(p.message().payload(), "unreadable: " + e.getCause());
             }
-            if (parse.event() != null) {
-                events.add(new Parsed(p.message(), parse.event()));
-            } else {
-                quarantine.add(quarantine(p.message(), parse.refusal()));
+            // A signed batch's events each become a row, and each refused one goes to quarantine alone: one bad
+            // event does not cost the batch's others. The message is acknowledged once all of them are stored.
+            for (Item item : parse.events()) {
+                events.add(new Parsed(p.message(), item.event(), item.raw()));
+            }
+            for (Refusal refusal : parse.refusals()) {
+                quarantine.add(quarantine(p.message(), refusal.raw(), refusal.reason()));
+            }
+            if (parse.batch() != null) {
+                signedBatches.add(parse.batch());
             }
         }
         Duration backoff = config.retryBackoff();
         while (true) {
-            WriteFailure failure = append(events, quarantine);
+            WriteFailure failure = append(events, quarantine, signedBatches);
             if (failure != null && !failure.isOutage()) {
                 LOG.warnf(
                         "the database refused a batch of %d events for its content (%s); appending them one by one",
                         events.size(), failure.describe());
-                failure = appendOneByOne(events, quarantine);
+                failure = appendOneByOne(events, quarantine, signedBatches);
             }
             if (failure == null) {
                 if (outage.getAndSet(null) != null) {
@@ -212,19 +222,27 @@ public class IngestWriter {
      * Each event alone, in order, then the quarantine. What is stored leaves the lists, so that after an outage in
      * the middle only the rest is tried again. Returns the outage that interrupted it, or null.
      */
-    private WriteFailure appendOneByOne(List<Parsed> events, List<QuarantinedMessage> quarantine) {
+    private WriteFailure appendOneByOne(
+            List<Parsed> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> signedBatches) {
         while (!events.isEmpty()) {
             Parsed next = events.get(0);
-            WriteFailure failure = append(new ArrayList<>(List.of(next)), new ArrayList<>());
+            // With the batch it came in, if any: stored once however often it is named.
+            List<SignedBatchRecord> itsBatch = signedBatches.stream()
+                    .filter(b -> b.digest().equals(next.event().signedBatch()))
+                    .limit(1)
+                    .collect(Collectors.toCollection(ArrayList::new));
+            WriteFailure failure = append(new ArrayList<>(List.of(next)), new ArrayList<>(), itsBatch);
             if (failure != null && failure.isOutage()) {
                 return failure;
             }
             if (failure != null) {
-                quarantine.add(quarantine(next.message(), "refused by the database: " + failure.describe()));
+                quarantine.add(
+                        quarantine(next.message(), next.raw(), "refused by the database: " + failure.describe()));
             }
             events.remove(0);
         }
-        WriteFailure failure = append(events, quarantine);
+        signedBatches.clear();
+        WriteFailure failure = append(events, quarantine, new ArrayList<>());
         if (failure == null || failure.isOutage()) {
             return failure;
         }
@@ -232,7 +250,7 @@ public class IngestWriter {
         // cannot even be quarantined must not stop everything behind it.
         while (!quarantine.isEmpty()) {
             QuarantinedMessage q = quarantine.get(0);
-            failure = append(new ArrayList<>(), new ArrayList<>(List.of(q)));
+            failure = append(new ArrayList<>(), new ArrayList<>(List.of(q)), new ArrayList<>());
             if (failure != null && failure.isOutage()) {
                 return failure;
             }
@@ -248,11 +266,12 @@ public class IngestWriter {
     }
 
     /** Appends the lists in one transaction and empties them; on failure leaves them as they were. */
-    private WriteFailure append(List<Parsed> events, List<QuarantinedMessage> quarantine) {
+    private WriteFailure append(
+            List<Parsed> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> signedBatches) {
         long started = System.nanoTime();
         AppendResult result;
         try {
-            result = store.append(events.stream().map(Parsed::event).toList(), quarantine);
+            result = store.append(events.stream().map(Parsed::event).toList(), quarantine, signedBatches);
         } catch (Exception | AssertionError e) {
             metrics.commitFailed();
             return WriteFailure.of(e);
@@ -276,25 +295,45 @@ public class IngestWriter {
         }
         events.clear();
         quarantine.clear();
+        signedBatches.clear();
         return null;
     }
 
-    /** Runs on the parser pool: reads and verifies one message, or says why it goes to quarantine. */
+    /**
+     * Runs on the parser pool: reads and verifies one message (a single event or a signed batch), or says why it, or
+     * which of its events, go to quarantine.
+     */
     private Parse parse(ReceivedMessage m) {
         try {
+            if (parser.isBatch(m.topic(), m.payload())) {
+                EventParser.BatchContent content = parser.parseBatch(m.topic(), m.payload(), m.receivedAt());
+                List<Item> items = new ArrayList<>(content.events().size());
+                for (AuditEvent event : content.events()) {
+                    // Should the database refuse the row, what is quarantined is this event's envelope as signed.
+                    items.add(new Item(event, envelopeBytes(event)));
+                }
+                List<Refusal> refusals = content.refused().stream()
+                        .map(r -> new Refusal(r.envelope(), r.reason()))
+                        .toList();
+                return new Parse(items, refusals, content.batch());
+            }
             AuditEvent event = parser.parse(m.topic(), m.payload(), m.receivedAt());
             EventLimits.check(event);
-            return new Parse(event, null);
+            return new Parse(List.of(new Item(event, m.payload())), List.of(), null);
         } catch (MalformedEventException e) {
-            return new Parse(null, e.getMessage());
+            return Parse.refused(m.payload(), e.getMessage());
         } catch (RuntimeException e) {
-            return new Parse(null, "unreadable: " + e);
+            return Parse.refused(m.payload(), "unreadable: " + e);
         }
     }
 
-    private QuarantinedMessage quarantine(ReceivedMessage m, String reason) {
+    private static byte[] envelopeBytes(AuditEvent event) {
+        return event.payload().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private QuarantinedMessage quarantine(ReceivedMessage m, byte[] raw, String reason) {
         // Topic and reason as bounded for storage: either may quote a hostile value of any length.
-        QuarantinedMessage q = new QuarantinedMessage(m.topic(), m.payload(), reason, m.receivedAt());
+        QuarantinedMessage q = new QuarantinedMessage(m.topic(), raw, reason, m.receivedAt());
         MDC.put("topic", q.topic());
         LOG.warnf("quarantined a message: %s", q.reason());
         MDC.remove("topic");
@@ -306,11 +345,24 @@ public class IngestWriter {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private record Parsed(ReceivedMessage message, AuditEvent event) {}
+    /** An event to append, the message that brought it and the bytes to quarantine should its row be refused. */
+    private record Parsed(ReceivedMessage message, AuditEvent event, byte[] raw) {}
 
     /** A message in arrival order with its parse, which may still be running. */
     private record Pending(ReceivedMessage message, Future<Parse> parse) {}
 
-    /** The event a message holds, or the reason it is quarantined. */
-    private record Parse(AuditEvent event, String refusal) {}
+    /**
+     * What a message holds: its events (one, or a batch's), what of it goes to quarantine and why (the whole message,
+     * or single events of a batch), and the signed batch to keep, if it is one.
+     */
+    private record Parse(List<Item> events, List<Refusal> refusals, SignedBatchRecord batch) {
+
+        static Parse refused(byte[] payload, String reason) {
+            return new Parse(List.of(), List.of(new Refusal(payload, reason)), null);
+        }
+    }
+
+    private record Item(AuditEvent event, byte[] raw) {}
+
+    private record Refusal(byte[] raw, String reason) {}
 }
