@@ -39,7 +39,9 @@ import org.jboss.logging.MDC;
  * than storing the event); the writer takes them in arrival order, waiting for each one's parse, so the chain keeps
  * the order in which the broker delivered them. It drains them in batches (malformed ones, and values the database
  * could not hold, go to quarantine), appends the batch in one transaction and only then acknowledges the messages to
- * the broker.
+ * the broker. A message may itself be a producer's signed batch of events (fleet-protocol's {@code SignedBatch}): its
+ * events become rows in batch order, an unreadable one is quarantined alone, and the message is acknowledged only
+ * once all of them are committed.
  *
  * <p>A failed append is one of two things ({@link WriteFailure}). The database is down or refusing work: the writer
  * keeps the batch, pauses with back-off and tries again — unacknowledged messages stay with the broker, so nothing

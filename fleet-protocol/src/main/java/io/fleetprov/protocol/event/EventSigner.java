@@ -32,6 +32,14 @@ public final class EventSigner {
         return new EventSigner(keyId, EventKeys.privateKey(pem));
     }
 
+    /**
+     * A verifier that trusts this signer's own key under its kid, and nothing else: for a producer that checks that a
+     * message routed back to it is one it signed itself, such as an echo confirming a {@link SignedBatch}.
+     */
+    public EventVerifier selfVerifier() {
+        return new EventVerifier(keyId, Es256.verifying(key));
+    }
+
     public String keyId() {
         return keyId;
     }

@@ -7,8 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwx.Headers;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -18,15 +17,17 @@ import org.jose4j.lang.JoseException;
  */
 public final class EventVerifier {
 
-    /** Three base64url parts: a compact JWS with an attached payload. Anything else is not a signed event. */
-    private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-
     private final Map<String, Es256.Verifying> trusted;
 
     public EventVerifier(Map<String, PublicKey> trusted) {
         Map<String, Es256.Verifying> keys = new HashMap<>();
         trusted.forEach((kid, key) -> keys.put(kid, Es256.verifying(key)));
         this.trusted = Map.copyOf(keys);
+    }
+
+    /** Trusts exactly these converted keys: for {@link EventSigner#selfVerifier()}. */
+    EventVerifier(String kid, Es256.Verifying key) {
+        this.trusted = Map.of(kid, key);
     }
 
     /** The kids this verifier trusts. */
@@ -62,10 +63,8 @@ public final class EventVerifier {
     public static boolean isBatch(byte[] message) {
         try {
             String compact = compact(message);
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setCompactSerialization(compact);
-            return SignedBatch.TYPE.equals(jws.getHeader("typ"));
-        } catch (JoseException | EventSignatureException e) {
+            return SignedBatch.TYPE.equals(header(compact).getStringHeaderValue("typ"));
+        } catch (EventSignatureException | ClassCastException e) {
             return false;
         }
     }
@@ -80,16 +79,11 @@ public final class EventVerifier {
 
     private Verified verify(byte[] message, String type) {
         String compact = compact(message);
-        JsonWebSignature jws = new JsonWebSignature();
-        try {
-            jws.setCompactSerialization(compact);
-        } catch (JoseException e) {
-            throw new EventSignatureException("not a compact JWS");
-        }
-        if (!SignedEvent.ALGORITHM.equals(jws.getAlgorithmHeaderValue())) {
+        Headers headers = header(compact);
+        if (!SignedEvent.ALGORITHM.equals(headers.getStringHeaderValue("alg"))) {
             throw new EventSignatureException("the JWS algorithm is not " + SignedEvent.ALGORITHM);
         }
-        String kid = jws.getKeyIdHeaderValue();
+        String kid = headers.getStringHeaderValue("kid");
         if (kid == null || kid.isBlank()) {
             throw new EventSignatureException("the JWS header names no key (kid)");
         }
@@ -97,7 +91,7 @@ public final class EventVerifier {
         if (key == null) {
             throw new EventSignatureException("signed by an untrusted key");
         }
-        if (!type.equals(jws.getHeader("typ"))) {
+        if (!type.equals(headers.getStringHeaderValue("typ"))) {
             throw new EventSignatureException(
                     SignedEvent.TYPE.equals(type)
                             ? "the JWS is not a fleetprov event (typ)"
@@ -106,8 +100,7 @@ public final class EventVerifier {
         // jose4j reads the header; the signature is checked by Es256 (see there for why), so what jose4j's own
         // check would also refuse is refused here: critical headers (none is ours) and the unencoded payload of
         // RFC 7797, which would change what the signature covers.
-        if (jws.getHeaders().getObjectHeaderValue("crit") != null
-                || jws.getHeaders().getObjectHeaderValue("b64") != null) {
+        if (headers.getObjectHeaderValue("crit") != null || headers.getObjectHeaderValue("b64") != null) {
             throw new EventSignatureException("the JWS cannot be verified (its header or key is not acceptable)");
         }
         int firstDot = compact.indexOf('.');
@@ -141,12 +134,55 @@ public final class EventVerifier {
         }
     }
 
+    /**
+     * The protected header, read by jose4j's JSON parser as its compact-serialization parser reads it, without
+     * decoding the payload as that parser also would: a batch's payload is large, and it is decoded once, below.
+     */
+    private static Headers header(String compact) {
+        try {
+            Headers headers = new Headers();
+            headers.setFullHeaderAsJsonString(new String(
+                    Base64.getUrlDecoder().decode(compact.substring(0, compact.indexOf('.'))), StandardCharsets.UTF_8));
+            return headers;
+        } catch (JoseException | IllegalArgumentException e) {
+            throw new EventSignatureException("not a compact JWS");
+        }
+    }
+
     private static String compact(byte[] message) {
         String text = new String(message, StandardCharsets.US_ASCII).strip();
-        if (!COMPACT.matcher(text).matches()) {
+        if (!isCompact(text)) {
             throw new EventSignatureException(
                     text.startsWith("{") ? "unsigned (a bare JSON envelope)" : "not a compact JWS");
         }
         return text;
+    }
+
+    /**
+     * Three non-empty base64url parts: a compact JWS with an attached payload. Anything else is not a signed event. A
+     * scan rather than a regular expression, which cost a tenth of a batch's verification.
+     */
+    private static boolean isCompact(String text) {
+        int dots = 0;
+        int part = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '.') {
+                if (part == 0) {
+                    return false;
+                }
+                dots++;
+                part = 0;
+            } else if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '_'
+                    || c == '-') {
+                part++;
+            } else {
+                return false;
+            }
+        }
+        return dots == 2 && part > 0;
     }
 }

@@ -81,4 +81,18 @@ class SignedBatchTest {
     private static byte[] compact(EventType type) {
         return PayloadCodec.json().encode(PayloadCodec.json().decode(Contracts.event(type), FleetEvent.class));
     }
+
+    @Test
+    void aSignersSelfVerifierTrustsItsOwnKeyOnly() {
+        byte[] own = SIGNER.signBatch(List.of(compact(EventType.CLAIM_ISSUED))).getBytes(StandardCharsets.US_ASCII);
+        byte[] other = new EventSigner(
+                        Contracts.EVENT_SIGNING_KEY_ID, EventKeys.generate().getPrivate())
+                .signBatch(List.of(compact(EventType.CLAIM_ISSUED)))
+                .getBytes(StandardCharsets.US_ASCII);
+
+        assertThat(SIGNER.selfVerifier().verifyBatch(own).signer()).isEqualTo(Contracts.EVENT_SIGNING_KEY_ID);
+        assertThatThrownBy(() -> SIGNER.selfVerifier().verifyBatch(other))
+                .isInstanceOf(EventSignatureException.class)
+                .hasMessageContaining("does not verify");
+    }
 }
