@@ -12,18 +12,23 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +59,9 @@ public class IngestWriter {
 
     private static final Logger LOG = Logger.getLogger(IngestWriter.class);
 
+    /** Committed messages remembered: well over the broker's window of 100 unacknowledged per session, many times. */
+    private static final int REMEMBERED = 10_000;
+
     private final EventStore store;
     private final EventParser parser;
     private final IngestMetrics metrics;
@@ -63,6 +71,20 @@ public class IngestWriter {
     private final BlockingQueue<Pending> queue;
     private final ExecutorService parsers;
     private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
+    /**
+     * The {@link #key}s of the latest messages whose events were committed. Only committed ones: a message dropped
+     * unacknowledged is read again when the broker redelivers it. Messages that were only quarantined are not
+     * remembered, so each delivery of one is quarantined as before.
+     */
+    private final Map<String, Boolean> committed = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+
     private final AtomicLong quarantined = new AtomicLong();
     private volatile String lastQuarantineReason;
     private final Clock clock = Clock.systemUTC();
@@ -109,14 +131,22 @@ public class IngestWriter {
     /** Blocks while the writer is behind by a full queue: back-pressure towards the broker. */
     public void submit(ReceivedMessage message) throws InterruptedException {
         // The parse starts now, in parallel with others; its place in the queue is taken now, in arrival order.
+        String key = key(message);
         CompletableFuture<Parse> parse;
-        try {
-            parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
-        } catch (RejectedExecutionException e) {
-            // Stopping: the message stays unacknowledged, and the broker redelivers it to the next run.
-            return;
+        if (committed.containsKey(key)) {
+            // The broker's redelivery of a message whose events are already committed (it resends what it has had
+            // in flight too long, a whole signed batch at a time): nothing to read or verify again. It is
+            // acknowledged, like every message, after the commit of the batch it is drained with.
+            parse = CompletableFuture.completedFuture(Parse.NOTHING);
+        } else {
+            try {
+                parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
+            } catch (RejectedExecutionException e) {
+                // Stopping: the message stays unacknowledged, and the broker redelivers it to the next run.
+                return;
+            }
         }
-        queue.put(new Pending(message, parse));
+        queue.put(new Pending(message, parse, key));
     }
 
     /** Null while commits succeed; otherwise the database outage that pauses ingest. */
@@ -155,6 +185,14 @@ public class IngestWriter {
                 batch.add(first);
                 queue.drainTo(batch, config.batchSize() - 1);
                 commit(batch);
+                for (Pending p : batch) {
+                    Parse parse = p.parse().isCompletedExceptionally()
+                            ? null
+                            : p.parse().getNow(null);
+                    if (parse != null && !parse.events().isEmpty()) {
+                        committed.put(p.key(), Boolean.TRUE);
+                    }
+                }
                 batch.forEach(p -> p.message().acknowledge().run());
                 batch.clear();
             } catch (InterruptedException e) {
@@ -350,14 +388,28 @@ public class IngestWriter {
     /** An event to append, the message that brought it and the bytes to quarantine should its row be refused. */
     private record Parsed(ReceivedMessage message, AuditEvent event, byte[] raw) {}
 
-    /** A message in arrival order with its parse, which may still be running. */
-    private record Pending(ReceivedMessage message, Future<Parse> parse) {}
+    /** A message in arrival order with its parse, which may still be running, and its {@link #key}. */
+    private record Pending(ReceivedMessage message, CompletableFuture<Parse> parse, String key) {}
+
+    /** Topic and SHA-256 of the payload: the same message, whichever delivery of it. */
+    private static String key(ReceivedMessage m) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(m.topic().getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            return HexFormat.of().formatHex(sha256.digest(m.payload()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
 
     /**
      * What a message holds: its events (one, or a batch's), what of it goes to quarantine and why (the whole message,
      * or single events of a batch), and the signed batch to keep, if it is one.
      */
     private record Parse(List<Item> events, List<Refusal> refusals, SignedBatchRecord batch) {
+
+        static final Parse NOTHING = new Parse(List.of(), List.of(), null);
 
         static Parse refused(byte[] payload, String reason) {
             return new Parse(List.of(), List.of(new Refusal(payload, reason)), null);
