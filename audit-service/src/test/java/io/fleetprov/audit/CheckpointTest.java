@@ -182,6 +182,7 @@ class CheckpointTest {
                                 e.reason(),
                                 e.signer(),
                                 e.traceId(),
+                                e.signedBatch(),
                                 e.payload())
                         : e;
                 byte[] hash = HashChain.hash(prev, link.seq(), forged);

@@ -9,6 +9,7 @@ import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.protocol.AwsEventTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.event.EventType;
+import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.testing.TestDatabase;
 import io.fleetprov.testing.quarkus.InjectDatabase;
 import io.fleetprov.testing.quarkus.InjectIotEmulator;
@@ -19,6 +20,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,13 +35,19 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Durable ingest rate — a burst of claim-service events through the broker until every one is committed to the
  * hash-chained log — beside pgbench-style single-row autocommit INSERT TPS of a comparable row from one connection
  * on the same PostgreSQL, in the same run. Run it with {@code ./mvnw -o -pl audit-service -am test
- * -Dtest=IngestBenchmark -Dbenchmark=true -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dtest=IngestBenchmark -Dbenchmark=true -Dsurefire.failIfNoSpecifiedTests=false} (add {@code -Dbenchmark.batch=1}
+ * for one event per message).
  */
 @QuarkusTest
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
 class IngestBenchmark {
 
     private static final int EVENTS = Integer.getInteger("benchmark.events", 20_000);
+    /**
+     * Events per MQTT message (a {@link io.fleetprov.protocol.event.SignedBatch}, one signature each), as
+     * claim-service's relay publishes them; 1 publishes every event alone, as a single signed event.
+     */
+    private static final int BATCH = Integer.getInteger("benchmark.batch", 50);
     /** Publishes the client keeps unacknowledged by the broker: "as fast as the broker takes them". */
     private static final int PUBLISH_WINDOW = 500;
 
@@ -53,22 +62,25 @@ class IngestBenchmark {
     @Test
     void durableIngestAgainstSingleRowInserts() throws Exception {
         String installer = "installer-bench-" + UUID.randomUUID();
-        long warmup = ingest("installer-warmup-" + UUID.randomUUID(), 1000).rows();
-        assertThat(warmup).isEqualTo(1000);
+        long warmup = ingest("installer-warmup-" + UUID.randomUUID(), 5000).rows();
+        assertThat(warmup).isEqualTo(5000);
         Ingest ingest = ingest(installer, EVENTS);
         assertThat(ingest.rows()).isEqualTo(EVENTS);
         double insertTps = singleRowInserts(installer, EVENTS);
 
         System.out.printf(
-                "%naudit-service ingest benchmark: %d events, %d cores, PostgreSQL %s,"
+                "%naudit-service ingest benchmark: %d events, %d per message (%s), %d cores, PostgreSQL %s,"
                         + " synchronous_commit=%s, fsync=%s%n",
                 EVENTS,
+                BATCH,
+                BATCH == 1 ? "single signed events" : "signed batches",
                 Runtime.getRuntime().availableProcessors(),
                 setting("server_version"),
                 setting("synchronous_commit"),
                 setting("fsync"));
         System.out.printf(
-                "  broker accepted (QoS 1 PUBACKs to the publisher): %8.1f events/s%n", ingest.publishedPerSecond());
+                "  broker accepted (QoS 1 PUBACKs to the publisher): %8.1f events/s (%.1f messages/s)%n",
+                ingest.publishedPerSecond(), ingest.publishedPerSecond() / BATCH);
         System.out.printf(
                 "  durable ingest (published -> committed in the chain): %8.1f events/s%n", ingest.storedPerSecond());
         System.out.printf("  single-row autocommit INSERT, one connection:     %8.1f TPS%n", insertTps);
@@ -103,10 +115,16 @@ class IngestBenchmark {
         String topic = AwsEventTopics.fleetprov(EventType.CLAIM_ISSUED.wire());
         // Signed before the clock starts: the producer is claim-service, another process, which signs each event as
         // it writes it to its outbox; what is timed here is the broker and audit-service.
-        byte[][] payloads = new byte[count][];
-        for (int i = 0; i < count; i++) {
-            payloads[i] = ClaimServiceEvents.signed(PayloadCodec.json()
-                    .encode(ClaimServiceEvents.claimIssued(installer, "SN-bench-" + i, "claim-bench-" + i)));
+        List<byte[]> payloads = new ArrayList<>();
+        for (int first = 0; first < count; first += BATCH) {
+            List<FleetEvent> events = new ArrayList<>(BATCH);
+            for (int i = first; i < Math.min(count, first + BATCH); i++) {
+                events.add(ClaimServiceEvents.claimIssued(installer, "SN-bench-" + i, "claim-bench-" + i));
+            }
+            payloads.add(
+                    BATCH == 1
+                            ? ClaimServiceEvents.signed(PayloadCodec.json().encode(events.get(0)))
+                            : ClaimServiceEvents.signedBatch(events));
         }
         long start = System.nanoTime();
         try {

@@ -7,6 +7,7 @@ import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.protocol.event.EventKeys;
 import io.fleetprov.protocol.event.EventSignatureException;
 import io.fleetprov.protocol.event.EventVerifier;
+import io.fleetprov.protocol.event.SignedBatch;
 import io.fleetprov.protocol.event.SignedEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 /**
  * A downstream consumer of fleetprov events (like audit-service): its own identity, a raw MQTT subscription, and
  * claim-service's public key. Every message is verified as audit-service would: those that verify are in
- * {@link #received} (the envelope as {@code event} and {@code raw}, the compact JWS as {@code message}), any that
- * does not is in {@link #refused}.
+ * {@link #received} (the envelope as {@code event} and {@code raw}, the compact JWS as {@code message}: a signed
+ * batch gives one of each of its events, all with the batch's message), any that does not is in {@link #refused}.
  */
 final class EventListener implements AutoCloseable {
 
@@ -61,14 +62,19 @@ final class EventListener implements AutoCloseable {
         EventVerifier verifier = verifier();
         client.subscribe("fleetprov/events/#", 1, (topic, message) -> {
             try {
+                String compact = new String(message.getPayload(), StandardCharsets.US_ASCII);
+                if (EventVerifier.isBatch(message.getPayload())) {
+                    // One Received per event of the batch, each with the batch's message.
+                    SignedBatch batch = verifier.verifyBatch(message.getPayload());
+                    for (byte[] envelope : batch.envelopes()) {
+                        String raw = new String(envelope, StandardCharsets.UTF_8);
+                        listener.received.add(new Received(topic, JSON.readTree(raw), raw, batch.signer(), compact));
+                    }
+                    return;
+                }
                 SignedEvent signed = verifier.verify(message.getPayload());
                 String raw = new String(signed.envelope(), StandardCharsets.UTF_8);
-                listener.received.add(new Received(
-                        topic,
-                        JSON.readTree(raw),
-                        raw,
-                        signed.signer(),
-                        new String(message.getPayload(), StandardCharsets.US_ASCII)));
+                listener.received.add(new Received(topic, JSON.readTree(raw), raw, signed.signer(), compact));
             } catch (EventSignatureException e) {
                 listener.refused.add(new Refused(topic, e.getMessage()));
             }

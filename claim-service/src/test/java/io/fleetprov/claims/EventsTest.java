@@ -7,9 +7,11 @@ import io.fleetprov.claims.service.ClaimExpiry;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.protocol.event.EventType;
+import io.fleetprov.protocol.event.EventVerifier;
 import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +38,7 @@ class EventsTest {
     DataSource dataSource;
 
     @Test
-    void theRelaySignsEachEventBeforeSendingAndItsEchoConfirmsIt() throws Exception {
+    void theRelaySignsEachBatchBeforeSendingAndItsEchoConfirmsTheRows() throws Exception {
         try (EventListener events = EventListener.subscribe(emulator)) {
             String claim = (String) Claims.issue(ClaimServiceEmulator.installer(), Claims.serial())
                     .get("certificateId");
@@ -44,8 +46,8 @@ class EventsTest {
                     .untilAsserted(() -> assertThat(events.about(claim)).isNotEmpty());
             EventListener.Received issued = events.about(claim).get(0);
             assertThat(events.refused).isEmpty();
-            // The request wrote the envelope; the relay signed it and kept in the row exactly what it sent, so the
-            // broker's echo of that message confirmed it.
+            // The request wrote the envelope; the relay sent it in a signed batch and the row kept the envelope, so
+            // the broker's echo of that batch, which holds the envelope byte for byte, confirmed it.
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 try (Connection c = dataSource.getConnection();
                         PreparedStatement ps = c.prepareStatement(
@@ -54,7 +56,9 @@ class EventsTest {
                             1, UUID.fromString(issued.event().get("eventId").asText()));
                     try (ResultSet rs = ps.executeQuery()) {
                         assertThat(rs.next()).isTrue();
-                        assertThat(rs.getString(1)).isEqualTo(issued.message().strip());
+                        assertThat(EventVerifier.isBatch(issued.message().getBytes(StandardCharsets.US_ASCII)))
+                                .isTrue();
+                        assertThat(rs.getString(1)).isEqualTo(issued.raw());
                         assertThat(rs.getBoolean(2)).isTrue();
                     }
                 }

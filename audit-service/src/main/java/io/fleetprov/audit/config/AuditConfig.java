@@ -42,7 +42,7 @@ public interface AuditConfig {
     }
 
     interface Ingest {
-        /** Most events committed in one transaction. */
+        /** Most messages committed in one transaction (a signed batch is one message of many events). */
         @WithDefault("500")
         int batchSize();
 

@@ -4,18 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.store.AuditEvent;
+import io.fleetprov.audit.store.SignedBatchRecord;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.protocol.event.EnvelopeField;
 import io.fleetprov.protocol.event.EventSignatureException;
 import io.fleetprov.protocol.event.EventVerifier;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.SignedBatch;
 import io.fleetprov.protocol.event.SignedEvent;
 import io.fleetprov.protocol.event.TraceIds;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -37,12 +42,77 @@ public class EventParser {
     /** The quarantine reason of a fleetprov event that is not validly signed by a trusted key. */
     public static final String BAD_SIGNATURE = "bad-signature";
 
+    /** The quarantine reason of a batch with more events than {@link SignedBatch#MAX_EVENTS}. */
+    public static final String BATCH_TOO_LARGE = "batch-too-large";
+
     private final String serialAttribute;
     private final EventVerifier verifier;
 
     public EventParser(AuditConfig config, EventSignatures signatures) {
         this.serialAttribute = config.custody().serialAttribute();
         this.verifier = signatures.verifier();
+    }
+
+    /** Whether this message is a signed batch of fleetprov events, to be read by {@link #parseBatch}. */
+    public boolean isBatch(String topic, byte[] payload) {
+        return topic.startsWith(FLEETPROV_PREFIX) && EventVerifier.isBatch(payload);
+    }
+
+    /**
+     * Reads a {@link SignedBatch}: its signature is checked once, for the whole batch, and a batch that fails it, or
+     * holds more than {@link SignedBatch#MAX_EVENTS} events, is refused whole with a {@link MalformedEventException}.
+     * Otherwise each event is read as a single one on this topic would be, and one that cannot be read is refused
+     * alone: the batch's other events are kept.
+     */
+    public BatchContent parseBatch(String topic, byte[] payload, Instant receivedAt) {
+        Instant received = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+        SignedBatch batch;
+        try {
+            batch = verifier.verifyBatch(payload);
+        } catch (EventSignatureException e) {
+            throw new MalformedEventException(BAD_SIGNATURE + ": " + e.getMessage());
+        }
+        List<byte[]> envelopes = batch.envelopes();
+        if (envelopes.size() > SignedBatch.MAX_EVENTS) {
+            throw new MalformedEventException(
+                    BATCH_TOO_LARGE + ": " + envelopes.size() + " events, more than " + SignedBatch.MAX_EVENTS);
+        }
+        SignedBatchRecord record = new SignedBatchRecord(
+                batch.digest(), batch.signer(), received, new String(batch.message(), StandardCharsets.US_ASCII));
+        List<AuditEvent> events = new ArrayList<>(envelopes.size());
+        List<BatchContent.Refused> refused = new ArrayList<>();
+        for (int i = 0; i < envelopes.size(); i++) {
+            byte[] envelope = envelopes.get(i);
+            try {
+                AuditEvent event = fleetEvent(
+                                topic,
+                                topic.substring(FLEETPROV_PREFIX.length()),
+                                readObject(envelope),
+                                received,
+                                batch.signer())
+                        .inBatch(record.digest());
+                EventLimits.check(event);
+                events.add(event);
+            } catch (MalformedEventException e) {
+                refused.add(new BatchContent.Refused(
+                        envelope,
+                        "batch event " + (i + 1) + " of " + envelopes.size() + " (" + record.digest() + "): "
+                                + e.getMessage()));
+            } catch (RuntimeException e) {
+                refused.add(new BatchContent.Refused(
+                        envelope, "batch event " + (i + 1) + " of " + envelopes.size() + ": unreadable: " + e));
+            }
+        }
+        return new BatchContent(record, events, refused);
+    }
+
+    /**
+     * A signed batch as read: the batch to keep, its events that were read (in batch order) and those refused, each
+     * with the envelope bytes it came as and why.
+     */
+    public record BatchContent(SignedBatchRecord batch, List<AuditEvent> events, List<Refused> refused) {
+
+        public record Refused(byte[] envelope, String reason) {}
     }
 
     public AuditEvent parse(String topic, byte[] payload, Instant receivedAt) {
@@ -111,6 +181,7 @@ public class EventParser {
                 // The payload keeps whatever was sent; the column holds only a real W3C trace id, so a query by trace
                 // finds no row by a look-alike, and an event is never refused for its trace id alone.
                 TraceIds.isTraceId(event.traceId()) ? event.traceId() : null,
+                null,
                 body);
     }
 
@@ -142,6 +213,7 @@ public class EventParser {
                 null,
                 null,
                 thingName,
+                null,
                 null,
                 null,
                 null,
@@ -183,6 +255,7 @@ public class EventParser {
                 clientId,
                 null,
                 reason,
+                null,
                 null,
                 null,
                 body);

@@ -5,28 +5,36 @@ import io.fleetprov.audit.store.AppendResult;
 import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.audit.store.EventStore;
 import io.fleetprov.audit.store.QuarantinedMessage;
+import io.fleetprov.audit.store.SignedBatchRecord;
 import io.fleetprov.audit.store.WriteFailure;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -36,7 +44,9 @@ import org.jboss.logging.MDC;
  * than storing the event); the writer takes them in arrival order, waiting for each one's parse, so the chain keeps
  * the order in which the broker delivered them. It drains them in batches (malformed ones, and values the database
  * could not hold, go to quarantine), appends the batch in one transaction and only then acknowledges the messages to
- * the broker.
+ * the broker. A message may itself be a producer's signed batch of events (fleet-protocol's {@code SignedBatch}): its
+ * events become rows in batch order, an unreadable one is quarantined alone, and the message is acknowledged only
+ * once all of them are committed.
  *
  * <p>A failed append is one of two things ({@link WriteFailure}). The database is down or refusing work: the writer
  * keeps the batch, pauses with back-off and tries again — unacknowledged messages stay with the broker, so nothing
@@ -49,6 +59,9 @@ public class IngestWriter {
 
     private static final Logger LOG = Logger.getLogger(IngestWriter.class);
 
+    /** Committed messages remembered: well over the broker's window of 100 unacknowledged per session, many times. */
+    private static final int REMEMBERED = 10_000;
+
     private final EventStore store;
     private final EventParser parser;
     private final IngestMetrics metrics;
@@ -58,6 +71,20 @@ public class IngestWriter {
     private final BlockingQueue<Pending> queue;
     private final ExecutorService parsers;
     private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
+    /**
+     * The {@link #key}s of the latest messages whose events were committed. Only committed ones: a message dropped
+     * unacknowledged is read again when the broker redelivers it. Messages that were only quarantined are not
+     * remembered, so each delivery of one is quarantined as before.
+     */
+    private final Map<String, Boolean> committed = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    });
+
     private final AtomicLong quarantined = new AtomicLong();
     private volatile String lastQuarantineReason;
     private final Clock clock = Clock.systemUTC();
@@ -104,14 +131,22 @@ public class IngestWriter {
     /** Blocks while the writer is behind by a full queue: back-pressure towards the broker. */
     public void submit(ReceivedMessage message) throws InterruptedException {
         // The parse starts now, in parallel with others; its place in the queue is taken now, in arrival order.
+        String key = key(message);
         CompletableFuture<Parse> parse;
-        try {
-            parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
-        } catch (RejectedExecutionException e) {
-            // Stopping: the message stays unacknowledged, and the broker redelivers it to the next run.
-            return;
+        if (committed.containsKey(key)) {
+            // The broker's redelivery of a message whose events are already committed (it resends what it has had
+            // in flight too long, a whole signed batch at a time): nothing to read or verify again. It is
+            // acknowledged, like every message, after the commit of the batch it is drained with.
+            parse = CompletableFuture.completedFuture(Parse.NOTHING);
+        } else {
+            try {
+                parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
+            } catch (RejectedExecutionException e) {
+                // Stopping: the message stays unacknowledged, and the broker redelivers it to the next run.
+                return;
+            }
         }
-        queue.put(new Pending(message, parse));
+        queue.put(new Pending(message, parse, key));
     }
 
     /** Null while commits succeed; otherwise the database outage that pauses ingest. */
@@ -150,6 +185,14 @@ public class IngestWriter {
                 batch.add(first);
                 queue.drainTo(batch, config.batchSize() - 1);
                 commit(batch);
+                for (Pending p : batch) {
+                    Parse parse = p.parse().isCompletedExceptionally()
+                            ? null
+                            : p.parse().getNow(null);
+                    if (parse != null && !parse.events().isEmpty()) {
+                        committed.put(p.key(), Boolean.TRUE);
+                    }
+                }
                 batch.forEach(p -> p.message().acknowledge().run());
                 batch.clear();
             } catch (InterruptedException e) {
@@ -167,27 +210,34 @@ public class IngestWriter {
     private void commit(List<Pending> batch) throws InterruptedException {
         List<Parsed> events = new ArrayList<>(batch.size());
         List<QuarantinedMessage> quarantine = new ArrayList<>();
+        List<SignedBatchRecord> signedBatches = new ArrayList<>();
         for (Pending p : batch) {
             Parse parse;
             try {
                 parse = p.parse().get();
             } catch (ExecutionException e) {
-                parse = new Parse(null, "unreadable: " + e.getCause());
+                parse = Parse.refused(p.message().payload(), "unreadable: " + e.getCause());
             }
-            if (parse.event() != null) {
-                events.add(new Parsed(p.message(), parse.event()));
-            } else {
-                quarantine.add(quarantine(p.message(), parse.refusal()));
+            // A signed batch's events each become a row, and each refused one goes to quarantine alone: one bad
+            // event does not cost the batch's others. The message is acknowledged once all of them are stored.
+            for (Item item : parse.events()) {
+                events.add(new Parsed(p.message(), item.event(), item.raw()));
+            }
+            for (Refusal refusal : parse.refusals()) {
+                quarantine.add(quarantine(p.message(), refusal.raw(), refusal.reason()));
+            }
+            if (parse.batch() != null) {
+                signedBatches.add(parse.batch());
             }
         }
         Duration backoff = config.retryBackoff();
         while (true) {
-            WriteFailure failure = append(events, quarantine);
+            WriteFailure failure = append(events, quarantine, signedBatches);
             if (failure != null && !failure.isOutage()) {
                 LOG.warnf(
                         "the database refused a batch of %d events for its content (%s); appending them one by one",
                         events.size(), failure.describe());
-                failure = appendOneByOne(events, quarantine);
+                failure = appendOneByOne(events, quarantine, signedBatches);
             }
             if (failure == null) {
                 if (outage.getAndSet(null) != null) {
@@ -212,19 +262,27 @@ public class IngestWriter {
      * Each event alone, in order, then the quarantine. What is stored leaves the lists, so that after an outage in
      * the middle only the rest is tried again. Returns the outage that interrupted it, or null.
      */
-    private WriteFailure appendOneByOne(List<Parsed> events, List<QuarantinedMessage> quarantine) {
+    private WriteFailure appendOneByOne(
+            List<Parsed> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> signedBatches) {
         while (!events.isEmpty()) {
             Parsed next = events.get(0);
-            WriteFailure failure = append(new ArrayList<>(List.of(next)), new ArrayList<>());
+            // With the batch it came in, if any: stored once however often it is named.
+            List<SignedBatchRecord> itsBatch = signedBatches.stream()
+                    .filter(b -> b.digest().equals(next.event().signedBatch()))
+                    .limit(1)
+                    .collect(Collectors.toCollection(ArrayList::new));
+            WriteFailure failure = append(new ArrayList<>(List.of(next)), new ArrayList<>(), itsBatch);
             if (failure != null && failure.isOutage()) {
                 return failure;
             }
             if (failure != null) {
-                quarantine.add(quarantine(next.message(), "refused by the database: " + failure.describe()));
+                quarantine.add(
+                        quarantine(next.message(), next.raw(), "refused by the database: " + failure.describe()));
             }
             events.remove(0);
         }
-        WriteFailure failure = append(events, quarantine);
+        signedBatches.clear();
+        WriteFailure failure = append(events, quarantine, new ArrayList<>());
         if (failure == null || failure.isOutage()) {
             return failure;
         }
@@ -232,7 +290,7 @@ public class IngestWriter {
         // cannot even be quarantined must not stop everything behind it.
         while (!quarantine.isEmpty()) {
             QuarantinedMessage q = quarantine.get(0);
-            failure = append(new ArrayList<>(), new ArrayList<>(List.of(q)));
+            failure = append(new ArrayList<>(), new ArrayList<>(List.of(q)), new ArrayList<>());
             if (failure != null && failure.isOutage()) {
                 return failure;
             }
@@ -248,11 +306,12 @@ public class IngestWriter {
     }
 
     /** Appends the lists in one transaction and empties them; on failure leaves them as they were. */
-    private WriteFailure append(List<Parsed> events, List<QuarantinedMessage> quarantine) {
+    private WriteFailure append(
+            List<Parsed> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> signedBatches) {
         long started = System.nanoTime();
         AppendResult result;
         try {
-            result = store.append(events.stream().map(Parsed::event).toList(), quarantine);
+            result = store.append(events.stream().map(Parsed::event).toList(), quarantine, signedBatches);
         } catch (Exception | AssertionError e) {
             metrics.commitFailed();
             return WriteFailure.of(e);
@@ -276,25 +335,45 @@ public class IngestWriter {
         }
         events.clear();
         quarantine.clear();
+        signedBatches.clear();
         return null;
     }
 
-    /** Runs on the parser pool: reads and verifies one message, or says why it goes to quarantine. */
+    /**
+     * Runs on the parser pool: reads and verifies one message (a single event or a signed batch), or says why it, or
+     * which of its events, go to quarantine.
+     */
     private Parse parse(ReceivedMessage m) {
         try {
+            if (parser.isBatch(m.topic(), m.payload())) {
+                EventParser.BatchContent content = parser.parseBatch(m.topic(), m.payload(), m.receivedAt());
+                List<Item> items = new ArrayList<>(content.events().size());
+                for (AuditEvent event : content.events()) {
+                    // Should the database refuse the row, what is quarantined is this event's envelope as signed.
+                    items.add(new Item(event, envelopeBytes(event)));
+                }
+                List<Refusal> refusals = content.refused().stream()
+                        .map(r -> new Refusal(r.envelope(), r.reason()))
+                        .toList();
+                return new Parse(items, refusals, content.batch());
+            }
             AuditEvent event = parser.parse(m.topic(), m.payload(), m.receivedAt());
             EventLimits.check(event);
-            return new Parse(event, null);
+            return new Parse(List.of(new Item(event, m.payload())), List.of(), null);
         } catch (MalformedEventException e) {
-            return new Parse(null, e.getMessage());
+            return Parse.refused(m.payload(), e.getMessage());
         } catch (RuntimeException e) {
-            return new Parse(null, "unreadable: " + e);
+            return Parse.refused(m.payload(), "unreadable: " + e);
         }
     }
 
-    private QuarantinedMessage quarantine(ReceivedMessage m, String reason) {
+    private static byte[] envelopeBytes(AuditEvent event) {
+        return event.payload().toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private QuarantinedMessage quarantine(ReceivedMessage m, byte[] raw, String reason) {
         // Topic and reason as bounded for storage: either may quote a hostile value of any length.
-        QuarantinedMessage q = new QuarantinedMessage(m.topic(), m.payload(), reason, m.receivedAt());
+        QuarantinedMessage q = new QuarantinedMessage(m.topic(), raw, reason, m.receivedAt());
         MDC.put("topic", q.topic());
         LOG.warnf("quarantined a message: %s", q.reason());
         MDC.remove("topic");
@@ -306,11 +385,38 @@ public class IngestWriter {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private record Parsed(ReceivedMessage message, AuditEvent event) {}
+    /** An event to append, the message that brought it and the bytes to quarantine should its row be refused. */
+    private record Parsed(ReceivedMessage message, AuditEvent event, byte[] raw) {}
 
-    /** A message in arrival order with its parse, which may still be running. */
-    private record Pending(ReceivedMessage message, Future<Parse> parse) {}
+    /** A message in arrival order with its parse, which may still be running, and its {@link #key}. */
+    private record Pending(ReceivedMessage message, CompletableFuture<Parse> parse, String key) {}
 
-    /** The event a message holds, or the reason it is quarantined. */
-    private record Parse(AuditEvent event, String refusal) {}
+    /** Topic and SHA-256 of the payload: the same message, whichever delivery of it. */
+    private static String key(ReceivedMessage m) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(m.topic().getBytes(StandardCharsets.UTF_8));
+            sha256.update((byte) 0);
+            return HexFormat.of().formatHex(sha256.digest(m.payload()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * What a message holds: its events (one, or a batch's), what of it goes to quarantine and why (the whole message,
+     * or single events of a batch), and the signed batch to keep, if it is one.
+     */
+    private record Parse(List<Item> events, List<Refusal> refusals, SignedBatchRecord batch) {
+
+        static final Parse NOTHING = new Parse(List.of(), List.of(), null);
+
+        static Parse refused(byte[] payload, String reason) {
+            return new Parse(List.of(), List.of(new Refusal(payload, reason)), null);
+        }
+    }
+
+    private record Item(AuditEvent event, byte[] raw) {}
+
+    private record Refusal(byte[] raw, String reason) {}
 }

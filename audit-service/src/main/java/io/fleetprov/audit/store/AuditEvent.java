@@ -8,7 +8,8 @@ import java.time.Instant;
  * {@code signer} is the {@code kid} of the key whose signature on the event was verified; null for AWS's own events,
  * which are trusted for their topic (only AWS IoT may publish under {@code $aws/events}). {@code traceId} is the W3C
  * trace id a fleetprov event carried, null when it carried none or one that is not a W3C trace id. Times are at millisecond
- * precision so that they survive a round trip through PostgreSQL unchanged.
+ * precision so that they survive a round trip through PostgreSQL unchanged. {@code signedBatch} is the digest of
+ * the signed batch the event came in ({@link SignedBatchRecord}), null for an event that came alone.
  */
 public record AuditEvent(
         String eventId,
@@ -28,4 +29,30 @@ public record AuditEvent(
         String reason,
         String signer,
         String traceId,
-        JsonNode payload) {}
+        String signedBatch,
+        JsonNode payload) {
+
+    /** This event as it came in a {@link io.fleetprov.protocol.event.SignedBatch} of this digest. */
+    public AuditEvent inBatch(String digest) {
+        return new AuditEvent(
+                eventId,
+                eventType,
+                source,
+                topic,
+                occurredAt,
+                receivedAt,
+                installer,
+                serialNumber,
+                templateName,
+                claimCertificateId,
+                certificateId,
+                thingName,
+                clientId,
+                outcome,
+                reason,
+                signer,
+                traceId,
+                digest,
+                payload);
+    }
+}

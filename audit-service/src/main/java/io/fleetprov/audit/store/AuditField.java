@@ -34,7 +34,11 @@ public enum AuditField {
     // form too, like every other column taken out of the payload, so that changing the indexed column alone (to hide
     // a row from its trace, or to move one into another) breaks the link. Optional: links stored before V4 and
     // AWS's events hash as they always did.
-    TRACE_ID(EnvelopeField.TRACE_ID, AuditEvent::traceId, false);
+    TRACE_ID(EnvelopeField.TRACE_ID, AuditEvent::traceId, false),
+    // Not an envelope field: the digest of the signed batch the event came in (V5), whose message, kept once in
+    // signed_batch, is what the signer's signature covers. In the canonical form, so that pointing a row at another
+    // batch breaks the link. Optional: single events, AWS's, and links stored before V5 hash as they always did.
+    SIGNED_BATCH("signed_batch", "signedBatch", "signedBatch", AuditEvent::signedBatch, false);
 
     private final String column;
     private final String hashName;

@@ -57,9 +57,22 @@ public class EventStore {
      * quarantined messages, in one transaction. Throws on any database failure, leaving nothing written.
      */
     public AppendResult append(List<AuditEvent> events, List<QuarantinedMessage> quarantine) throws SQLException {
+        return append(events, quarantine, List.of());
+    }
+
+    /**
+     * {@link #append(List, List)}, with the signed batches the events came in: each stored once (a replayed batch is
+     * the same digest), in the same transaction as the rows that name it.
+     */
+    public AppendResult append(
+            List<AuditEvent> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> batches)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (!batches.isEmpty()) {
+                    storeBatches(c, batches);
+                }
                 AppendResult result = append(c, events, quarantine);
                 c.commit();
                 return result;
@@ -137,6 +150,27 @@ public class EventStore {
             }
         }
         return new AppendResult(appended, events.size() - appended.size(), quarantine.size());
+    }
+
+    private static void storeBatches(Connection c, List<SignedBatchRecord> batches) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("insert into signed_batch (digest, signer, received_at,"
+                + " message) values (?, ?, ?, ?) on conflict (digest) do nothing")) {
+            for (SignedBatchRecord b : batches) {
+                insert.setString(1, b.digest());
+                insert.setString(2, b.signer());
+                insert.setObject(3, b.receivedAt().atOffset(ZoneOffset.UTC));
+                insert.setString(4, b.message());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The message of the signed batch of this digest, if it is stored. */
+    public Optional<String> signedBatch(String digest) {
+        return query("select message from signed_batch where digest = ?", List.of(digest), rs -> rs.getString(1))
+                .stream()
+                .findFirst();
     }
 
     private static Set<String> existingIds(Connection c, Set<String> ids) throws SQLException {
@@ -257,6 +291,7 @@ public class EventStore {
                 rs.getString("reason"),
                 rs.getString("signer"),
                 rs.getString("trace_id"),
+                rs.getString("signed_batch"),
                 json(rs.getString("payload")));
         return new ChainedEvent(rs.getLong("seq"), event, rs.getBytes("prev_hash"), rs.getBytes("hash"));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.erdtman.jcs.JsonCanonicalizer;
@@ -42,6 +43,15 @@ public final class HashChain {
             }
         }
         node.set("payload", e.payload());
+        StringBuilder direct = new StringBuilder(1024);
+        if (CanonicalJson.write(node, direct)) {
+            return direct.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return reference(node, e);
+    }
+
+    /** The reference canonicalizer's bytes: printed as JSON, parsed and written again by {@link JsonCanonicalizer}. */
+    static byte[] reference(ObjectNode node, AuditEvent e) {
         try {
             return new JsonCanonicalizer(JSON.writeValueAsString(node)).getEncodedUTF8();
         } catch (IOException ex) {

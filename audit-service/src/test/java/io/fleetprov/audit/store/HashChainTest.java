@@ -43,6 +43,7 @@ class HashChainTest {
                 "claim-bound-serial-matches",
                 null,
                 null,
+                null,
                 new ObjectMapper().readTree(PAYLOAD));
 
         assertThat(new String(HashChain.canonical(42, event), StandardCharsets.UTF_8))
@@ -70,6 +71,7 @@ class HashChainTest {
                 "dev-1",
                 null,
                 "CLIENT_INITIATED_DISCONNECT",
+                null,
                 null,
                 null,
                 new ObjectMapper()
@@ -105,6 +107,7 @@ class HashChainTest {
                 "claim-bound-serial-matches",
                 null,
                 "4bf92f3577b34da6a3ce929d0e0e4736",
+                null,
                 new ObjectMapper().readTree(payload));
         AuditEvent columnMoved = new AuditEvent(
                 withTrace.eventId(),
@@ -124,6 +127,7 @@ class HashChainTest {
                 withTrace.reason(),
                 withTrace.signer(),
                 "0af7651916cd43dd8448eb211c80319c",
+                withTrace.signedBatch(),
                 withTrace.payload());
 
         assertThat(new String(HashChain.canonical(42, withTrace), StandardCharsets.UTF_8))
@@ -131,5 +135,39 @@ class HashChainTest {
         // Moving a row into another trace by its indexed column alone breaks the link.
         assertThat(HashChain.hash(HashChain.GENESIS, 42, columnMoved))
                 .isNotEqualTo(HashChain.hash(HashChain.GENESIS, 42, withTrace));
+    }
+
+    @Test
+    void theSignedBatchColumnIsInsideTheLinkAndAbsentFromSingleEvents() throws Exception {
+        AuditEvent single = new AuditEvent(
+                "0b7e6c52-2f0c-4b8e-9a53-3c1f1d2f9e11",
+                "HookDecision",
+                "claim-service",
+                "fleetprov/events/HookDecision",
+                Instant.parse("2026-03-04T05:06:07.123Z"),
+                Instant.parse("2026-03-04T05:06:08.456Z"),
+                "inst-1",
+                "SN-1",
+                "t",
+                "claim-1",
+                "cert-1",
+                null,
+                null,
+                "allow",
+                "claim-bound-serial-matches",
+                null,
+                null,
+                null,
+                new ObjectMapper().readTree(PAYLOAD));
+        String digest = "aa".repeat(32);
+        AuditEvent batched = single.inBatch(digest);
+
+        assertThat(new String(HashChain.canonical(42, single), StandardCharsets.UTF_8))
+                .doesNotContain("signedBatch");
+        assertThat(new String(HashChain.canonical(42, batched), StandardCharsets.UTF_8))
+                .contains(",\"signedBatch\":\"" + digest + "\",");
+        // Pointing a row at another batch by its column alone breaks the link.
+        assertThat(HashChain.hash(HashChain.GENESIS, 42, batched.inBatch("bb".repeat(32))))
+                .isNotEqualTo(HashChain.hash(HashChain.GENESIS, 42, batched));
     }
 }

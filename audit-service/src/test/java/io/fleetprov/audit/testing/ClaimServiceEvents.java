@@ -11,6 +11,7 @@ import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.protocol.event.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 
@@ -54,6 +55,17 @@ public final class ClaimServiceEvents implements AutoCloseable {
     /** {@code message} as it is: unsigned, or signed by whoever the caller chose. */
     public void publishAsIs(String topic, byte[] message) throws Exception {
         client.publish(topic, message, 1, false);
+    }
+
+    /** {@code events} (all of one type) as one {@link io.fleetprov.protocol.event.SignedBatch} on their type's topic. */
+    public void publishBatch(List<FleetEvent> events) throws Exception {
+        client.publish(AwsEventTopics.fleetprov(events.get(0).type().wire()), signedBatch(events), 1, false);
+    }
+
+    /** {@code events} as one batch signed by {@link #SIGNER}. */
+    public static byte[] signedBatch(List<FleetEvent> events) {
+        return SIGNER.signBatch(events.stream().map(PayloadCodec.json()::encode).toList())
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     public static byte[] signed(byte[] envelope) {

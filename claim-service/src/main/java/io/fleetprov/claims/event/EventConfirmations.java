@@ -6,6 +6,7 @@ import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.store.OutboxStore;
 import io.fleetprov.protocol.event.EventSignatureException;
 import io.fleetprov.protocol.event.EventVerifier;
+import io.fleetprov.protocol.event.SignedBatch;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -17,9 +18,11 @@ import org.jboss.logging.Logger;
 
 /**
  * Subscribes to this service's own event topics: an event the broker routes back has certainly been accepted by
- * it, which a QoS 1 write alone does not prove (the connector acknowledges on write, not on PUBACK). The echo
- * confirms an outbox row only when it is byte for byte the signed message the row holds, so no signature check is
- * needed here: nobody else can produce those bytes.
+ * it, which a QoS 1 write alone does not prove (the connector acknowledges on write, not on PUBACK). A single signed
+ * event (as an earlier version sent) confirms an outbox row only when it is byte for byte the signed message the row
+ * holds, so no signature check is needed for it: nobody else can produce those bytes. A {@link SignedBatch} (as
+ * {@link OutboxRelay} sends now) is first verified with this service's own key, then confirms each row whose envelope
+ * it holds byte for byte: the rows keep their envelope, since a batch is signed afresh at each send.
  */
 @ApplicationScoped
 public class EventConfirmations {
@@ -30,26 +33,38 @@ public class EventConfirmations {
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final String source;
+    private final EventVerifier own;
 
-    public EventConfirmations(OutboxStore outbox, Clock clock, ClaimServiceConfig config) {
+    public EventConfirmations(OutboxStore outbox, Clock clock, ClaimServiceConfig config, EventSigning signing) {
         this.outbox = outbox;
         this.clock = clock;
         this.source = config.events().source();
+        this.own = signing.signer().selfVerifier();
     }
 
     @Incoming("fleet-events-echo")
     @Blocking
     public void confirm(byte[] payload) {
         try {
-            JsonNode event = json.readTree(EventVerifier.unverifiedEnvelope(payload));
-            if (event != null && source.equals(event.path("source").asText()) && event.hasNonNull("eventId")) {
-                outbox.confirm(
-                        UUID.fromString(event.get("eventId").asText()),
-                        new String(payload, StandardCharsets.US_ASCII).strip(),
-                        clock.instant());
+            if (EventVerifier.isBatch(payload)) {
+                for (byte[] envelope : own.verifyBatch(payload).envelopes()) {
+                    confirm(envelope, SignedBatch.text(envelope));
+                }
+            } else {
+                confirm(
+                        EventVerifier.unverifiedEnvelope(payload),
+                        new String(payload, StandardCharsets.US_ASCII).strip());
             }
         } catch (IOException | IllegalArgumentException | EventSignatureException e) {
             LOG.debugf("ignoring an unreadable event: %s", e.getMessage());
+        }
+    }
+
+    /** Confirms the row of this envelope if it is this service's and the row holds exactly {@code asStored}. */
+    private void confirm(byte[] envelope, String asStored) throws IOException {
+        JsonNode event = json.readTree(envelope);
+        if (event != null && source.equals(event.path("source").asText()) && event.hasNonNull("eventId")) {
+            outbox.confirm(UUID.fromString(event.get("eventId").asText()), asStored, clock.instant());
         }
     }
 }

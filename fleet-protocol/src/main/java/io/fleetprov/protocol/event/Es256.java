@@ -56,6 +56,12 @@ final class Es256 {
         return new Verifying(new ECPublicKeyParameters(point, DOMAIN));
     }
 
+    /** The public half of {@code key}: Q = d·G. */
+    static Verifying verifying(Signing key) {
+        ECPoint q = DOMAIN.getG().multiply(key.key().getD()).normalize();
+        return new Verifying(new ECPublicKeyParameters(q, DOMAIN));
+    }
+
     static Signing signing(PrivateKey key) {
         if (!(key instanceof ECPrivateKey ec) || !isP256(ec.getParams())) {
             throw new IllegalArgumentException("the key is not an EC P-256 private key");

@@ -4,6 +4,7 @@ import io.fleetprov.protocol.codec.PayloadCodec;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
@@ -31,6 +32,14 @@ public final class EventSigner {
         return new EventSigner(keyId, EventKeys.privateKey(pem));
     }
 
+    /**
+     * A verifier that trusts this signer's own key under its kid, and nothing else: for a producer that checks that a
+     * message routed back to it is one it signed itself, such as an echo confirming a {@link SignedBatch}.
+     */
+    public EventVerifier selfVerifier() {
+        return new EventVerifier(keyId, Es256.verifying(key));
+    }
+
     public String keyId() {
         return keyId;
     }
@@ -42,12 +51,24 @@ public final class EventSigner {
 
     /** The compact JWS whose payload is exactly {@code envelope}. */
     public String sign(byte[] envelope) {
+        return sign(envelope, SignedEvent.TYPE);
+    }
+
+    /**
+     * One {@link SignedBatch} of these envelopes (1 to {@link SignedBatch#MAX_EVENTS}, each compact JSON), in this
+     * order, under one signature.
+     */
+    public String signBatch(List<byte[]> envelopes) {
+        return sign(SignedBatch.payload(envelopes), SignedBatch.TYPE);
+    }
+
+    private String sign(byte[] payload, String type) {
         // jose4j writes the header and the encoded payload; the signature is Es256's (see there for why).
         JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayloadBytes(envelope);
+        jws.setPayloadBytes(payload);
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
         jws.setKeyIdHeaderValue(keyId);
-        jws.setHeader("typ", SignedEvent.TYPE);
+        jws.setHeader("typ", type);
         String input = jws.getHeaders().getEncodedHeader() + "." + jws.getEncodedPayload();
         byte[] signature = Es256.sign(key, input.getBytes(StandardCharsets.US_ASCII));
         return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature);
