@@ -167,9 +167,9 @@ public class FleetEvents {
                 bounded(reason, MAX_REASON),
                 TraceIds.isTraceId(traceId) ? traceId : null);
         // Written unsigned: the ES256 signature is the costliest step of recording an event, and the request that
-        // records it need not wait for it. OutboxRelay signs each event before its first send and stores the signed
-        // message in its row, so every redelivery sends the same bytes and the echo that confirms delivery is
-        // compared with them; nothing leaves the service unsigned.
+        // records it need not wait for it. OutboxRelay signs the events it sends together, once per batch, on every
+        // send; the echo that confirms delivery must carry this row's envelope byte for byte under the service's own
+        // signature; nothing leaves the service unsigned.
         outbox.append(
                 UUID.fromString(event.eventId()),
                 AwsEventTopics.fleetprov(type.wire()),

@@ -67,14 +67,6 @@ public class OutboxStore {
         }
     }
 
-    /**
-     * Replaces the unsigned envelope of a row this relay has taken with the signed message, once: the row keeps
-     * exactly what travels from then on. False if the row no longer holds {@code unsigned}.
-     */
-    public boolean storeSigned(long id, String unsigned, String signed) {
-        return update("update outbox set payload = ? where id = ? and payload = ?", signed, id, unsigned) == 1;
-    }
-
     /** The event never reached the broker (it is unreachable): due again at once, and the send does not count. */
     public void release(long id) {
         update(
@@ -84,8 +76,9 @@ public class OutboxStore {
     }
 
     /**
-     * The broker routed the event back to us: it is delivered. Only the signed message exactly as written confirms
-     * it, so a message merely naming the event id (anyone may read ids off the topic) cannot stop its delivery.
+     * The broker routed the event back to us: it is delivered. Only the row's payload exactly as written (checked by
+     * the caller to have come under the service's own signature) confirms it, so a message merely naming the event
+     * id (anyone may read ids off the topic) cannot stop its delivery.
      */
     public boolean confirm(UUID eventId, String payload, Instant now) {
         return update(
