@@ -35,6 +35,7 @@ public record EventView(
         String reason,
         String signer,
         String traceId,
+        String signedBatch,
         String hash,
         String prevHash,
         JsonNode payload) {
@@ -61,6 +62,7 @@ public record EventView(
                 e.reason(),
                 e.signer(),
                 e.traceId(),
+                e.signedBatch(),
                 hex.formatHex(c.hash()),
                 hex.formatHex(c.prevHash()),
                 e.payload());

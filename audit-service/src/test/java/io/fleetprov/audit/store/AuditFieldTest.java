@@ -19,7 +19,7 @@ class AuditFieldTest {
         assertThat(EventStore.COLUMNS)
                 .isEqualTo("seq, event_id, event_type, source, topic, occurred_at, received_at, installer, "
                         + "serial_number, template_name, claim_certificate_id, certificate_id, thing_name, client_id, "
-                        + "outcome, reason, signer, trace_id, payload::text as payload, prev_hash, hash");
+                        + "outcome, reason, signer, trace_id, signed_batch, payload::text as payload, prev_hash, hash");
     }
 
     @Test
