@@ -38,7 +38,7 @@ public class ClaimServiceEmulator extends IotEmulatorTestResource {
     public static final String HOOK_HEADER = "X-Fleetprov-Hook-Secret";
     public static final String PASSWORD = "Installer-Passw0rd!";
     /** Installers {@code installer-1} .. {@code installer-N}; tests take fresh ones with {@link #installer()}. */
-    public static final int INSTALLERS = 60;
+    public static final int INSTALLERS = 90;
 
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_INSTALLER =
             new java.util.concurrent.atomic.AtomicInteger();
