@@ -12,7 +12,6 @@ import io.fleetprov.emulator.events.ServiceIdentity;
 import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.protocol.event.EventSignatureException;
 import io.fleetprov.protocol.event.EventVerifier;
-import io.fleetprov.protocol.event.SignedEvent;
 import io.fleetprov.testing.ServiceProcess;
 import io.fleetprov.testing.TestDatabase;
 import io.fleetprov.testing.TestTemplates;
@@ -246,10 +245,15 @@ class SharedOutboxIT {
         EventVerifier verifier = EventListener.verifier(KID);
         listener.subscribe("fleetprov/events/+", 1, (topic, message) -> {
             try {
-                SignedEvent signed = verifier.verify(message.getPayload());
-                JsonNode event = JSON.readTree(signed.envelope());
-                received.computeIfAbsent(event.get("eventId").asText(), id -> new AtomicInteger())
-                        .incrementAndGet();
+                // The relay sends signed batches; a single signed event is what an earlier version sent.
+                List<byte[]> envelopes = EventVerifier.isBatch(message.getPayload())
+                        ? verifier.verifyBatch(message.getPayload()).envelopes()
+                        : List.of(verifier.verify(message.getPayload()).envelope());
+                for (byte[] envelope : envelopes) {
+                    JsonNode event = JSON.readTree(envelope);
+                    received.computeIfAbsent(event.get("eventId").asText(), id -> new AtomicInteger())
+                            .incrementAndGet();
+                }
             } catch (EventSignatureException e) {
                 refused.add(topic + ": " + e.getMessage());
             }
