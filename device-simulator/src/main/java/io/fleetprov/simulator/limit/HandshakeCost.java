@@ -162,28 +162,35 @@ public final class HandshakeCost {
         SSLEngine client = clientContext.newEngine(ByteBufAllocator.DEFAULT, "localhost", 8883);
         SSLEngine server = serverContext.newEngine(ByteBufAllocator.DEFAULT);
         try {
-            int size = Math.max(
-                    client.getSession().getPacketBufferSize(),
-                    server.getSession().getPacketBufferSize());
-            ByteBuffer toServer = ByteBuffer.allocate(size * 4);
-            ByteBuffer toClient = ByteBuffer.allocate(size * 4);
-            ByteBuffer empty = ByteBuffer.allocate(0);
-            ByteBuffer sink = ByteBuffer.allocate(size * 4);
-            client.beginHandshake();
-            server.beginHandshake();
-            for (int round = 0; round < 50 && !(done(client) && done(server)); round++) {
-                step(client, empty, toServer, toClient, sink);
-                step(server, empty, toClient, toServer, sink);
-            }
-            if (!(done(client) && done(server))) {
-                throw new IllegalStateException("handshake did not finish: client " + client.getHandshakeStatus()
-                        + ", server " + server.getHandshakeStatus());
-            }
+            handshake(client, server);
         } catch (SSLException e) {
             throw new IllegalStateException("handshake failed", e);
         } finally {
             io.netty.util.ReferenceCountUtil.release(client);
             io.netty.util.ReferenceCountUtil.release(server);
+        }
+    }
+
+    /**
+     * Runs a TLS handshake between two engines through memory, on this thread, to its end; throws when either side
+     * refuses or it does not finish. The engines stay the caller's to release.
+     */
+    public static void handshake(SSLEngine client, SSLEngine server) throws SSLException {
+        int size = Math.max(
+                client.getSession().getPacketBufferSize(), server.getSession().getPacketBufferSize());
+        ByteBuffer toServer = ByteBuffer.allocate(size * 4);
+        ByteBuffer toClient = ByteBuffer.allocate(size * 4);
+        ByteBuffer empty = ByteBuffer.allocate(0);
+        ByteBuffer sink = ByteBuffer.allocate(size * 4);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int round = 0; round < 50 && !(done(client) && done(server)); round++) {
+            step(client, empty, toServer, toClient, sink);
+            step(server, empty, toClient, toServer, sink);
+        }
+        if (!(done(client) && done(server))) {
+            throw new SSLException("handshake did not finish: client " + client.getHandshakeStatus() + ", server "
+                    + server.getHandshakeStatus());
         }
     }
 

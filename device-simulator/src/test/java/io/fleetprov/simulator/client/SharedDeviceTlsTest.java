@@ -3,6 +3,7 @@ package io.fleetprov.simulator.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetprov.simulator.limit.HandshakeCost;
 import io.fleetprov.testing.TestClock;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
@@ -12,7 +13,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
@@ -148,56 +147,10 @@ class SharedDeviceTlsTest {
     private static SSLEngine handshake(SSLEngine client, SslContext serverContext) throws SSLException {
         SSLEngine server = serverContext.newEngine(ByteBufAllocator.DEFAULT);
         try {
-            int size = Math.max(
-                    client.getSession().getPacketBufferSize(),
-                    server.getSession().getPacketBufferSize());
-            ByteBuffer toServer = ByteBuffer.allocate(size * 4);
-            ByteBuffer toClient = ByteBuffer.allocate(size * 4);
-            ByteBuffer sink = ByteBuffer.allocate(size * 4);
-            client.beginHandshake();
-            server.beginHandshake();
-            for (int round = 0; round < 50 && !(done(client) && done(server)); round++) {
-                step(client, toServer, toClient, sink);
-                step(server, toClient, toServer, sink);
-            }
-            if (!(done(client) && done(server))) {
-                throw new SSLException("handshake did not finish");
-            }
+            HandshakeCost.handshake(client, server);
             return server;
         } finally {
             ReferenceCountUtil.release(client);
-        }
-    }
-
-    private static boolean done(SSLEngine engine) {
-        HandshakeStatus status = engine.getHandshakeStatus();
-        return status == HandshakeStatus.NOT_HANDSHAKING || status == HandshakeStatus.FINISHED;
-    }
-
-    private static void step(SSLEngine engine, ByteBuffer out, ByteBuffer in, ByteBuffer sink) throws SSLException {
-        in.flip();
-        while (in.hasRemaining()) {
-            sink.clear();
-            var result = engine.unwrap(in, sink);
-            runTasks(engine);
-            if (result.bytesConsumed() == 0) {
-                break;
-            }
-        }
-        in.compact();
-        for (int i = 0; i < 8; i++) {
-            var result = engine.wrap(ByteBuffer.allocate(0), out);
-            runTasks(engine);
-            if (result.bytesProduced() == 0) {
-                break;
-            }
-        }
-    }
-
-    private static void runTasks(SSLEngine engine) {
-        Runnable task;
-        while ((task = engine.getDelegatedTask()) != null) {
-            task.run();
         }
     }
 
