@@ -1,5 +1,6 @@
 package io.fleetprov.protocol.event;
 
+import io.fleetprov.protocol.crypto.P256;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,12 +8,8 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECFieldFp;
-import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
@@ -34,9 +31,7 @@ final class Es256 {
     static final int SIGNATURE_LENGTH = 64;
 
     private static final int HALF = SIGNATURE_LENGTH / 2;
-    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
-    private static final ECDomainParameters DOMAIN =
-            new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH(), P256.getSeed());
+    private static final ECDomainParameters DOMAIN = P256.DOMAIN;
 
     private Es256() {}
 
@@ -47,7 +42,7 @@ final class Es256 {
     record Signing(ECPrivateKeyParameters key) {}
 
     static Verifying verifying(PublicKey key) {
-        if (!(key instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
+        if (!(key instanceof ECPublicKey ec) || !P256.isP256(ec.getParams())) {
             throw new IllegalArgumentException("the key is not an EC P-256 public key");
         }
         // Throws for a point that is not on the curve, or is the point at infinity.
@@ -63,7 +58,7 @@ final class Es256 {
     }
 
     static Signing signing(PrivateKey key) {
-        if (!(key instanceof ECPrivateKey ec) || !isP256(ec.getParams())) {
+        if (!(key instanceof ECPrivateKey ec) || !P256.isP256(ec.getParams())) {
             throw new IllegalArgumentException("the key is not an EC P-256 private key");
         }
         return new Signing(new ECPrivateKeyParameters(ec.getS(), DOMAIN));
@@ -91,20 +86,6 @@ final class Es256 {
         verifier.init(false, key.key());
         // Refuses R or S outside [1, n-1] itself.
         return verifier.verifySignature(sha256(input), r, s);
-    }
-
-    private static boolean isP256(ECParameterSpec params) {
-        return params.getCurve().getField() instanceof ECFieldFp field
-                && field.getP().equals(DOMAIN.getCurve().getField().getCharacteristic())
-                && params.getCurve().getA().equals(DOMAIN.getCurve().getA().toBigInteger())
-                && params.getCurve().getB().equals(DOMAIN.getCurve().getB().toBigInteger())
-                && params.getOrder().equals(DOMAIN.getN())
-                && params.getGenerator()
-                        .getAffineX()
-                        .equals(DOMAIN.getG().getAffineXCoord().toBigInteger())
-                && params.getGenerator()
-                        .getAffineY()
-                        .equals(DOMAIN.getG().getAffineYCoord().toBigInteger());
     }
 
     private static byte[] sha256(byte[] input) {
