@@ -116,15 +116,16 @@ public final class CeilingFinder {
                 rate = next(rate);
                 continue;
             }
-            String miss = !step.slo().passed()
-                    ? "SLO missed at " + rate + " devices/s"
-                    : "throttled at " + rate + " devices/s";
+            String why = !step.slo().passed() ? "SLO missed" : "throttled";
+            String miss = why + " at " + rate + " devices/s";
             if (sustainable == null && steps.size() <= MAX_STEPS_DOWN && lower(rate) >= MIN_RATE) {
                 firstMiss = firstMiss == null ? miss : firstMiss;
                 rate = lower(rate);
                 continue;
             }
-            stopped = firstMiss == null ? miss : firstMiss + "; stepping down, " + miss.replace(" at ", " still at ");
+            stopped = firstMiss == null
+                    ? miss
+                    : firstMiss + "; stepping down, " + why + " still at " + rate + " devices/s";
             break;
         }
         return new Result(steps, sustainable, throttlingBegan, stopped);
