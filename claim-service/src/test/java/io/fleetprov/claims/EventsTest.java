@@ -3,9 +3,14 @@ package io.fleetprov.claims;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetprov.claims.config.ClaimServiceConfig;
+import io.fleetprov.claims.event.EventConfirmations;
+import io.fleetprov.claims.event.EventSigning;
 import io.fleetprov.claims.service.ClaimExpiry;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.registry.CertificateStatus;
+import io.fleetprov.protocol.crypto.P256;
+import io.fleetprov.protocol.event.EventSigner;
 import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.EventVerifier;
 import io.fleetprov.testing.quarkus.InjectIotEmulator;
@@ -36,6 +41,57 @@ class EventsTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    EventConfirmations confirmations;
+
+    @Inject
+    EventSigning signing;
+
+    @Inject
+    ClaimServiceConfig config;
+
+    /**
+     * Anyone may publish on the events topic: a batch that holds a row's envelope byte for byte but is signed by
+     * another key must not confirm it (it would stop the row's delivery); the service's own batch still does.
+     */
+    @Test
+    void aBatchEchoUnderAnotherKeyConfirmsNothing() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        String envelope = "{\"eventId\":\"" + eventId + "\",\"source\":\""
+                + config.events().source() + "\",\"type\":\"ClaimIssued\"}";
+        // Dead-lettered when written, so the relay never sends it: only the echoes below can confirm it.
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement("insert into outbox (event_id, topic, payload, "
+                        + "created_at, dead_at) values (?, 'fleetprov/events/claim-issued', ?, now(), now())")) {
+            insert.setObject(1, eventId);
+            insert.setString(2, envelope);
+            insert.executeUpdate();
+        }
+        List<byte[]> batch = List.of(envelope.getBytes(StandardCharsets.UTF_8));
+
+        EventSigner impostor =
+                new EventSigner(signing.signer().keyId(), P256.generate().getPrivate());
+        confirmations.confirm(impostor.signBatch(batch).getBytes(StandardCharsets.US_ASCII));
+        assertThat(confirmed(eventId)).as("confirmed by an impostor's batch").isFalse();
+
+        confirmations.confirm(signing.signer().signBatch(batch).getBytes(StandardCharsets.US_ASCII));
+        assertThat(confirmed(eventId))
+                .as("confirmed by the service's own batch")
+                .isTrue();
+    }
+
+    private boolean confirmed(UUID eventId) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select =
+                        c.prepareStatement("select confirmed_at is not null from outbox where event_id = ?")) {
+            select.setObject(1, eventId);
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return rs.getBoolean(1);
+            }
+        }
+    }
 
     @Test
     void theRelaySignsEachBatchBeforeSendingAndItsEchoConfirmsTheRows() throws Exception {
