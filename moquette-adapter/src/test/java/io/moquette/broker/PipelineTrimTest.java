@@ -79,7 +79,7 @@ class PipelineTrimTest {
         Map<String, Class<?>> handlers = pipelines.poll(10, TimeUnit.SECONDS);
         assertThat(handlers)
                 .as("Moquette 0.17's pipeline after the adapter's trim; if Moquette changed these names or types,"
-                        + " update PipelineTrim (moquette-adapter README, limitation #8)")
+                        + " update PipelineTrim (moquette-adapter README, limitation #9)")
                 .isNotNull()
                 .containsKeys("decoder", BrokerInternals.MOQUETTE_ENCODER, "handler")
                 .containsEntry(PipelineTrim.CLOSE_ON_WRITE_FAILURE, PipelineTrim.CloseOnWriteFailure.class)
