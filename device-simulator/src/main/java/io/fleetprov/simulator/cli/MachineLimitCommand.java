@@ -74,10 +74,11 @@ public class MachineLimitCommand implements Callable<Integer> {
         HandshakeCost.Result sTime = HandshakeCost.openSslSTime(keyType, Duration.ofSeconds(3));
         err.printf(
                 "fleetprov simulate: one mutual-TLS handshake, both ends: %.3f ms as the system performs it"
-                        + " (client %.3f + server %.3f)%s%n",
+                        + " (client %.3f + server %.3f; whole JVM %.3f)%s%n",
                 t4.millisPerHandshake(),
                 t4.clientMs(),
                 t4.serverMs(),
+                t4.processMs(),
                 sTime == null
                         ? ""
                         : String.format("; %.3f ms by openssl s_time (comparison only)", sTime.millisPerHandshake()));

@@ -60,11 +60,19 @@ public final class HandshakeCost {
      * @param method   how it was measured, for the report
      * @param clientMs the client's share of {@code millisPerHandshake}, NaN when not measured apart
      * @param serverMs the server's share, NaN when not measured apart
+     * @param processMs this JVM's CPU per handshake over the timed handshakes, every thread (GC, JIT) included: a
+     *                  check that no work escaped the two sides' thread CPU; NaN when not measured
      */
-    public record Result(double millisPerHandshake, long handshakes, String method, double clientMs, double serverMs) {
+    public record Result(
+            double millisPerHandshake,
+            long handshakes,
+            String method,
+            double clientMs,
+            double serverMs,
+            double processMs) {
 
         public Result(double millisPerHandshake, long handshakes, String method) {
-            this(millisPerHandshake, handshakes, method, Double.NaN, Double.NaN);
+            this(millisPerHandshake, handshakes, method, Double.NaN, Double.NaN, Double.NaN);
         }
 
         public boolean hasSides() {
@@ -183,9 +191,11 @@ public final class HandshakeCost {
             protocol = timedHandshake(devices.get(i % DEVICES), pair, new long[2]);
         }
         long[] cpu = new long[2];
+        long processBefore = processCpuNanos();
         for (int i = 0; i < n; i++) {
             timedHandshake(devices.get(i % DEVICES), pair, cpu);
         }
+        double processMs = (processCpuNanos() - processBefore) / 1e6 / n;
         double clientMs = cpu[0] / 1e6 / n;
         double serverMs = cpu[1] / 1e6 / n;
         return new Result(
@@ -196,7 +206,14 @@ public final class HandshakeCost {
                         + " (shared context, no session cache), broker server on " + pair.serverEngine()
                         + " with the registry check; each side's thread CPU, summed",
                 clientMs,
-                serverMs);
+                serverMs,
+                processMs);
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
     }
 
     /** One handshake, each side's thread CPU added to {@code cpu[0]} (client) and {@code cpu[1]} (server). */

@@ -99,6 +99,9 @@ public final class MachineLimit {
                 m.put("t4ClientMs", round(t4.clientMs()));
                 m.put("t4ServerMs", round(t4.serverMs()));
             }
+            if (!Double.isNaN(t4.processMs())) {
+                m.put("t4ProcessCpuMs", round(t4.processMs()));
+            }
             m.put("t4Handshakes", t4.handshakes());
             List<Map<String, Object>> comparisons = new ArrayList<>();
             for (HandshakeCost.Result other : t4Comparisons) {

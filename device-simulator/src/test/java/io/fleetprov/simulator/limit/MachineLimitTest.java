@@ -28,6 +28,11 @@ class MachineLimitTest {
         assertThat(t4.serverMs()).isPositive();
         assertThat(t4.millisPerHandshake()).isEqualTo(t4.clientMs() + t4.serverMs());
         assertThat(t4.method()).contains("TLSv1.3");
+
+        // Devices on the JDK's TLS (--tls jdk): the same handshake with the JDK's engine on the client side.
+        HandshakeCost.Result jdkClient = HandshakeCost.asTheSystemDoesIt(DeviceKeyType.EC_P256, false, 3);
+        assertThat(jdkClient.clientMs()).isPositive();
+        assertThat(jdkClient.method()).contains("TLSv1.3", "the JDK's TLS");
     }
 
     @Test
