@@ -1,6 +1,10 @@
 package io.fleetprov.simulator.client;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.vertx.core.net.TrustOptions;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +14,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -93,6 +101,41 @@ public final class MqttTarget {
     /** The OpenSSL context every device of this target shares; null for the JDK's TLS or without netty-tcnative. */
     SharedDeviceTls sharedTls() {
         return sharedTls;
+    }
+
+    /**
+     * Makes TLS client engines for one device exactly as its MQTT 3.1.1 connections get them (see {@code
+     * VertxMqtt3Transport}): on OpenSSL, a view of this target's shared context carrying the device's key; on the
+     * JDK's TLS, a context of the device's key and this target's trust, as Vert.x builds one per client. Host-name
+     * check on, as Vert.x is told. Each engine is one connection, the caller's to release. Used to time the handshake
+     * as the simulator performs it (the machine limit's t4), so it must stay the same path as the transport's.
+     */
+    public Supplier<SSLEngine> deviceEngines(DeviceCredentials credentials) {
+        DeviceKeyManager key = DeviceKeyManager.of(credentials);
+        SslContext context;
+        try {
+            if (openSsl) {
+                if (sharedTls == null) {
+                    throw new IllegalStateException("OpenSSL TLS requested but netty-tcnative does not load");
+                }
+                context = sharedTls.engineOptions(key).sslContextFactory().create();
+            } else {
+                context = SslContextBuilder.forClient()
+                        .sslProvider(SslProvider.JDK)
+                        .keyManager(key)
+                        .trustManager(trustManagers[0])
+                        .build();
+            }
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot build the device's TLS context", e);
+        }
+        return () -> {
+            SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT, host, port);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(parameters);
+            return engine;
+        };
     }
 
     public String endpoint() {

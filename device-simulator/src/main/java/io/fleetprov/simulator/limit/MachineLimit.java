@@ -12,13 +12,23 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.openssl.PEMParser;
@@ -30,6 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.util.IPAddress;
 
 /**
  * What this machine could provision at best: {@code cores / (t1 + t2 + t3 + 2·t4)}, the CPU a device's crypto
@@ -43,15 +54,29 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * </ul>
  * t1–t3 are timed in this JVM with the crypto the emulator and simulator use (JCA keys and signatures through
  * BouncyCastle's builders), as thread CPU time averaged over many iterations after a warm-up. t4 comes from
- * {@link HandshakeCost}.
+ * {@link HandshakeCost#asTheSystemDoesIt}: the simulator's and the broker's TLS setup handshaking in this JVM.
  */
 public final class MachineLimit {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    /** The figures, in milliseconds of CPU. */
+    /**
+     * The figures, in milliseconds of CPU.
+     *
+     * @param t4Comparisons other measures of a handshake, printed beside t4 and not in the formula
+     */
     public record Result(
-            int cores, DeviceKeyType keyType, double t1Ms, double t2Ms, double t3Ms, HandshakeCost.Result t4) {
+            int cores,
+            DeviceKeyType keyType,
+            double t1Ms,
+            double t2Ms,
+            double t3Ms,
+            HandshakeCost.Result t4,
+            List<HandshakeCost.Result> t4Comparisons) {
+
+        public Result {
+            t4Comparisons = List.copyOf(t4Comparisons);
+        }
 
         public double perDeviceMs() {
             return t1Ms + t2Ms + t3Ms + 2 * t4.millisPerHandshake();
@@ -70,21 +95,45 @@ public final class MachineLimit {
             m.put("t3CsrVerifyAndCertificateMs", round(t3Ms));
             m.put("t4HandshakeMs", round(t4.millisPerHandshake()));
             m.put("t4Method", t4.method());
+            if (t4.hasSides()) {
+                m.put("t4ClientMs", round(t4.clientMs()));
+                m.put("t4ServerMs", round(t4.serverMs()));
+            }
+            if (!Double.isNaN(t4.processMs())) {
+                m.put("t4ProcessCpuMs", round(t4.processMs()));
+            }
+            m.put("t4Handshakes", t4.handshakes());
+            List<Map<String, Object>> comparisons = new ArrayList<>();
+            for (HandshakeCost.Result other : t4Comparisons) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                c.put("handshakeMs", round(other.millisPerHandshake()));
+                c.put("handshakes", other.handshakes());
+                c.put("method", other.method());
+                comparisons.add(c);
+            }
+            m.put("t4Comparisons", comparisons);
             m.put("devicesPerSecond", round(devicesPerSecond()));
             return m;
         }
 
         public String describe() {
+            String sides =
+                    t4.hasSides() ? String.format(" (client %.3f + server %.3f)", t4.clientMs(), t4.serverMs()) : "";
             return String.format(
-                    "machine limit %.1f devices/s = %d cores / (t1 %.3f + t2 %.3f + t3 %.3f + 2 x t4 %.3f)"
+                    "machine limit %.1f devices/s = %d cores / (t1 %.3f + t2 %.3f + t3 %.3f + 2 x t4 %.3f%s)"
                             + " ms CPU; t4 by %s",
-                    devicesPerSecond(), cores, t1Ms, t2Ms, t3Ms, t4.millisPerHandshake(), t4.method());
+                    devicesPerSecond(), cores, t1Ms, t2Ms, t3Ms, t4.millisPerHandshake(), sides, t4.method());
         }
     }
 
     private MachineLimit() {}
 
     public static Result measure(DeviceKeyType keyType, HandshakeCost.Result handshake) {
+        return measure(keyType, handshake, List.of());
+    }
+
+    public static Result measure(
+            DeviceKeyType keyType, HandshakeCost.Result handshake, List<HandshakeCost.Result> comparisons) {
         Authority ca = new Authority(keyType);
         AtomicLong serial = new AtomicLong(1);
         double t1 = cpuMillisPer(200, () -> {
@@ -95,7 +144,7 @@ public final class MachineLimit {
         String[] csr = new String[1];
         double t2 = cpuMillisPer(200, () -> csr[0] = PemCodec.csr(keyType.generate(), keyType, "sim-limit"));
         double t3 = cpuMillisPer(200, () -> ca.issue(ca.verifiedKey(csr[0]), "device", serial.incrementAndGet()));
-        return new Result(Runtime.getRuntime().availableProcessors(), keyType, t1, t2, t3, handshake);
+        return new Result(Runtime.getRuntime().availableProcessors(), keyType, t1, t2, t3, handshake, comparisons);
     }
 
     /** Average thread CPU of {@code task} over {@code n} runs, after {@code n} runs to warm the JIT up. */
@@ -123,14 +172,57 @@ public final class MachineLimit {
         Authority(DeviceKeyType keyType) {
             this.key = keyType.generate();
             this.signatureAlgorithm = keyType == DeviceKeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA";
-            this.certificate = build(new X500Name("CN=fleetprov limit CA"), key.getPublic(), BigInteger.ONE);
+            // The emulator CA's extensions besides basic constraints (added in build): key usage, subject key id.
+            this.certificate = build(
+                    new X500Name("CN=fleetprov limit CA"),
+                    key.getPublic(),
+                    BigInteger.ONE,
+                    b -> b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                            .addExtension(
+                                    Extension.subjectKeyIdentifier,
+                                    false,
+                                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key.getPublic())));
         }
 
         X509Certificate issue(PublicKey subjectKey, String commonName, long serialNumber) {
-            return build(new X500Name("CN=" + commonName), subjectKey, BigInteger.valueOf(serialNumber));
+            return build(new X500Name("CN=" + commonName), subjectKey, BigInteger.valueOf(serialNumber), b -> {});
         }
 
-        private X509Certificate build(X500Name subject, PublicKey subjectKey, BigInteger serialNumber) {
+        /**
+         * A leaf with the emulator CA's extensions (CertificateAuthority's leafBuilder): end entity, digital
+         * signature, the given purpose, subject and authority key ids, and the host names as subject alternative
+         * names (the broker's certificate: localhost, 127.0.0.1, ::1). The handshake sends and parses these bytes.
+         */
+        X509Certificate issueLeaf(
+                PublicKey subjectKey, String commonName, long serialNumber, KeyPurposeId purpose, List<String> hosts) {
+            return build(new X500Name("CN=" + commonName), subjectKey, BigInteger.valueOf(serialNumber), builder -> {
+                JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                        .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
+                        .addExtension(Extension.subjectKeyIdentifier, false, ids.createSubjectKeyIdentifier(subjectKey))
+                        .addExtension(
+                                Extension.authorityKeyIdentifier,
+                                false,
+                                ids.createAuthorityKeyIdentifier(certificate.getPublicKey()));
+                if (!hosts.isEmpty()) {
+                    GeneralName[] names = hosts.stream()
+                            .map(h -> IPAddress.isValid(h)
+                                    ? new GeneralName(GeneralName.iPAddress, h)
+                                    : new GeneralName(GeneralName.dNSName, h))
+                            .toArray(GeneralName[]::new);
+                    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+                }
+            });
+        }
+
+        /** Adds extensions to a certificate being built. */
+        private interface Extensions {
+            void add(X509v3CertificateBuilder builder) throws Exception;
+        }
+
+        private X509Certificate build(
+                X500Name subject, PublicKey subjectKey, BigInteger serialNumber, Extensions extensions) {
             try {
                 Instant now = Instant.now();
                 X500Name issuer = certificate == null
@@ -149,6 +241,7 @@ public final class MachineLimit {
                             true,
                             new org.bouncycastle.asn1.x509.BasicConstraints(true));
                 }
+                extensions.add(builder);
                 // On Bouncy Castle's P-256 for an EC key, as the emulator's CA signs.
                 ContentSigner signer = DeviceP256.accepts(key.getPrivate())
                         ? DeviceP256.signer(key.getPrivate())
