@@ -79,7 +79,7 @@ public class EventParser {
         }
         SignedBatchRecord record = new SignedBatchRecord(
                 batch.digest(), batch.signer(), received, new String(batch.message(), StandardCharsets.US_ASCII));
-        List<AuditEvent> events = new ArrayList<>(envelopes.size());
+        List<BatchContent.Read> events = new ArrayList<>(envelopes.size());
         List<BatchContent.Refused> refused = new ArrayList<>();
         for (int i = 0; i < envelopes.size(); i++) {
             byte[] envelope = envelopes.get(i);
@@ -92,7 +92,7 @@ public class EventParser {
                                 batch.signer())
                         .inBatch(record.digest());
                 EventLimits.check(event);
-                events.add(event);
+                events.add(new BatchContent.Read(event, envelope));
             } catch (MalformedEventException e) {
                 refused.add(new BatchContent.Refused(
                         envelope,
@@ -108,9 +108,11 @@ public class EventParser {
 
     /**
      * A signed batch as read: the batch to keep, its events that were read (in batch order) and those refused, each
-     * with the envelope bytes it came as and why.
+     * with the envelope bytes it came as (and why it was refused).
      */
-    public record BatchContent(SignedBatchRecord batch, List<AuditEvent> events, List<Refused> refused) {
+    public record BatchContent(SignedBatchRecord batch, List<Read> events, List<Refused> refused) {
+
+        public record Read(AuditEvent event, byte[] envelope) {}
 
         public record Refused(byte[] envelope, String reason) {}
     }
