@@ -92,9 +92,10 @@ final class CanonicalJson {
      * Appends the canonical form of {@code node} with one more member, {@code hole}, whose value is left out: returns
      * the offset in {@code out} where that value goes, or -1 (and {@code out} in an unspecified state) if it cannot.
      * The chain's hash writes a link's content this way once, off its single writer, and only the sequence number,
-     * known last, is put in the hole.
+     * known last, is put in the hole. If {@code span} is given, the start and end offsets of member {@code spanned}'s
+     * value are put in it.
      */
-    static int writeWithHole(ObjectNode node, String hole, StringBuilder out) {
+    static int writeWithHole(ObjectNode node, String hole, StringBuilder out, String spanned, int[] span) {
         List<String> names = new ArrayList<>(node.size() + 1);
         Iterator<String> it = node.fieldNames();
         while (it.hasNext()) {
@@ -116,8 +117,15 @@ final class CanonicalJson {
             out.append(':');
             if (name.equals(hole)) {
                 at = out.length();
-            } else if (!write(node.get(name), out)) {
+                continue;
+            }
+            int start = out.length();
+            if (!write(node.get(name), out)) {
                 return -1;
+            }
+            if (name.equals(spanned)) {
+                span[0] = start;
+                span[1] = out.length();
             }
         }
         out.append('}');

@@ -66,11 +66,15 @@ public final class HashChain {
      */
     public static PreparedEvent prepare(AuditEvent e) {
         StringBuilder direct = new StringBuilder(1024);
-        int hole = CanonicalJson.writeWithHole(content(e), "seq", direct);
-        String payload = e.payload().toString();
+        int[] payloadSpan = new int[2];
+        int hole = CanonicalJson.writeWithHole(content(e), "seq", direct, "payload", payloadSpan);
         if (hole < 0) {
-            return new PreparedEvent(e, payload, null, null);
+            return new PreparedEvent(e, e.payload().toString(), null, null);
         }
+        // The payload's canonical form is JSON of the same value as Jackson's printing of it (objects, arrays,
+        // strings, booleans, nulls and exact integers only; keys sorted, which jsonb does not keep anyway), so the
+        // column holds the same jsonb, and the tree is not printed a second time.
+        String payload = direct.substring(payloadSpan[0], payloadSpan[1]);
         // The hole is after an ASCII colon, so the two halves are whole characters, and their UTF-8 is the whole's.
         return new PreparedEvent(
                 e,
