@@ -1,5 +1,6 @@
 package io.fleetprov.audit;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -208,6 +209,44 @@ class SignedBatchIngestTest {
         assertThat(query("select signed_batch from audit_event where event_id = ?", marker.eventId()))
                 .containsOnlyNulls();
         assertKept(before, 4, 0);
+    }
+
+    @Test
+    void aCommittedBatchPublishedAgainIsCountedAsDuplicatesAndStoredOnce() throws Exception {
+        ChainSnapshot before = snapshot();
+        List<FleetEvent> events = events("resent", 4);
+        byte[] message = ClaimServiceEvents.signedBatch(events);
+        try (ClaimServiceEvents publisher = new ClaimServiceEvents(emulator)) {
+            publisher.publishAsIs(TOPIC, message);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows(events) == events.size());
+        double duplicatesBefore = duplicatesCounted();
+
+        // The same message again, as a broker resends it: skipped unread, since its events are committed, and counted.
+        FleetEvent marker = events("resent-marker", 1).get(0);
+        try (ClaimServiceEvents publisher = new ClaimServiceEvents(emulator)) {
+            publisher.publishAsIs(TOPIC, message);
+            publisher.publish(marker);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> rows(List.of(marker)) == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> duplicatesCounted() >= duplicatesBefore + events.size());
+        for (FleetEvent e : events) {
+            assertThat(rows(List.of(e))).as(e.eventId()).isEqualTo(1);
+        }
+        assertKept(before, events.size() + 1, 0);
+    }
+
+    /** {@code audit_events_duplicate_total} as the metrics endpoint reports it. */
+    private static double duplicatesCounted() {
+        return given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .lines()
+                .filter(l -> l.startsWith("audit_events_duplicate_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     /** Publishes the attack, then an honest batch: the attack is quarantined whole, the honest batch stored. */

@@ -23,6 +23,23 @@ public interface AuditConfig {
 
     Events events();
 
+    Mqtt mqtt();
+
+    /** The MQTT client that receives the audited events. */
+    interface Mqtt {
+        /**
+         * Its TLS engine: {@code openssl} (BoringSSL, from netty-tcnative; the JDK's engine where it does not load)
+         * or {@code jdk}. Certificates, trust, protocols and host name verification are the TLS registry's either way.
+         */
+        @WithDefault("openssl")
+        TlsEngine tlsEngine();
+    }
+
+    enum TlsEngine {
+        OPENSSL,
+        JDK
+    }
+
     /** fleetprov's own events are signed (JWS, ES256); only these keys are believed (README, "Signed events"). */
     interface Events {
         /**

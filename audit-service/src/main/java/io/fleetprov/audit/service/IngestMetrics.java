@@ -64,6 +64,11 @@ public class IngestMetrics {
         }
     }
 
+    /** Redelivered messages' events skipped as already committed, without reading them again. */
+    void duplicates(int events) {
+        duplicates.increment(events);
+    }
+
     void dropped() {
         dropped.increment();
     }

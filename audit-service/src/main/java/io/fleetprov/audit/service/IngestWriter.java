@@ -4,6 +4,8 @@ import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.store.AppendResult;
 import io.fleetprov.audit.store.AuditEvent;
 import io.fleetprov.audit.store.EventStore;
+import io.fleetprov.audit.store.HashChain;
+import io.fleetprov.audit.store.PreparedEvent;
 import io.fleetprov.audit.store.QuarantinedMessage;
 import io.fleetprov.audit.store.SignedBatchRecord;
 import io.fleetprov.audit.store.WriteFailure;
@@ -72,15 +74,16 @@ public class IngestWriter {
     private final ExecutorService parsers;
     private final AtomicReference<WriteFailure> outage = new AtomicReference<>();
     /**
-     * The {@link #key}s of the latest messages whose events were committed. Only committed ones: a message dropped
+     * The {@link #key}s of the latest messages whose events were committed, each with the number of its events (what a
+     * redelivery of it counts as duplicates). Only committed ones: a message dropped
      * unacknowledged is read again when the broker redelivers it. Messages that were only quarantined are not
      * remembered, so each delivery of one is quarantined as before.
      */
-    private final Map<String, Boolean> committed = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f) {
+    private final Map<String, Integer> committed = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
             return size() > REMEMBERED;
         }
     });
@@ -133,11 +136,12 @@ public class IngestWriter {
         // The parse starts now, in parallel with others; its place in the queue is taken now, in arrival order.
         String key = key(message);
         CompletableFuture<Parse> parse;
-        if (committed.containsKey(key)) {
+        Integer events = committed.get(key);
+        if (events != null) {
             // The broker's redelivery of a message whose events are already committed (it resends what it has had
             // in flight too long, a whole signed batch at a time): nothing to read or verify again. It is
             // acknowledged, like every message, after the commit of the batch it is drained with.
-            parse = CompletableFuture.completedFuture(Parse.NOTHING);
+            parse = CompletableFuture.completedFuture(Parse.resent(events));
         } else {
             try {
                 parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
@@ -190,7 +194,7 @@ public class IngestWriter {
                             ? null
                             : p.parse().getNow(null);
                     if (parse != null && !parse.events().isEmpty()) {
-                        committed.put(p.key(), Boolean.TRUE);
+                        committed.put(p.key(), parse.events().size());
                     }
                 }
                 batch.forEach(p -> p.message().acknowledge().run());
@@ -211,6 +215,7 @@ public class IngestWriter {
         List<Parsed> events = new ArrayList<>(batch.size());
         List<QuarantinedMessage> quarantine = new ArrayList<>();
         List<SignedBatchRecord> signedBatches = new ArrayList<>();
+        int resent = 0;
         for (Pending p : batch) {
             Parse parse;
             try {
@@ -229,6 +234,7 @@ public class IngestWriter {
             if (parse.batch() != null) {
                 signedBatches.add(parse.batch());
             }
+            resent += parse.resent();
         }
         Duration backoff = config.retryBackoff();
         while (true) {
@@ -240,6 +246,8 @@ public class IngestWriter {
                 failure = appendOneByOne(events, quarantine, signedBatches);
             }
             if (failure == null) {
+                // Redeliveries skipped unread are duplicates as much as those the store recognises by event id.
+                metrics.duplicates(resent);
                 if (outage.getAndSet(null) != null) {
                     LOG.info("database is back; ingest resumed");
                 }
@@ -268,7 +276,7 @@ public class IngestWriter {
             Parsed next = events.get(0);
             // With the batch it came in, if any: stored once however often it is named.
             List<SignedBatchRecord> itsBatch = signedBatches.stream()
-                    .filter(b -> b.digest().equals(next.event().signedBatch()))
+                    .filter(b -> b.digest().equals(next.event().event().signedBatch()))
                     .limit(1)
                     .collect(Collectors.toCollection(ArrayList::new));
             WriteFailure failure = append(new ArrayList<>(List.of(next)), new ArrayList<>(), itsBatch);
@@ -311,7 +319,7 @@ public class IngestWriter {
         long started = System.nanoTime();
         AppendResult result;
         try {
-            result = store.append(events.stream().map(Parsed::event).toList(), quarantine, signedBatches);
+            result = store.appendPrepared(events.stream().map(Parsed::event).toList(), quarantine, signedBatches);
         } catch (Exception | AssertionError e) {
             metrics.commitFailed();
             return WriteFailure.of(e);
@@ -348,27 +356,23 @@ public class IngestWriter {
             if (parser.isBatch(m.topic(), m.payload())) {
                 EventParser.BatchContent content = parser.parseBatch(m.topic(), m.payload(), m.receivedAt());
                 List<Item> items = new ArrayList<>(content.events().size());
-                for (AuditEvent event : content.events()) {
+                for (EventParser.BatchContent.Read read : content.events()) {
                     // Should the database refuse the row, what is quarantined is this event's envelope as signed.
-                    items.add(new Item(event, envelopeBytes(event)));
+                    items.add(new Item(HashChain.prepare(read.event()), read.envelope()));
                 }
                 List<Refusal> refusals = content.refused().stream()
                         .map(r -> new Refusal(r.envelope(), r.reason()))
                         .toList();
-                return new Parse(items, refusals, content.batch());
+                return new Parse(items, refusals, content.batch(), 0);
             }
             AuditEvent event = parser.parse(m.topic(), m.payload(), m.receivedAt());
             EventLimits.check(event);
-            return new Parse(List.of(new Item(event, m.payload())), List.of(), null);
+            return new Parse(List.of(new Item(HashChain.prepare(event), m.payload())), List.of(), null, 0);
         } catch (MalformedEventException e) {
             return Parse.refused(m.payload(), e.getMessage());
         } catch (RuntimeException e) {
             return Parse.refused(m.payload(), "unreadable: " + e);
         }
-    }
-
-    private static byte[] envelopeBytes(AuditEvent event) {
-        return event.payload().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private QuarantinedMessage quarantine(ReceivedMessage m, byte[] raw, String reason) {
@@ -386,7 +390,7 @@ public class IngestWriter {
     }
 
     /** An event to append, the message that brought it and the bytes to quarantine should its row be refused. */
-    private record Parsed(ReceivedMessage message, AuditEvent event, byte[] raw) {}
+    private record Parsed(ReceivedMessage message, PreparedEvent event, byte[] raw) {}
 
     /** A message in arrival order with its parse, which may still be running, and its {@link #key}. */
     private record Pending(ReceivedMessage message, CompletableFuture<Parse> parse, String key) {}
@@ -405,18 +409,21 @@ public class IngestWriter {
 
     /**
      * What a message holds: its events (one, or a batch's), what of it goes to quarantine and why (the whole message,
-     * or single events of a batch), and the signed batch to keep, if it is one.
+     * or single events of a batch), the signed batch to keep, if it is one, and, for a redelivery of a committed
+     * message that is not read again, how many events it held.
      */
-    private record Parse(List<Item> events, List<Refusal> refusals, SignedBatchRecord batch) {
+    private record Parse(List<Item> events, List<Refusal> refusals, SignedBatchRecord batch, int resent) {
 
-        static final Parse NOTHING = new Parse(List.of(), List.of(), null);
+        static Parse resent(int events) {
+            return new Parse(List.of(), List.of(), null, events);
+        }
 
         static Parse refused(byte[] payload, String reason) {
-            return new Parse(List.of(), List.of(new Refusal(payload, reason)), null);
+            return new Parse(List.of(), List.of(new Refusal(payload, reason)), null, 0);
         }
     }
 
-    private record Item(AuditEvent event, byte[] raw) {}
+    private record Item(PreparedEvent event, byte[] raw) {}
 
     private record Refusal(byte[] raw, String reason) {}
 }

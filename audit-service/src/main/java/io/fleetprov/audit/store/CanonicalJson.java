@@ -1,6 +1,7 @@
 package io.fleetprov.audit.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
 final class CanonicalJson {
 
     /** Integers up to this magnitude are exact as an IEEE double, so JCS writes them as their digits. */
-    private static final long EXACT = 1L << 53;
+    static final long EXACT = 1L << 53;
 
     private CanonicalJson() {}
 
@@ -85,6 +86,50 @@ final class CanonicalJson {
                 return false;
             }
         }
+    }
+
+    /**
+     * Appends the canonical form of {@code node} with one more member, {@code hole}, whose value is left out: returns
+     * the offset in {@code out} where that value goes, or -1 (and {@code out} in an unspecified state) if it cannot.
+     * The chain's hash writes a link's content this way once, off its single writer, and only the sequence number,
+     * known last, is put in the hole. If {@code span} is given, the start and end offsets of member {@code spanned}'s
+     * value are put in it.
+     */
+    static int writeWithHole(ObjectNode node, String hole, StringBuilder out, String spanned, int[] span) {
+        List<String> names = new ArrayList<>(node.size() + 1);
+        Iterator<String> it = node.fieldNames();
+        while (it.hasNext()) {
+            names.add(it.next());
+        }
+        if (node.has(hole)) {
+            throw new IllegalArgumentException("the hole " + hole + " is already a member");
+        }
+        names.add(hole);
+        names.sort(null);
+        int at = -1;
+        out.append('{');
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            String name = names.get(i);
+            string(name, out);
+            out.append(':');
+            if (name.equals(hole)) {
+                at = out.length();
+                continue;
+            }
+            int start = out.length();
+            if (!write(node.get(name), out)) {
+                return -1;
+            }
+            if (name.equals(spanned)) {
+                span[0] = start;
+                span[1] = out.length();
+            }
+        }
+        out.append('}');
+        return at;
     }
 
     /** A JSON string as JCS writes it: quote and backslash escaped, control characters as short or \\u escapes. */

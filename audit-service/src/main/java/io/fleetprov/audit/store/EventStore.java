@@ -67,6 +67,16 @@ public class EventStore {
     public AppendResult append(
             List<AuditEvent> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> batches)
             throws SQLException {
+        return appendPrepared(events.stream().map(HashChain::prepare).toList(), quarantine, batches);
+    }
+
+    /**
+     * {@link #append(List, List, List)} of events {@link HashChain#prepare prepared} already, as the ingest writer's
+     * are: in the transaction, only the sequence numbers and the hashes are left to compute.
+     */
+    public AppendResult appendPrepared(
+            List<PreparedEvent> events, List<QuarantinedMessage> quarantine, List<SignedBatchRecord> batches)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -83,15 +93,15 @@ public class EventStore {
         }
     }
 
-    private AppendResult append(Connection c, List<AuditEvent> events, List<QuarantinedMessage> quarantine)
+    private AppendResult append(Connection c, List<PreparedEvent> events, List<QuarantinedMessage> quarantine)
             throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
             lock.setLong(1, CHAIN_LOCK);
             lock.execute();
         }
-        Map<String, AuditEvent> fresh = new LinkedHashMap<>();
-        for (AuditEvent e : events) {
-            fresh.putIfAbsent(e.eventId(), e);
+        Map<String, PreparedEvent> fresh = new LinkedHashMap<>();
+        for (PreparedEvent e : events) {
+            fresh.putIfAbsent(e.event().eventId(), e);
         }
         if (!fresh.isEmpty()) {
             for (String known : existingIds(c, fresh.keySet())) {
@@ -111,9 +121,10 @@ public class EventStore {
                 }
             }
             try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-                for (AuditEvent e : fresh.values()) {
+                for (PreparedEvent prepared : fresh.values()) {
+                    AuditEvent e = prepared.event();
                     seq++;
-                    byte[] hash = HashChain.hash(prev, seq, e);
+                    byte[] hash = HashChain.hash(prev, seq, prepared);
                     int i = 1;
                     insert.setLong(i++, seq);
                     for (AuditField field : AuditField.values()) {
@@ -126,7 +137,7 @@ public class EventStore {
                             insert.setString(i++, (String) value);
                         }
                     }
-                    insert.setString(i++, e.payload().toString());
+                    insert.setString(i++, prepared.payloadJson());
                     insert.setBytes(i++, prev);
                     insert.setBytes(i, hash);
                     insert.addBatch();

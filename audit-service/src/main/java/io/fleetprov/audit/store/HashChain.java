@@ -26,16 +26,66 @@ public final class HashChain {
     private HashChain() {}
 
     public static byte[] hash(byte[] prevHash, long seq, AuditEvent event) {
+        return hash(prevHash, seq, prepare(event));
+    }
+
+    /** {@link #hash(byte[], long, AuditEvent)} of a link whose content was {@link #prepare prepared} already. */
+    public static byte[] hash(byte[] prevHash, long seq, PreparedEvent event) {
         MessageDigest sha256 = sha256();
         sha256.update(prevHash);
-        sha256.update(canonical(seq, event));
+        if (event.canonicalHead() != null && Math.abs(seq) <= CanonicalJson.EXACT) {
+            sha256.update(event.canonicalHead());
+            sha256.update(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
+            sha256.update(event.canonicalTail());
+        } else {
+            sha256.update(reference(seq, event.event()));
+        }
         return sha256.digest();
     }
 
     /** RFC 8785 bytes of the link's content. */
     public static byte[] canonical(long seq, AuditEvent e) {
+        PreparedEvent prepared = prepare(e);
+        if (prepared.canonicalHead() == null || Math.abs(seq) > CanonicalJson.EXACT) {
+            return reference(seq, e);
+        }
+        byte[] digits = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
+        byte[] head = prepared.canonicalHead();
+        byte[] tail = prepared.canonicalTail();
+        byte[] all = new byte[head.length + digits.length + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(digits, 0, all, head.length, digits.length);
+        System.arraycopy(tail, 0, all, head.length + digits.length, tail.length);
+        return all;
+    }
+
+    /**
+     * Everything of a link's content that does not depend on its place in the chain: the canonical bytes around the
+     * sequence number (null where only the reference canonicalizer can write them) and the payload as JSON text for
+     * its column. Done by whichever thread reads the event, so the chain's one writer only hashes.
+     */
+    public static PreparedEvent prepare(AuditEvent e) {
+        StringBuilder direct = new StringBuilder(1024);
+        int[] payloadSpan = new int[2];
+        int hole = CanonicalJson.writeWithHole(content(e), "seq", direct, "payload", payloadSpan);
+        if (hole < 0) {
+            return new PreparedEvent(e, e.payload().toString(), null, null);
+        }
+        // The payload's canonical form is JSON of the same value as Jackson's printing of it (objects, arrays,
+        // strings, booleans, nulls and exact integers only; keys sorted, which jsonb does not keep anyway), so the
+        // column holds the same jsonb, and the tree is not printed a second time.
+        String payload = direct.substring(payloadSpan[0], payloadSpan[1]);
+        // The hole is after an ASCII colon, so the two halves are whole characters, and their UTF-8 is the whole's.
+        return new PreparedEvent(
+                e,
+                payload,
+                direct.substring(0, hole).getBytes(StandardCharsets.UTF_8),
+                direct.substring(hole).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The link's content but its sequence number. */
+    private static ObjectNode content(AuditEvent e) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("seq", seq);
         for (AuditField field : AuditField.values()) {
             Object value = field.value(e);
             if (value != null || field.required()) {
@@ -43,10 +93,13 @@ public final class HashChain {
             }
         }
         node.set("payload", e.payload());
-        StringBuilder direct = new StringBuilder(1024);
-        if (CanonicalJson.write(node, direct)) {
-            return direct.toString().getBytes(StandardCharsets.UTF_8);
-        }
+        return node;
+    }
+
+    private static byte[] reference(long seq, AuditEvent e) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("seq", seq);
+        node.setAll(content(e));
         return reference(node, e);
     }
 

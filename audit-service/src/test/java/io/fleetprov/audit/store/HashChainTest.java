@@ -3,7 +3,9 @@ package io.fleetprov.audit.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
@@ -169,5 +171,61 @@ class HashChainTest {
         // Pointing a row at another batch by its column alone breaks the link.
         assertThat(HashChain.hash(HashChain.GENESIS, 42, batched.inBatch("bb".repeat(32))))
                 .isNotEqualTo(HashChain.hash(HashChain.GENESIS, 42, batched));
+    }
+
+    @Test
+    void aPreparedLinkHashesAsTheEventAndItsPayloadTextIsTheSameJson() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        for (String payload : new String[] {
+            PAYLOAD,
+            "{\"b\":[1,-2,{\"z\":null,\"a\":true}],\"a\":\"\\u00e9 \\\" \\\\ \\n \\u001f \\u2028 \\ud83d\\ude00\"}",
+            // A fraction: only the reference canonicalizer writes it, so the link is hashed from the event.
+            "{\"eventId\":\"e\",\"n\":1.5,\"big\":12345678901234567890}"
+        }) {
+            AuditEvent event = new AuditEvent(
+                    "e-1",
+                    "HookDecision",
+                    "claim-service",
+                    "fleetprov/events/HookDecision",
+                    Instant.parse("2026-03-04T05:06:07.123Z"),
+                    Instant.parse("2026-03-04T05:06:08.456Z"),
+                    "inst-\u00e9",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    json.readTree(payload));
+            PreparedEvent prepared = HashChain.prepare(event);
+            for (long seq : new long[] {1, 42, 9_007_199_254_740_993L}) {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                sha256.update(HashChain.GENESIS);
+                sha256.update(HashChain.reference(referenceNode(json, seq, event), event));
+                assertThat(HashChain.hash(HashChain.GENESIS, seq, prepared))
+                        .as(payload + " at " + seq)
+                        .isEqualTo(sha256.digest());
+            }
+            assertThat(json.readTree(prepared.payloadJson())).as(payload).isEqualTo(event.payload());
+        }
+    }
+
+    /** The link's content as a tree, for the reference canonicalizer. */
+    private static ObjectNode referenceNode(ObjectMapper json, long seq, AuditEvent e) {
+        ObjectNode node = json.createObjectNode();
+        node.put("seq", seq);
+        for (AuditField field : AuditField.values()) {
+            Object value = field.value(e);
+            if (value != null || field.required()) {
+                node.put(field.hashName(), value == null ? null : value.toString());
+            }
+        }
+        node.set("payload", e.payload());
+        return node;
     }
 }
