@@ -132,7 +132,7 @@ final class SimulatorRuntime implements AutoCloseable {
     RunData run(
             LoadPlan plan,
             Map<String, Object> settings,
-            Consumer<ProvisioningFlow.Connected> keepConnected,
+            Consumer<ProvisioningFlow.Held> keepConnected,
             PrintStream err) {
         LoadRunner runner = new LoadRunner(flow, claims, plan, this::saveCredentials, keepConnected);
         Thread hook = new Thread(runner::stop, "simulator-stop");

@@ -70,7 +70,7 @@ public class SoakCommand implements Callable<Integer> {
             ProcessMemory simulatorBefore = ProcessMemory.ofThisProcess(0);
             ProcessMemory emulatorBefore =
                     emulator.flatMap(EmulatorMemory::measure).orElse(null);
-            Queue<ProvisioningFlow.Connected> connected = new ConcurrentLinkedQueue<>();
+            Queue<ProvisioningFlow.Held> connected = new ConcurrentLinkedQueue<>();
             RunData run = runtime.run(plan, settings, connected::add, err);
             RunResult result = RunCommand.finish(options, objectives, run, limit, err);
             SoakResult soaked =
@@ -80,7 +80,7 @@ public class SoakCommand implements Callable<Integer> {
     }
 
     private static SoakResult publish(
-            List<ProvisioningFlow.Connected> connected,
+            List<ProvisioningFlow.Held> connected,
             ProcessMemory simulatorBefore,
             ProcessMemory emulatorBefore,
             Optional<EmulatorMemory> emulator,

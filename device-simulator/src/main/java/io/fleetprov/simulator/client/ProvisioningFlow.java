@@ -280,7 +280,21 @@ public final class ProvisioningFlow {
     }
 
     /** A provisioned device still connected with its own certificate. */
-    public record Connected(ProvisionedDevice device, DeviceClient connection) {}
+    public record Connected(ProvisionedDevice device, DeviceClient connection) {
+
+        /** What a soak keeps of this device for as long as it stays connected. */
+        public Held held() {
+            return new Held(device.serialNumber(), device.thingName(), connection);
+        }
+    }
+
+    /**
+     * A connected device as a soak holds it, thousands at once for the whole soak: its names and its connection. Not
+     * its credentials: the connection's TLS engine already has the key and the certificate's DER, and the PEM
+     * certificate, PEM key and configuration {@link ProvisionedDevice} carries were about 1 KiB of heap per
+     * connected device (README, "Memory per connected device").
+     */
+    public record Held(String serialNumber, String thingName, DeviceClient connection) {}
 
     private record Created(DeviceCredentials credentials, String token) {}
 

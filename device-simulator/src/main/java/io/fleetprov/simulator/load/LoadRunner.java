@@ -31,7 +31,7 @@ public final class LoadRunner {
     private final ClaimSource claims;
     private final LoadPlan plan;
     private final Consumer<ProvisionedDevice> onProvisioned;
-    private final Consumer<ProvisioningFlow.Connected> keepConnected;
+    private final Consumer<ProvisioningFlow.Held> keepConnected;
     private volatile boolean stopRequested;
     private final java.util.Set<String> reportedKinds = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -49,7 +49,7 @@ public final class LoadRunner {
             ClaimSource claims,
             LoadPlan plan,
             Consumer<ProvisionedDevice> onProvisioned,
-            Consumer<ProvisioningFlow.Connected> keepConnected) {
+            Consumer<ProvisioningFlow.Held> keepConnected) {
         this.flow = flow;
         this.claims = claims;
         this.plan = plan;
@@ -122,7 +122,7 @@ public final class LoadRunner {
             device = keepConnected == null
                     ? flow.provision(serial, claims, dueNanos, metrics)
                     : flow.provisionConnected(serial, claims, dueNanos, metrics).thenApply(connected -> {
-                        keepConnected.accept(connected);
+                        keepConnected.accept(connected.held());
                         return connected.device();
                     });
         } catch (RuntimeException e) {

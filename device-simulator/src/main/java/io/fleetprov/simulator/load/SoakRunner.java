@@ -27,12 +27,12 @@ public final class SoakRunner {
     /** Publishes in flight at most; beyond it the schedule waits and the wait counts as latency. */
     private static final int MAX_IN_FLIGHT = 10_000;
 
-    private final List<ProvisioningFlow.Connected> devices;
+    private final List<ProvisioningFlow.Held> devices;
     private final String topicTemplate;
     private volatile boolean stopRequested;
 
     /** @param topicTemplate with {@code {thingName}} and {@code {serial}} replaced per device */
-    public SoakRunner(List<ProvisioningFlow.Connected> devices, String topicTemplate) {
+    public SoakRunner(List<ProvisioningFlow.Held> devices, String topicTemplate) {
         this.devices = List.copyOf(devices);
         this.topicTemplate = topicTemplate;
     }
@@ -54,7 +54,7 @@ public final class SoakRunner {
         int connected = connected();
         LongAdder disconnects = new LongAdder();
         AtomicBoolean soaking = new AtomicBoolean(true);
-        for (ProvisioningFlow.Connected device : devices) {
+        for (ProvisioningFlow.Held device : devices) {
             device.connection().closed().thenRun(() -> {
                 if (soaking.get()) {
                     disconnects.increment();
@@ -79,15 +79,13 @@ public final class SoakRunner {
                     LockSupport.parkNanos(remaining);
                 }
                 inFlight.acquireUninterruptibly();
-                ProvisioningFlow.Connected device = devices.get((int) (k % devices.size()));
+                ProvisioningFlow.Held device = devices.get((int) (k % devices.size()));
                 String topic = topicTemplate
-                        .replace("{thingName}", device.device().thingName())
-                        .replace("{serial}", device.device().serialNumber());
+                        .replace("{thingName}", device.thingName())
+                        .replace("{serial}", device.serialNumber());
                 sent++;
                 device.connection()
-                        .publish(
-                                topic,
-                                ProvisioningFlow.telemetry(device.device().serialNumber(), k + 1))
+                        .publish(topic, ProvisioningFlow.telemetry(device.serialNumber(), k + 1))
                         .whenComplete((ok, error) -> {
                             // Counted before the slot is freed, so the end of the soak sees every outcome.
                             if (error == null) {

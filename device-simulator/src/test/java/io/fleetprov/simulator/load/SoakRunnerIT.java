@@ -48,7 +48,7 @@ class SoakRunnerIT {
                 // On a loaded machine a cold JVM's first handshakes took over 4 s (connect-with-claim/Timeout).
                 FlowOptions.defaults(EmulatorClaims.TEMPLATE).withTimeout(Duration.ofSeconds(10)),
                 runtime.cpu());
-        var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Connected>();
+        var connected = new ConcurrentLinkedQueue<ProvisioningFlow.Held>();
         var emulatorMemory = new EmulatorMemory(new AwsClients(URI.create(emulator.httpUrl()), "us-east-1", true, 1));
         ProcessMemory simulatorBefore = ProcessMemory.ofThisProcess(0);
         ProcessMemory emulatorBefore = emulatorMemory.measure().orElseThrow();
@@ -73,7 +73,7 @@ class SoakRunnerIT {
         assertThat(emulatorConnected.heapUsedBytes()).isPositive();
         var memory = new SoakMemory(
                 simulatorBefore, ProcessMemory.ofThisProcess(soak.connected()), emulatorBefore, emulatorConnected);
-        String dropped = connected.peek().device().thingName();
+        String dropped = connected.peek().thingName();
         // The drop must land after publishing began, when run() counts the connected devices.
         CompletableFuture<Void> drop = CompletableFuture.runAsync(
                 () -> emulator.broker().disconnect(dropped), CompletableFuture.delayedExecutor(3, TimeUnit.SECONDS));
