@@ -40,6 +40,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *   <li>{@code POST /v1/claims} over HTTPS with the Vert.x client on OpenSSL as the simulator's
  *       {@code TrustedUserClaimSource} builds it (HTTP/2 by ALPN, or an HTTP/1.1 keep-alive pool).
  * </ul>
+ * HTTP/2 is measured first unless {@code -Dbenchmark.http11-first=true}: the second line of a run tends to be the
+ * cheaper one, so compare both orders.
  * Run it with {@code ./mvnw -o -pl claim-service -am test -Dtest=TrustedProtocolBenchmark -Dbenchmark=true
  * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -52,6 +54,8 @@ class TrustedProtocolBenchmark {
     private static final int CONCURRENCY = Integer.getInteger("benchmark.hook-concurrency", 8);
     private static final int WARMUP = Integer.getInteger("benchmark.warmup", 300);
     private static final int HTTPS_CLAIMS = Integer.getInteger("benchmark.https-claims", 1000);
+    /** Measures HTTP/1.1 before HTTP/2 (default: HTTP/2 first), to see what the order itself does. */
+    private static final boolean HTTP11_FIRST = Boolean.getBoolean("benchmark.http11-first");
 
     @Test
     void cpuPerHookCallByProtocol() throws Exception {
@@ -65,13 +69,21 @@ class TrustedProtocolBenchmark {
                 .build();
         run(http2, hook, WARMUP);
         run(http11, hook, WARMUP);
-        ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
-        Map<String, Integer> versions2 = run(http2, hook, CALLS);
-        ClaimBenchmark.Cpu afterHttp2 = ClaimBenchmark.Cpu.now();
-        Map<String, Integer> versions11 = run(http11, hook, CALLS);
-        ClaimBenchmark.Cpu afterHttp11 = ClaimBenchmark.Cpu.now();
-        ClaimBenchmark.Cpu cpu2 = afterHttp2.minus(start).perClaim(CALLS);
-        ClaimBenchmark.Cpu cpu11 = afterHttp11.minus(afterHttp2).perClaim(CALLS);
+        Map<String, Integer> versions2 = new ConcurrentHashMap<>();
+        Map<String, Integer> versions11 = new ConcurrentHashMap<>();
+        ClaimBenchmark.Cpu cpu2 = null;
+        ClaimBenchmark.Cpu cpu11 = null;
+        for (boolean second : List.of(false, true)) {
+            boolean h11 = second != HTTP11_FIRST;
+            ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
+            (h11 ? versions11 : versions2).putAll(run(h11 ? http11 : http2, hook, CALLS));
+            ClaimBenchmark.Cpu cpu = ClaimBenchmark.Cpu.now().minus(start).perClaim(CALLS);
+            if (h11) {
+                cpu11 = cpu;
+            } else {
+                cpu2 = cpu;
+            }
+        }
         System.out.printf(
                 "%nhook call benchmark: %d calls per line, %d threads, %d cores%n"
                         + "  CPU per hook call (ms; this JVM = caller + claim-service, and PostgreSQL):%n"
@@ -105,13 +117,21 @@ class TrustedProtocolBenchmark {
             }
             claims(http2, tokens, WARMUP);
             claims(http11, tokens, WARMUP);
-            ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
-            Map<String, Integer> versions2 = claims(http2, tokens, HTTPS_CLAIMS);
-            ClaimBenchmark.Cpu afterHttp2 = ClaimBenchmark.Cpu.now();
-            Map<String, Integer> versions11 = claims(http11, tokens, HTTPS_CLAIMS);
-            ClaimBenchmark.Cpu afterHttp11 = ClaimBenchmark.Cpu.now();
-            ClaimBenchmark.Cpu cpu2 = afterHttp2.minus(start).perClaim(HTTPS_CLAIMS);
-            ClaimBenchmark.Cpu cpu11 = afterHttp11.minus(afterHttp2).perClaim(HTTPS_CLAIMS);
+            Map<String, Integer> versions2 = new ConcurrentHashMap<>();
+            Map<String, Integer> versions11 = new ConcurrentHashMap<>();
+            ClaimBenchmark.Cpu cpu2 = null;
+            ClaimBenchmark.Cpu cpu11 = null;
+            for (boolean second : List.of(false, true)) {
+                boolean h11 = second != HTTP11_FIRST;
+                ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
+                (h11 ? versions11 : versions2).putAll(claims(h11 ? http11 : http2, tokens, HTTPS_CLAIMS));
+                ClaimBenchmark.Cpu cpu = ClaimBenchmark.Cpu.now().minus(start).perClaim(HTTPS_CLAIMS);
+                if (h11) {
+                    cpu11 = cpu;
+                } else {
+                    cpu2 = cpu;
+                }
+            }
             System.out.printf(
                     "%nHTTPS claim benchmark: %d claims per line, %d threads, %d cores%n"
                             + "  CPU per claim (ms; this JVM = caller + claim-service + emulator, and PostgreSQL):%n"
