@@ -27,8 +27,17 @@ public final class PreProvisioningHookClient {
         }
     }
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 with the client's keep-alive pool, not the JDK client's default HTTP/2 (over http:// an h2c upgrade,
+     * then frames, HPACK and flow control on the client's scheduler threads): a hook call is one small request and
+     * one small answer, on the provisioning path of every device. Connections are reused either way; concurrent
+     * calls each take one of the pool's.
+     */
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
     private final Map<String, String> headers;
     private final HookUrlScope headerScope;
 
