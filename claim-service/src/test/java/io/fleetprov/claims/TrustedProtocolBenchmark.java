@@ -67,42 +67,21 @@ class TrustedProtocolBenchmark {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        run(http2, hook, WARMUP);
-        run(http11, hook, WARMUP);
-        Map<String, Integer> versions2 = new ConcurrentHashMap<>();
-        Map<String, Integer> versions11 = new ConcurrentHashMap<>();
-        ClaimBenchmark.Cpu cpu2 = null;
-        ClaimBenchmark.Cpu cpu11 = null;
-        for (boolean second : List.of(false, true)) {
-            boolean h11 = second != HTTP11_FIRST;
-            ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
-            (h11 ? versions11 : versions2).putAll(run(h11 ? http11 : http2, hook, CALLS));
-            ClaimBenchmark.Cpu cpu = ClaimBenchmark.Cpu.now().minus(start).perClaim(CALLS);
-            if (h11) {
-                cpu11 = cpu;
-            } else {
-                cpu2 = cpu;
-            }
-        }
-        System.out.printf(
-                "%nhook call benchmark: %d calls per line, %d threads, %d cores%n"
-                        + "  CPU per hook call (ms; this JVM = caller + claim-service, and PostgreSQL):%n"
-                        + "    JDK HttpClient default (HTTP/2) %-14s JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
-                        + "    JDK HttpClient HTTP/1.1         %-14s JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
-                        + "  ratio of JVM CPU per call HTTP/1.1 / HTTP/2: %.2f%n%n",
+        String secret = Claims.hookSecret();
+        compare(
+                "hook call",
+                "caller + claim-service",
+                "JDK HttpClient default (HTTP/2)",
+                "JDK HttpClient HTTP/1.1        ",
                 CALLS,
-                CONCURRENCY,
-                Runtime.getRuntime().availableProcessors(),
-                versions2,
-                cpu2.jvm(),
-                cpu2.postgres(),
-                cpu2.total(),
-                versions11,
-                cpu11.jvm(),
-                cpu11.postgres(),
-                cpu11.total(),
-                cpu11.jvm() / cpu2.jvm());
-        assertThat(versions11).containsOnlyKeys("HTTP_1_1");
+                (h11, count) -> concurrently(count, () -> {
+                    HttpResponse<byte[]> response =
+                            (h11 ? http11 : http2).send(request(hook, secret), HttpResponse.BodyHandlers.ofByteArray());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("the hook answered " + response.statusCode());
+                    }
+                    return response.version().name();
+                }));
     }
 
     @Test
@@ -115,45 +94,129 @@ class TrustedProtocolBenchmark {
             for (int n = 1; n <= CONCURRENCY; n++) {
                 tokens.add(Tokens.of("installer-" + n));
             }
-            claims(http2, tokens, WARMUP);
-            claims(http11, tokens, WARMUP);
-            Map<String, Integer> versions2 = new ConcurrentHashMap<>();
-            Map<String, Integer> versions11 = new ConcurrentHashMap<>();
-            ClaimBenchmark.Cpu cpu2 = null;
-            ClaimBenchmark.Cpu cpu11 = null;
-            for (boolean second : List.of(false, true)) {
-                boolean h11 = second != HTTP11_FIRST;
-                ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
-                (h11 ? versions11 : versions2).putAll(claims(h11 ? http11 : http2, tokens, HTTPS_CLAIMS));
-                ClaimBenchmark.Cpu cpu = ClaimBenchmark.Cpu.now().minus(start).perClaim(HTTPS_CLAIMS);
-                if (h11) {
-                    cpu11 = cpu;
-                } else {
-                    cpu2 = cpu;
-                }
-            }
-            System.out.printf(
-                    "%nHTTPS claim benchmark: %d claims per line, %d threads, %d cores%n"
-                            + "  CPU per claim (ms; this JVM = caller + claim-service + emulator, and PostgreSQL):%n"
-                            + "    Vert.x client on OpenSSL, HTTP/2 (ALPN) %-14s JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
-                            + "    Vert.x client on OpenSSL, HTTP/1.1      %-14s JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
-                            + "  ratio of JVM CPU per claim HTTP/1.1 / HTTP/2: %.2f%n%n",
+            String uri = "https://localhost:" + Tokens.config("fleetprov-test.https-port") + "/v1/claims";
+            AtomicInteger next = new AtomicInteger();
+            compare(
+                    "HTTPS claim",
+                    "caller + claim-service + emulator",
+                    "Vert.x client on OpenSSL, HTTP/2 (ALPN)",
+                    "Vert.x client on OpenSSL, HTTP/1.1     ",
                     HTTPS_CLAIMS,
-                    CONCURRENCY,
-                    Runtime.getRuntime().availableProcessors(),
-                    versions2,
-                    cpu2.jvm(),
-                    cpu2.postgres(),
-                    cpu2.total(),
-                    versions11,
-                    cpu11.jvm(),
-                    cpu11.postgres(),
-                    cpu11.total(),
-                    cpu11.jvm() / cpu2.jvm());
-            assertThat(versions11).containsOnlyKeys("HTTP_1_1");
+                    (h11, count) -> concurrently(count, () -> {
+                        // Round robin over the installers, so no installer's quota lock serialises the line.
+                        String token = tokens.get(Math.floorMod(next.getAndIncrement(), tokens.size()));
+                        RequestOptions request = new RequestOptions()
+                                .setMethod(HttpMethod.POST)
+                                .setAbsoluteURI(uri)
+                                .putHeader("Content-Type", "application/json")
+                                .putHeader("Authorization", "Bearer " + token);
+                        String body = "{\"serialNumber\":\"" + Claims.serial() + "\"}";
+                        String[] version = new String[1];
+                        int status = (h11 ? http11 : http2)
+                                .request(request)
+                                .compose(sent -> sent.send(body).compose(response -> {
+                                    version[0] = response.version().name();
+                                    return response.body().map(b -> response.statusCode());
+                                }))
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .get();
+                        if (status != 201) {
+                            throw new IllegalStateException("POST /v1/claims answered " + status);
+                        }
+                        return version[0];
+                    }));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
+    }
+
+    /** One line of a comparison: {@code count} calls over HTTP/1.1 or HTTP/2; the protocol versions answered. */
+    @FunctionalInterface
+    private interface Line {
+        Map<String, Integer> run(boolean http11, int count) throws Exception;
+    }
+
+    /** One call; the protocol version its answer came in. */
+    @FunctionalInterface
+    private interface Call {
+        String call() throws Exception;
+    }
+
+    /**
+     * Warms both lines up, measures them in the configured order and prints CPU per call of this JVM (which holds
+     * {@code inJvm}) and of PostgreSQL, and their ratio.
+     */
+    private static void compare(String what, String inJvm, String label2, String label11, int count, Line line)
+            throws Exception {
+        line.run(false, WARMUP);
+        line.run(true, WARMUP);
+        Map<String, Integer> versions2 = Map.of();
+        Map<String, Integer> versions11 = Map.of();
+        ClaimBenchmark.Cpu cpu2 = null;
+        ClaimBenchmark.Cpu cpu11 = null;
+        for (boolean second : List.of(false, true)) {
+            boolean h11 = second != HTTP11_FIRST;
+            ClaimBenchmark.Cpu start = ClaimBenchmark.Cpu.now();
+            Map<String, Integer> versions = line.run(h11, count);
+            ClaimBenchmark.Cpu cpu = ClaimBenchmark.Cpu.now().minus(start).perClaim(count);
+            if (h11) {
+                cpu11 = cpu;
+                versions11 = versions;
+            } else {
+                cpu2 = cpu;
+                versions2 = versions;
+            }
+        }
+        System.out.printf(
+                "%n%s benchmark: %d calls per line, %d threads, %d cores%n"
+                        + "  CPU per %s (ms; this JVM = %s, and PostgreSQL):%n"
+                        + "    %s %-14s JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
+                        + "    %s %-14s JVM %6.2f  PostgreSQL %5.2f  total %6.2f%n"
+                        + "  ratio of JVM CPU per %s HTTP/1.1 / HTTP/2: %.2f%n%n",
+                what,
+                count,
+                CONCURRENCY,
+                Runtime.getRuntime().availableProcessors(),
+                what,
+                inJvm,
+                label2,
+                versions2,
+                cpu2.jvm(),
+                cpu2.postgres(),
+                cpu2.total(),
+                label11,
+                versions11,
+                cpu11.jvm(),
+                cpu11.postgres(),
+                cpu11.total(),
+                what,
+                cpu11.jvm() / cpu2.jvm());
+        assertThat(versions11).containsOnlyKeys("HTTP_1_1");
+    }
+
+    /** {@code count} calls, {@link #CONCURRENCY} at a time; how many answers came in each protocol version. */
+    private static Map<String, Integer> concurrently(int count, Call call) throws Exception {
+        AtomicInteger remaining = new AtomicInteger(count);
+        Map<String, Integer> versions = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int i = 0; i < CONCURRENCY; i++) {
+                workers.add(pool.submit(() -> {
+                    while (remaining.getAndDecrement() > 0) {
+                        versions.merge(call.call(), 1, Integer::sum);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> worker : workers) {
+                worker.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return versions;
     }
 
     /** As {@code TrustedUserClaimSource} builds its client for an https:// claim-service. */
@@ -168,79 +231,6 @@ class TrustedProtocolBenchmark {
             options.setUseAlpn(true).setProtocolVersion(HttpVersion.HTTP_2);
         }
         return vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(32));
-    }
-
-    /** {@code count} claims, {@link #CONCURRENCY} at a time, round robin over the installers' tokens. */
-    private static Map<String, Integer> claims(io.vertx.core.http.HttpClient http, List<String> tokens, int count)
-            throws Exception {
-        AtomicInteger remaining = new AtomicInteger(count);
-        Map<String, Integer> versions = new ConcurrentHashMap<>();
-        String uri = "https://localhost:" + Tokens.config("fleetprov-test.https-port") + "/v1/claims";
-        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < CONCURRENCY; i++) {
-                String token = tokens.get(i % tokens.size());
-                workers.add(pool.submit(() -> {
-                    while (remaining.getAndDecrement() > 0) {
-                        RequestOptions request = new RequestOptions()
-                                .setMethod(HttpMethod.POST)
-                                .setAbsoluteURI(uri)
-                                .putHeader("Content-Type", "application/json")
-                                .putHeader("Authorization", "Bearer " + token);
-                        String body = "{\"serialNumber\":\"" + Claims.serial() + "\"}";
-                        int status = http.request(request)
-                                .compose(sent -> sent.send(body).compose(response -> {
-                                    versions.merge(response.version().name(), 1, Integer::sum);
-                                    return response.body().map(b -> response.statusCode());
-                                }))
-                                .toCompletionStage()
-                                .toCompletableFuture()
-                                .get();
-                        if (status != 201) {
-                            throw new IllegalStateException("POST /v1/claims answered " + status);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return versions;
-    }
-
-    /** {@code count} hook calls, {@link #CONCURRENCY} at a time; the protocol versions the answers came in. */
-    private static Map<String, Integer> run(HttpClient http, URI hook, int count) throws Exception {
-        AtomicInteger remaining = new AtomicInteger(count);
-        Map<String, Integer> versions = new ConcurrentHashMap<>();
-        String secret = Claims.hookSecret();
-        ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int i = 0; i < CONCURRENCY; i++) {
-                workers.add(pool.submit(() -> {
-                    while (remaining.getAndDecrement() > 0) {
-                        HttpResponse<byte[]> response =
-                                http.send(request(hook, secret), HttpResponse.BodyHandlers.ofByteArray());
-                        if (response.statusCode() != 200) {
-                            throw new IllegalStateException("the hook answered " + response.statusCode());
-                        }
-                        versions.merge(response.version().name(), 1, Integer::sum);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> worker : workers) {
-                worker.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return versions;
     }
 
     /** An AWS-shaped hook payload for a claim nobody issued: decided (denied) and recorded like any other. */
