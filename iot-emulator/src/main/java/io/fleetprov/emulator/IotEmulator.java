@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -275,9 +276,14 @@ public final class IotEmulator implements AutoCloseable {
             endpoints.put("userPools", userPoolSummaries());
             endpoints.put("region", config.region());
             endpoints.put("accountId", config.accountId());
-            new ObjectMapper()
-                    .enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(dir.resolve("endpoints.json").toFile(), endpoints);
+            // Written aside and moved into place, so that a client waiting for the file never reads half of it.
+            Path written = dir.resolve("endpoints.json.tmp");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(written.toFile(), endpoints);
+            Files.move(
+                    written,
+                    dir.resolve("endpoints.json"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write endpoint files to " + dir, e);
         }

@@ -132,8 +132,18 @@ public class RunOptions {
     @Option(
             names = "--max-attempts",
             defaultValue = "8",
-            description = "Attempts per throttled call, with jittered exponential backoff. Default: ${DEFAULT-VALUE}.")
+            description = "Attempts per throttled call without Retry-After, with jittered exponential backoff."
+                    + " Default: ${DEFAULT-VALUE}.")
     int maxAttempts;
+
+    @Option(
+            names = "--retry-after-budget",
+            defaultValue = "2m",
+            converter = DurationConverter.class,
+            description =
+                    "How long a device keeps coming back to a call answered with Retry-After (claim-service"
+                            + " shedding load with 429/503), in waits added up, however many attempts. Default: ${DEFAULT-VALUE}.")
+    Duration retryAfterBudget;
 
     @Option(
             names = "--run-id",
@@ -297,7 +307,7 @@ public class RunOptions {
                 parameters == null || parameters.isEmpty() ? Map.of("SerialNumber", "{serial}") : parameters,
                 publishTopic,
                 timeout,
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), maxAttempts),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), maxAttempts, retryAfterBudget),
                 mqttVersion);
     }
 }

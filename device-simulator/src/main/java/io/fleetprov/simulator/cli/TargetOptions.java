@@ -8,7 +8,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Where the AWS side is: real AWS IoT (default chains) or a local emulator. Shared by run and cleanup. */
 public class TargetOptions {
@@ -52,16 +56,48 @@ public class TargetOptions {
                     + "handshake) or the JDK's; auto = OpenSSL where it loads. Default: ${DEFAULT-VALUE}.")
     String tls = "auto";
 
-    /** Values from {@code --emulator-dir}/endpoints.json, read lazily. */
+    /** How long a run waits for an emulator started just before it to write its endpoints.json (tests shorten it). */
+    Duration emulatorStartWait = Duration.ofSeconds(60);
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /**
+     * Values from {@code --emulator-dir}/endpoints.json, read lazily. An emulator started in the background just
+     * before (as the README's soak does) writes the file a few seconds later, so a missing file is waited for, up
+     * to {@link #emulatorStartWait}, before the run stops with what to do.
+     */
     JsonNode emulatorEndpoints() {
         if (emulatorDir == null) {
             return null;
         }
+        Path file = emulatorDir.resolve("endpoints.json");
+        long deadline = System.nanoTime() + emulatorStartWait.toNanos();
+        boolean told = false;
+        while (!Files.exists(file) && System.nanoTime() < deadline) {
+            if (!told) {
+                System.err.printf(
+                        "fleetprov simulate: waiting up to %ds for the emulator to write %s%n",
+                        emulatorStartWait.toSeconds(), file);
+                told = true;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!Files.exists(file)) {
+            throw new ParameterException(
+                    mixee.commandLine(),
+                    "No running emulator found: " + file + " does not exist. Start it with ./fleetprov emulator "
+                            + "--data-dir " + emulatorDir + ", or name another with --emulator-dir.");
+        }
         try {
-            return new ObjectMapper()
-                    .readTree(emulatorDir.resolve("endpoints.json").toFile());
+            return new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + emulatorDir.resolve("endpoints.json"), e);
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

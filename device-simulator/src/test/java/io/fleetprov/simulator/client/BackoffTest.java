@@ -1,6 +1,7 @@
 package io.fleetprov.simulator.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -8,10 +9,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Backoff honours a server's Retry-After: never sooner, jittered so that shed devices do not return together. */
+/**
+ * Backoff honours a server's Retry-After: never sooner, jittered so that shed devices do not return together, and for
+ * as long as its waiting budget lasts rather than a number of attempts.
+ */
 class BackoffTest {
 
-    private final Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), 8);
+    private final Backoff backoff =
+            new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), 8, Duration.ofMinutes(2));
 
     @Test
     void withoutRetryAfterTheWaitIsFullJitterUpToTheExponentialCeiling() {
@@ -67,5 +72,61 @@ class BackoffTest {
                 .isEmpty();
         assertThat(new DeviceException("HTTP429", 429, Duration.ofSeconds(3), "over quota", null).retryAfter())
                 .contains(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void aRetryAfterIsFollowedPastTheAttemptCountWhileTheBudgetLasts() {
+        Backoff threeAttempts = new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), 3, Duration.ofSeconds(10));
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger throttled = new AtomicInteger();
+        // Shed ten times (Retry-After: 0), more than three attempts allow, then served.
+        String result = threeAttempts
+                .retryThrottled(
+                        () -> calls.incrementAndGet() <= 10
+                                ? CompletableFuture.failedFuture(shed(Duration.ZERO))
+                                : CompletableFuture.completedFuture("claim"),
+                        throttled::incrementAndGet)
+                .join();
+        assertThat(result).isEqualTo("claim");
+        assertThat(calls).hasValue(11);
+        assertThat(throttled).hasValue(10);
+    }
+
+    @Test
+    void aRetryAfterThatWouldOverrunTheBudgetEndsTheRetries() {
+        Backoff budget150ms = new Backoff(Duration.ofMillis(1), Duration.ofSeconds(1), 8, Duration.ofMillis(150));
+        AtomicInteger calls = new AtomicInteger();
+        // Each wait is 100-200 ms: at most one fits into 150 ms, a second never does.
+        assertThatThrownBy(() -> budget150ms
+                        .retryThrottled(
+                                () -> {
+                                    calls.incrementAndGet();
+                                    return CompletableFuture.<String>failedFuture(shed(Duration.ofMillis(100)));
+                                },
+                                () -> {})
+                        .join())
+                .hasCauseInstanceOf(DeviceException.class);
+        assertThat(calls.get()).isBetween(1, 2);
+    }
+
+    @Test
+    void throttlingWithoutRetryAfterStopsAtTheAttemptCount() {
+        Backoff threeAttempts = new Backoff(Duration.ofMillis(1), Duration.ofMillis(2), 3, Duration.ofMinutes(2));
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> threeAttempts
+                        .retryThrottled(
+                                () -> {
+                                    calls.incrementAndGet();
+                                    return CompletableFuture.<String>failedFuture(
+                                            new DeviceException("ThrottlingException", 429, "slow down", null));
+                                },
+                                () -> {})
+                        .join())
+                .hasCauseInstanceOf(DeviceException.class);
+        assertThat(calls).hasValue(3);
+    }
+
+    private static DeviceException shed(Duration retryAfter) {
+        return new DeviceException("HTTP503", 503, retryAfter, "POST /v1/claims answered 503", null);
     }
 }
