@@ -37,13 +37,14 @@ class OpenFileLimitIT {
 
     @Test
     void aRunHoldsOnlyItsDevicesInFlight(@TempDir Path dir) throws Exception {
+        // An emulator directory whose endpoints.json names no control plane: read at once (a missing one would be
+        // waited for), and refused after the open-file check.
+        Path emulator = Files.createDirectories(dir.resolve("stale-emulator"));
+        Files.writeString(emulator.resolve("endpoints.json"), "{}");
         Process simulator = underFileLimit(
-                1024,
-                "run --emulator-dir " + dir.resolve("no-emulator-here")
-                        + " --template t --devices 2000 --concurrency 100",
-                dir);
+                1024, "run --emulator-dir " + emulator + " --template t --devices 2000 --concurrency 100", dir);
         String stderr = Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
-        // It gets past the check and fails later, on the missing emulator directory.
+        // It gets past the check and fails later, on the emulator directory.
         assertThat(stderr).doesNotContain("ulimit -n");
         assertThat(simulator.exitValue()).as(stderr).isNotZero();
     }
