@@ -131,7 +131,8 @@ class IngestAttackTest {
 
     @Test
     void generatedHostileMessagesOverMqttAreEachStoredOrQuarantined() throws Exception {
-        HostileEvents events = new HostileEvents(Long.getLong("fuzz.seed", System.nanoTime()), true);
+        long seed = Long.getLong("fuzz.seed", System.nanoTime());
+        HostileEvents events = new HostileEvents(seed, true);
         ChainSnapshot before = snapshot();
         List<HostileEvents.Message> sent = new ArrayList<>();
         try (ClaimServiceEvents claimService = new ClaimServiceEvents(emulator)) {
@@ -144,15 +145,18 @@ class IngestAttackTest {
             }
         }
         long redeliveries = sent.stream().filter(m -> m.redeliveryOf() != null).count();
-        await().atMost(Duration.ofSeconds(40)).until(() -> {
-            long stored = storedSince(before.at());
-            long quarantined = quarantinedSince(before.at(), "");
-            Set<String> ids = storedIdsSince(before.at());
-            long duplicates = sent.stream()
-                    .filter(m -> m.redeliveryOf() != null && ids.contains(m.redeliveryOf()))
-                    .count();
-            return stored + quarantined + duplicates == sent.size();
-        });
+        // The seed in the failure message replays the same messages: -Dfuzz.seed=<seed>.
+        await("300 hostile messages, -Dfuzz.seed=" + seed)
+                .atMost(Duration.ofSeconds(40))
+                .until(() -> {
+                    long stored = storedSince(before.at());
+                    long quarantined = quarantinedSince(before.at(), "");
+                    Set<String> ids = storedIdsSince(before.at());
+                    long duplicates = sent.stream()
+                            .filter(m -> m.redeliveryOf() != null && ids.contains(m.redeliveryOf()))
+                            .count();
+                    return stored + quarantined + duplicates == sent.size();
+                });
         assertThat(redeliveries).isPositive();
         assertKept(before, 0);
     }

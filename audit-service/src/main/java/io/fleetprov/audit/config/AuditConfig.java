@@ -28,10 +28,13 @@ public interface AuditConfig {
     /** The MQTT client that receives the audited events. */
     interface Mqtt {
         /**
-         * Its TLS engine: {@code openssl} (BoringSSL, from netty-tcnative; the JDK's engine where it does not load)
-         * or {@code jdk}. Certificates, trust, protocols and host name verification are the TLS registry's either way.
+         * Its TLS engine: {@code jdk}, or {@code openssl} (BoringSSL, from netty-tcnative; the JDK's engine where it
+         * does not load). Certificates, trust, protocols and host name verification are the TLS registry's either
+         * way. The JDK's is the default: on BoringSSL the connection closed in the middle of IngestAttackTest's
+         * generated hostile messages ({@code -Dfuzz.seed=80143309769274}), and the redelivered message was
+         * quarantined twice; on the JDK's engine the same seed passes. The cause is not found yet.
          */
-        @WithDefault("openssl")
+        @WithDefault("jdk")
         TlsEngine tlsEngine();
     }
 
