@@ -13,28 +13,35 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ThrottlingTest {
 
+    private static final String OPERATION = "CreateProvisioningClaim";
+
     @InjectIotEmulator
     IotEmulator emulator;
 
     @AfterEach
     void unthrottle() {
-        emulator.throttle().setRate("CreateProvisioningClaim", 0);
+        emulator.throttle().setRate(OPERATION, 0);
     }
 
     @Test
     void throttlingIsRetriedWithBackoff() {
         String user = ClaimServiceEmulator.installer();
-        emulator.throttle().setRate("CreateProvisioningClaim", 1);
-        // The second and third calls are throttled at first and succeed on a later attempt.
-        for (int i = 0; i < 3; i++) {
-            Claims.request(user, Claims.serial()).statusCode(201);
-        }
+        long refusedBefore = emulator.throttle().refusals(OPERATION);
+        // Forced refusals, not a low rate: with full-jitter backoff, 8 attempts' random delays can add up to less
+        // than a token bucket's refill (about one throttled call in 110 at 1/s), which made this test flaky.
+        emulator.throttle().refuseNext(OPERATION, 2);
+
+        Claims.request(user, Claims.serial()).statusCode(201);
+
+        assertThat(emulator.throttle().refusals(OPERATION) - refusedBefore)
+                .as("attempts throttled before the one that succeeded")
+                .isEqualTo(2);
     }
 
     @Test
     void persistentThrottlingEndsIn503WithRetryAfter() {
         String user = ClaimServiceEmulator.installer();
-        emulator.throttle().setRate("CreateProvisioningClaim", 0.001);
+        emulator.throttle().setRate(OPERATION, 0.001);
         Claims.request(user, Claims.serial()).statusCode(201);
 
         long start = System.nanoTime();

@@ -3,6 +3,8 @@ package io.fleetprov.emulator.provisioning;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Per-API rate limits (requests per second, token bucket with a burst of one second's worth), off unless a rate
@@ -13,6 +15,8 @@ public final class ApiThrottle {
 
     private final Clock clock;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> refuseNext = new ConcurrentHashMap<>();
 
     public ApiThrottle(Clock clock, Map<String, Double> ratesPerSecond) {
         this.clock = clock;
@@ -34,9 +38,29 @@ public final class ApiThrottle {
         return rates;
     }
 
+    /**
+     * Throttles the API's next {@code calls} calls whatever the rate: a test of retries then does not depend on how
+     * fast the machine is or on the backoff's random delays.
+     */
+    public void refuseNext(String api, int calls) {
+        refuseNext.computeIfAbsent(api, key -> new AtomicInteger()).addAndGet(calls);
+    }
+
     public boolean tryAcquire(String api) {
         Bucket bucket = buckets.get(api);
-        return bucket == null || bucket.tryAcquire(clock.millis());
+        AtomicInteger forced = refuseNext.get(api);
+        boolean refuse = forced != null && forced.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        if (!refuse && (bucket == null || bucket.tryAcquire(clock.millis()))) {
+            return true;
+        }
+        refusals.computeIfAbsent(api, key -> new LongAdder()).increment();
+        return false;
+    }
+
+    /** How many calls of the API were refused since the emulator started: lets a test see that it was throttled. */
+    public long refusals(String api) {
+        LongAdder count = refusals.get(api);
+        return count == null ? 0 : count.sum();
     }
 
     private static final class Bucket {

@@ -51,4 +51,20 @@ class ApiThrottleTest {
         assertThat(throttle.rates()).isEmpty();
         assertThat(throttle.tryAcquire("RegisterThing")).isTrue();
     }
+
+    @Test
+    void refusesTheNextCallsWhenToldAndCountsEveryRefusal() {
+        ApiThrottle throttle = new ApiThrottle(clock, Map.of("RegisterThing", 1.0));
+        throttle.refuseNext("CreateProvisioningClaim", 2);
+
+        assertThat(throttle.tryAcquire("CreateProvisioningClaim")).isFalse();
+        assertThat(throttle.tryAcquire("CreateProvisioningClaim")).isFalse();
+        assertThat(throttle.tryAcquire("CreateProvisioningClaim")).isTrue();
+        assertThat(throttle.tryAcquire("RegisterThing")).isTrue();
+        assertThat(throttle.tryAcquire("RegisterThing")).isFalse();
+
+        assertThat(throttle.refusals("CreateProvisioningClaim")).isEqualTo(2);
+        assertThat(throttle.refusals("RegisterThing")).isEqualTo(1);
+        assertThat(throttle.refusals("CreateKeysAndCertificate")).isZero();
+    }
 }
