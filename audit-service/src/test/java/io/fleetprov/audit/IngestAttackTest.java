@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetprov.audit.service.IntegrityService;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
+import io.fleetprov.audit.testing.RawMqtt;
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.event.FleetEvent;
 import io.fleetprov.testing.TestDatabase;
 import io.fleetprov.testing.quarkus.InjectDatabase;
@@ -13,6 +15,8 @@ import io.fleetprov.testing.quarkus.InjectIotEmulator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -159,6 +164,42 @@ class IngestAttackTest {
                 });
         assertThat(redeliveries).isPositive();
         assertKept(before, 0);
+    }
+
+    @Test
+    void aPublishCutInsideItsTopicAcrossTlsRecordsIsAcceptedOnTheSameConnection() throws Exception {
+        // TLS hands the broker's MQTT decoder whatever one record holds: here a PUBLISH cut after six bytes of its
+        // topic. netty 4.1.133's decoder took that for an oversized packet and the broker closed the publisher's
+        // connection (as audit-service's own client did with the broker's records, MqttFramingTest): claim-service's
+        // outbox relay publishes through the same decoder.
+        FleetEvent event = ClaimServiceEvents.claimIssued("installer-cut", "SN-cut", "claim-" + UUID.randomUUID());
+        byte[] publish = RawMqtt.publish(
+                "fleetprov/events/ClaimIssued",
+                7,
+                ClaimServiceEvents.signed(PayloadCodec.json().encode(event)));
+        ChainSnapshot before = snapshot();
+        var identity = emulator.createServiceIdentity("claim-service");
+        try (SSLSocket socket =
+                (SSLSocket) emulator.clientSocketFactory(identity.certificatePem(), identity.privateKeyPem())
+                        .createSocket("localhost", emulator.mqttPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(RawMqtt.connect("claim-service-" + UUID.randomUUID()));
+            out.flush();
+            assertThat(in.readNBytes(4)).as("CONNACK, accepted").containsExactly(0x20, 0x02, 0x00, 0x00);
+            int cut = RawMqtt.fixedHeaderLength(publish) + 2 + 6; // six bytes into the topic
+            out.write(publish, 0, cut); // one TLS record
+            out.flush();
+            // Lets the broker read the first record on its own (not an assertion: without the pause the two records
+            // may be decrypted together and the cut not seen).
+            Thread.sleep(200);
+            out.write(publish, cut, publish.length - cut); // the next record
+            out.flush();
+            assertThat(in.readNBytes(4)).as("PUBACK on the same connection").containsExactly(0x40, 0x02, 0x00, 0x07);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> stored(List.of(event.eventId())) == 1);
+        assertKept(before, 1);
     }
 
     /** Publishes the attack, then an honest event; the attack is quarantined, the honest event stored. */

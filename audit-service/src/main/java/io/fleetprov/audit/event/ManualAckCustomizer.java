@@ -13,10 +13,10 @@ import org.jboss.logging.Logger;
  * The MQTT connector lets Vert.x acknowledge a QoS 1 message as soon as it arrives. The audit log must only
  * acknowledge what it has committed, so auto-ack is switched off and {@link EventConsumer} acks after the commit.
  *
- * <p>With {@code audit.mqtt.tls-engine=openssl} the client's TLS runs on BoringSSL where netty-tcnative loads:
- * decrypting the received records on the JDK's engine cost a fifth of the service's CPU under ingest load. Only the
- * engine changes; certificates, trust and host name verification stay the TLS registry's. The default is the JDK's
- * engine until a connection closed mid-stream on BoringSSL is understood (AuditConfig.Mqtt#tlsEngine).
+ * <p>With {@code audit.mqtt.tls-engine=openssl}, the default, the client's TLS runs on BoringSSL where netty-tcnative
+ * loads: decrypting the received records on the JDK's engine cost a fifth of the service's CPU under ingest load. Only
+ * the engine changes; certificates, trust and host name verification stay the TLS registry's. The mid-stream close
+ * once seen on BoringSSL was the MQTT decoder's, not the engine's (AuditConfig.Mqtt#tlsEngine, MqttFramingTest).
  */
 @ApplicationScoped
 public class ManualAckCustomizer implements ClientCustomizer<MqttClientSessionOptions> {
