@@ -55,7 +55,7 @@ public final class DeviceClient implements AutoCloseable {
         this.clientId = clientId;
         MqttTransport.Events events = new Events();
         this.mqtt = switch (version) {
-            case MQTT_3_1_1 -> new VertxMqtt3Transport(vertx, target, credentials, clientId, timeout, events);
+            case MQTT_3_1_1 -> new NettyMqtt3Transport(vertx, context, target, credentials, clientId, timeout, events);
             case MQTT_5 -> new PahoMqtt5Transport(context, target, credentials, clientId, timeout, events);
         };
     }

@@ -4,6 +4,8 @@ import io.netty.handler.ssl.util.LazyX509Certificate;
 import java.io.ByteArrayInputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
@@ -11,6 +13,7 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -28,14 +31,24 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
     /** Unique per device: a context shared by many devices finds the key by it (SharedDeviceTls). */
     private final String alias = "device-" + ALIASES.incrementAndGet();
 
-    private final PrivateKey key;
+    /**
+     * The key as its PKCS#8 encoding, parsed again on each handshake that asks for it: a parsed JDK key (its big
+     * integer, encodings, algorithm parameters and identifiers) held for every connected device was about 0.5 KiB of
+     * the soak's heap per device, and the TLS engine reads it once per handshake, where parsing costs microseconds
+     * against the handshake's milliseconds.
+     */
+    private final byte[] keyPkcs8;
+
     private final X509Certificate[] chain;
     private final String keyType;
 
     private DeviceKeyManager(PrivateKey key, X509Certificate[] chain) {
-        this.key = key;
+        this.keyPkcs8 = key.getEncoded();
         this.chain = chain;
         this.keyType = key.getAlgorithm();
+        if (keyPkcs8 == null) {
+            throw new IllegalArgumentException("the device key has no PKCS#8 encoding");
+        }
     }
 
     static DeviceKeyManager of(DeviceCredentials credentials) {
@@ -107,7 +120,15 @@ final class DeviceKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public PrivateKey getPrivateKey(String alias) {
-        return this.alias.equals(alias) ? key : null;
+        if (!this.alias.equals(alias)) {
+            return null;
+        }
+        try {
+            return KeyFactory.getInstance(keyType).generatePrivate(new PKCS8EncodedKeySpec(keyPkcs8));
+        } catch (GeneralSecurityException e) {
+            // Parsed from these bytes when the device was made, so this is not the key's fault; never print it.
+            throw new IllegalStateException("cannot read the device key again (" + keyType + ")", e);
+        }
     }
 
     @Override

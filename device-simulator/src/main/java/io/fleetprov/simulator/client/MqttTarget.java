@@ -105,10 +105,10 @@ public final class MqttTarget {
 
     /**
      * Makes TLS client engines for one device exactly as its MQTT 3.1.1 connections get them (see {@code
-     * VertxMqtt3Transport}): on OpenSSL, a view of this target's shared context carrying the device's key; on the
-     * JDK's TLS, a context of the device's key and this target's trust, as Vert.x builds one per client. Host-name
-     * check on, as Vert.x is told. Each engine is one connection, the caller's to release. Used to time the handshake
-     * as the simulator performs it (the machine limit's t4), so it must stay the same path as the transport's.
+     * NettyMqtt3Transport}): on OpenSSL, a view of this target's shared context carrying the device's key; on the
+     * JDK's TLS, a context of the device's key and this target's trust. Host-name check on. Each engine is one
+     * connection, the caller's to release (the transport's {@code SslHandler} releases it with its channel). The
+     * machine limit's t4 times the handshake through this too, so it is the transport's path by construction.
      */
     public Supplier<SSLEngine> deviceEngines(DeviceCredentials credentials) {
         DeviceKeyManager key = DeviceKeyManager.of(credentials);
