@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetprov.audit.service.EventParser;
+import io.fleetprov.audit.service.IngestWriter;
 import io.fleetprov.audit.service.IntegrityService;
+import io.fleetprov.audit.service.ReceivedMessage;
 import io.fleetprov.audit.testing.ClaimServiceEvents;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.protocol.AwsEventTopics;
@@ -36,6 +38,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,9 @@ class SignedBatchIngestTest {
 
     @Inject
     IntegrityService integrity;
+
+    @Inject
+    IngestWriter writer;
 
     @Test
     void aBatchBecomesOneLinkPerEventInBatchOrderAndItsSignedMessageIsKeptForReVerification() throws Exception {
@@ -234,6 +241,43 @@ class SignedBatchIngestTest {
             assertThat(rows(List.of(e))).as(e.eventId()).isEqualTo(1);
         }
         assertKept(before, events.size() + 1, 0);
+    }
+
+    @Test
+    void aResendOfABatchStillPendingIsAcknowledgedAndStoredOnceAndAQuarantinedOneQuarantinedAgain() throws Exception {
+        ChainSnapshot before = snapshot();
+        List<FleetEvent> events = events("pending-resend", 5);
+        byte[] batch = ClaimServiceEvents.signedBatch(events);
+        byte[] unsigned =
+                PayloadCodec.json().encode(events("pending-unsigned", 1).get(0));
+        double duplicatesBefore = duplicatesCounted();
+        long quarantinedBefore = quarantined(unsigned);
+        CountDownLatch acknowledged = new CountDownLatch(4);
+        // Each message twice, the second delivery right behind the first, as the broker resends what it has had in
+        // flight too long: the first is usually still being read when the second arrives. Every delivery is
+        // acknowledged; the batch's events are stored once and the resend counted as their duplicates; each delivery
+        // of the unsigned message is quarantined.
+        for (byte[] message : List.of(batch, batch, unsigned, unsigned)) {
+            writer.submit(new ReceivedMessage(TOPIC, message, Instant.now(), acknowledged::countDown));
+        }
+        assertThat(acknowledged.await(20, TimeUnit.SECONDS)).isTrue();
+        for (FleetEvent e : events) {
+            assertThat(rows(List.of(e))).as(e.eventId()).isEqualTo(1);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> duplicatesCounted() >= duplicatesBefore + events.size());
+        assertThat(quarantined(unsigned)).isEqualTo(quarantinedBefore + 2);
+        assertKept(before, events.size(), 2);
+    }
+
+    private long quarantined(byte[] payload) throws SQLException {
+        try (Connection c = database.superuser();
+                PreparedStatement ps = c.prepareStatement("select count(*) from quarantined_event where payload = ?")) {
+            ps.setBytes(1, payload);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** {@code audit_events_duplicate_total} as the metrics endpoint reports it. */

@@ -1,6 +1,7 @@
 package io.fleetprov.audit.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.store.AuditEvent;
@@ -9,12 +10,15 @@ import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.protocol.event.EnvelopeField;
 import io.fleetprov.protocol.event.EventSignatureException;
+import io.fleetprov.protocol.event.EventType;
 import io.fleetprov.protocol.event.EventVerifier;
 import io.fleetprov.protocol.event.FleetEvent;
+import io.fleetprov.protocol.event.Outcome;
 import io.fleetprov.protocol.event.SignedBatch;
 import io.fleetprov.protocol.event.SignedEvent;
 import io.fleetprov.protocol.event.TraceIds;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -22,6 +26,8 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -47,6 +53,13 @@ public class EventParser {
     /** The quarantine reason of a batch with more events than {@link SignedBatch#MAX_EVENTS}. */
     public static final String BATCH_TOO_LARGE = "batch-too-large";
 
+    private static final EnvelopeField[] ENVELOPE = EnvelopeField.values();
+
+    /** How the codec's refusals start, kept for an envelope's values the codec used to refuse. */
+    private static final String MALFORMED = "malformed JSON payload: ";
+
+    private static final ObjectMapper HEADER_READER = new ObjectMapper();
+
     private final String serialAttribute;
     private final EventVerifier verifier;
 
@@ -57,7 +70,34 @@ public class EventParser {
 
     /** Whether this message is a signed batch of fleetprov events, to be read by {@link #parseBatch}. */
     public boolean isBatch(String topic, byte[] payload) {
-        return topic.startsWith(FLEETPROV_PREFIX) && EventVerifier.isBatch(payload);
+        return topic.startsWith(FLEETPROV_PREFIX) && claimsBatch(payload);
+    }
+
+    /**
+     * Whether the JWS header, the message's first part, says {@link SignedBatch#TYPE}: only which of
+     * {@link EventVerifier#verifyBatch} and {@link EventVerifier#verify} reads the message, each of which checks the
+     * whole of it (compact form, algorithm, key, type, signature) and refuses it with the same reason whichever is
+     * chosen. {@link EventVerifier#isBatch} also checked the whole compact form, a second scan of every batch.
+     */
+    static boolean claimsBatch(byte[] payload) {
+        int start = 0;
+        while (start < payload.length && Character.isWhitespace(payload[start])) {
+            start++;
+        }
+        int dot = start;
+        while (dot < payload.length && payload[dot] != '.') {
+            dot++;
+        }
+        if (dot == start || dot == payload.length || dot - start > 4096) {
+            return false;
+        }
+        try {
+            byte[] header = Base64.getUrlDecoder().decode(Arrays.copyOfRange(payload, start, dot));
+            JsonNode typ = HEADER_READER.readTree(header).get("typ");
+            return typ != null && SignedBatch.TYPE.equals(typ.textValue());
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -149,45 +189,56 @@ public class EventParser {
         throw new MalformedEventException("topic " + topic + " is not an audited event topic");
     }
 
-    private AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received, String signer) {
-        for (EnvelopeField field : EnvelopeField.values()) {
-            text(body, field.jsonName()); // every envelope field is a string on the wire
+    /**
+     * The envelope's columns, read straight from the tree it was parsed into: every envelope field must be a string
+     * (or absent), the type one of {@link EventType}'s and the topic's, the outcome one {@link Outcome} reads, and
+     * occurredAt an instant {@link Instant#parse} accepts — what reading it into a {@link FleetEvent} with
+     * fleet-protocol's codec accepted, without building that record from the tree a second time (that conversion was
+     * a fifth of the parsers' CPU; EnvelopeReadTest holds the two to the same result).
+     */
+    static AuditEvent fleetEvent(String topic, String topicType, JsonNode body, Instant received, String signer) {
+        String[] text = new String[ENVELOPE.length];
+        for (int i = 0; i < ENVELOPE.length; i++) {
+            text[i] = text(body, ENVELOPE[i].jsonName()); // every envelope field is a string on the wire
         }
         String type = requiredText(body, EnvelopeField.TYPE.jsonName());
-        requiredText(body, EnvelopeField.EVENT_ID.jsonName());
+        String eventId = requiredText(body, EnvelopeField.EVENT_ID.jsonName());
         if (!type.equals(topicType)) {
             throw new MalformedEventException("type " + type + " does not match topic " + topic);
         }
         String occurredAt = requiredText(body, EnvelopeField.OCCURRED_AT.jsonName());
-        if (!isPlainUtcInstant(occurredAt)) {
-            instant(occurredAt, EnvelopeField.OCCURRED_AT.jsonName());
-        }
-        FleetEvent event;
-        try {
-            event = PayloadCodec.json().convert(body, FleetEvent.class);
-        } catch (PayloadException e) {
-            throw new MalformedEventException(e.getMessage());
-        }
+        Instant occurred = isPlainUtcInstant(occurredAt)
+                ? plainUtcInstant(occurredAt)
+                : instant(occurredAt, EnvelopeField.OCCURRED_AT.jsonName());
+        EventType eventType = EventType.fromWire(type)
+                .orElseThrow(() -> new MalformedEventException(MALFORMED + "unknown event type " + type));
+        String outcomeText = text[EnvelopeField.OUTCOME.ordinal()];
+        Outcome outcome = outcomeText == null
+                ? null
+                : Outcome.read(outcomeText)
+                        .orElseThrow(() -> new MalformedEventException(MALFORMED + "unknown outcome " + outcomeText));
+        String source = text[EnvelopeField.SOURCE.ordinal()];
+        String traceId = text[EnvelopeField.TRACE_ID.ordinal()];
         return new AuditEvent(
-                event.eventId(),
-                event.type().wire(),
-                event.source() == null ? "unknown" : event.source(),
+                eventId,
+                eventType.wire(),
+                source == null ? "unknown" : source,
                 topic,
-                event.occurredAt().truncatedTo(ChronoUnit.MILLIS),
+                occurred.truncatedTo(ChronoUnit.MILLIS),
                 received,
-                event.installer(),
-                event.serialNumber(),
-                event.templateName(),
-                event.claimCertificateId(),
-                event.certificateId(),
-                event.thingName(),
+                text[EnvelopeField.INSTALLER.ordinal()],
+                text[EnvelopeField.SERIAL_NUMBER.ordinal()],
+                text[EnvelopeField.TEMPLATE_NAME.ordinal()],
+                text[EnvelopeField.CLAIM_CERTIFICATE_ID.ordinal()],
+                text[EnvelopeField.CERTIFICATE_ID.ordinal()],
+                text[EnvelopeField.THING_NAME.ordinal()],
                 null,
-                event.outcome() == null ? null : event.outcome().wire(),
-                event.reason(),
+                outcome == null ? null : outcome.wire(),
+                text[EnvelopeField.REASON.ordinal()],
                 signer,
                 // The payload keeps whatever was sent; the column holds only a real W3C trace id, so a query by trace
                 // finds no row by a look-alike, and an event is never refused for its trace id alone.
-                TraceIds.isTraceId(event.traceId()) ? event.traceId() : null,
+                TraceIds.isTraceId(traceId) ? traceId : null,
                 null,
                 body);
     }
@@ -373,6 +424,22 @@ public class EventParser {
         } catch (DateTimeException e) {
             return false;
         }
+    }
+
+    /** The instant of a value {@link #isPlainUtcInstant} accepted, as {@link Instant#parse} reads it. */
+    static Instant plainUtcInstant(String value) {
+        int length = value.length();
+        int nanos = 0;
+        for (int i = 20; i < length - 1; i++) {
+            nanos = nanos * 10 + (value.charAt(i) - '0');
+        }
+        for (int i = length - 1; i < 29 && length > 20; i++) {
+            nanos *= 10;
+        }
+        long days = LocalDate.of(digits(value, 0) * 100 + digits(value, 2), digits(value, 5), digits(value, 8))
+                .toEpochDay();
+        long seconds = days * 86_400 + digits(value, 11) * 3600L + digits(value, 14) * 60L + digits(value, 17);
+        return Instant.ofEpochSecond(seconds, nanos);
     }
 
     private static int digits(String value, int at) {

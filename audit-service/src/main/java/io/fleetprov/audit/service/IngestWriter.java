@@ -21,13 +21,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,6 +91,14 @@ public class IngestWriter {
         }
     });
 
+    /**
+     * The {@link #key}s of messages read (or being read) and not yet committed. A redelivery of one — the broker resends
+     * whatever stays unacknowledged 5 s, a whole window of signed batches at a time when a commit is slow — is not read
+     * again: it is acknowledged after the commit of its first delivery (ahead of it in the queue), or, should that
+     * one not have been committed (quarantined, or its batch dropped), read after all.
+     */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
     private final AtomicLong quarantined = new AtomicLong();
     private volatile String lastQuarantineReason;
     private final Clock clock = Clock.systemUTC();
@@ -142,11 +153,15 @@ public class IngestWriter {
             // in flight too long, a whole signed batch at a time): nothing to read or verify again. It is
             // acknowledged, like every message, after the commit of the batch it is drained with.
             parse = CompletableFuture.completedFuture(Parse.resent(events));
+        } else if (!pending.add(key)) {
+            // The broker's resend of a message still on its way to the chain: decided by the writer (commit).
+            parse = CompletableFuture.completedFuture(Parse.AWAITS_FIRST_DELIVERY);
         } else {
             try {
                 parse = CompletableFuture.supplyAsync(() -> parse(message), parsers);
             } catch (RejectedExecutionException e) {
                 // Stopping: the message stays unacknowledged, and the broker redelivers it to the next run.
+                pending.remove(key);
                 return;
             }
         }
@@ -197,6 +212,8 @@ public class IngestWriter {
                         committed.put(p.key(), parse.events().size());
                     }
                 }
+                // Remembered as committed first, so that a resend arriving now is recognised either way.
+                batch.forEach(p -> pending.remove(p.key()));
                 batch.forEach(p -> p.message().acknowledge().run());
                 batch.clear();
             } catch (InterruptedException e) {
@@ -205,6 +222,7 @@ public class IngestWriter {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("ingest writer failed; its batch stays unacknowledged", e);
+                batch.forEach(p -> pending.remove(p.key()));
                 batch.clear();
             }
         }
@@ -216,12 +234,26 @@ public class IngestWriter {
         List<QuarantinedMessage> quarantine = new ArrayList<>();
         List<SignedBatchRecord> signedBatches = new ArrayList<>();
         int resent = 0;
+        // Messages of this batch whose events it appends: a resend behind one of them is committed with it.
+        Map<String, Integer> appending = new HashMap<>();
         for (Pending p : batch) {
             Parse parse;
             try {
                 parse = p.parse().get();
             } catch (ExecutionException e) {
                 parse = Parse.refused(p.message().payload(), "unreadable: " + e.getCause());
+            }
+            if (parse == Parse.AWAITS_FIRST_DELIVERY) {
+                Integer held = appending.get(p.key());
+                if (held == null) {
+                    held = committed.get(p.key());
+                }
+                // Its first delivery is committed (or is in this transaction): a duplicate. Otherwise it was
+                // quarantined or dropped, and this delivery is read as any other.
+                parse = held != null ? Parse.resent(held) : parse(p.message());
+            }
+            if (!parse.events().isEmpty()) {
+                appending.put(p.key(), parse.events().size());
             }
             // A signed batch's events each become a row, and each refused one goes to quarantine alone: one bad
             // event does not cost the batch's others. The message is acknowledged once all of them are stored.
@@ -413,6 +445,9 @@ public class IngestWriter {
      * message that is not read again, how many events it held.
      */
     private record Parse(List<Item> events, List<Refusal> refusals, SignedBatchRecord batch, int resent) {
+
+        /** A resend of a message whose first delivery is still pending: the writer decides (see {@link #pending}). */
+        static final Parse AWAITS_FIRST_DELIVERY = new Parse(List.of(), List.of(), null, 0);
 
         static Parse resent(int events) {
             return new Parse(List.of(), List.of(), null, events);
