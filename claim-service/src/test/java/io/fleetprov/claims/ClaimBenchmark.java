@@ -59,7 +59,8 @@ class ClaimBenchmark {
 
     private static final int INSTALLERS = Integer.getInteger("benchmark.installers", 50);
     private static final int CONCURRENCY = Integer.getInteger("benchmark.concurrency", INSTALLERS);
-    private static final int WARMUP = Integer.getInteger("benchmark.warmup", 300);
+    /** Claims per path before the first round: with 300, the first round's raw path still cost 2-4x the third's. */
+    private static final int WARMUP = Integer.getInteger("benchmark.warmup", 1000);
     /** How long the fixed-rate phase runs for each path. */
     private static final int PACED_SECONDS = Integer.getInteger("benchmark.paced-seconds", 8);
 
