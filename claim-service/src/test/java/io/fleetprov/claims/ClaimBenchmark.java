@@ -68,16 +68,14 @@ class ClaimBenchmark {
     public static class Unlimited implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            String ft =
-                    "quarkus.fault-tolerance.\"io.fleetprov.claims.client.IotClaimClient/createProvisioningClaim\".";
             return Map.of(
                     "fleetprov.quota.claims-per-minute",
                     "1000000",
                     "fleetprov.quota.outstanding",
                     "1000000",
-                    ft + "rate-limit.value",
+                    "fleetprov.aws.create-claim.rate-limit",
                     "1000000",
-                    ft + "bulkhead.value",
+                    "fleetprov.aws.create-claim.bulkhead",
                     "64",
                     "fleetprov.claims.max-in-flight",
                     "64",
