@@ -3,17 +3,14 @@ package io.fleetprov.claims.client;
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.smallrye.faulttolerance.api.AsynchronousNonBlocking;
-import io.smallrye.faulttolerance.api.RateLimit;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -22,10 +19,9 @@ import software.amazon.awssdk.services.iot.IotAsyncClient;
 import software.amazon.awssdk.services.iot.model.CreateProvisioningClaimResponse;
 
 /**
- * CreateProvisioningClaim (and DescribeEndpoint) through the SDK. The bulkhead and rate limit are service-wide: they
- * keep this service under the account's quota however many installers ask at once; their limits are configurable
- * with the usual {@code quarkus.fault-tolerance."io.fleetprov.claims.client.IotClaimClient/createProvisioningClaim"}
- * keys.
+ * CreateProvisioningClaim (and DescribeEndpoint) through the SDK, on the caller's (worker) thread, which waits for the
+ * answer. The bulkhead and rate limit are service-wide: they keep this service under the account's quota however
+ * many installers ask at once ({@code fleetprov.aws.create-claim.*}).
  */
 @ApplicationScoped
 public class IotClaimClient {
@@ -36,6 +32,7 @@ public class IotClaimClient {
     private final IotAsyncClient iot;
     private final ClaimServiceConfig config;
     private final MeterRegistry registry;
+    private final CallLimits createClaimLimits;
     private final AtomicReference<String> iotEndpoint = new AtomicReference<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
@@ -43,47 +40,58 @@ public class IotClaimClient {
         this.iot = iot;
         this.config = config;
         this.registry = registry;
-    }
-
-    @AsynchronousNonBlocking
-    @Bulkhead(value = 16, waitingTaskQueue = 8)
-    @RateLimit(value = 50, window = 1, windowUnit = ChronoUnit.SECONDS)
-    public Uni<IssuedClaim> createProvisioningClaim(String templateName) {
-        return timed(
+        ClaimServiceConfig.CreateClaim limits = config.aws().createClaim();
+        this.createClaimLimits = new CallLimits(
                 "CreateProvisioningClaim",
-                Uni.createFrom()
-                        .completionStage(() -> iot.createProvisioningClaim(r -> r.templateName(templateName)))
-                        .map(IotClaimClient::toClaim));
+                limits.bulkhead(),
+                limits.bulkheadWaitingQueue(),
+                limits.rateLimit(),
+                limits.rateLimitWindow());
     }
 
-    /** The MQTT endpoint devices connect to: configured, or asked of AWS once. */
-    public Uni<String> iotEndpoint() {
+    /**
+     * Blocks the calling thread until AWS answered (within {@code fleetprov.aws.call-deadline}); throws
+     * {@link CallLimitException} at once when the service-wide limits are reached, {@link AwsUnavailableException}
+     * or {@link AwsRejectedException} when AWS failed.
+     */
+    public IssuedClaim createProvisioningClaim(String templateName) {
+        CallLimits.Permit permit = createClaimLimits.enter();
+        try {
+            return toClaim(timed(
+                    "CreateProvisioningClaim", () -> iot.createProvisioningClaim(r -> r.templateName(templateName))));
+        } finally {
+            permit.close();
+        }
+    }
+
+    /** The MQTT endpoint devices connect to: configured, or asked of AWS once. Blocks the calling thread. */
+    public String iotEndpoint() {
         String known = config.aws().iotEndpoint().orElse(iotEndpoint.get());
         if (known != null) {
-            return Uni.createFrom().item(known);
+            return known;
         }
-        return timed(
-                "DescribeEndpoint",
-                Uni.createFrom()
-                        .completionStage(() -> iot.describeEndpoint(r -> r.endpointType("iot:Data-ATS")))
-                        .map(r -> {
-                            iotEndpoint.set(r.endpointAddress());
-                            return r.endpointAddress();
-                        }));
+        String asked = timed("DescribeEndpoint", () -> iot.describeEndpoint(r -> r.endpointType("iot:Data-ATS")))
+                .endpointAddress();
+        iotEndpoint.set(asked);
+        return asked;
     }
 
-    private <T> Uni<T> timed(String operation, Uni<T> call) {
-        return Uni.createFrom().deferred(() -> {
-            Timer.Sample sample = Timer.start(registry);
-            return call.onFailure()
-                    .transform(IotClaimClient::classify)
-                    .onItemOrFailure()
-                    .invoke((item, failure) -> sample.stop(timer(
-                            operation,
-                            failure == null
-                                    ? "success"
-                                    : failure instanceof AwsUnavailableException ? "unavailable" : "rejected")));
-        });
+    private <T> T timed(String operation, Supplier<CompletableFuture<T>> call) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "rejected";
+        try {
+            T answer = call.get().join();
+            outcome = "success";
+            return answer;
+        } catch (RuntimeException e) {
+            RuntimeException failure = classify(e);
+            if (failure instanceof AwsUnavailableException) {
+                outcome = "unavailable";
+            }
+            throw failure;
+        } finally {
+            sample.stop(timer(operation, outcome));
+        }
     }
 
     /** Looked up once per operation and outcome: building and registering a timer per call is not free. */

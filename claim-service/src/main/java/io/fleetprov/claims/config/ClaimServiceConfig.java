@@ -130,6 +130,30 @@ public interface ClaimServiceConfig {
         /** The Retry-After given with a 503 when AWS stays unavailable. */
         @WithDefault("PT2S")
         Duration retryAfter();
+
+        /** Service-wide limits on CreateProvisioningClaim, which keep this service under the account's quota. */
+        CreateClaim createClaim();
+    }
+
+    /**
+     * A bulkhead and a fixed-window rate limit around CreateProvisioningClaim (client.CallLimits); beyond them a
+     * claim request is answered 503 service-busy with Retry-After.
+     */
+    interface CreateClaim {
+        /** Calls in progress at once. */
+        @WithDefault("16")
+        int bulkhead();
+
+        /** Calls waiting for one in progress to end, beyond which they are refused at once. */
+        @WithDefault("8")
+        int bulkheadWaitingQueue();
+
+        /** Calls let through per window. */
+        @WithDefault("50")
+        int rateLimit();
+
+        @WithDefault("PT1S")
+        Duration rateLimitWindow();
     }
 
     interface Hook {

@@ -10,7 +10,6 @@ import io.fleetprov.protocol.claim.ClaimRequest;
 import io.fleetprov.protocol.claim.ClaimResponse;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -70,17 +69,18 @@ public class ClaimResource {
     @APIResponse(responseCode = "413", description = "The body is larger than 64 KB")
     @APIResponse(responseCode = "429", description = "Per-installer quota exceeded; see Retry-After")
     @APIResponse(responseCode = "503", description = "AWS IoT or the service is saturated; see Retry-After")
-    public Uni<Response> issue(ClaimRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Response issue(ClaimRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
         if (request == null) {
             throw new ClaimRefusedException(RefusalReason.INVALID_INPUT, "a JSON body with serialNumber is required");
         }
         boolean replace = Boolean.TRUE.equals(request.replace());
-        return claims.issue(caller(), request.serialNumber(), request.templateName(), replace, idempotencyKey)
-                .map(bundle -> Response.created(URI.create("/v1/claims/" + bundle.certificateId()))
-                        .entity(bundle)
-                        .cacheControl(noStore())
-                        .header("Pragma", "no-cache")
-                        .build());
+        ClaimResponse bundle =
+                claims.issue(caller(), request.serialNumber(), request.templateName(), replace, idempotencyKey);
+        return Response.created(URI.create("/v1/claims/" + bundle.certificateId()))
+                .entity(bundle)
+                .cacheControl(noStore())
+                .header("Pragma", "no-cache")
+                .build();
     }
 
     @GET

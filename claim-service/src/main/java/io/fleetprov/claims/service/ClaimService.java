@@ -2,7 +2,9 @@ package io.fleetprov.claims.service;
 
 import io.fleetprov.claims.client.AwsRejectedException;
 import io.fleetprov.claims.client.AwsUnavailableException;
+import io.fleetprov.claims.client.CallLimitException;
 import io.fleetprov.claims.client.IotClaimClient;
+import io.fleetprov.claims.client.IssuedClaim;
 import io.fleetprov.claims.config.ClaimServiceConfig;
 import io.fleetprov.claims.event.FleetEvents;
 import io.fleetprov.claims.event.Traces;
@@ -12,9 +14,6 @@ import io.fleetprov.claims.store.ClaimStore;
 import io.fleetprov.protocol.claim.ClaimResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.faulttolerance.api.RateLimitException;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,9 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 
 /**
@@ -81,11 +78,12 @@ public class ClaimService {
     private record Reservation(UUID id, ClaimResponse replay) {}
 
     /**
-     * Runs its blocking parts on a worker thread; call it from one. Beyond {@code fleetprov.claims.max-in-flight}
-     * requests in progress the answer is at once a 503 with Retry-After, before any database work: overload is shed
-     * where it is cheap, not queued in front of the connection pool the hook needs.
+     * Blocks: call it on a worker thread, which waits here for AWS too (no other thread is involved, so a claim
+     * costs no thread hops beyond the answer waking it up). Beyond {@code fleetprov.claims.max-in-flight} requests
+     * in progress the answer is at once a 503 with Retry-After, before any database work: overload is shed where it
+     * is cheap, not queued in front of the connection pool the hook needs.
      */
-    public Uni<ClaimResponse> issue(
+    public ClaimResponse issue(
             Installer installer,
             String serialNumber,
             String requestedTemplate,
@@ -95,27 +93,17 @@ public class ClaimService {
             // No ClaimRefused event: writing one would be the very database work that is being shed.
             registry.counter("fleetprov.claims.refused", "reason", RefusalReason.SERVICE_BUSY.code())
                     .increment();
-            return Uni.createFrom()
-                    .failure(new ClaimRefusedException(
-                            RefusalReason.SERVICE_BUSY, "too many claims are being issued right now", BUSY_RETRY));
+            throw new ClaimRefusedException(
+                    RefusalReason.SERVICE_BUSY, "too many claims are being issued right now", BUSY_RETRY);
         }
-        AtomicBoolean released = new AtomicBoolean();
-        Runnable release = () -> {
-            if (released.compareAndSet(false, true)) {
-                inFlight.release();
-            }
-        };
         try {
-            return admitted(installer, serialNumber, requestedTemplate, replace, idempotencyKey)
-                    .onTermination()
-                    .invoke(release);
-        } catch (RuntimeException e) {
-            release.run();
-            throw e;
+            return admitted(installer, serialNumber, requestedTemplate, replace, idempotencyKey);
+        } finally {
+            inFlight.release();
         }
     }
 
-    private Uni<ClaimResponse> admitted(
+    private ClaimResponse admitted(
             Installer installer,
             String serialNumber,
             String requestedTemplate,
@@ -124,8 +112,8 @@ public class ClaimService {
         String template = requestedTemplate == null || requestedTemplate.isBlank()
                 ? config.claims().defaultTemplate()
                 : requestedTemplate;
-        // Taken here, on the request's thread, where its server span is current: the rest of the claim runs on
-        // other threads, and the hook and the sweeper read it back from the claim's row.
+        // Taken here, on the request's thread, where its server span is current: the hook and the sweeper read it
+        // back from the claim's row.
         String traceId = Traces.currentTraceId();
         Reservation reservation;
         try {
@@ -138,29 +126,30 @@ public class ClaimService {
             reservation = QuarkusTransaction.requiringNew()
                     .call(() -> reserve(installer, serialNumber, template, replace, idempotencyKey, traceId));
         } catch (ClaimRefusedException e) {
-            return Uni.createFrom().failure(refused(installer, serialNumber, template, e, traceId));
+            throw refused(installer, serialNumber, template, e, traceId);
         }
         if (reservation.replay() != null) {
-            return Uni.createFrom().item(reservation.replay());
+            return reservation.replay();
         }
-        return aws.iotEndpoint()
-                .flatMap(endpoint -> aws.createProvisioningClaim(template)
-                        .map(claim -> new ClaimResponse(
-                                claim.certificateId(),
-                                claim.certificatePem(),
-                                claim.privateKey(),
-                                claim.publicKey(),
-                                claim.expiration(),
-                                template,
-                                endpoint)))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(bundle -> complete(reservation.id(), installer, serialNumber, idempotencyKey, bundle, traceId))
-                .onFailure(f -> !(f instanceof ClaimRefusedException))
-                .transform(failure -> {
-                    ClaimRefusedException refusal = toRefusal(failure);
-                    QuarkusTransaction.requiringNew().run(() -> store.deletePending(reservation.id()));
-                    return refused(installer, serialNumber, template, refusal, traceId);
-                });
+        try {
+            String endpoint = aws.iotEndpoint();
+            IssuedClaim claim = aws.createProvisioningClaim(template);
+            ClaimResponse bundle = new ClaimResponse(
+                    claim.certificateId(),
+                    claim.certificatePem(),
+                    claim.privateKey(),
+                    claim.publicKey(),
+                    claim.expiration(),
+                    template,
+                    endpoint);
+            return complete(reservation.id(), installer, serialNumber, idempotencyKey, bundle, traceId);
+        } catch (ClaimRefusedException e) {
+            throw e;
+        } catch (RuntimeException failure) {
+            ClaimRefusedException refusal = toRefusal(failure);
+            QuarkusTransaction.requiringNew().run(() -> store.deletePending(reservation.id()));
+            throw refused(installer, serialNumber, template, refusal, traceId);
+        }
     }
 
     public ClaimView view(Installer caller, String certificateId) {
@@ -349,14 +338,11 @@ public class ClaimService {
                     "AWS IoT is unavailable; try again later",
                     config.aws().retryAfter());
         }
-        if (failure instanceof BulkheadException || failure instanceof RateLimitException) {
-            Duration retryAfter = failure instanceof RateLimitException r && r.getRetryAfterMillis() > 0
-                    ? Duration.ofMillis(r.getRetryAfterMillis())
-                    : Duration.ofSeconds(1);
+        if (failure instanceof CallLimitException limit) {
             return new ClaimRefusedException(
                     RefusalReason.SERVICE_BUSY,
                     "too many claims are being issued right now",
-                    atLeastOneSecond(retryAfter));
+                    atLeastOneSecond(limit.retryAfter()));
         }
         if (failure instanceof AwsRejectedException e) {
             LOG.errorf("AWS IoT refused CreateProvisioningClaim: %s", e.errorCode());

@@ -142,8 +142,7 @@ public class InstallerPages {
         }
         ClaimResponse bundle;
         try {
-            bundle =
-                    claims.issue(installer(), serial, null, false, null).await().indefinitely();
+            bundle = claims.issue(installer(), serial, null, false, null);
         } catch (ClaimRefusedException e) {
             return page(Response.status(e.reason().status()), Templates.home(who, recent(), inWords(e), serial));
         }
