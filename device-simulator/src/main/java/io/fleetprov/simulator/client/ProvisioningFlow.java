@@ -268,7 +268,10 @@ public final class ProvisioningFlow {
                                 () -> session.listener.throttled(Phase.CREATE_CERTIFICATE)))
                 .thenApply(r -> new Created(
                         new DeviceCredentials(
-                                r.certificateId(), r.certificatePem(), PemCodec.pkcs8(deviceKey.getPrivate())),
+                                r.certificateId(),
+                                r.certificatePem(),
+                                PemCodec.pkcs8(deviceKey.getPrivate()),
+                                deviceKey.getPrivate()),
                         r.certificateOwnershipToken()));
     }
 

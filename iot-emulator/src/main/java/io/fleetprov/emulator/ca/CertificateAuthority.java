@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -38,6 +40,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -66,6 +69,7 @@ public final class CertificateAuthority {
 
     private final X500Name subject;
     private final String certificatePem;
+    private final AuthorityKeyIdentifier authorityKeyIdentifier;
 
     private CertificateAuthority(Clock clock, X509Certificate certificate, PrivateKey privateKey) {
         this.clock = clock;
@@ -76,6 +80,16 @@ public final class CertificateAuthority {
         this.subject =
                 X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         this.certificatePem = Pem.certificate(certificate);
+        this.authorityKeyIdentifier = authorityKeyIdentifier(certificate.getPublicKey());
+    }
+
+    /** The same for every certificate this CA issues: computed once, not per certificate. */
+    private static AuthorityKeyIdentifier authorityKeyIdentifier(PublicKey caKey) {
+        try {
+            return new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(caKey);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot compute the CA's key identifier", e);
+        }
     }
 
     /** A throw-away CA kept in memory (tests). */
@@ -215,23 +229,22 @@ public final class CertificateAuthority {
             PublicKey subjectKey, X500Name subjectName, Instant notBefore, Instant notAfter, KeyPurposeId purpose) {
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            return new JcaX509v3CertificateBuilder(
+            // What JcaX509v3CertificateBuilder(issuer, serial, Date, Date, subject, key) builds, with the validity
+            // times encoded without SimpleDateFormat (CertificateTimes).
+            return new X509v3CertificateBuilder(
                             subject,
                             randomSerial(),
-                            Date.from(notBefore.truncatedTo(ChronoUnit.SECONDS)),
-                            Date.from(notAfter.truncatedTo(ChronoUnit.SECONDS)),
+                            CertificateTimes.of(notBefore),
+                            CertificateTimes.of(notAfter),
                             subjectName,
-                            subjectKey)
+                            SubjectPublicKeyInfo.getInstance(subjectKey.getEncoded()))
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
                     .addExtension(
                             Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(subjectKey))
-                    .addExtension(
-                            Extension.authorityKeyIdentifier,
-                            false,
-                            extensions.createAuthorityKeyIdentifier(certificate.getPublicKey()));
-        } catch (GeneralSecurityException | CertIOException e) {
+                    .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+        } catch (NoSuchAlgorithmException | CertIOException e) {
             throw new IllegalStateException("cannot build a certificate for " + subjectName, e);
         }
     }

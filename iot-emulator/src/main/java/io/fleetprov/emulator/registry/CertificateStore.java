@@ -5,11 +5,13 @@ import io.fleetprov.emulator.ca.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 
 /**
  * The certificates the emulator issued, device certificates and provisioning claims. Removal is left to
@@ -21,6 +23,13 @@ public final class CertificateStore {
     private final Clock clock;
     private final Arns arns;
     private final Map<String, CertificateRecord> certificates = new HashMap<>();
+    /**
+     * Every claim added, soonest expiry first, so that the sweep of expired claims (once a second) reads only the
+     * claims that are due rather than every certificate in the registry under the registry's lock. An entry whose
+     * claim was removed meanwhile is dropped when it comes due.
+     */
+    private final PriorityQueue<CertificateRecord> claimsByExpiry =
+            new PriorityQueue<>(Comparator.comparing(CertificateRecord::notAfter));
 
     CertificateStore(Object monitor, Clock clock, Arns arns) {
         this.monitor = monitor;
@@ -65,6 +74,9 @@ public final class CertificateStore {
                     now,
                     signedByCa);
             certificates.put(id, record);
+            if (record.isClaim()) {
+                claimsByExpiry.add(record);
+            }
             return record;
         }
     }
@@ -137,10 +149,14 @@ public final class CertificateStore {
     /** Removes claims whose validity ended before {@code cutoff}. */
     List<CertificateRecord> removeClaimsExpiredBefore(Instant cutoff) {
         synchronized (monitor) {
-            List<CertificateRecord> expired = certificates.values().stream()
-                    .filter(c -> c.isClaim() && c.notAfter().isBefore(cutoff))
-                    .toList();
-            expired.forEach(c -> certificates.remove(c.certificateId()));
+            List<CertificateRecord> expired = new ArrayList<>();
+            while (!claimsByExpiry.isEmpty() && claimsByExpiry.peek().notAfter().isBefore(cutoff)) {
+                CertificateRecord due = claimsByExpiry.poll();
+                // A claim's record is never replaced (its status cannot change), so still there means this one.
+                if (certificates.remove(due.certificateId(), due)) {
+                    expired.add(due);
+                }
+            }
             return expired;
         }
     }

@@ -177,6 +177,48 @@ class RegistryTest {
         assertThat(registry.certificates().find(claim.certificateId())).isEmpty();
     }
 
+    @Test
+    void onlyClaimsThatAreDueArePurgedAndADeletedClaimIsNotPurgedAgain() {
+        var soon = claimExpiringIn(Duration.ofMinutes(2));
+        var later = claimExpiringIn(Duration.ofMinutes(10));
+        var deleted = claimExpiringIn(Duration.ofMinutes(1));
+        var device = registry.certificates()
+                .register(
+                        ca.issueClientCertificate(
+                                KeyAlgorithm.EC_P256.generate().getPublic(),
+                                "device",
+                                clock.instant().plus(Duration.ofMinutes(1))),
+                        CertificateStatus.ACTIVE,
+                        null);
+        registry.deleteCertificate(deleted.certificateId(), false);
+
+        now.updateAndGet(t -> t.plus(Duration.ofMinutes(5)));
+
+        assertThat(registry.purgeExpiredClaims(clock.instant())).isOne();
+        assertThat(registry.certificates().find(soon.certificateId())).isEmpty();
+        assertThat(registry.certificates().find(later.certificateId())).contains(later);
+        // Expired, but a device certificate: AWS keeps those (they only stop connecting).
+        assertThat(registry.certificates().find(device.certificateId())).contains(device);
+        assertThat(registry.purgeExpiredClaims(clock.instant())).isZero();
+
+        now.updateAndGet(t -> t.plus(Duration.ofMinutes(6)));
+
+        assertThat(registry.purgeExpiredClaims(clock.instant())).isOne();
+        assertThat(registry.certificates().find(later.certificateId())).isEmpty();
+        assertThat(registry.certificates().find(device.certificateId())).contains(device);
+    }
+
+    private CertificateRecord claimExpiringIn(Duration lifetime) {
+        return registry.certificates()
+                .register(
+                        ca.issueClientCertificate(
+                                KeyAlgorithm.EC_P256.generate().getPublic(),
+                                "claim",
+                                clock.instant().plus(lifetime)),
+                        CertificateStatus.ACTIVE,
+                        "t1");
+    }
+
     private CertificateRecord register(CertificateStatus status, String claimTemplate) {
         var key = KeyAlgorithm.EC_P256.generate();
         return registry.certificates()
