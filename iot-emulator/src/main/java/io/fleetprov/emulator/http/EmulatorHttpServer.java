@@ -17,6 +17,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EmulatorHttpServer implements AutoCloseable {
 
+    /**
+     * The JDK's HttpServer (17) writes a response's headers and its body in two writes on a socket with Nagle's
+     * algorithm on, so the body waits for the client's delayed ACK of the headers: 40 ms or more on Linux, on every
+     * control-plane and Cognito call (44 ms of a 45 ms CreateProvisioningClaim here). Its only switch is this system
+     * property, read once when the first HttpServer of the JVM is created; set here, before this class creates one,
+     * unless the operator set it. {@code EmulatorHttpServerNoDelayTest} fails if the JDK stops reading it.
+     */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
+    }
+
     /** Control-plane calls are short; a few threads keep a load test's claim minting concurrent. */
     private static final int THREADS = 8;
 
