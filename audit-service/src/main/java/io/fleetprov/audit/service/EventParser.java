@@ -1,7 +1,6 @@
 package io.fleetprov.audit.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.store.AuditEvent;
@@ -18,7 +17,6 @@ import io.fleetprov.protocol.event.SignedBatch;
 import io.fleetprov.protocol.event.SignedEvent;
 import io.fleetprov.protocol.event.TraceIds;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -26,8 +24,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,8 +54,6 @@ public class EventParser {
     /** How the codec's refusals start, kept for an envelope's values the codec used to refuse. */
     private static final String MALFORMED = "malformed JSON payload: ";
 
-    private static final ObjectMapper HEADER_READER = new ObjectMapper();
-
     private final String serialAttribute;
     private final EventVerifier verifier;
 
@@ -70,34 +64,7 @@ public class EventParser {
 
     /** Whether this message is a signed batch of fleetprov events, to be read by {@link #parseBatch}. */
     public boolean isBatch(String topic, byte[] payload) {
-        return topic.startsWith(FLEETPROV_PREFIX) && claimsBatch(payload);
-    }
-
-    /**
-     * Whether the JWS header, the message's first part, says {@link SignedBatch#TYPE}: only which of
-     * {@link EventVerifier#verifyBatch} and {@link EventVerifier#verify} reads the message, each of which checks the
-     * whole of it (compact form, algorithm, key, type, signature) and refuses it with the same reason whichever is
-     * chosen. {@link EventVerifier#isBatch} also checked the whole compact form, a second scan of every batch.
-     */
-    static boolean claimsBatch(byte[] payload) {
-        int start = 0;
-        while (start < payload.length && Character.isWhitespace(payload[start])) {
-            start++;
-        }
-        int dot = start;
-        while (dot < payload.length && payload[dot] != '.') {
-            dot++;
-        }
-        if (dot == start || dot == payload.length || dot - start > 4096) {
-            return false;
-        }
-        try {
-            byte[] header = Base64.getUrlDecoder().decode(Arrays.copyOfRange(payload, start, dot));
-            JsonNode typ = HEADER_READER.readTree(header).get("typ");
-            return typ != null && SignedBatch.TYPE.equals(typ.textValue());
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        }
+        return topic.startsWith(FLEETPROV_PREFIX) && EventVerifier.claimsBatch(payload);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.fleetprov.protocol.event;
 
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,9 @@ import org.jose4j.lang.JoseException;
  * trusted key and the {@code typ} of an event, and the signature must cover the envelope as received.
  */
 public final class EventVerifier {
+
+    /** Longer than any header a signer here writes (alg, kid, typ): a longer first part is not read. */
+    private static final int MAX_HEADER = 4096;
 
     private final Map<String, Es256.Verifying> trusted;
 
@@ -65,6 +69,34 @@ public final class EventVerifier {
             String compact = compact(message);
             return SignedBatch.TYPE.equals(header(compact).getStringHeaderValue("typ"));
         } catch (EventSignatureException | ClassCastException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the message's JWS header, its first part, says {@link SignedBatch#TYPE}, reading nothing else: only for
+     * choosing between {@link #verifyBatch} and {@link #verify}, each of which checks the whole message (compact form,
+     * algorithm, key, type, signature) and refuses it with the same reason whichever is chosen. {@link #isBatch} also
+     * checks the whole compact form, a second scan of every batch on an ingest path.
+     */
+    public static boolean claimsBatch(byte[] message) {
+        int start = 0;
+        while (start < message.length && Character.isWhitespace(message[start])) {
+            start++;
+        }
+        int dot = start;
+        while (dot < message.length && message[dot] != '.') {
+            dot++;
+        }
+        if (dot == start || dot == message.length || dot - start > MAX_HEADER) {
+            return false;
+        }
+        try {
+            Headers headers = new Headers();
+            headers.setFullHeaderAsJsonString(new String(
+                    Base64.getUrlDecoder().decode(Arrays.copyOfRange(message, start, dot)), StandardCharsets.UTF_8));
+            return SignedBatch.TYPE.equals(headers.getStringHeaderValue("typ"));
+        } catch (JoseException | IllegalArgumentException | ClassCastException e) {
             return false;
         }
     }

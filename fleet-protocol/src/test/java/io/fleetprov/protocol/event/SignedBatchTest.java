@@ -30,6 +30,7 @@ class SignedBatchTest {
         assertThat(batch.message()).isEqualTo(message);
         assertThat(batch.digest()).hasSize(64).isEqualTo(SignedBatch.digest(message));
         assertThat(EventVerifier.isBatch(message)).isTrue();
+        assertThat(EventVerifier.claimsBatch(message)).isTrue();
         assertThat(EventVerifier.unverifiedBatch(message)).containsExactlyElementsOf(envelopes);
     }
 
@@ -46,6 +47,12 @@ class SignedBatchTest {
                 .isInstanceOf(EventSignatureException.class)
                 .hasMessageContaining("typ");
         assertThat(EventVerifier.isBatch(single)).isFalse();
+        assertThat(EventVerifier.claimsBatch(single)).isFalse();
+        for (String hostile : List.of("{}", "", ".", "..", "!!!.x.y", "e30.x.y", " \n", "a".repeat(5000) + ".x.y")) {
+            assertThat(EventVerifier.claimsBatch(hostile.getBytes(StandardCharsets.US_ASCII)))
+                    .as(hostile.length() > 20 ? "an oversized header" : hostile)
+                    .isFalse();
+        }
         assertThat(EventVerifier.isBatch("{}".getBytes(StandardCharsets.US_ASCII)))
                 .isFalse();
     }
