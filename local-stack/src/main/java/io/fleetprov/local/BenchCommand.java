@@ -76,10 +76,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--max-rate",
-            defaultValue = "400",
+            defaultValue = "1000",
             paramLabel = "DEVICES/S",
             description = "Highest rate a search tries. Default: ${DEFAULT-VALUE}")
     double maxRate;
+
+    @Option(
+            names = "--refine",
+            defaultValue = "2",
+            paramLabel = "STEPS",
+            description = "Steps at the geometric midpoint between the highest rate that held and the lowest that"
+                    + " did not, after each search's rising steps. Default: ${DEFAULT-VALUE}")
+    int refine;
 
     @Option(
             names = "--warmup",
@@ -119,6 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("startRate", startRate);
         settings.put("factor", factor);
         settings.put("maxRate", maxRate);
+        settings.put("refineSteps", refine);
         settings.put("warmupDevices", warmup);
         settings.put("cores", Runtime.getRuntime().availableProcessors());
         settings.put("loadAverageAtEnd", loadAverage());
@@ -287,6 +296,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Double.toString(factor),
                 "--ceiling-max-rate",
                 Double.toString(maxRate),
+                "--ceiling-refine",
+                Integer.toString(refine),
                 "--ceiling-warmup",
                 Long.toString(warmup),
                 "--slo",

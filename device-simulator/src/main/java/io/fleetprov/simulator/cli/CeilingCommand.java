@@ -139,7 +139,8 @@ public class CeilingCommand implements Callable<Integer> {
                 options.mode == ProvisioningMode.CSR ? "CreateCertificateFromCsr" : "CreateKeysAndCertificate",
                 "register-thing",
                 "RegisterThing");
-        CeilingFinder finder = new CeilingFinder(objectives, options.rate, ceiling.factor, ceiling.maxRate, apis);
+        CeilingFinder finder =
+                new CeilingFinder(objectives, options.rate, ceiling.factor, ceiling.maxRate, ceiling.refineSteps, apis);
         err.printf(
                 "fleetprov simulate: finding the ceiling from %.1f devices/s (x%.2f per step of %s, SLO %s)%n",
                 options.rate, ceiling.factor, ceiling.step, objectives.expression());

@@ -9,6 +9,7 @@ public class CeilingOptions {
     static final String DEFAULT_FACTOR = "1.5";
     static final String DEFAULT_STEP = "30s";
     static final String DEFAULT_MAX_RATE = "1000";
+    static final String DEFAULT_REFINE = "2";
 
     @Option(
             names = "--ceiling-factor",
@@ -32,6 +33,15 @@ public class CeilingOptions {
     double maxRate;
 
     @Option(
+            names = "--ceiling-refine",
+            defaultValue = DEFAULT_REFINE,
+            paramLabel = "STEPS",
+            description = "Once a step misses above one that held, this many more steps at the geometric midpoint of "
+                    + "the two narrow the ceiling down (0: report the last rising step that held). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int refineSteps;
+
+    @Option(
             names = "--ceiling-warmup",
             defaultValue = "0",
             paramLabel = "DEVICES",
@@ -39,11 +49,12 @@ public class CeilingOptions {
                     + "every JVM on the path is warm when the steps are measured. Default: ${DEFAULT-VALUE}.")
     long warmupDevices;
 
-    static CeilingOptions of(double factor, Duration step, double maxRate) {
+    static CeilingOptions of(double factor, Duration step, double maxRate, int refineSteps) {
         CeilingOptions options = new CeilingOptions();
         options.factor = factor;
         options.step = step;
         options.maxRate = maxRate;
+        options.refineSteps = refineSteps;
         return options;
     }
 }

@@ -32,11 +32,14 @@ public class LegacyModeFlags {
     @Option(names = "--ceiling-max-rate", hidden = true, defaultValue = CeilingOptions.DEFAULT_MAX_RATE)
     double ceilingMaxRate;
 
+    @Option(names = "--ceiling-refine", hidden = true, defaultValue = CeilingOptions.DEFAULT_REFINE)
+    int ceilingRefine;
+
     SoakOptions soakOptions() {
         return SoakOptions.of(soak, soakRate);
     }
 
     CeilingOptions ceilingOptions() {
-        return CeilingOptions.of(ceilingFactor, ceilingStep, ceilingMaxRate);
+        return CeilingOptions.of(ceilingFactor, ceilingStep, ceilingMaxRate, ceilingRefine);
     }
 }

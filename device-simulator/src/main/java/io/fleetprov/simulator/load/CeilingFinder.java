@@ -12,9 +12,11 @@ import java.util.function.DoubleFunction;
 /**
  * Ceiling discovery: runs steps at rising arrival rates (each rate {@code factor} times the last) until a step
  * misses the SLO or is throttled, or {@code maxRate} is passed (or, when the first step misses, at falling rates
- * until one holds). The highest sustainable rate is that of the last
- * step that met the SLO without any throttling; for each API, the rate of the first step where it was throttled
- * is where its throttling began.
+ * until one holds). Then, up to {@code refineSteps} times, a step at the geometric midpoint between the highest rate
+ * that held and the lowest that did not narrows that bracket: with factor 1.5 the rising steps alone can report a
+ * ceiling a third below the real one. The highest sustainable rate is that of the highest step that met the SLO
+ * without any throttling; for each API, the lowest rate of a step where it was throttled is where its throttling
+ * began.
  */
 public final class CeilingFinder {
 
@@ -66,17 +68,27 @@ public final class CeilingFinder {
     private final double startRate;
     private final double factor;
     private final double maxRate;
+    private final int refineSteps;
     private final Map<String, String> apiByPhase;
 
-    /** @param apiByPhase phase label → the API it calls, e.g. register-thing → RegisterThing */
-    public CeilingFinder(Slo slo, double startRate, double factor, double maxRate, Map<String, String> apiByPhase) {
+    /**
+     * @param refineSteps steps spent narrowing the bracket around the ceiling once the rising (or falling) steps
+     *     found one; 0 reports the last rising step that held
+     * @param apiByPhase phase label → the API it calls, e.g. register-thing → RegisterThing
+     */
+    public CeilingFinder(
+            Slo slo, double startRate, double factor, double maxRate, int refineSteps, Map<String, String> apiByPhase) {
         if (!(factor > 1)) {
             throw new IllegalArgumentException("the step factor must be above 1");
+        }
+        if (refineSteps < 0) {
+            throw new IllegalArgumentException("the refinement steps must not be negative");
         }
         this.slo = slo;
         this.startRate = startRate;
         this.factor = factor;
         this.maxRate = maxRate;
+        this.refineSteps = refineSteps;
         this.apiByPhase = Map.copyOf(apiByPhase);
     }
 
@@ -93,19 +105,7 @@ public final class CeilingFinder {
         String firstMiss = null;
         double rate = startRate;
         while (rate <= maxRate * 1.000001) {
-            RunData run = runAt.apply(rate);
-            Map<String, Long> throttled = new LinkedHashMap<>();
-            run.throttledByPhase().forEach((phase, count) -> {
-                if (count > 0) {
-                    throttled.put(apiByPhase.getOrDefault(phase, phase), count);
-                }
-            });
-            Step step = new Step(rate, run, slo.evaluate(run), throttled);
-            steps.add(step);
-            onStep.accept(step);
-            for (String api : throttled.keySet()) {
-                throttlingBegan.putIfAbsent(api, rate);
-            }
+            Step step = step(rate, runAt, onStep, steps, throttlingBegan);
             if (step.sustainable()) {
                 sustainable = rate;
                 if (firstMiss != null) {
@@ -128,7 +128,59 @@ public final class CeilingFinder {
                     : firstMiss + "; stepping down, " + why + " still at " + rate + " devices/s";
             break;
         }
+        Double missed = lowestMissAbove(steps, sustainable);
+        if (sustainable != null && missed != null && refineSteps > 0) {
+            double held = sustainable;
+            double above = missed;
+            for (int i = 0; i < refineSteps; i++) {
+                double middle = round(Math.sqrt(held * above));
+                if (middle <= held || middle >= above) {
+                    break;
+                }
+                if (step(middle, runAt, onStep, steps, throttlingBegan).sustainable()) {
+                    held = middle;
+                } else {
+                    above = middle;
+                }
+            }
+            sustainable = held;
+            stopped += "; refined: " + held + " devices/s held, " + above + " did not";
+        }
         return new Result(steps, sustainable, throttlingBegan, stopped);
+    }
+
+    private Step step(
+            double rate,
+            DoubleFunction<RunData> runAt,
+            java.util.function.Consumer<Step> onStep,
+            List<Step> steps,
+            Map<String, Double> throttlingBegan) {
+        RunData run = runAt.apply(rate);
+        Map<String, Long> throttled = new LinkedHashMap<>();
+        run.throttledByPhase().forEach((phase, count) -> {
+            if (count > 0) {
+                throttled.put(apiByPhase.getOrDefault(phase, phase), count);
+            }
+        });
+        Step step = new Step(rate, run, slo.evaluate(run), throttled);
+        steps.add(step);
+        onStep.accept(step);
+        for (String api : throttled.keySet()) {
+            throttlingBegan.merge(api, rate, Math::min);
+        }
+        return step;
+    }
+
+    /** The lowest rate above {@code held} whose step did not hold, if any. */
+    private static Double lowestMissAbove(List<Step> steps, Double held) {
+        if (held == null) {
+            return null;
+        }
+        return steps.stream()
+                .filter(s -> !s.sustainable() && s.offeredRate() > held)
+                .map(Step::offeredRate)
+                .min(Double::compare)
+                .orElse(null);
     }
 
     private double lower(double rate) {

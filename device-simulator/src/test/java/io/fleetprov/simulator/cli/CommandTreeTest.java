@@ -66,6 +66,7 @@ class CommandTreeTest {
         CeilingCommand modern = (CeilingCommand) leaf(parse("ceiling", "--template", "t"));
         assertThat(steps.factor).isEqualTo(modern.ceiling.factor);
         assertThat(steps.maxRate).isEqualTo(modern.ceiling.maxRate);
+        assertThat(steps.refineSteps).isEqualTo(modern.ceiling.refineSteps).isEqualTo(2);
         SoakCommand modernSoak = (SoakCommand) leaf(parse("soak", "--template", "t", "--soak-duration", "1m"));
         assertThat(ceiling.legacy.soakRate).isEqualTo(modernSoak.soak.rate);
     }

@@ -44,7 +44,7 @@ class CeilingFinderTest {
     @Test
     void stopsAtTheFirstThrottledStepAndSaysWhichApiAndWhere() {
         List<Double> rates = new ArrayList<>();
-        var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 1.5, 1000, APIS);
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 1.5, 1000, 0, APIS);
 
         var result = finder.find(
                 rate -> {
@@ -62,7 +62,7 @@ class CeilingFinderTest {
 
     @Test
     void stopsWhenTheSloIsMissedAndReportsNoSustainableRateIfTheFirstStepMissesIt() {
-        var finder = new CeilingFinder(Slo.parse("errors<=0,p99.total<=2s"), 10, 2, 1000, APIS);
+        var finder = new CeilingFinder(Slo.parse("errors<=0,p99.total<=2s"), 10, 2, 1000, 0, APIS);
 
         var slow = finder.find(rate -> run(10, 0, Phase.CLAIM, 0, rate >= 40 ? 3_000_000 : 500_000), step -> {});
         assertThat(slow.sustainableRate()).isEqualTo(20.0);
@@ -85,7 +85,7 @@ class CeilingFinderTest {
     @Test
     void aFirstStepAboveTheCeilingStepsDownToTheFirstRateThatHoldsAndStopsThere() {
         List<Double> rates = new ArrayList<>();
-        var finder = new CeilingFinder(Slo.parse("errors<=0"), 20, 1.5, 1000, APIS);
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 20, 1.5, 1000, 0, APIS);
 
         var result = finder.find(
                 rate -> {
@@ -97,15 +97,66 @@ class CeilingFinderTest {
         assertThat(rates).containsExactly(20.0, 13.0, 8.7);
         assertThat(result.sustainableRate()).isEqualTo(8.7);
         assertThat(result.stoppedBecause()).isEqualTo("throttled at 20.0 devices/s; stepping down, 8.7 devices/s held");
-        assertThat(result.throttlingBeganAt()).containsExactly(Map.entry("CreateProvisioningClaim", 20.0));
+        // The lowest rate at which it was throttled, not the first step's.
+        assertThat(result.throttlingBeganAt()).containsExactly(Map.entry("CreateProvisioningClaim", 13.0));
     }
 
     @Test
     void endsAtTheMaximumRate() {
-        var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 2, 40, APIS);
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 2, 40, 2, APIS);
         var result = finder.find(rate -> run(5, 0, Phase.CLAIM, 0, 1_000), step -> {});
         assertThat(result.steps()).extracting(CeilingFinder.Step::offeredRate).containsExactly(10.0, 20.0, 40.0);
         assertThat(result.sustainableRate()).isEqualTo(40.0);
         assertThat(result.stoppedBecause()).isEqualTo("reached the maximum rate");
+    }
+
+    @Test
+    void refinementStepsNarrowTheBracketBetweenTheLastRateThatHeldAndTheFirstThatMissed() {
+        List<Double> rates = new ArrayList<>();
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 100, 1.5, 1000, 2, APIS);
+
+        // The system holds up to 190/s: the rising steps alone would say 150.
+        var result = finder.find(
+                rate -> {
+                    rates.add(rate);
+                    return rate > 190 ? run(10, 1, Phase.CLAIM, 0, 1_000) : run(10, 0, Phase.CLAIM, 0, 1_000);
+                },
+                step -> {});
+
+        // sqrt(150 x 225) = 184 held, then sqrt(184 x 225) = 203 missed.
+        assertThat(rates).containsExactly(100.0, 150.0, 225.0, 184.0, 203.0);
+        assertThat(result.sustainableRate()).isEqualTo(184.0);
+        assertThat(result.stoppedBecause())
+                .isEqualTo("SLO missed at 225.0 devices/s; refined: 184.0 devices/s held, 203.0 did not");
+    }
+
+    @Test
+    void refinementAfterSteppingDownAndThrottlingBeganAtTheLowestThrottledRate() {
+        List<Double> rates = new ArrayList<>();
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 20, 1.5, 1000, 1, APIS);
+
+        var result = finder.find(
+                rate -> {
+                    rates.add(rate);
+                    return rate > 10 ? run(10, 0, Phase.CLAIM, 2, 1_000) : run(10, 0, Phase.CLAIM, 0, 1_000);
+                },
+                step -> {});
+
+        // 20 and 13 throttled, 8.7 held, then sqrt(8.7 x 13) = 10.6, whole devices/s above 10: 11, throttled.
+        assertThat(rates).containsExactly(20.0, 13.0, 8.7, 11.0);
+        assertThat(result.sustainableRate()).isEqualTo(8.7);
+        assertThat(result.throttlingBeganAt()).containsExactly(Map.entry("CreateProvisioningClaim", 11.0));
+    }
+
+    @Test
+    void noRefinementWithoutAMissAboveOrWithoutAnyRateThatHeld() {
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 10, 2, 40, 3, APIS);
+        var rising = finder.find(rate -> run(5, 0, Phase.CLAIM, 0, 1_000), step -> {});
+        assertThat(rising.steps()).hasSize(3);
+        assertThat(rising.stoppedBecause()).isEqualTo("reached the maximum rate");
+
+        var failing = finder.find(rate -> run(5, 1, Phase.CLAIM, 0, 1_000), step -> {});
+        assertThat(failing.sustainableRate()).isNull();
+        assertThat(failing.stoppedBecause()).doesNotContain("refined");
     }
 }

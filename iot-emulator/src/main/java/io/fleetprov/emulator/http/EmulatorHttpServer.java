@@ -26,9 +26,26 @@ public final class EmulatorHttpServer implements AutoCloseable {
      */
     static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
+    /**
+     * The JDK's HttpServer closes a keep-alive connection as soon as its answer is sent when 200 others are idle
+     * already (its default). A load test's SDK client keeps up to its concurrency (1,000 in the README's runs) of
+     * pooled connections; when the load dips, the server closed the ones past 200 while the client was sending its
+     * next request on them, and the device failed with {@code Connection reset}. Idle connections still close after
+     * the server's idle interval (30 s). Read, like {@link #NO_DELAY}, once per JVM; set unless the operator did.
+     */
+    static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
+    static final int IDLE_CONNECTIONS_KEPT = 4096;
+
+    /** Connections waiting to be accepted: a load test opens hundreds at once. */
+    private static final int BACKLOG = 1024;
+
     static {
         if (System.getProperty(NO_DELAY) == null) {
             System.setProperty(NO_DELAY, "true");
+        }
+        if (System.getProperty(MAX_IDLE_CONNECTIONS) == null) {
+            System.setProperty(MAX_IDLE_CONNECTIONS, Integer.toString(IDLE_CONNECTIONS_KEPT));
         }
     }
 
@@ -67,7 +84,7 @@ public final class EmulatorHttpServer implements AutoCloseable {
     /** Binds the port (0 = a free one); it answers 503 until {@link #start}. */
     public static EmulatorHttpServer bind(String host, int port) {
         try {
-            return new EmulatorHttpServer(HttpServer.create(new InetSocketAddress(host, port), 64));
+            return new EmulatorHttpServer(HttpServer.create(new InetSocketAddress(host, port), BACKLOG));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot bind the HTTP port " + host + ":" + port, e);
         }
