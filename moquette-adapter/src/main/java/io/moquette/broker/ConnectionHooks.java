@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
@@ -31,10 +32,24 @@ import java.util.function.Consumer;
  *       holds the session; a dropped one is delivered again, as QoS 1 allows.</li>
  * </ul>
  * It also takes Moquette's unused metrics and message-log handlers out of the pipeline it was added to ({@link
- * PipelineTrim}), and runs the pipeline customizers when a connection becomes active.
+ * PipelineTrim}), raises the connection's write-buffer marks ({@link #WRITE_BUFFER}), and runs the pipeline
+ * customizers when a connection becomes active.
  */
 @ChannelHandler.Sharable
 final class ConnectionHooks extends ChannelInboundHandlerAdapter {
+
+    /**
+     * Moquette 0.17 drops a PUBLISH it is about to write when the channel is not writable at that instant
+     * ({@code MQTTConnection.sendIfWritableElseDrop}), after it checked writability on its session loop and put the
+     * message in flight: the check and the write are on the session loop while the event loop moves earlier writes
+     * into the outbound buffer, so the channel can cross netty's default high mark (64 KiB, less than one signed
+     * batch of events) between the two. The dropped message is sent again only by the in-flight resend, 5 to 10 s
+     * later: audit ingest of 20,000 events took 10 s instead of 1.5, idle, waiting for two or three of them. AWS does
+     * not drop a QoS 1 message for a connected subscriber. The send window (100 QoS 1 messages of at most AWS's 128
+     * KB) bounds what is queued for a subscriber far below this high mark, so Moquette's writability checks no longer
+     * fire for QoS 1; the mark still bounds what a subscriber that stops reading can hold in QoS 0.
+     */
+    static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(8 << 20, 16 << 20);
 
     private final Moquette017Internals internals;
     private final List<Consumer<ChannelPipeline>> customizers = new CopyOnWriteArrayList<>();
@@ -54,6 +69,7 @@ final class ConnectionHooks extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         PipelineTrim.trim(ctx.pipeline());
+        ctx.channel().config().setWriteBufferWaterMark(WRITE_BUFFER);
     }
 
     @Override
