@@ -3,6 +3,9 @@ package io.fleetprov.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,5 +91,30 @@ class BenchLogicTest {
         assertThat(stats.p99Ms()).isEqualTo(99);
         assertThat(stats.maxMs()).isEqualTo(100);
         assertThat(HookLatency.of(List.of()).count()).isZero();
+    }
+
+    @Test
+    void eachCeilingIsPrintedWithWhatItsStepAchievedNotOnlyWhatWasOffered() {
+        BenchFlow direct = new BenchFlow(
+                "direct",
+                634.0,
+                "SLO missed at 777.0 devices/s; refined: 634.0 devices/s held, 702.0 did not",
+                List.of(
+                        new BenchFlow.Step(518, 433.9, 10360, 0, 4624, true, Map.of()),
+                        new BenchFlow.Step(777, 518.9, 15540, 0, 10207, false, Map.of()),
+                        new BenchFlow.Step(634, 529.8, 12680, 0, 4444, true, Map.of()),
+                        new BenchFlow.Step(702, 496.4, 14040, 0, 8733, false, Map.of())),
+                null,
+                null);
+        BenchFlow trusted = new BenchFlow("trusted", null, "SLO missed at 20.0 devices/s", List.of(), null, null);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        new BenchReport(870.5, direct, trusted, Map.of()).print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        String report = printed.toString(StandardCharsets.UTF_8);
+        assertThat(report)
+                .containsPattern("direct-claims ceiling +634\\.0 +direct/machine-limit 0\\.73 .*met"
+                        + " +\\(step achieved 529\\.8/s, p99 total 4\\.4 s\\)");
+        assertThat(report).containsPattern("trusted-user ceiling +none +trusted/direct n/a +>= 0\\.5 +not met\\n");
     }
 }
