@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.DoubleFunction;
 
 /**
@@ -97,7 +98,7 @@ public final class CeilingFinder {
      * already misses, the search steps down (each rate the last divided by the factor, at most
      * {@value #MAX_STEPS_DOWN} times) to the first rate that holds, so a start above the ceiling still finds one.
      */
-    public Result find(DoubleFunction<RunData> runAt, java.util.function.Consumer<Step> onStep) {
+    public Result find(DoubleFunction<RunData> runAt, Consumer<Step> onStep) {
         List<Step> steps = new ArrayList<>();
         Map<String, Double> throttlingBegan = new LinkedHashMap<>();
         Double sustainable = null;
@@ -152,7 +153,7 @@ public final class CeilingFinder {
     private Step step(
             double rate,
             DoubleFunction<RunData> runAt,
-            java.util.function.Consumer<Step> onStep,
+            Consumer<Step> onStep,
             List<Step> steps,
             Map<String, Double> throttlingBegan) {
         RunData run = runAt.apply(rate);
