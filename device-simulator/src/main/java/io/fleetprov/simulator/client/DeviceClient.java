@@ -44,13 +44,13 @@ public final class DeviceClient implements AutoCloseable {
 
     private DeviceClient(
             Vertx vertx,
+            Context context,
             MqttVersion version,
             MqttTarget target,
             DeviceCredentials credentials,
             String clientId,
             Duration timeout) {
-        // A fresh context per connection spreads connections round-robin over the event loops.
-        this.context = vertx.getOrCreateContext();
+        this.context = context;
         this.timeout = timeout;
         this.clientId = clientId;
         MqttTransport.Events events = new Events();
@@ -77,7 +77,23 @@ public final class DeviceClient implements AutoCloseable {
             DeviceCredentials credentials,
             String clientId,
             Duration timeout) {
-        DeviceClient client = new DeviceClient(vertx, version, target, credentials, clientId, timeout);
+        // A fresh context per connection spreads connections round-robin over the event loops.
+        return connect(vertx, vertx.getOrCreateContext(), version, target, credentials, clientId, timeout);
+    }
+
+    /**
+     * {@link #connect(Vertx, MqttVersion, MqttTarget, DeviceCredentials, String, Duration)} on an event-loop
+     * {@code context} that other connections may share ({@link EventLoopContexts}).
+     */
+    public static CompletableFuture<DeviceClient> connect(
+            Vertx vertx,
+            Context context,
+            MqttVersion version,
+            MqttTarget target,
+            DeviceCredentials credentials,
+            String clientId,
+            Duration timeout) {
+        DeviceClient client = new DeviceClient(vertx, context, version, target, credentials, clientId, timeout);
         CompletableFuture<DeviceClient> connected = new CompletableFuture<>();
         client.context.runOnContext(ignored -> {
             try {

@@ -108,6 +108,7 @@ final class NettyMqtt3Transport implements MqttTransport {
                         tls.setHandshakeTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
                         tls.handshakeFuture().addListener(handshake -> {
                             if (handshake.isSuccess()) {
+                                PeerChainRelease.release(tls.engine().getSession());
                                 sendConnect(ch);
                             } else {
                                 failConnect(handshake.cause());

@@ -24,12 +24,14 @@ import java.util.function.Supplier;
 public final class ProvisioningFlow {
 
     private final Vertx vertx;
+    private final EventLoopContexts contexts;
     private final MqttTarget target;
     private final FlowOptions options;
     private final Executor cpu;
 
     public ProvisioningFlow(Vertx vertx, MqttTarget target, FlowOptions options, Executor cpu) {
         this.vertx = vertx;
+        this.contexts = new EventLoopContexts(vertx);
         this.target = target;
         this.options = options;
         this.cpu = cpu;
@@ -247,7 +249,8 @@ public final class ProvisioningFlow {
     }
 
     private CompletableFuture<DeviceClient> connect(DeviceCredentials credentials, String clientId) {
-        return DeviceClient.connect(vertx, options.mqttVersion(), target, credentials, clientId, options.timeout());
+        return DeviceClient.connect(
+                vertx, contexts.next(), options.mqttVersion(), target, credentials, clientId, options.timeout());
     }
 
     private CompletableFuture<Created> createCertificate(Session session, KeyPair deviceKey) {

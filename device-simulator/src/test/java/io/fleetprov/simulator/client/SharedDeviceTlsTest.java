@@ -13,6 +13,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -77,6 +80,34 @@ class SharedDeviceTlsTest {
                 .isEqualTo(b.certificate);
         assertThat(((OpenSslSessionContext) tls.context().sessionContext()).isSessionCacheEnabled())
                 .isFalse();
+    }
+
+    @Test
+    void theServersChainIsForgottenAfterTheHandshakeAndTheConnectionStillCarriesData() throws Exception {
+        assertThat(PeerChainRelease.supported())
+                .as("netty's OpenSSL session no longer has the peerCerts field PeerChainRelease clears")
+                .isTrue();
+        SSLEngine client = client(view(new Device(ca, "CN=device-a", 10)), "localhost");
+        SSLEngine broker = server.newEngine(ByteBufAllocator.DEFAULT);
+        try {
+            HandshakeCost.handshake(client, broker);
+            assertThat(client.getSession().getPeerCertificates()[0]).isEqualTo(serverCert);
+
+            PeerChainRelease.release(client.getSession());
+
+            assertThatThrownBy(() -> client.getSession().getPeerCertificates())
+                    .isInstanceOf(SSLPeerUnverifiedException.class);
+            ByteBuffer record = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+            client.wrap(ByteBuffer.wrap("PINGREQ".getBytes(StandardCharsets.US_ASCII)), record);
+            record.flip();
+            ByteBuffer received = ByteBuffer.allocate(broker.getSession().getApplicationBufferSize());
+            broker.unwrap(record, received);
+            received.flip();
+            assertThat(StandardCharsets.US_ASCII.decode(received).toString()).isEqualTo("PINGREQ");
+        } finally {
+            ReferenceCountUtil.release(client);
+            ReferenceCountUtil.release(broker);
+        }
     }
 
     @Test
