@@ -51,6 +51,14 @@ public class CeilingCommand implements Callable<Integer> {
 
     static CeilingFinder.Result find(RunOptions options, CeilingOptions ceiling, PrintStream err) throws Exception {
         options.requireTemplate();
+        // Refused here, as usage errors, before any device is provisioned (CeilingFinder would refuse them too, but
+        // only after the warm-up).
+        if (!(ceiling.factor > 1)) {
+            throw options.usage("--ceiling-factor must be above 1");
+        }
+        if (ceiling.refineSteps < 0) {
+            throw options.usage("--ceiling-refine must be 0 or more");
+        }
         Slo objectives = Slo.parse(options.slo != null ? options.slo : "errors<=0");
         // Each step sizes itself; this plan only carries the shared settings (and checks the faults given).
         LoadPlan base = new LoadPlan(

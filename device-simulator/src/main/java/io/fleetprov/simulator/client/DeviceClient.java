@@ -60,30 +60,10 @@ public final class DeviceClient implements AutoCloseable {
         };
     }
 
-    /** {@link #connect(Vertx, MqttVersion, MqttTarget, DeviceCredentials, String, Duration)} over MQTT 3.1.1. */
-    public static CompletableFuture<DeviceClient> connect(
-            Vertx vertx, MqttTarget target, DeviceCredentials credentials, String clientId, Duration timeout) {
-        return connect(vertx, MqttVersion.MQTT_3_1_1, target, credentials, clientId, timeout);
-    }
-
     /**
-     * Connects with {@code credentials} as {@code clientId}. Fails with a {@link DeviceException} whose code says
-     * whether TLS, TCP or the CONNACK refused the device, or the broker did not answer within {@code timeout}.
-     */
-    public static CompletableFuture<DeviceClient> connect(
-            Vertx vertx,
-            MqttVersion version,
-            MqttTarget target,
-            DeviceCredentials credentials,
-            String clientId,
-            Duration timeout) {
-        // A fresh context per connection spreads connections round-robin over the event loops.
-        return connect(vertx, vertx.getOrCreateContext(), version, target, credentials, clientId, timeout);
-    }
-
-    /**
-     * {@link #connect(Vertx, MqttVersion, MqttTarget, DeviceCredentials, String, Duration)} on an event-loop
-     * {@code context} that other connections may share ({@link EventLoopContexts}).
+     * Connects with {@code credentials} as {@code clientId}, on an event-loop {@code context} that other connections
+     * may share ({@link EventLoopContexts}). Fails with a {@link DeviceException} whose code says whether TLS, TCP or
+     * the CONNACK refused the device, or the broker did not answer within {@code timeout}.
      */
     public static CompletableFuture<DeviceClient> connect(
             Vertx vertx,

@@ -57,10 +57,35 @@ class SimulateCommandIT {
         LaunchResult ceiling = launcher.launch("ceiling", "--help");
         assertThat(ceiling.exitCode()).isZero();
         assertThat(ceiling.getOutput())
-                .contains("--ceiling-factor", "--ceiling-step", "--ceiling-max-rate", "--rate", "--slo");
+                .contains(
+                        "--ceiling-factor",
+                        "--ceiling-step",
+                        "--ceiling-max-rate",
+                        "--ceiling-refine",
+                        "--rate",
+                        "--slo");
         LaunchResult limit = launcher.launch("machine-limit", "--help");
         assertThat(limit.exitCode()).isZero();
         assertThat(limit.getOutput()).contains("--key-type", "--tls", "--out");
+    }
+
+    @Test
+    void aCeilingSearchThatCouldNotEndIsRefusedAsAUsageErrorBeforeAnyDevice(QuarkusMainLauncher launcher) {
+        for (String[] flag : new String[][] {{"--ceiling-refine", "-1"}, {"--ceiling-factor", "1"}}) {
+            // No emulator at this endpoint: a refusal that came after the runtime opened would fail otherwise.
+            LaunchResult refused = launcher.launch(
+                    "ceiling",
+                    "--template",
+                    "t",
+                    "--iot-endpoint-url",
+                    "http://127.0.0.1:9",
+                    "--mqtt-endpoint",
+                    "127.0.0.1:9",
+                    flag[0],
+                    flag[1]);
+            assertThat(refused.exitCode()).as(refused.getErrorOutput()).isEqualTo(2);
+            assertThat(refused.getErrorOutput()).contains(flag[0]).doesNotContain("Exception", "\tat ");
+        }
     }
 
     @Test
