@@ -99,9 +99,13 @@ final class LocalStack implements AutoCloseable {
         claimProps.put("quarkus.oidc.auth-server-url", issuer);
         claimProps.put("quarkus.oidc.client-id", DemoSeed.APP_CLIENT_ID);
         claimProps.put("fleetprov.claims.default-template", DemoSeed.TEMPLATE);
-        // One installer provisions the whole demo fleet: lift the per-installer quotas meant for people.
-        claimProps.put("fleetprov.quota.claims-per-minute", "1000000");
-        claimProps.put("fleetprov.quota.outstanding", "1000000");
+        // One installer provisions the whole demo fleet: no per-installer quotas (0), which are meant for people; its
+        // claims then also skip the installer's lock, which only makes quota decisions atomic.
+        claimProps.put("fleetprov.quota.claims-per-minute", "0");
+        claimProps.put("fleetprov.quota.outstanding", "0");
+        // The service-wide limit keeps production under the AWS account's CreateProvisioningClaim quota; the
+        // emulator has none, and at the default 50 a second the limit, not the system, was the local ceiling.
+        claimProps.put("fleetprov.aws.create-claim.rate-limit", "100000");
         claimProps.put("fleetprov.aws.endpoint-override", emulator.httpUrl());
         claimProps.put("fleetprov.aws.region", emulator.config().region());
         claimProps.put("fleetprov.aws.iot-endpoint", emulator.mqttEndpoint());

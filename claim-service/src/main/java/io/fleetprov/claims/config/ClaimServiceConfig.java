@@ -206,7 +206,9 @@ public interface ClaimServiceConfig {
         JDK
     }
 
+    /** Per-installer quotas; 0 is no quota (for a fleet's own provisioning account, not for people). */
     interface Quota {
+        /** Claim requests an installer may make in any minute. */
         @WithDefault("10")
         int claimsPerMinute();
 

@@ -72,6 +72,9 @@ public class ClaimService {
         this.serialPattern = Pattern.compile(config.claims().serialPattern());
         this.templatePattern = Pattern.compile(config.claims().templatePattern());
         this.inFlight = new Semaphore(config.claims().maxInFlight());
+        if (config.quota().claimsPerMinute() < 0 || config.quota().outstanding() < 0) {
+            throw new IllegalArgumentException("fleetprov.quota.* must be 0 (no quota) or more");
+        }
     }
 
     /** A reserved claim row, or a claim issued earlier for the same Idempotency-Key. */
@@ -259,9 +262,14 @@ public class ClaimService {
             }
             admission = store.admission(
                     serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
-        } else {
+        } else if (perMinute > 0 || outstanding > 0) {
             // Without a key there is nothing to look up between the lock and the admission: one round trip.
             admission = store.lockInstallerAndAdmit(
+                    serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
+        } else {
+            // The lock makes quota decisions atomic; with no quota there is none, and an installer that provisions a
+            // whole fleet is not serialised on it.
+            admission = store.admission(
                     serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
         }
         if (!replace && admission.provisioned()) {

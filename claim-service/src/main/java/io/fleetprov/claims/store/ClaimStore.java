@@ -28,12 +28,17 @@ public class ClaimStore {
 
     private static final String LOCK_INSTALLER = "select pg_advisory_xact_lock(hashtextextended(?, 0))";
 
-    private static final String ADMISSION =
-            "select exists (select 1 from claims where serial_number = ? and status = 'USED'), "
-                    + "(select requested_at from claims where installer = ? and requested_at > ? "
-                    + "order by requested_at desc offset ? limit 1), "
-                    + "(select coalesce(expires_at, ?) from claims where installer = ? and "
-                    + "((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') order by 1 desc offset ? limit 1)";
+    private static final String PROVISIONED =
+            "exists (select 1 from claims where serial_number = ? and status = 'USED')";
+
+    private static final String RATE_FULL_UNTIL = "(select requested_at from claims where installer = ? "
+            + "and requested_at > ? order by requested_at desc offset ? limit 1)";
+
+    private static final String OUTSTANDING_FULL_UNTIL = "(select coalesce(expires_at, ?) from claims where "
+            + "installer = ? and ((status = 'ISSUED' and expires_at > ?) or status = 'PENDING') "
+            + "order by 1 desc offset ? limit 1)";
+
+    private static final String NO_QUOTA = "null::timestamptz";
 
     private static final String LOCK_SERIAL = "select pg_advisory_xact_lock(1, hashtext(?))";
 
@@ -164,13 +169,15 @@ public class ClaimStore {
      * counted claim leaves it, or null while the installer is under it. Of the installer's {@code n} requests since
      * {@code since} (issued or in flight), the one whose leaving brings the count under {@code perMinute} is the
      * {@code perMinute}-th newest; likewise for the {@code outstanding} claims issued, unused and unexpired (or still
-     * in flight, counted until {@code now}) by their expiry. Only that one row is read, however many there are.
+     * in flight, counted until {@code now}) by their expiry. PostgreSQL reads up to a quota's size of rows to find
+     * that one (the window's requests on the installer's index, the open claims on {@code claims_open}), so a quota
+     * of 0, no quota, reads none: a very large one would read the whole window on every request.
      */
     public Admission admission(
             String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
+        AdmissionQuery query = AdmissionQuery.of(serialNumber, installer, since, perMinute, now, outstanding);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(
-                        c, ADMISSION, admissionArgs(serialNumber, installer, since, perMinute, now, outstanding));
+                PreparedStatement ps = prepare(c, query.sql(), query.args());
                 ResultSet rs = ps.executeQuery()) {
             return admission(rs);
         } catch (SQLException e) {
@@ -185,12 +192,12 @@ public class ClaimStore {
      */
     public Admission lockInstallerAndAdmit(
             String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
-        Object[] admission = admissionArgs(serialNumber, installer, since, perMinute, now, outstanding);
-        Object[] args = new Object[admission.length + 1];
+        AdmissionQuery query = AdmissionQuery.of(serialNumber, installer, since, perMinute, now, outstanding);
+        Object[] args = new Object[query.args().length + 1];
         args[0] = installer;
-        System.arraycopy(admission, 0, args, 1, admission.length);
+        System.arraycopy(query.args(), 0, args, 1, query.args().length);
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = prepare(c, LOCK_INSTALLER + "; " + ADMISSION, args)) {
+                PreparedStatement ps = prepare(c, LOCK_INSTALLER + "; " + query.sql(), args)) {
             if (!ps.execute() || !ps.getMoreResults()) {
                 throw new SQLException("the admission query returned no rows");
             }
@@ -202,18 +209,24 @@ public class ClaimStore {
         }
     }
 
-    private static Object[] admissionArgs(
-            String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
-        return new Object[] {
-            serialNumber,
-            installer,
-            since,
-            Math.max(0, perMinute - 1),
-            now,
-            installer,
-            now,
-            Math.max(0, outstanding - 1)
-        };
+    /** The admission's statement and its arguments; a quota of 0 is none and reads nothing. */
+    record AdmissionQuery(String sql, Object[] args) {
+
+        static AdmissionQuery of(
+                String serialNumber, String installer, Instant since, int perMinute, Instant now, int outstanding) {
+            List<Object> args = new ArrayList<>(List.of(serialNumber));
+            String rate = NO_QUOTA;
+            if (perMinute > 0) {
+                rate = RATE_FULL_UNTIL;
+                args.addAll(List.of(installer, since, perMinute - 1));
+            }
+            String open = NO_QUOTA;
+            if (outstanding > 0) {
+                open = OUTSTANDING_FULL_UNTIL;
+                args.addAll(List.of(now, installer, now, outstanding - 1));
+            }
+            return new AdmissionQuery("select " + PROVISIONED + ", " + rate + ", " + open, args.toArray());
+        }
     }
 
     private static Admission admission(ResultSet rs) throws SQLException {
