@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            defaultValue = "300",
+            defaultValue = "1000",
             paramLabel = "DEVICES",
             description =
                     "Devices provisioned, not counted, before each search's first step. Default: ${DEFAULT-VALUE}")
