@@ -3,6 +3,9 @@ package io.fleetprov.claims.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetprov.testing.quarkus.PostgresTestResource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The admission runs under the installer's lock on every claim request, so what it reads bounds how fast one
- * installer's claims can go and grows with it: with 25,000 claims on record (most of them long used) it must read the
- * installer's open claims and the last minute's, never the whole table, and still count them right; with no quota
- * (0) it reads none of them.
+ * What the claims table is read for on each claim request and each hook, with 25,000 claims on record (most of them
+ * long used): the admission runs under the installer's lock, so what it reads bounds how fast one installer's claims
+ * can go; it must read the installer's open claims and the last minute's, never the whole table, and still count them
+ * right, and with no quota (0) none of them. The hook must read its own claim, not every open one.
  */
-class AdmissionPlanTest {
+class ClaimStoreReadsTest {
 
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
@@ -100,6 +104,60 @@ class AdmissionPlanTest {
         // The last minute holds the three open claims' requests: a quota of 3 a minute is full, 4 is not.
         assertThat(admit(store, 3, 10).rateFullUntil()).isEqualTo(Instant.parse("2026-06-01T11:59:30Z"));
         assertThat(admit(store, 4, 10).rateFullUntil()).isNull();
+    }
+
+    @Test
+    void theHookUsesItsOwnClaimWithoutReadingTheOtherOpenOnes() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                // 2,000 more issued, unused claims than the statistics know of, as while a fleet provisions.
+                s.execute("insert into claims (id, certificate_id, installer, serial_number, template_name, status, "
+                        + "requested_at, expires_at) select gen_random_uuid(), 'issued-' || i, 'fleet', "
+                        + "'issued-' || i, 'T', 'ISSUED', timestamptz '2026-06-01T11:59:00Z', "
+                        + "timestamptz '2026-06-01T12:04:00Z' from generate_series(1, 2000) i");
+            }
+            // The store's statements on this connection, in this transaction, as the service's transaction has them.
+            ClaimStore store = new ClaimStore(inTransaction(c));
+            long before = claimRowsRead(c);
+            boolean used = store.use("issued-7", "issued-7", "T", "device-cert", "issued-7", NOW.plusSeconds(1));
+            long read = claimRowsRead(c) - before;
+
+            assertThat(used).isTrue();
+            assertThat(store.deny("issued-7", "test", "device-cert")).isFalse();
+            assertThat(read).isLessThan(10);
+            c.rollback();
+        }
+    }
+
+    /** Claims rows this transaction read so far, by scans and through indexes. */
+    private static long claimRowsRead(Connection c) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
+                        + "from pg_stat_xact_user_tables where relname = 'claims'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** A data source that hands out this one connection and leaves it open. */
+    private static DataSource inTransaction(Connection c) {
+        Connection kept = (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> method.getName().equals("close") ? null : invoke(c, method, args));
+        return (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> method.getName().equals("getConnection") ? kept : null);
+    }
+
+    private static Object invoke(Connection c, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(c, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private static ClaimStore.Admission admit(ClaimStore store, int perMinute, int outstanding) {
