@@ -13,8 +13,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,18 +34,8 @@ class AnomalyQueryPlanTest {
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        postgres = new PostgresTestResource();
-        Map<String, String> props = postgres.start();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(props.get("quarkus.datasource.jdbc.url"));
-        dataSource.setUser(props.get("quarkus.datasource.username"));
-        dataSource.setPassword(props.get("quarkus.datasource.password"));
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .placeholders(Map.of("appRole", props.get("quarkus.datasource.username")))
-                .load()
-                .migrate();
+        postgres = PostgresTestResource.migrated();
+        dataSource = postgres.dataSource();
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
             // Per device, as the system records it: the claim, the hook allowing it, the thing named after the

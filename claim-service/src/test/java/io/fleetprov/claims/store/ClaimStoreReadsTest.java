@@ -12,9 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,17 +33,8 @@ class ClaimStoreReadsTest {
 
     @BeforeAll
     static void startDatabase() throws Exception {
-        postgres = new PostgresTestResource();
-        Map<String, String> props = postgres.start();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(props.get("quarkus.datasource.jdbc.url"));
-        dataSource.setUser(props.get("quarkus.datasource.username"));
-        dataSource.setPassword(props.get("quarkus.datasource.password"));
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        postgres = PostgresTestResource.migrated();
+        dataSource = postgres.dataSource();
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
             // A year of one busy installer's used claims, other installers' too, then 3 open claims of the

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,17 +39,8 @@ class OutboxSharingTest {
 
     @BeforeAll
     static void startDatabase() {
-        postgres = new PostgresTestResource();
-        Map<String, String> props = postgres.start();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(props.get("quarkus.datasource.jdbc.url"));
-        dataSource.setUser(props.get("quarkus.datasource.username"));
-        dataSource.setPassword(props.get("quarkus.datasource.password"));
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        postgres = PostgresTestResource.migrated();
+        dataSource = postgres.dataSource();
     }
 
     @AfterAll
