@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 
 /**
  * The claims table. Every method joins the caller's transaction; the decisions that must be atomic are single
- * conditional statements, so PostgreSQL's row locks settle races.
+ * conditional statements or a row locked before it is read ({@code for update}), so PostgreSQL's row locks settle
+ * races.
  */
 @ApplicationScoped
 public class ClaimStore {
