@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 /**
  * The pre-provisioning hook's decision: a claim provisions only the device it was issued for, only once, only
  * before it expires, and only if no other device holds the serial number unless it was issued as a replacement.
- * The decision is one conditional UPDATE, so concurrent hooks for one claim allow exactly one; a lock per serial
- * number keeps two claims of one serial from both provisioning.
+ * The claim's row is locked first, so concurrent hooks for one claim decide one after the other and allow exactly
+ * one; a lock per serial number keeps two claims of one serial from both provisioning.
  */
 @ApplicationScoped
 public class HookService {
@@ -59,7 +59,7 @@ public class HookService {
             Instant now = clock.instant();
             Optional<ClaimRecord> claim = request.claimCertificateId() == null
                     ? Optional.empty()
-                    : store.findByCertificateId(request.claimCertificateId());
+                    : store.lockByCertificateId(request.claimCertificateId());
             HookDecision d;
             if (claim.isEmpty()) {
                 d = new HookDecision(false, "unknown-claim");
@@ -67,23 +67,18 @@ public class HookService {
                     || tooLong(thingName, MAX_THING_NAME)
                     || tooLong(request.certificateId(), MAX_CERTIFICATE_ID)) {
                 // No device AWS provisions sends these: the claim is in hands it was not meant for.
-                store.deny(claim.get().certificateId(), INVALID_PARAMETERS, null);
+                store.deny(claim.get(), INVALID_PARAMETERS, null);
                 d = new HookDecision(false, INVALID_PARAMETERS);
             } else if (serial != null && anotherDeviceHolds(claim.get(), serial)) {
                 // A second claim for a provisioned serial would clone the device: burnt like a misused claim.
-                store.deny(claim.get().certificateId(), ALREADY_PROVISIONED, request.certificateId());
+                store.deny(claim.get(), ALREADY_PROVISIONED, request.certificateId());
                 d = new HookDecision(false, ALREADY_PROVISIONED);
             } else if (serial != null
-                    && store.use(
-                            request.claimCertificateId(), serial, template, request.certificateId(), thingName, now)) {
+                    && store.use(claim.get(), serial, template, request.certificateId(), thingName, now)) {
                 d = new HookDecision(true, ALLOWED);
             } else {
-                d = whyNot(
-                        store.findByCertificateId(request.claimCertificateId()).orElseThrow(),
-                        serial,
-                        template,
-                        request.certificateId(),
-                        now);
+                // Unchanged since it was locked: use() declined it.
+                d = whyNot(claim.get(), serial, template, request.certificateId(), now);
             }
             ClaimRecord c = claim.orElse(null);
             // AWS calls the hook without trace context: the decision joins the trace of the claim it decides on. An
@@ -131,7 +126,7 @@ public class HookService {
         return value != null && value.length() > max;
     }
 
-    /** The claim exists but the conditional update did not match: say why, and burn a claim misused while valid. */
+    /** The claim exists but use() declined it: say why, and burn a claim misused while valid. */
     private HookDecision whyNot(
             ClaimRecord claim, String serial, String template, String deviceCertificateId, Instant now) {
         ClaimStatus status = claim.statusAt(now);
@@ -146,7 +141,7 @@ public class HookService {
                 return new HookDecision(false, "unknown-claim");
             default:
                 String reason = !claim.serialNumber().equals(serial) ? "serial-mismatch" : "template-mismatch";
-                store.deny(claim.certificateId(), reason, deviceCertificateId);
+                store.deny(claim, reason, deviceCertificateId);
                 return new HookDecision(false, reason);
         }
     }

@@ -109,11 +109,18 @@ class ClaimStoreReadsTest {
             // The store's statements on this connection, in this transaction, as the service's transaction has them.
             ClaimStore store = new ClaimStore(inTransaction(c));
             long before = claimRowsRead(c);
-            boolean used = store.use("issued-7", "issued-7", "T", "device-cert", "issued-7", NOW.plusSeconds(1));
+            boolean used = store.use(
+                    store.lockByCertificateId("issued-7").orElseThrow(),
+                    "issued-7",
+                    "T",
+                    "device-cert",
+                    "issued-7",
+                    NOW.plusSeconds(1));
             long read = claimRowsRead(c) - before;
 
             assertThat(used).isTrue();
-            assertThat(store.deny("issued-7", "test", "device-cert")).isFalse();
+            assertThat(store.deny(store.lockByCertificateId("issued-7").orElseThrow(), "test", "device-cert"))
+                    .isFalse();
             assertThat(read).isLessThan(10);
             c.rollback();
         }
