@@ -100,9 +100,16 @@ public interface AuditConfig {
         @WithDefault("PT10M")
         Duration denialBurstWindow();
 
-        /** How often the {@code audit_anomalies} gauges are recomputed. */
+        /**
+         * How often the {@code audit_anomalies} gauges are brought up to date, from the events appended since the
+         * last time (AnomalyGauges).
+         */
         @WithDefault("PT30S")
         Duration refreshInterval();
+
+        /** How often the gauges are recomputed from the whole log instead. */
+        @WithDefault("PT1H")
+        Duration fullRefreshInterval();
     }
 
     interface Api {

@@ -4,9 +4,6 @@ import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.service.Anomaly.Kind;
 import io.fleetprov.audit.store.EventStore;
 import io.fleetprov.protocol.event.Outcome;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -16,22 +13,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.jboss.logging.Logger;
+import java.util.function.Function;
 
 /**
  * Finds anomalies with one SQL query per kind over the whole log, so that they do not depend on arrival order.
- * Each row of a query is (subject, at, detail, event ids). The counts by kind are published as the gauge
- * {@code audit_anomalies{kind=…}}, refreshed on a schedule.
+ * Each row of a query is (subject, at, detail, event ids). {@link AnomalyGauges} runs the same queries narrowed to
+ * the subjects that new events name.
  */
 @ApplicationScoped
 public class AnomalyService {
 
-    private static final Logger LOG = Logger.getLogger(AnomalyService.class);
     private static final String ALLOWED = EventTypes.outcomeIs("%s.outcome", Outcome.ALLOW);
     private static final String DENIED = EventTypes.outcomeIs("%s.outcome", Outcome.DENY);
 
@@ -56,20 +50,11 @@ public class AnomalyService {
     private final EventQueries queries;
     private final AuditConfig.Anomalies config;
     private final Clock clock = Clock.systemUTC();
-    private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
 
-    public AnomalyService(EventStore store, EventQueries queries, AuditConfig config, MeterRegistry registry) {
+    public AnomalyService(EventStore store, EventQueries queries, AuditConfig config) {
         this.store = store;
         this.queries = queries;
         this.config = config.anomalies();
-        for (Kind kind : Kind.values()) {
-            AtomicLong count = new AtomicLong();
-            counts.put(kind, count);
-            Gauge.builder("audit.anomalies", count, AtomicLong::get)
-                    .tag("kind", kind.name())
-                    .description("Anomalies on record, by kind")
-                    .register(registry);
-        }
     }
 
     public Page<Anomaly> page(Kind kind, String cursor, Integer limit) {
@@ -104,71 +89,115 @@ public class AnomalyService {
         return all;
     }
 
-    @Scheduled(
-            every = "{audit.anomalies.refresh-interval}",
-            delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void refreshGauges() {
-        try {
-            for (Kind kind : Kind.values()) {
-                counts.get(kind).set(find(kind).size());
+    public List<Anomaly> find(Kind kind) {
+        return find(kind, clock.instant());
+    }
+
+    List<Anomaly> find(Kind kind, Instant now) {
+        Query q = query(kind, now);
+        return run(kind, q.sql().replace(SCOPE, ""), q.parameters(null));
+    }
+
+    /**
+     * What {@link #find} returns for the subjects whose key (the part after {@code claim:}, {@code thing:}, ...) is
+     * one of {@code scope}'s keys, reading only their events where indexes allow. For {@code DENIAL_BURST} it reads
+     * only denials after {@code scope}'s {@code occurredAfter}: a burst among them, not necessarily the installer's
+     * first.
+     */
+    List<Anomaly> findAmong(Kind kind, Scope scope, Instant now) {
+        Query q = query(kind, now);
+        return run(kind, q.sql().replace(SCOPE, q.scope()), q.parameters(scope));
+    }
+
+    /** Subjects' keys, and for {@code DENIAL_BURST} the time from which their denials are read. */
+    record Scope(Collection<String> keys, Instant occurredAfter) {}
+
+    /**
+     * One kind's query: its text with {@link #SCOPE} where {@code scope}, a condition on the subject's key whose
+     * parameters {@code scopeParameters} gives, goes to narrow it; and its own parameters before and after that place.
+     */
+    private record Query(
+            String sql, String scope, Function<Scope, List<?>> scopeParameters, List<?> before, List<?> after) {
+
+        /** Narrowed to the subjects whose key, {@code key}, is one of the scope's. */
+        static Query byKey(String sql, String key, List<?> before, List<?> after) {
+            return new Query(sql, " and " + key + " = any(?)", s -> List.of((Object) keys(s)), before, after);
+        }
+
+        static String[] keys(Scope scope) {
+            return scope.keys().toArray(String[]::new);
+        }
+
+        List<Object> parameters(Scope narrowed) {
+            List<Object> all = new ArrayList<>(before);
+            if (narrowed != null) {
+                all.addAll(scopeParameters.apply(narrowed));
             }
-        } catch (RuntimeException e) {
-            LOG.debugf("anomaly gauges not refreshed: %s", e.getMessage());
+            all.addAll(after);
+            return all;
         }
     }
 
-    public List<Anomaly> find(Kind kind) {
-        Instant now = clock.instant();
+    private static final String SCOPE = "{scope}";
+
+    private Query query(Kind kind, Instant now) {
         return switch (kind) {
             case CLAIM_USED_TWICE ->
-                query(
-                        kind,
+                Query.byKey(
                         "select 'claim:' || claim_certificate_id, max(occurred_at),"
                                 + " count(distinct coalesce(certificate_id, event_id)) || ' provisioning attempts with one claim',"
                                 + " array_agg(event_id order by occurred_at, seq) from audit_event"
-                                + " where event_type = 'HookDecision' and claim_certificate_id is not null"
+                                + " where event_type = 'HookDecision' and claim_certificate_id is not null" + SCOPE
                                 + " group by claim_certificate_id having count(distinct coalesce(certificate_id, event_id)) > 1",
+                        "claim_certificate_id",
+                        List.of(),
                         List.of());
             case WRONG_SERIAL ->
-                query(
-                        kind,
+                Query.byKey(
                         "select 'claim:' || h.claim_certificate_id, h.occurred_at,"
                                 + " 'claim issued for serial ' || c.serial_number || ', presented with serial ' || h.serial_number"
                                 + " || ' (' || coalesce(h.outcome, '?') || ')', array[c.event_id, h.event_id]"
                                 + " from audit_event h join audit_event c on c.event_type = 'ClaimIssued'"
                                 + " and c.claim_certificate_id = h.claim_certificate_id"
-                                + " where h.event_type = 'HookDecision' and h.serial_number <> c.serial_number",
+                                + " where h.event_type = 'HookDecision' and h.serial_number <> c.serial_number" + SCOPE,
+                        "h.claim_certificate_id",
+                        List.of(),
                         List.of());
             case CLAIM_EXPIRED_UNUSED ->
-                query(
-                        kind,
+                Query.byKey(
                         "select 'claim:' || claim_certificate_id, min(occurred_at),"
                                 + " 'claim expired unused' || coalesce(' (installer ' || max(installer) || ')', ''),"
                                 + " array_agg(event_id order by seq) from audit_event"
-                                + " where event_type = 'ClaimExpiredUnused' and claim_certificate_id is not null"
+                                + " where event_type = 'ClaimExpiredUnused' and claim_certificate_id is not null" + SCOPE
                                 + " group by claim_certificate_id",
+                        "claim_certificate_id",
+                        List.of(),
                         List.of());
-            case THING_WITHOUT_CLAIM -> query(kind, THING_WITHOUT_CLAIM_SQL, List.of(now.minus(config.claimGrace())));
+            case THING_WITHOUT_CLAIM ->
+                Query.byKey(
+                        THING_WITHOUT_CLAIM_SQL + SCOPE,
+                        "t.thing_name",
+                        List.of(now.minus(config.claimGrace())),
+                        List.of());
             case SERIAL_PROVISIONED_TWICE ->
-                query(
-                        kind,
+                Query.byKey(
                         "select 'serial:' || serial_number, max(occurred_at),"
                                 + " count(distinct coalesce(certificate_id, event_id)) || ' devices provisioned with this serial',"
                                 + " array_agg(event_id order by occurred_at, seq) from audit_event h"
                                 + " where event_type = 'HookDecision' and serial_number is not null and "
-                                + ALLOWED.formatted("h")
+                                + ALLOWED.formatted("h") + SCOPE
                                 + " group by serial_number having count(distinct coalesce(certificate_id, event_id)) > 1",
+                        "serial_number",
+                        List.of(),
                         List.of());
             case DENIAL_BURST ->
-                query(
-                        kind,
+                new Query(
                         "with d as (select coalesce(e.installer, c.installer) as installer,"
                                 + "   e.occurred_at, e.event_id, e.seq from audit_event e left join audit_event c"
                                 + "   on e.installer is null and c.event_type = 'ClaimIssued'"
                                 + "   and c.claim_certificate_id = e.claim_certificate_id"
-                                + "   where e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and "
-                                + DENIED.formatted("e") + ")),"
+                                + "   where (e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and "
+                                + DENIED.formatted("e") + "))" + SCOPE + "),"
                                 + " w as (select installer, occurred_at, count(*) over (partition by installer order by"
                                 + "   occurred_at range between make_interval(secs => ?) preceding and current row) as n"
                                 + "   from d where installer is not null),"
@@ -178,19 +207,23 @@ public class AnomalyService {
                                 + " (select array_agg(d.event_id order by d.occurred_at, d.seq) from d where"
                                 + "   d.installer = b.installer and d.occurred_at > b.at - make_interval(secs => ?)"
                                 + "   and d.occurred_at <= b.at) from b",
+                        " and coalesce(e.installer, c.installer) = any(?) and e.occurred_at > ?",
+                        scope -> List.of(Query.keys(scope), scope.occurredAfter()),
+                        List.of(),
                         List.of(
                                 seconds(config.denialBurstWindow()), config.denialBurstCount(),
                                 config.denialBurstWindow().toSeconds(), seconds(config.denialBurstWindow())));
             case NEVER_RECONNECTED ->
-                query(
-                        kind,
+                Query.byKey(
                         "select 'certificate:' || h.certificate_id, h.occurred_at,"
                                 + " 'no connect with the new certificate' || coalesce(' (serial ' || h.serial_number || ')', ''),"
                                 + " array[h.event_id] from audit_event h where h.event_type = 'HookDecision' and "
                                 + ALLOWED.formatted("h") + " and h.certificate_id is not null and h.occurred_at < ?"
                                 + " and not exists (select 1 from audit_event p where p.event_type = 'PresenceConnected'"
-                                + "   and p.certificate_id = h.certificate_id)",
-                        List.of(now.minus(config.reconnectDeadline())));
+                                + "   and p.certificate_id = h.certificate_id)" + SCOPE,
+                        "h.certificate_id",
+                        List.of(now.minus(config.reconnectDeadline())),
+                        List.of());
         };
     }
 
@@ -201,7 +234,7 @@ public class AnomalyService {
                 + " where h.event_type = 'HookDecision' and " + ALLOWED.formatted("h") + " and " + condition + ")";
     }
 
-    private List<Anomaly> query(Kind kind, String sql, List<?> params) {
+    private List<Anomaly> run(Kind kind, String sql, List<?> params) {
         return store.query(sql, params, rs -> anomaly(kind, rs));
     }
 

@@ -38,38 +38,17 @@ class AnomalyQueryPlanTest {
         dataSource = postgres.dataSource();
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
-            // Per device, as the system records it: the claim, the hook allowing it, the thing named after the
-            // serial, the device's first connect with its new certificate. Then one thing no claim accounts for.
-            s.execute(insert("ClaimIssued", "'claim-' || i", "'SN-' || i", "null", "null", "null", "null", 0));
-            s.execute(insert(
-                    "HookDecision", "'claim-' || i", "'SN-' || i", "'cert-' || i", "null", "null", "'allow'", 1));
-            s.execute(insert("ThingCreated", "null", "null", "null", "'SN-' || i", "null", "null", 2));
-            s.execute(insert("PresenceConnected", "null", "null", "'cert-' || i", "null", "'SN-' || i", "null", 3));
-            s.execute("insert into audit_event (seq, event_id, event_type, source, topic, occurred_at, received_at, "
-                    + "thing_name, payload, prev_hash, hash) values (" + (4 * DEVICES + 1) + ", 'rogue', "
-                    + "'ThingCreated', 'test', 't', timestamptz '2026-06-01T11:00:00Z', "
-                    + "timestamptz '2026-06-01T11:00:00Z', 'rogue-thing', '{}', '\\x00', '\\x01')");
+            AuditRows.provisioned(c, DEVICES, Instant.parse("2026-06-01T11:00:00Z"));
+            // Then one thing no claim accounts for.
+            AuditRows.append(
+                    c,
+                    "ThingCreated",
+                    Instant.parse("2026-06-01T11:00:00Z"),
+                    Instant.parse("2026-06-01T11:00:00Z"),
+                    "thing_name",
+                    "rogue-thing");
             s.execute("analyze audit_event");
         }
-    }
-
-    /** Rows {@code seq} 4(i-1)+1+offset for device i, with the given columns as SQL expressions of i. */
-    private static String insert(
-            String type,
-            String claim,
-            String serial,
-            String certificate,
-            String thing,
-            String client,
-            String outcome,
-            int offset) {
-        return "insert into audit_event (seq, event_id, event_type, source, topic, occurred_at, received_at, "
-                + "claim_certificate_id, serial_number, certificate_id, thing_name, client_id, outcome, payload, "
-                + "prev_hash, hash) select 4 * (i - 1) + 1 + " + offset + ", '" + type + "-' || i, '" + type
-                + "', 'test', 't', timestamptz '2026-06-01T11:00:00Z' + i * interval '1 s', "
-                + "timestamptz '2026-06-01T11:00:00Z' + i * interval '1 s', " + claim + ", " + serial + ", "
-                + certificate + ", " + thing + ", " + client + ", " + outcome + ", '{}', '\\x00', "
-                + "decode(md5('" + type + "' || i), 'hex') from generate_series(1, " + DEVICES + ") i";
     }
 
     @AfterAll

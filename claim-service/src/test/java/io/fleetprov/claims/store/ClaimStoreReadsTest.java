@@ -2,10 +2,8 @@ package io.fleetprov.claims.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetprov.testing.OneTransaction;
 import io.fleetprov.testing.quarkus.PostgresTestResource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -107,8 +105,8 @@ class ClaimStoreReadsTest {
                         + "timestamptz '2026-06-01T12:04:00Z' from generate_series(1, 2000) i");
             }
             // The store's statements on this connection, in this transaction, as the service's transaction has them.
-            ClaimStore store = new ClaimStore(inTransaction(c));
-            long before = claimRowsRead(c);
+            ClaimStore store = new ClaimStore(OneTransaction.dataSource(c, DataSource.class));
+            long before = OneTransaction.rowsRead(c, "claims");
             boolean used = store.use(
                     store.lockByCertificateId("issued-7").orElseThrow(),
                     "issued-7",
@@ -116,43 +114,13 @@ class ClaimStoreReadsTest {
                     "device-cert",
                     "issued-7",
                     NOW.plusSeconds(1));
-            long read = claimRowsRead(c) - before;
+            long read = OneTransaction.rowsRead(c, "claims") - before;
 
             assertThat(used).isTrue();
             assertThat(store.deny(store.lockByCertificateId("issued-7").orElseThrow(), "test", "device-cert"))
                     .isFalse();
             assertThat(read).isLessThan(10);
             c.rollback();
-        }
-    }
-
-    /** Claims rows this transaction read so far, by scans and through indexes. */
-    private static long claimRowsRead(Connection c) throws Exception {
-        try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) "
-                        + "from pg_stat_xact_user_tables where relname = 'claims'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** A data source that hands out this one connection and leaves it open. */
-    private static DataSource inTransaction(Connection c) {
-        Connection kept = (Connection) Proxy.newProxyInstance(
-                Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class},
-                (proxy, method, args) -> method.getName().equals("close") ? null : invoke(c, method, args));
-        return (DataSource) Proxy.newProxyInstance(
-                DataSource.class.getClassLoader(),
-                new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> method.getName().equals("getConnection") ? kept : null);
-    }
-
-    private static Object invoke(Connection c, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(c, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 
