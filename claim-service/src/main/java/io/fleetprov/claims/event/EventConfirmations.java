@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -46,25 +49,27 @@ public class EventConfirmations {
     @Blocking
     public void confirm(byte[] payload) {
         try {
+            List<OutboxStore.Delivered> delivered = new ArrayList<>();
             if (EventVerifier.isBatch(payload)) {
                 for (byte[] envelope : own.verifyBatch(payload).envelopes()) {
-                    confirm(envelope, SignedBatch.text(envelope));
+                    ours(envelope, SignedBatch.text(envelope)).ifPresent(delivered::add);
                 }
             } else {
-                confirm(
-                        EventVerifier.unverifiedEnvelope(payload),
-                        new String(payload, StandardCharsets.US_ASCII).strip());
+                ours(EventVerifier.unverifiedEnvelope(payload), new String(payload, StandardCharsets.US_ASCII).strip())
+                        .ifPresent(delivered::add);
             }
+            outbox.confirm(delivered, clock.instant());
         } catch (IOException | IllegalArgumentException | EventSignatureException e) {
             LOG.debugf("ignoring an unreadable event: %s", e.getMessage());
         }
     }
 
-    /** Confirms the row of this envelope if it is this service's and the row holds exactly {@code asStored}. */
-    private void confirm(byte[] envelope, String asStored) throws IOException {
+    /** The row this envelope would confirm, holding exactly {@code asStored}, if the envelope is this service's. */
+    private Optional<OutboxStore.Delivered> ours(byte[] envelope, String asStored) throws IOException {
         JsonNode event = json.readTree(envelope);
         if (event != null && source.equals(event.path("source").asText()) && event.hasNonNull("eventId")) {
-            outbox.confirm(UUID.fromString(event.get("eventId").asText()), asStored, clock.instant());
+            return Optional.of(new OutboxStore.Delivered(UUID.fromString(event.get("eventId").asText()), asStored));
         }
+        return Optional.empty();
     }
 }

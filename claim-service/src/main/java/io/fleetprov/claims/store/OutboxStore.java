@@ -75,18 +75,27 @@ public class OutboxStore {
                 id);
     }
 
+    /** An event as the broker routed it back: its id, and its row's payload exactly as written. */
+    public record Delivered(UUID eventId, String payload) {}
+
     /**
-     * The broker routed the event back to us: it is delivered. Only the row's payload exactly as written (checked by
-     * the caller to have come under the service's own signature) confirms it, so a message merely naming the event
-     * id (anyone may read ids off the topic) cannot stop its delivery.
+     * The broker routed these events back to us: they are delivered. Only a row's payload exactly as written (checked
+     * by the caller to have come under the service's own signature) confirms it, so a message merely naming the
+     * event id (anyone may read ids off the topic) cannot stop its delivery. One statement for a whole echoed batch:
+     * a statement and a commit per event were a fifth of the claims database's statements. Returns how many rows it
+     * confirmed.
      */
-    public boolean confirm(UUID eventId, String payload, Instant now) {
+    public int confirm(List<Delivered> delivered, Instant now) {
+        if (delivered.isEmpty()) {
+            return 0;
+        }
         return update(
-                        "update outbox set confirmed_at = ? where event_id = ? and payload = ? and confirmed_at is null",
-                        now,
-                        eventId,
-                        payload)
-                == 1;
+                "update outbox set confirmed_at = ? from unnest(?, ?) as d (event_id, payload)"
+                        + " where outbox.event_id = d.event_id and outbox.payload = d.payload"
+                        + " and outbox.confirmed_at is null",
+                now,
+                delivered.stream().map(Delivered::eventId).toArray(UUID[]::new),
+                delivered.stream().map(Delivered::payload).toArray(String[]::new));
     }
 
     /** Gives up on one event. */

@@ -81,7 +81,7 @@ class OutboxSharingTest {
                             deliveries
                                     .computeIfAbsent(entry.eventId(), id -> new AtomicInteger())
                                     .incrementAndGet();
-                            replica.confirm(entry.eventId(), entry.payload(), now);
+                            replica.confirm(List.of(new OutboxStore.Delivered(entry.eventId(), entry.payload())), now);
                         }
                         taken += batch.size();
                     } while (!batch.isEmpty());
@@ -134,7 +134,7 @@ class OutboxSharingTest {
             replica.deadLetterExhausted(MAX_ATTEMPTS, now.minus(REDELIVER_AFTER), "unconfirmed", now);
             for (OutboxEntry entry : replica.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 100)) {
                 if (!entry.eventId().equals(poison)) {
-                    replica.confirm(entry.eventId(), entry.payload(), now);
+                    replica.confirm(List.of(new OutboxStore.Delivered(entry.eventId(), entry.payload())), now);
                     delivered.add(entry.eventId());
                 }
             }
@@ -167,10 +167,13 @@ class OutboxSharingTest {
         OutboxEntry entry =
                 replicaA.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 10).get(0);
 
-        assertThat(replicaB.confirm(entry.eventId(), entry.payload().replace("}", ",\"x\":1}"), now))
-                .isFalse();
+        assertThat(replicaB.confirm(
+                        List.of(new OutboxStore.Delivered(entry.eventId(), entry.payload().replace("}", ",\"x\":1}"))),
+                        now))
+                .isZero();
         assertThat(replicaB.backlog()).isEqualTo(1);
-        assertThat(replicaB.confirm(entry.eventId(), entry.payload(), now)).isTrue();
+        assertThat(replicaB.confirm(List.of(new OutboxStore.Delivered(entry.eventId(), entry.payload())), now))
+                .isEqualTo(1);
         assertThat(replicaB.backlog()).isZero();
     }
 
