@@ -137,8 +137,7 @@ public class AnomalyGauges {
                 keys("serial_number", "event_type = 'HookDecision'", since, since, since),
                 now);
         refreshTimed(Kind.THING_WITHOUT_CLAIM, "thing_name", "ThingCreated", config.claimGrace(), last, now);
-        refreshTimed(
-                Kind.NEVER_RECONNECTED, "certificate_id", "HookDecision", config.reconnectDeadline(), last, now);
+        refreshTimed(Kind.NEVER_RECONNECTED, "certificate_id", "HookDecision", config.reconnectDeadline(), last, now);
         refreshDenialBursts(now, since);
     }
 

@@ -168,7 +168,8 @@ public class AnomalyService {
                         "select 'claim:' || claim_certificate_id, min(occurred_at),"
                                 + " 'claim expired unused' || coalesce(' (installer ' || max(installer) || ')', ''),"
                                 + " array_agg(event_id order by seq) from audit_event"
-                                + " where event_type = 'ClaimExpiredUnused' and claim_certificate_id is not null" + SCOPE
+                                + " where event_type = 'ClaimExpiredUnused' and claim_certificate_id is not null"
+                                + SCOPE
                                 + " group by claim_certificate_id",
                         "claim_certificate_id",
                         List.of(),

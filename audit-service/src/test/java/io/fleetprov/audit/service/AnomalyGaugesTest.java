@@ -67,15 +67,46 @@ class AnomalyGaugesTest {
             assertAgree(gauges, anomalies, T0, Map.of(Kind.THING_WITHOUT_CLAIM, 1L));
 
             // Claim X issued for SN-X, presented with SN-Y: wrong serial, and its device never connects.
-            AuditRows.append(writes, "ClaimIssued", at(5), at(5), "claim_certificate_id", "X", "serial_number",
-                    "SN-X", "installer", "alice");
-            AuditRows.append(writes, "HookDecision", at(6), at(6), "claim_certificate_id", "X", "serial_number",
-                    "SN-Y", "certificate_id", "cert-x", "outcome", "allow");
+            AuditRows.append(
+                    writes,
+                    "ClaimIssued",
+                    at(5),
+                    at(5),
+                    "claim_certificate_id",
+                    "X",
+                    "serial_number",
+                    "SN-X",
+                    "installer",
+                    "alice");
+            AuditRows.append(
+                    writes,
+                    "HookDecision",
+                    at(6),
+                    at(6),
+                    "claim_certificate_id",
+                    "X",
+                    "serial_number",
+                    "SN-Y",
+                    "certificate_id",
+                    "cert-x",
+                    "outcome",
+                    "allow");
             // An old claim used again, by a second device with the same serial.
-            AuditRows.append(writes, "HookDecision", at(7), at(7), "claim_certificate_id", "claim-5",
-                    "serial_number", "SN-5", "certificate_id", "cert-5b", "outcome", "allow");
-            AuditRows.append(writes, "PresenceConnected", at(8), at(8), "certificate_id", "cert-5b", "client_id",
-                    "SN-5");
+            AuditRows.append(
+                    writes,
+                    "HookDecision",
+                    at(7),
+                    at(7),
+                    "claim_certificate_id",
+                    "claim-5",
+                    "serial_number",
+                    "SN-5",
+                    "certificate_id",
+                    "cert-5b",
+                    "outcome",
+                    "allow");
+            AuditRows.append(
+                    writes, "PresenceConnected", at(8), at(8), "certificate_id", "cert-5b", "client_id", "SN-5");
             AuditRows.append(writes, "ClaimExpiredUnused", at(9), at(9), "claim_certificate_id", "Z");
             for (int i = 0; i < 3; i++) {
                 AuditRows.append(writes, "ClaimRefused", at(10 + i), at(10 + i), "installer", "mallory");
@@ -99,10 +130,23 @@ class AnomalyGaugesTest {
             // rogue-2's grace passes; then a hook accounts for the first rogue thing after all.
             refresh(gauges, reads, at(120));
             assertAgree(gauges, anomalies, at(120), Map.of(Kind.THING_WITHOUT_CLAIM, 2L));
-            AuditRows.append(writes, "ClaimIssued", at(125), at(125), "claim_certificate_id", "R", "serial_number",
-                    "SN-R");
-            AuditRows.append(writes, "HookDecision", at(126), at(126), "claim_certificate_id", "R", "serial_number",
-                    "SN-R", "thing_name", "rogue-thing", "certificate_id", "cert-r", "outcome", "allow");
+            AuditRows.append(
+                    writes, "ClaimIssued", at(125), at(125), "claim_certificate_id", "R", "serial_number", "SN-R");
+            AuditRows.append(
+                    writes,
+                    "HookDecision",
+                    at(126),
+                    at(126),
+                    "claim_certificate_id",
+                    "R",
+                    "serial_number",
+                    "SN-R",
+                    "thing_name",
+                    "rogue-thing",
+                    "certificate_id",
+                    "cert-r",
+                    "outcome",
+                    "allow");
             AuditRows.append(writes, "PresenceConnected", at(127), at(127), "certificate_id", "cert-r");
             refresh(gauges, reads, at(150));
             assertAgree(gauges, anomalies, at(150), Map.of(Kind.THING_WITHOUT_CLAIM, 1L));
@@ -114,10 +158,21 @@ class AnomalyGaugesTest {
             }
             assertAgree(gauges, anomalies, at(660), Map.of(Kind.NEVER_RECONNECTED, 1L));
             AuditRows.append(writes, "PresenceConnected", at(661), at(661), "certificate_id", "cert-x");
-            AuditRows.append(writes, "ClaimIssued", at(-1800), at(662), "claim_certificate_id", "L", "serial_number",
-                    "SN-L");
-            AuditRows.append(writes, "HookDecision", at(-1799), at(662), "claim_certificate_id", "L",
-                    "serial_number", "SN-L", "certificate_id", "cert-l", "outcome", "allow");
+            AuditRows.append(
+                    writes, "ClaimIssued", at(-1800), at(662), "claim_certificate_id", "L", "serial_number", "SN-L");
+            AuditRows.append(
+                    writes,
+                    "HookDecision",
+                    at(-1799),
+                    at(662),
+                    "claim_certificate_id",
+                    "L",
+                    "serial_number",
+                    "SN-L",
+                    "certificate_id",
+                    "cert-l",
+                    "outcome",
+                    "allow");
             refresh(gauges, reads, at(690));
             assertAgree(gauges, anomalies, at(690), Map.of(Kind.NEVER_RECONNECTED, 1L));
             assertThat(anomalies.find(Kind.NEVER_RECONNECTED, at(690)))

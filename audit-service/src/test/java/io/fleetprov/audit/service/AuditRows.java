@@ -26,13 +26,31 @@ final class AuditRows {
      */
     static void provisioned(Connection c, int devices, Instant start) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute(series(devices, start, "ClaimIssued", "'claim-' || i", "'SN-' || i", "null", "null", "null",
-                    "null", 0));
-            s.execute(series(devices, start, "HookDecision", "'claim-' || i", "'SN-' || i", "'cert-' || i", "null",
-                    "null", "'allow'", 1));
+            s.execute(series(
+                    devices, start, "ClaimIssued", "'claim-' || i", "'SN-' || i", "null", "null", "null", "null", 0));
+            s.execute(series(
+                    devices,
+                    start,
+                    "HookDecision",
+                    "'claim-' || i",
+                    "'SN-' || i",
+                    "'cert-' || i",
+                    "null",
+                    "null",
+                    "'allow'",
+                    1));
             s.execute(series(devices, start, "ThingCreated", "null", "null", "null", "'SN-' || i", "null", "null", 2));
-            s.execute(series(devices, start, "PresenceConnected", "null", "null", "'cert-' || i", "null",
-                    "'SN-' || i", "null", 3));
+            s.execute(series(
+                    devices,
+                    start,
+                    "PresenceConnected",
+                    "null",
+                    "null",
+                    "'cert-' || i",
+                    "null",
+                    "'SN-' || i",
+                    "null",
+                    3));
         }
     }
 

@@ -68,7 +68,8 @@ public class EventConfirmations {
     private Optional<OutboxStore.Delivered> ours(byte[] envelope, String asStored) throws IOException {
         JsonNode event = json.readTree(envelope);
         if (event != null && source.equals(event.path("source").asText()) && event.hasNonNull("eventId")) {
-            return Optional.of(new OutboxStore.Delivered(UUID.fromString(event.get("eventId").asText()), asStored));
+            return Optional.of(new OutboxStore.Delivered(
+                    UUID.fromString(event.get("eventId").asText()), asStored));
         }
         return Optional.empty();
     }

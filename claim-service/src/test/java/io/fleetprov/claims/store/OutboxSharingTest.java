@@ -168,7 +168,8 @@ class OutboxSharingTest {
                 replicaA.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 10).get(0);
 
         assertThat(replicaB.confirm(
-                        List.of(new OutboxStore.Delivered(entry.eventId(), entry.payload().replace("}", ",\"x\":1}"))),
+                        List.of(new OutboxStore.Delivered(
+                                entry.eventId(), entry.payload().replace("}", ",\"x\":1}"))),
                         now))
                 .isZero();
         assertThat(replicaB.backlog()).isEqualTo(1);
