@@ -66,6 +66,13 @@ public interface AuditConfig {
         @WithDefault("500")
         int batchSize();
 
+        /**
+         * How long the writer waits for more messages when fewer than a batch are queued: a commit costs the same
+         * few statements whether it holds one message or fifty.
+         */
+        @WithDefault("PT0.01S")
+        Duration linger();
+
         /** Messages waiting for the writer; when full, the MQTT consumer stops taking more. */
         @WithDefault("2000")
         int queueCapacity();

@@ -202,7 +202,7 @@ public class IngestWriter {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, config.batchSize() - 1);
+                gather(batch);
                 commit(batch);
                 for (Pending p : batch) {
                     Parse parse = p.parse().isCompletedExceptionally()
@@ -225,6 +225,24 @@ public class IngestWriter {
                 batch.forEach(p -> pending.remove(p.key()));
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * Adds what is queued, and what arrives within {@code audit.ingest.linger}, up to a batch: under load events
+     * arrive a few at a time, and a commit each cost the database more statements than the events themselves.
+     */
+    private void gather(List<Pending> batch) throws InterruptedException {
+        queue.drainTo(batch, config.batchSize() - batch.size());
+        long deadline = System.nanoTime() + config.linger().toNanos();
+        long wait;
+        while (batch.size() < config.batchSize() && (wait = deadline - System.nanoTime()) > 0) {
+            Pending next = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, config.batchSize() - batch.size());
         }
     }
 
