@@ -182,35 +182,55 @@ public final class EventVerifier {
     }
 
     private static String compact(byte[] message) {
-        String text = new String(message, StandardCharsets.US_ASCII).strip();
-        if (!isCompact(text)) {
-            throw new EventSignatureException(
-                    text.startsWith("{") ? "unsigned (a bare JSON envelope)" : "not a compact JWS");
+        int from = 0;
+        int to = message.length;
+        // What String.strip() removes from ASCII text: a trailing newline, say.
+        while (from < to && isBlank(message[from])) {
+            from++;
         }
-        return text;
+        while (to > from && isBlank(message[to - 1])) {
+            to--;
+        }
+        if (!isCompact(message, from, to)) {
+            throw new EventSignatureException(
+                    from < to && message[from] == '{' ? "unsigned (a bare JSON envelope)" : "not a compact JWS");
+        }
+        return new String(message, from, to - from, StandardCharsets.US_ASCII);
+    }
+
+    private static boolean isBlank(byte b) {
+        return b == ' ' || (b >= 0x09 && b <= 0x0d) || (b >= 0x1c && b <= 0x1f);
+    }
+
+    private static final boolean[] BASE64URL = new boolean[256];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            BASE64URL[c] = true;
+            BASE64URL[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            BASE64URL[c] = true;
+        }
+        BASE64URL['_'] = true;
+        BASE64URL['-'] = true;
     }
 
     /**
      * Three non-empty base64url parts: a compact JWS with an attached payload. Anything else is not a signed event. A
-     * scan rather than a regular expression, which cost a tenth of a batch's verification.
+     * table scan of the bytes rather than a regular expression (a tenth of a batch's verification) or a scan of the
+     * decoded text (2.5 times the signature check itself for a batch of 100 KB).
      */
-    private static boolean isCompact(String text) {
+    private static boolean isCompact(byte[] message, int from, int to) {
         int dots = 0;
         int part = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '.') {
-                if (part == 0) {
-                    return false;
-                }
+        for (int i = from; i < to; i++) {
+            int c = message[i] & 0xff;
+            if (BASE64URL[c]) {
+                part++;
+            } else if (c == '.' && part > 0) {
                 dots++;
                 part = 0;
-            } else if ((c >= 'A' && c <= 'Z')
-                    || (c >= 'a' && c <= 'z')
-                    || (c >= '0' && c <= '9')
-                    || c == '_'
-                    || c == '-') {
-                part++;
             } else {
                 return false;
             }

@@ -64,6 +64,24 @@ class EventSignaturesTest {
     }
 
     @Test
+    void onlyThreeNonEmptyBase64UrlPartsAreACompactJws() {
+        String[] parts = golden();
+        String jws = String.join(".", parts);
+        assertThat(VERIFIER.verify((" \t" + jws + "\r\n").getBytes(StandardCharsets.US_ASCII)))
+                .isNotNull();
+        assertRefused("." + parts[1] + "." + parts[2], "not a compact JWS");
+        assertRefused(parts[0] + ".." + parts[2], "not a compact JWS");
+        assertRefused(jws + ".", "not a compact JWS");
+        assertRefused(jws + "." + parts[2], "not a compact JWS");
+        assertRefused(parts[0] + "." + parts[1] + "=." + parts[2], "not a compact JWS");
+        assertRefused(parts[0] + "." + parts[1] + " ." + parts[2], "not a compact JWS");
+        byte[] nonAscii = jws.getBytes(StandardCharsets.US_ASCII);
+        nonAscii[parts[0].length() + 5] = (byte) 0xc1; // 'A' with the high bit set
+        assertRefused(nonAscii, "not a compact JWS");
+        assertRefused("   ", "not a compact JWS");
+    }
+
+    @Test
     void keyNotTrustedIsRefused() {
         KeyPair other = EventKeys.generate();
         String impostor = new EventSigner(Contracts.EVENT_SIGNING_KEY_ID, other.getPrivate())
