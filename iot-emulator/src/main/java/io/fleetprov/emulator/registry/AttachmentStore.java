@@ -1,6 +1,7 @@
 package io.fleetprov.emulator.registry;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,11 @@ final class AttachmentStore {
     private final Map<String, Set<String>> policies = new HashMap<>();
     /** thing name → principal ARNs */
     private final Map<String, Set<String>> thingPrincipals = new HashMap<>();
+    /**
+     * principal ARN → thing names, the same attachments the other way round: removing an expired claim or asking
+     * whether a certificate is attached scanned every thing, and both happen for each device provisioned.
+     */
+    private final Map<String, Set<String>> principalThings = new HashMap<>();
 
     AttachmentStore(Object monitor) {
         this.monitor = monitor;
@@ -55,14 +61,23 @@ final class AttachmentStore {
             thingPrincipals
                     .computeIfAbsent(thingName, k -> new LinkedHashSet<>())
                     .add(principalArn);
+            principalThings.computeIfAbsent(principalArn, k -> new HashSet<>()).add(thingName);
         }
     }
 
     void detachPrincipal(String thingName, String principalArn) {
         synchronized (monitor) {
-            Set<String> principals = thingPrincipals.get(thingName);
-            if (principals != null) {
-                principals.remove(principalArn);
+            remove(thingPrincipals, thingName, principalArn);
+            remove(principalThings, principalArn, thingName);
+        }
+    }
+
+    private static void remove(Map<String, Set<String>> index, String key, String value) {
+        Set<String> values = index.get(key);
+        if (values != null) {
+            values.remove(value);
+            if (values.isEmpty()) {
+                index.remove(key);
             }
         }
     }
@@ -83,9 +98,7 @@ final class AttachmentStore {
     /** Sorted by name. */
     List<String> thingsOf(String principalArn) {
         synchronized (monitor) {
-            return thingPrincipals.entrySet().stream()
-                    .filter(e -> e.getValue().contains(principalArn))
-                    .map(Map.Entry::getKey)
+            return principalThings.getOrDefault(principalArn, Set.of()).stream()
                     .sorted()
                     .toList();
         }
@@ -94,7 +107,7 @@ final class AttachmentStore {
     /** Whether a thing or a policy is attached to the ARN. */
     boolean isAttached(String arn) {
         synchronized (monitor) {
-            return !thingsOf(arn).isEmpty()
+            return principalThings.containsKey(arn)
                     || !policies.getOrDefault(arn, Set.of()).isEmpty();
         }
     }
@@ -103,13 +116,19 @@ final class AttachmentStore {
     void removePrincipal(String arn) {
         synchronized (monitor) {
             policies.remove(arn);
-            thingPrincipals.values().forEach(principals -> principals.remove(arn));
+            for (String thingName : principalThings.getOrDefault(arn, Set.of())) {
+                remove(thingPrincipals, thingName, arn);
+            }
+            principalThings.remove(arn);
         }
     }
 
     /** Forgets the principals of a thing that no longer exists. */
     void removeThing(String thingName) {
         synchronized (monitor) {
+            for (String principalArn : thingPrincipals.getOrDefault(thingName, Set.of())) {
+                remove(principalThings, principalArn, thingName);
+            }
             thingPrincipals.remove(thingName);
         }
     }

@@ -160,6 +160,41 @@ class RegistryTest {
     }
 
     @Test
+    void attachmentsAreKeptBothWaysThroughDetachDeleteAndPurge() {
+        var a = register(CertificateStatus.ACTIVE, null);
+        var b = register(CertificateStatus.ACTIVE, null);
+        var claim = claimExpiringIn(Duration.ofMinutes(1));
+        for (String thing : List.of("thing-b", "thing-a", "thing-c")) {
+            registry.things().create(thing, null, Map.of(), null, List.of());
+        }
+        registry.attachThingPrincipal("thing-b", a.certificateArn());
+        registry.attachThingPrincipal("thing-a", a.certificateArn());
+        registry.attachThingPrincipal("thing-a", b.certificateArn());
+        // AWS refuses to attach a claim to a thing; the registry underneath does not look.
+        registry.attachThingPrincipal("thing-c", claim.certificateArn());
+        assertThat(registry.principalThings(a.certificateArn())).containsExactly("thing-a", "thing-b");
+        assertThat(registry.isAttached(b.certificateId())).isTrue();
+
+        registry.detachThingPrincipal("thing-a", b.certificateArn());
+        assertThat(registry.principalThings(b.certificateArn())).isEmpty();
+        assertThat(registry.isAttached(b.certificateId())).isFalse();
+        assertThat(registry.thingPrincipals("thing-a")).containsExactly(a.certificateArn());
+
+        registry.deleteThing("thing-b", null);
+        assertThat(registry.principalThings(a.certificateArn())).containsExactly("thing-a");
+
+        now.updateAndGet(t -> t.plus(Duration.ofMinutes(2)));
+        assertThat(registry.purgeExpiredClaims(clock.instant())).isOne();
+        assertThat(registry.thingPrincipals("thing-c")).isEmpty();
+        assertThat(registry.principalThings(claim.certificateArn())).isEmpty();
+
+        registry.certificates().updateStatus(a.certificateId(), CertificateStatus.INACTIVE);
+        registry.deleteCertificate(a.certificateId(), true);
+        assertThat(registry.thingPrincipals("thing-a")).isEmpty();
+        assertThat(registry.isAttached(a.certificateId())).isFalse();
+    }
+
+    @Test
     void expiredClaimsArePurged() {
         var claim = registry.certificates()
                 .register(
