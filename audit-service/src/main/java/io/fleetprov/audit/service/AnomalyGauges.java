@@ -54,7 +54,10 @@ public class AnomalyGauges {
     private final Map<Kind, AtomicLong> counts = new EnumMap<>(Kind.class);
     /** Per kind, the rows the kind's query returns for each subject's key, for subjects with any. */
     private final Map<Kind, Map<String, Integer>> rowsByKey = new EnumMap<>(Kind.class);
-    /** The last sequence number at each refresh, oldest first, back to the one the longest deadline needs. */
+    /**
+     * The last sequence number at each refresh (and, from a full one, where the deadlines' windows then began),
+     * oldest first, back to the one the longest deadline needs.
+     */
     private final Deque<Mark> marks = new ArrayDeque<>();
 
     private Instant lastFullRefresh;
@@ -79,7 +82,7 @@ public class AnomalyGauges {
             every = "{audit.anomalies.refresh-interval}",
             delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void refresh() {
+    synchronized void refresh() {
         try {
             refresh(clock.instant());
         } catch (RuntimeException e) {
