@@ -7,19 +7,14 @@ import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.service.Anomaly.Kind;
 import io.fleetprov.audit.store.EventStore;
 import io.fleetprov.testing.OneTransaction;
-import io.fleetprov.testing.quarkus.PostgresTestResource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The {@code audit_anomalies} gauges, brought up to date from the events appended since the last refresh, say what
@@ -27,30 +22,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * and devices whose deadline passes between refreshes, anomalies settled by a later event, events arriving late. A
  * narrowed refresh reads a few rows of a log of 4,000; recomputing everything reads them all.
  */
-class AnomalyGaugesTest {
+class AnomalyGaugesTest extends RogueThingLogTest {
 
-    private static final int DEVICES = 1000;
     private static final Instant T0 = Instant.parse("2026-06-01T12:00:00Z");
-
-    private static PostgresTestResource postgres;
-    private static PGSimpleDataSource dataSource;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        postgres = PostgresTestResource.migrated();
-        dataSource = postgres.dataSource();
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            AuditRows.provisioned(c, DEVICES, Instant.parse("2026-06-01T11:00:00Z"));
-            AuditRows.append(c, "ThingCreated", at(-3600), at(-3600), "thing_name", "rogue-thing");
-            s.execute("analyze audit_event");
-        }
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        postgres.stop();
-    }
 
     @Test
     void narrowedRefreshesAgreeWithTheWholeLogAndReadLittleOfIt() throws Exception {

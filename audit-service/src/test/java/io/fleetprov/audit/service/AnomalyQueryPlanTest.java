@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fleetprov.testing.quarkus.PostgresTestResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The anomaly queries run over the whole log, every 30 s for the gauges: each must stay linear in its size. With
@@ -24,37 +19,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * without comparing things and hooks pairwise (its earlier form discarded 500,500 pairs in a join filter
  * here, and at 9,000 devices ran for over a minute).
  */
-class AnomalyQueryPlanTest {
+class AnomalyQueryPlanTest extends RogueThingLogTest {
 
-    private static final int DEVICES = 1000;
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
-
-    private static PostgresTestResource postgres;
-    private static PGSimpleDataSource dataSource;
-
-    @BeforeAll
-    static void startDatabase() throws Exception {
-        postgres = PostgresTestResource.migrated();
-        dataSource = postgres.dataSource();
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement()) {
-            AuditRows.provisioned(c, DEVICES, Instant.parse("2026-06-01T11:00:00Z"));
-            // Then one thing no claim accounts for.
-            AuditRows.append(
-                    c,
-                    "ThingCreated",
-                    Instant.parse("2026-06-01T11:00:00Z"),
-                    Instant.parse("2026-06-01T11:00:00Z"),
-                    "thing_name",
-                    "rogue-thing");
-            s.execute("analyze audit_event");
-        }
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        postgres.stop();
-    }
 
     @Test
     void thingWithoutClaimFindsTheRogueThingWithoutComparingEveryThingWithEveryHook() throws Exception {

@@ -1,5 +1,6 @@
 package io.fleetprov.audit.service;
 
+import io.fleetprov.testing.quarkus.PostgresTestResource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,6 +19,24 @@ import java.util.Map;
 final class AuditRows {
 
     private AuditRows() {}
+
+    /** When the log's devices begin; the one thing no claim accounts for is created then too. */
+    static final Instant START = Instant.parse("2026-06-01T11:00:00Z");
+
+    /**
+     * A migrated database whose log holds {@code devices} {@link #provisioned} devices from {@link #START} on, then
+     * one thing no claim accounts for, {@code rogue-thing}, with its statistics up to date.
+     */
+    static PostgresTestResource logWithRogueThing(int devices) throws SQLException {
+        PostgresTestResource postgres = PostgresTestResource.migrated();
+        try (Connection c = postgres.dataSource().getConnection();
+                Statement s = c.createStatement()) {
+            provisioned(c, devices, START);
+            append(c, "ThingCreated", START, START, "thing_name", "rogue-thing");
+            s.execute("analyze audit_event");
+        }
+        return postgres;
+    }
 
     /**
      * {@code devices} devices as the system records them, 4 rows each from seq 1 on, received one second apart from
