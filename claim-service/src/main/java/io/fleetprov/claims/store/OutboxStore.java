@@ -82,7 +82,7 @@ public class OutboxStore {
      * The broker routed these events back to us: they are delivered. Only a row's payload exactly as written (checked
      * by the caller to have come under the service's own signature) confirms it, so a message merely naming the
      * event id (anyone may read ids off the topic) cannot stop its delivery. One statement for a whole echoed batch:
-     * a statement and a commit per event were a fifth of the claims database's statements. Returns how many rows it
+     * a statement and a commit per event were a seventh of the claims database's statements. Returns how many rows it
      * confirmed.
      */
     public int confirm(List<Delivered> delivered, Instant now) {
