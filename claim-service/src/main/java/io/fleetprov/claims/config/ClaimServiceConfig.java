@@ -232,6 +232,13 @@ public interface ClaimServiceConfig {
         @WithDefault("1s")
         String relayInterval();
 
+        /**
+         * How long a delivered (confirmed) event stays in the outbox; audit-service holds the record. Dead letters
+         * and events not yet delivered stay until they are.
+         */
+        @WithDefault("P7D")
+        Duration retention();
+
         /** Sends without a confirmation after which an event is given up on (dead-lettered). */
         @WithDefault("10")
         int maxAttempts();

@@ -98,6 +98,15 @@ public class OutboxStore {
                 delivered.stream().map(Delivered::payload).toArray(String[]::new));
     }
 
+    /**
+     * Deletes up to {@code limit} events delivered (confirmed) before {@code before}; returns how many. Through the
+     * index of delivered events ({@code V5}), so it reads what it deletes, however long the retention.
+     */
+    public int pruneDelivered(Instant before, int limit) {
+        return update(
+                "delete from outbox where id in (select id from outbox where confirmed_at < ? limit ?)", before, limit);
+    }
+
     /** Gives up on one event. */
     public void deadLetter(long id, String reason, Instant now) {
         update(

@@ -178,6 +178,34 @@ class OutboxSharingTest {
         assertThat(replicaB.backlog()).isZero();
     }
 
+    @Test
+    void deliveredEventsArePrunedAfterTheirRetentionAndNothingElse() throws Exception {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        append(replicaA, 6, now);
+        List<OutboxEntry> taken = replicaA.take(now, now.minus(REDELIVER_AFTER), MAX_ATTEMPTS, 10);
+        List<OutboxStore.Delivered> delivered = taken.stream()
+                .map(e -> new OutboxStore.Delivered(e.eventId(), e.payload()))
+                .toList();
+        assertThat(replicaA.confirm(delivered.subList(0, 3), now)).isEqualTo(3);
+        assertThat(replicaA.confirm(delivered.subList(3, 4), now.plus(Duration.ofDays(2))))
+                .isEqualTo(1);
+        replicaA.deadLetter(taken.get(4).id(), "unconfirmed", now);
+
+        Instant retainedFrom = now.plus(Duration.ofDays(1));
+        assertThat(replicaB.pruneDelivered(retainedFrom, 2)).isEqualTo(2);
+        assertThat(replicaB.pruneDelivered(retainedFrom, 2)).isEqualTo(1);
+        assertThat(replicaB.pruneDelivered(retainedFrom, 2)).isZero();
+        // Left: the event delivered later, the dead letter, and the one not delivered yet.
+        try (var c = dataSource.getConnection();
+                var s = c.createStatement();
+                var rs = s.executeQuery("select count(*) from outbox")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(3);
+        }
+        assertThat(replicaB.backlog()).isEqualTo(1);
+        assertThat(replicaB.deadLetters()).isEqualTo(1);
+    }
+
     private static List<UUID> append(OutboxStore store, int n, Instant now) {
         List<UUID> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
