@@ -3,7 +3,6 @@ package io.fleetprov.audit.service;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.service.Anomaly.Kind;
 import io.fleetprov.audit.store.EventStore;
-import io.fleetprov.protocol.event.Outcome;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -44,8 +43,6 @@ public class AnomalyGauges {
     private static final Logger LOG = Logger.getLogger(AnomalyGauges.class);
     /** How far around a deadline events are looked at, for producers' clocks a little off ours. */
     static final Duration CLOCK_MARGIN = Duration.ofSeconds(10);
-
-    private static final String DENIED = EventTypes.outcomeIs("e.outcome", Outcome.DENY);
 
     private final AnomalyService anomalies;
     private final EventStore store;
@@ -99,7 +96,7 @@ public class AnomalyGauges {
 
     synchronized void refresh(Instant now) {
         // Read first: whatever is appended while the queries run is looked at again next time.
-        long head = seqReceivedBefore(null);
+        long head = store.headSeq();
         if (lastFullRefresh == null || !now.isBefore(lastFullRefresh.plus(config.fullRefreshInterval()))) {
             refreshAll(now);
         } else {
@@ -173,11 +170,8 @@ public class AnomalyGauges {
      */
     private void refreshDenialBursts(Instant now, long since) {
         List<Object[]> denials = store.query(
-                "select coalesce(e.installer, c.installer), min(e.occurred_at) from audit_event e"
-                        + " left join audit_event c on e.installer is null and c.event_type = 'ClaimIssued'"
-                        + " and c.claim_certificate_id = e.claim_certificate_id where e.seq > ?"
-                        + " and (e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and " + DENIED + "))"
-                        + " group by 1",
+                "select " + AnomalyService.DENIAL_INSTALLER + ", min(e.occurred_at) from " + AnomalyService.DENIALS
+                        + " and e.seq > ? group by 1",
                 List.of(since),
                 rs -> new Object[] {rs.getString(1), rs.getObject(2, OffsetDateTime.class)});
         Map<String, Integer> reported = rowsByKey.get(Kind.DENIAL_BURST);
@@ -252,15 +246,13 @@ public class AnomalyGauges {
     }
 
     /**
-     * The last sequence number received before {@code at} ({@code null}: the last of all), 0 if none; read backwards
-     * from the end of the log, so it reads only the events received since.
+     * The last sequence number received before {@code at}, 0 if none; read backwards from the end of the log, so it
+     * reads only the events received since.
      */
     private long seqReceivedBefore(Instant at) {
         List<Long> seq = store.query(
-                at == null
-                        ? "select seq from audit_event order by seq desc limit 1"
-                        : "select seq from audit_event where received_at < ? order by seq desc limit 1",
-                at == null ? List.of() : List.of(at),
+                "select seq from audit_event where received_at < ? order by seq desc limit 1",
+                List.of(at),
                 rs -> rs.getLong(1));
         return seq.isEmpty() ? 0 : seq.get(0);
     }

@@ -46,6 +46,18 @@ public class AnomalyService {
                     "h.certificate_id = p.certificate_id and p.event_type = 'PresenceConnected'"
                             + " and p.client_id = t.thing_name");
 
+    /** A denial's installer: the denial's own, or for a hook's denial that of the claim's issuance. */
+    static final String DENIAL_INSTALLER = "coalesce(e.installer, c.installer)";
+
+    /**
+     * Denials {@code e} (claims refused, hooks denied) with the issuance {@code c} of their claim, for
+     * {@link #DENIAL_INSTALLER}: a from clause and the start of its where clause.
+     */
+    static final String DENIALS = "audit_event e left join audit_event c on e.installer is null"
+            + " and c.event_type = 'ClaimIssued' and c.claim_certificate_id = e.claim_certificate_id"
+            + " where (e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and "
+            + DENIED.formatted("e") + "))";
+
     private final EventStore store;
     private final EventQueries queries;
     private final AuditConfig.Anomalies config;
@@ -193,12 +205,8 @@ public class AnomalyService {
                         List.of());
             case DENIAL_BURST ->
                 new Query(
-                        "with d as (select coalesce(e.installer, c.installer) as installer,"
-                                + "   e.occurred_at, e.event_id, e.seq from audit_event e left join audit_event c"
-                                + "   on e.installer is null and c.event_type = 'ClaimIssued'"
-                                + "   and c.claim_certificate_id = e.claim_certificate_id"
-                                + "   where (e.event_type = 'ClaimRefused' or (e.event_type = 'HookDecision' and "
-                                + DENIED.formatted("e") + "))" + SCOPE + "),"
+                        "with d as (select " + DENIAL_INSTALLER + " as installer,"
+                                + "   e.occurred_at, e.event_id, e.seq from " + DENIALS + SCOPE + "),"
                                 + " w as (select installer, occurred_at, count(*) over (partition by installer order by"
                                 + "   occurred_at range between make_interval(secs => ?) preceding and current row) as n"
                                 + "   from d where installer is not null),"
@@ -208,7 +216,7 @@ public class AnomalyService {
                                 + " (select array_agg(d.event_id order by d.occurred_at, d.seq) from d where"
                                 + "   d.installer = b.installer and d.occurred_at > b.at - make_interval(secs => ?)"
                                 + "   and d.occurred_at <= b.at) from b",
-                        " and coalesce(e.installer, c.installer) = any(?) and e.occurred_at > ?",
+                        " and " + DENIAL_INSTALLER + " = any(?) and e.occurred_at > ?",
                         scope -> List.of(Query.keys(scope), scope.occurredAfter()),
                         List.of(),
                         List.of(
