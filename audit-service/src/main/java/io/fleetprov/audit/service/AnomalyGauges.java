@@ -134,10 +134,16 @@ public class AnomalyGauges {
         refresh(Kind.CLAIM_EXPIRED_UNUSED, claims, now);
         refresh(
                 Kind.SERIAL_PROVISIONED_TWICE,
-                keys("serial_number", "event_type = 'HookDecision'", since, since, since),
+                keys("serial_number", ofType(EventTypes.HOOK_DECISION), since, since, since),
                 now);
-        refreshTimed(Kind.THING_WITHOUT_CLAIM, "thing_name", "ThingCreated", config.claimGrace(), last, now);
-        refreshTimed(Kind.NEVER_RECONNECTED, "certificate_id", "HookDecision", config.reconnectDeadline(), last, now);
+        refreshTimed(Kind.THING_WITHOUT_CLAIM, "thing_name", EventTypes.THING_CREATED, config.claimGrace(), last, now);
+        refreshTimed(
+                Kind.NEVER_RECONNECTED,
+                "certificate_id",
+                EventTypes.HOOK_DECISION,
+                config.reconnectDeadline(),
+                last,
+                now);
         refreshDenialBursts(now, since);
     }
 
@@ -148,7 +154,7 @@ public class AnomalyGauges {
     private void refreshTimed(Kind kind, String column, String type, Duration deadline, Mark last, Instant now) {
         long from = seqAtOrBefore(last.at().minus(deadline).minus(CLOCK_MARGIN));
         long to = seqAtOrAfter(now.minus(deadline).plus(CLOCK_MARGIN));
-        Set<String> keys = keys(column, "event_type = '" + type + "'", from, to, last.seq());
+        Set<String> keys = keys(column, ofType(type), from, to, last.seq());
         keys.addAll(rowsByKey.get(kind).keySet());
         refresh(kind, keys, now);
     }
@@ -212,6 +218,10 @@ public class AnomalyGauges {
                         + column + " is not null and " + condition,
                 List.of(from, to, since),
                 rs -> rs.getString(1)));
+    }
+
+    private static String ofType(String type) {
+        return "event_type = '" + type + "'";
     }
 
     /** The sequence number of the last refresh at or before {@code at}: every event received after it comes later. */
