@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 public class OutboxPruning {
 
     private static final Logger LOG = Logger.getLogger(OutboxPruning.class);
-    static final int BATCH = 1000;
+    private static final int BATCH = 1000;
 
     private final OutboxStore outbox;
     private final Clock clock;
@@ -38,14 +38,9 @@ public class OutboxPruning {
         }
     }
 
-    /** Returns how many delivered events it deleted. */
-    public int prune() {
-        int deleted = 0;
-        int batch;
-        do {
-            batch = outbox.pruneDelivered(clock.instant().minus(config.events().retention()), BATCH);
-            deleted += batch;
-        } while (batch == BATCH);
-        return deleted;
+    private void prune() {
+        while (outbox.pruneDelivered(clock.instant().minus(config.events().retention()), BATCH) == BATCH) {
+            // another batch is due
+        }
     }
 }
