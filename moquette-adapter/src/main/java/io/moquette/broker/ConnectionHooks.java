@@ -30,6 +30,8 @@ import java.util.function.Consumer;
  *       decrement: 1}, which ended the session loop); a taken-over persistent session would apply it to whatever
  *       the new connection sent under the same packet id. Here a PUBACK counts only while its connection still
  *       holds the session; a dropped one is delivered again, as QoS 1 allows.</li>
+ *   <li>what a connection sends after its CONNECT reaches Moquette only once Moquette has finished the CONNACK
+ *       ({@link ReadsBeforeConnAck}).</li>
  * </ul>
  * It also takes Moquette's unused metrics and message-log handlers out of the pipeline it was added to ({@link
  * PipelineTrim}), raises the connection's write-buffer marks ({@link #WRITE_BUFFER}), and runs the pipeline
@@ -53,9 +55,11 @@ final class ConnectionHooks extends ChannelInboundHandlerAdapter {
 
     private final Moquette017Internals internals;
     private final List<Consumer<ChannelPipeline>> customizers = new CopyOnWriteArrayList<>();
+    private final ReadsBeforeConnAck untilConnAck;
 
     ConnectionHooks(Moquette017Internals internals) {
         this.internals = internals;
+        this.untilConnAck = new ReadsBeforeConnAck(internals::connAckDone, this::handOn);
     }
 
     void add(Consumer<ChannelPipeline> customizer) {
@@ -79,10 +83,17 @@ final class ConnectionHooks extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!untilConnAck.hold(ctx, msg)) {
+            handOn(ctx, msg);
+        }
+    }
+
+    private void handOn(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MqttConnectMessage connect) {
             String clientId = connect.payload().clientIdentifier();
             ctx.fireChannelRead(msg);
+            untilConnAck.connectHandedOn(ctx);
             if (clientId != null && !clientId.isEmpty()) {
                 int sendWindow = sendWindow(ctx);
                 internals.postOffice().routeCommand(clientId, "take over session", () -> {

@@ -101,6 +101,7 @@ final class Moquette017 {
             method(Session.class, "pubAckReceived", int.class),
             method(Session.class, "sendNotRetainedPublishOnSessionAtQos", Topic.class, MqttQoS.class, ByteBuf.class),
             method(MQTTConnection.class, "remoteAddress"),
+            method(MQTTConnection.class, "isConnected"),
             field(MQTTConnection.class, "channel"),
             method(PostOffice.class, "routeCommand", String.class, String.class, Callable.class),
             method(SessionEventLoop.class, "<init>", BlockingQueue.class),

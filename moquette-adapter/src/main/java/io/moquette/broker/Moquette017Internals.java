@@ -214,6 +214,18 @@ public final class Moquette017Internals implements BrokerInternals {
         }
     }
 
+    /**
+     * Whether Moquette counts the channel's connection as connected: bound to its session, the CONNACK written and
+     * the write's listener run. Must run on the channel's event loop, where that listener runs.
+     */
+    boolean connAckDone(Channel channel) {
+        String clientId = NettyUtils.clientID(channel);
+        return clientId != null
+                && sessionBoundTo(clientId, channel)
+                        .map(session -> connection(session).isConnected())
+                        .orElse(false);
+    }
+
     private Optional<MQTTConnection> boundConnection(String clientId) {
         Session session = sessions.retrieve(clientId);
         if (session == null) {

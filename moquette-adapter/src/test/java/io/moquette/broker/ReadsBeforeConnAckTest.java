@@ -1,0 +1,142 @@
+package io.moquette.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetprov.moquette.BrokerInternals;
+import io.moquette.broker.config.MemoryConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that sends SUBSCRIBE and PUBLISH right behind its CONNECT, in one write, as MQTT 3.1.1 allows. Moquette
+ * 0.17 reads the SUBSCRIBE before its CONNACK write's listener has marked the connection connected and drops the
+ * connection; the same happens, rarely, to a client that does wait for the CONNACK (the AWS IoT Device SDK's request
+ * then fails as cancelled). With the adapter the client gets its CONNACK, its SUBACK and its own message back, in
+ * that order: the PUBLISH did not overtake the SUBSCRIBE.
+ */
+class ReadsBeforeConnAckTest {
+
+    private static final String TOPIC = "things/device-1/telemetry";
+
+    private final Server server = new Server();
+    private final int port = TestBrokers.freePort();
+
+    @BeforeEach
+    void start() throws Exception {
+        server.startServer(new MemoryConfig(TestBrokers.plainTcp(port)));
+        BrokerInternals.attach(server);
+    }
+
+    @AfterEach
+    void stop() {
+        server.stopServer();
+    }
+
+    @Test
+    void packetsSentRightBehindConnectAreAnsweredInOrderOnAConnectionKeptOpen() throws Exception {
+        byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+        byte[] pipelined = encode(
+                MqttMessageBuilders.connect()
+                        .clientId("device-1")
+                        .protocolVersion(MqttVersion.MQTT_3_1_1)
+                        .cleanSession(true)
+                        .keepAlive(60)
+                        .build(),
+                MqttMessageBuilders.subscribe()
+                        .messageId(1)
+                        .addSubscription(MqttQoS.AT_LEAST_ONCE, TOPIC)
+                        .build(),
+                MqttMessageBuilders.publish()
+                        .topicName(TOPIC)
+                        .qos(MqttQoS.AT_MOST_ONCE)
+                        .payload(Unpooled.wrappedBuffer(hello))
+                        .build());
+
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(pipelined);
+            List<MqttMessage> answers = read(socket.getInputStream(), 3);
+
+            assertThat(answers)
+                    .extracting(m -> m.fixedHeader().messageType())
+                    .containsExactly(MqttMessageType.CONNACK, MqttMessageType.SUBACK, MqttMessageType.PUBLISH);
+            assertThat(((MqttConnAckMessage) answers.get(0)).variableHeader().connectReturnCode())
+                    .isEqualTo(MqttConnectReturnCode.CONNECTION_ACCEPTED);
+            assertThat(((MqttSubAckMessage) answers.get(1)).payload().grantedQoSLevels())
+                    .containsExactly(1);
+            MqttPublishMessage echo = (MqttPublishMessage) answers.get(2);
+            assertThat(ByteBufUtil.getBytes(echo.payload())).isEqualTo(hello);
+            echo.release();
+
+            // still connected: a PINGREQ is answered
+            socket.getOutputStream()
+                    .write(encode(new MqttMessage(
+                            new MqttFixedHeader(MqttMessageType.PINGREQ, false, MqttQoS.AT_MOST_ONCE, false, 0))));
+            assertThat(read(socket.getInputStream(), 1))
+                    .extracting(m -> m.fixedHeader().messageType())
+                    .containsExactly(MqttMessageType.PINGRESP);
+        }
+    }
+
+    private static byte[] encode(MqttMessage... messages) {
+        EmbeddedChannel encoder = new EmbeddedChannel(MqttEncoder.INSTANCE);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (MqttMessage message : messages) {
+            encoder.writeOutbound(message);
+            ByteBuf encoded = encoder.readOutbound();
+            bytes.writeBytes(ByteBufUtil.getBytes(encoded));
+            encoded.release();
+        }
+        encoder.finishAndReleaseAll();
+        return bytes.toByteArray();
+    }
+
+    /** The next {@code count} packets from the broker; fewer if it closes the connection or goes quiet for 5 s. */
+    private static List<MqttMessage> read(InputStream in, int count) throws Exception {
+        EmbeddedChannel decoder = new EmbeddedChannel(new MqttDecoder());
+        List<MqttMessage> messages = new ArrayList<>();
+        byte[] buffer = new byte[4096];
+        try {
+            while (messages.size() < count) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    break;
+                }
+                decoder.writeInbound(Unpooled.copiedBuffer(buffer, 0, n));
+                for (Object decoded; (decoded = decoder.readInbound()) != null; ) {
+                    messages.add((MqttMessage) decoded);
+                }
+            }
+        } catch (SocketTimeoutException quiet) {
+            // what came so far is the answer
+        }
+        decoder.finishAndReleaseAll();
+        return messages;
+    }
+}
