@@ -6,9 +6,9 @@ import io.agroal.api.AgroalDataSource;
 import io.fleetprov.audit.config.AuditConfig;
 import io.fleetprov.audit.service.Anomaly.Kind;
 import io.fleetprov.audit.store.EventStore;
+import io.fleetprov.testing.ConfigStubs;
 import io.fleetprov.testing.OneTransaction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,7 +207,7 @@ class AnomalyGaugesTest extends RogueThingLogTest {
     }
 
     private static AuditConfig config() {
-        AuditConfig.Anomalies anomalies = configOf(
+        AuditConfig.Anomalies anomalies = ConfigStubs.of(
                 AuditConfig.Anomalies.class,
                 Map.of(
                         "reconnectDeadline", Duration.ofMinutes(10),
@@ -216,13 +216,8 @@ class AnomalyGaugesTest extends RogueThingLogTest {
                         "denialBurstWindow", Duration.ofMinutes(10),
                         "refreshInterval", Duration.ofSeconds(30),
                         "fullRefreshInterval", Duration.ofHours(1)));
-        AuditConfig.Api api = configOf(AuditConfig.Api.class, Map.of("defaultPageSize", 100, "maxPageSize", 1000));
-        return configOf(AuditConfig.class, Map.of("anomalies", anomalies, "api", api));
-    }
-
-    /** A configuration interface answering each method by name from {@code values}. */
-    private static <T> T configOf(Class<T> type, Map<String, Object> values) {
-        return type.cast(Proxy.newProxyInstance(
-                type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> values.get(method.getName())));
+        AuditConfig.Api api =
+                ConfigStubs.of(AuditConfig.Api.class, Map.of("defaultPageSize", 100, "maxPageSize", 1000));
+        return ConfigStubs.of(AuditConfig.class, Map.of("anomalies", anomalies, "api", api));
     }
 }
