@@ -60,14 +60,7 @@ class EventsTest {
         UUID eventId = UUID.randomUUID();
         String envelope = "{\"eventId\":\"" + eventId + "\",\"source\":\""
                 + config.events().source() + "\",\"type\":\"ClaimIssued\"}";
-        // Dead-lettered when written, so the relay never sends it: only the echoes below can confirm it.
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement insert = c.prepareStatement("insert into outbox (event_id, topic, payload, "
-                        + "created_at, dead_at) values (?, 'fleetprov/events/claim-issued', ?, now(), now())")) {
-            insert.setObject(1, eventId);
-            insert.setString(2, envelope);
-            insert.executeUpdate();
-        }
+        insertDeadLetter(eventId, envelope);
         List<byte[]> batch = List.of(envelope.getBytes(StandardCharsets.UTF_8));
 
         EventSigner impostor =
@@ -79,6 +72,35 @@ class EventsTest {
         assertThat(confirmed(eventId))
                 .as("confirmed by the service's own batch")
                 .isTrue();
+    }
+
+    /** An envelope of its own batch that it cannot read (only the key's holder could sign one) spoils only itself. */
+    @Test
+    void anUnreadableEnvelopeInItsOwnBatchStillLetsTheOthersConfirm() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        String envelope = "{\"eventId\":\"" + eventId + "\",\"source\":\""
+                + config.events().source() + "\",\"type\":\"ClaimIssued\"}";
+        insertDeadLetter(eventId, envelope);
+        String unreadable =
+                "{\"eventId\":\"not-a-uuid\",\"source\":\"" + config.events().source() + "\"}";
+        List<byte[]> batch = List.of(
+                "not json".getBytes(StandardCharsets.UTF_8),
+                unreadable.getBytes(StandardCharsets.UTF_8),
+                envelope.getBytes(StandardCharsets.UTF_8));
+
+        confirmations.confirm(signing.signer().signBatch(batch).getBytes(StandardCharsets.US_ASCII));
+        assertThat(confirmed(eventId)).isTrue();
+    }
+
+    /** Dead-lettered when written, so the relay never sends it: only an echo the test makes can confirm it. */
+    private void insertDeadLetter(UUID eventId, String envelope) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement insert = c.prepareStatement("insert into outbox (event_id, topic, payload, "
+                        + "created_at, dead_at) values (?, 'fleetprov/events/claim-issued', ?, now(), now())")) {
+            insert.setObject(1, eventId);
+            insert.setString(2, envelope);
+            insert.executeUpdate();
+        }
     }
 
     private boolean confirmed(UUID eventId) throws Exception {

@@ -52,7 +52,7 @@ public class EventConfirmations {
             List<OutboxStore.Delivered> delivered = new ArrayList<>();
             if (EventVerifier.isBatch(payload)) {
                 for (byte[] envelope : own.verifyBatch(payload).envelopes()) {
-                    ours(envelope, SignedBatch.text(envelope)).ifPresent(delivered::add);
+                    oursIfReadable(envelope).ifPresent(delivered::add);
                 }
             } else {
                 ours(EventVerifier.unverifiedEnvelope(payload), new String(payload, StandardCharsets.US_ASCII).strip())
@@ -61,6 +61,16 @@ public class EventConfirmations {
             outbox.confirm(delivered, clock.instant());
         } catch (IOException | IllegalArgumentException | EventSignatureException e) {
             LOG.debugf("ignoring an unreadable event: %s", e.getMessage());
+        }
+    }
+
+    /** As {@link #ours}; an envelope it cannot read confirms nothing, and the rest of its batch still does. */
+    private Optional<OutboxStore.Delivered> oursIfReadable(byte[] envelope) {
+        try {
+            return ours(envelope, SignedBatch.text(envelope));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debugf("ignoring an unreadable envelope in a batch: %s", e.getMessage());
+            return Optional.empty();
         }
     }
 
