@@ -1,5 +1,6 @@
 package io.fleetprov.simulator.limit;
 
+import io.fleetprov.protocol.crypto.AwsLc;
 import io.fleetprov.simulator.client.DeviceKeyType;
 import io.fleetprov.simulator.client.DeviceP256;
 import io.fleetprov.simulator.client.PemCodec;
@@ -9,7 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
 import java.security.KeyPair;
+import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -52,8 +56,8 @@ import org.bouncycastle.util.IPAddress;
  * <li>t4: one full mutual-TLS handshake, client and server CPU together; a device makes two (with its claim, then
  * with its own certificate).</li>
  * </ul>
- * t1–t3 are timed in this JVM with the crypto the emulator and simulator use (JCA keys and signatures through
- * BouncyCastle's builders), as thread CPU time averaged over many iterations after a warm-up. t4 comes from
+ * t1–t3 are timed in this JVM with the crypto the emulator and simulator use (the CA's signatures and CSR checks on
+ * AWS-LC where it loads, else Bouncy Castle; the device's key and CSR on Bouncy Castle), as thread CPU time averaged over many iterations after a warm-up. t4 comes from
  * {@link HandshakeCost#asTheSystemDoesIt}: the simulator's and the broker's TLS setup handshaking in this JVM.
  */
 public final class MachineLimit {
@@ -168,9 +172,13 @@ public final class MachineLimit {
         final KeyPair key;
         final X509Certificate certificate;
         private final String signatureAlgorithm;
+        /** The key as AWS-LC's object, as the emulator's CA keeps it; null where AWS-LC does not load. */
+        private final PrivateKey awsLcKey;
 
         Authority(DeviceKeyType keyType) {
             this.key = keyType.generate();
+            this.awsLcKey =
+                    AwsLc.provider().map(p -> translated(key.getPrivate(), p)).orElse(null);
             this.signatureAlgorithm = keyType == DeviceKeyType.EC_P256 ? "SHA256withECDSA" : "SHA256withRSA";
             // The emulator CA's extensions besides basic constraints (added in build): key usage, subject key id.
             this.certificate = build(
@@ -242,27 +250,58 @@ public final class MachineLimit {
                             new org.bouncycastle.asn1.x509.BasicConstraints(true));
                 }
                 extensions.add(builder);
-                // On Bouncy Castle's P-256 for an EC key, as the emulator's CA signs.
-                ContentSigner signer = DeviceP256.accepts(key.getPrivate())
-                        ? DeviceP256.signer(key.getPrivate())
-                        : new JcaContentSignerBuilder(signatureAlgorithm).build(key.getPrivate());
+                // As the emulator's CA signs: AWS-LC where it loads, else Bouncy Castle's P-256 for an EC key.
+                ContentSigner signer = awsLcKey != null
+                        ? new JcaContentSignerBuilder(signatureAlgorithm)
+                                .setProvider(AwsLc.provider().get())
+                                .build(awsLcKey)
+                        : DeviceP256.accepts(key.getPrivate())
+                                ? DeviceP256.signer(key.getPrivate())
+                                : new JcaContentSignerBuilder(signatureAlgorithm).build(key.getPrivate());
                 return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot issue a certificate", e);
             }
         }
 
+        private static PrivateKey translated(PrivateKey key, java.security.Provider provider) {
+            try {
+                return (PrivateKey) java.security.KeyFactory.getInstance(key.getAlgorithm(), provider)
+                        .translateKey(key);
+            } catch (java.security.GeneralSecurityException e) {
+                return key;
+            }
+        }
+
+        /** An EC key's signature on AWS-LC, as the emulator checks it where AWS-LC loads. */
+        private static boolean awsLcValid(JcaPKCS10CertificationRequest request)
+                throws IOException, java.security.GeneralSecurityException {
+            Signature signature =
+                    Signature.getInstance("SHA256withECDSA", AwsLc.provider().get());
+            signature.initVerify(request.getPublicKey());
+            signature.update(
+                    request.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER));
+            return signature.verify(request.getSignature());
+        }
+
+        /** Elsewhere an EC key's signature on Bouncy Castle's lightweight ECDSA, as the emulator checks it there. */
+        private static boolean bouncyCastleValid(JcaPKCS10CertificationRequest request, boolean ec)
+                throws IOException, java.security.GeneralSecurityException,
+                        org.bouncycastle.operator.OperatorCreationException, org.bouncycastle.pkcs.PKCSException {
+            ContentVerifierProvider verifier = ec
+                    ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
+                            .build(PublicKeyFactory.createKey(request.getSubjectPublicKeyInfo()))
+                    : new JcaContentVerifierProviderBuilder().build(request.getPublicKey());
+            return request.isSignatureValid(verifier);
+        }
+
         /** Parses and verifies a CSR as CreateCertificateFromCsr does, returning its public key. */
         PublicKey verifiedKey(String csrPem) {
             try (PEMParser parser = new PEMParser(new StringReader(csrPem))) {
                 var request = new JcaPKCS10CertificationRequest((PKCS10CertificationRequest) parser.readObject());
-                // An EC key's signature on Bouncy Castle's lightweight ECDSA, as the emulator checks it.
-                ContentVerifierProvider verifier = X9ObjectIdentifiers.id_ecPublicKey.equals(
-                                request.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())
-                        ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
-                                .build(PublicKeyFactory.createKey(request.getSubjectPublicKeyInfo()))
-                        : new JcaContentVerifierProviderBuilder().build(request.getPublicKey());
-                if (!request.isSignatureValid(verifier)) {
+                boolean ec = X9ObjectIdentifiers.id_ecPublicKey.equals(
+                        request.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
+                if (!(ec && AwsLc.provider().isPresent() ? awsLcValid(request) : bouncyCastleValid(request, ec))) {
                     throw new IllegalStateException("CSR signature does not verify");
                 }
                 return request.getPublicKey();

@@ -5,6 +5,8 @@ import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
@@ -21,10 +23,10 @@ import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /**
- * P-256 key pairs on Bouncy Castle's dedicated P-256 arithmetic and precomputed comb for the generator point, several
- * times as fast as JDK 17's pure-Java SunEC (the emulator takes a pair for every claim and every
- * CreateKeysAndCertificate, the simulator one per device). Bouncy Castle is called directly, never registered as a
- * provider; the pair leaves as the JDK's own key objects on the JDK's named-curve parameters, so certificates, TLS
+ * P-256 key pairs from AWS-LC where it loads ({@link AwsLc}), else on Bouncy Castle's dedicated P-256 arithmetic and
+ * precomputed comb for the generator point; either is several times as fast as JDK 17's pure-Java SunEC (the
+ * emulator takes a pair for every claim and every CreateKeysAndCertificate, the simulator one per device). Neither is
+ * registered as a provider; the pair leaves as the JDK's own key objects on the JDK's named-curve parameters, so certificates, TLS
  * engines, PKCS#8 and JCA signatures take them exactly as the JDK generator's.
  */
 public final class P256 {
@@ -43,21 +45,41 @@ public final class P256 {
     private P256() {}
 
     public static KeyPair generate() {
+        return AwsLc.provider().map(P256::generateOnAwsLc).orElseGet(P256::generateOnBouncyCastle);
+    }
+
+    /** AWS-LC's pair (a tenth of Bouncy Castle's cost here), its point and scalar taken over as the JDK's keys. */
+    private static KeyPair generateOnAwsLc(Provider awsLc) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", awsLc);
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            return asJdkKeys(
+                    ((java.security.interfaces.ECPublicKey) pair.getPublic()).getW(),
+                    ((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AWS-LC cannot generate a P-256 key pair", e);
+        }
+    }
+
+    static KeyPair generateOnBouncyCastle() {
         ECKeyPairGenerator generator = new ECKeyPairGenerator();
         generator.init(new ECKeyGenerationParameters(DOMAIN, RANDOM));
         AsymmetricCipherKeyPair pair = generator.generateKeyPair();
         org.bouncycastle.math.ec.ECPoint q =
                 ((ECPublicKeyParameters) pair.getPublic()).getQ().normalize();
-        BigInteger d = ((ECPrivateKeyParameters) pair.getPrivate()).getD();
+        return asJdkKeys(
+                new ECPoint(
+                        q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+                ((ECPrivateKeyParameters) pair.getPrivate()).getD());
+    }
+
+    private static KeyPair asJdkKeys(ECPoint w, BigInteger s) {
         try {
             KeyFactory factory = KeyFactory.getInstance("EC");
             return new KeyPair(
-                    factory.generatePublic(new ECPublicKeySpec(
-                            new ECPoint(
-                                    q.getAffineXCoord().toBigInteger(),
-                                    q.getAffineYCoord().toBigInteger()),
-                            JDK_PARAMETERS)),
-                    factory.generatePrivate(new ECPrivateKeySpec(d, JDK_PARAMETERS)));
+                    factory.generatePublic(new ECPublicKeySpec(w, JDK_PARAMETERS)),
+                    factory.generatePrivate(new ECPrivateKeySpec(s, JDK_PARAMETERS)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot represent a P-256 key pair as JDK keys", e);
         }

@@ -12,14 +12,27 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Keys from {@link P256} are ordinary JDK P-256 keys: they sign, verify and round-trip as the JDK's own. */
 class P256Test {
 
-    @Test
-    void aPairSignsWithTheJdkAndSurvivesItsEncodings() throws Exception {
-        KeyPair pair = P256.generate();
+    /** The generator in use (AWS-LC here), and Bouncy Castle's, used where AWS-LC does not load. */
+    static Stream<Supplier<KeyPair>> generators() {
+        return Stream.of(P256::generate, P256::generateOnBouncyCastle);
+    }
+
+    @ParameterizedTest
+    @MethodSource("generators")
+    void aPairSignsWithTheJdkAndSurvivesItsEncodings(Supplier<KeyPair> generator) throws Exception {
+        KeyPair pair = generator.get();
+        KeyPair jdk = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        assertThat(pair.getPublic().getClass()).isEqualTo(jdk.getPublic().getClass());
+        assertThat(pair.getPrivate().getClass()).isEqualTo(jdk.getPrivate().getClass());
         byte[] data = "claim".getBytes(StandardCharsets.UTF_8);
         Signature signer = Signature.getInstance("SHA256withECDSA");
         signer.initSign(pair.getPrivate());
@@ -34,7 +47,7 @@ class P256Test {
         assertThat(verifier.verify(signature)).isTrue();
         assertThat(ec.generatePrivate(new PKCS8EncodedKeySpec(pair.getPrivate().getEncoded())))
                 .isEqualTo(pair.getPrivate());
-        assertThat(P256.generate().getPublic()).isNotEqualTo(pair.getPublic());
+        assertThat(generator.get().getPublic()).isNotEqualTo(pair.getPublic());
     }
 
     @Test

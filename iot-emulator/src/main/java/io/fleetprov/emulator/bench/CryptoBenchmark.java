@@ -10,6 +10,7 @@ import io.fleetprov.emulator.registry.Arns;
 import io.fleetprov.emulator.registry.CertificateStatus;
 import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.template.TemplateEngine;
+import io.fleetprov.protocol.crypto.AwsLc;
 import io.netty.handler.ssl.util.LazyX509Certificate;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,8 +44,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * signature check the broker used to run at each handshake. Each figure is thread CPU time in this JVM, after a
  * warm-up, divided by the operations done; OpenSSL's is {@code openssl speed}'s own per-operation figure (CPU time as
  * well), so the ratio says how many times OpenSSL's cost the emulator pays. Raw JCA signatures are measured with the
- * JDK's provider and with Bouncy Castle's (already on the classpath, never registered globally) to show whether
- * switching provider would pay.
+ * JDK's provider, with Bouncy Castle's and with AWS-LC's where it loads (never registered globally), to show what
+ * each provider costs; the emulator's own rows use AWS-LC where it loads.
  *
  * <p>Callable from other commands: {@link #run(Duration)} returns the figures; {@link Result#report()} prints them.
  */
@@ -146,6 +147,7 @@ public final class CryptoBenchmark {
         Registry registry = new Registry(clock, new Arns("us-east-1", "000000000000"), new TemplateEngine());
         registry.certificates().registerIssued(deviceCertificate, CertificateStatus.ACTIVE, null);
         Provider bc = new BouncyCastleProvider();
+        Optional<Provider> awsLc = AwsLc.provider();
 
         List<Figure> figures = new ArrayList<>();
         figures.add(time(
@@ -155,6 +157,8 @@ public final class CryptoBenchmark {
                 () -> CsrValidator.validate(ecCsr)));
         figures.add(time("ECDSA P-256 verify, SHA-256", "JDK SunEC", ecVerify, verifier(ecDevice, null)));
         figures.add(time("ECDSA P-256 verify, SHA-256", "Bouncy Castle", ecVerify, verifier(ecDevice, bc)));
+        awsLc.ifPresent(
+                p -> figures.add(time("ECDSA P-256 verify, SHA-256", "AWS-LC", ecVerify, verifier(ecDevice, p))));
         // Each CSR brings a new key: decoded afresh here, as CsrValidator does, since Bouncy Castle keeps per-point
         // precomputation on a key object it has verified with before.
         figures.add(time(
@@ -189,11 +193,18 @@ public final class CryptoBenchmark {
         figures.add(time("ECDSA P-256 sign, SHA-256", "JDK SunEC", ecSign, signer(ecDevice, null)));
         figures.add(time("ECDSA P-256 sign, SHA-256", "Bouncy Castle", ecSign, signer(ecDevice, bc)));
         figures.add(time(
-                "ECDSA P-256 sign, SHA-256, key as BC's", "Bouncy Castle", ecSign, signer(asBc(ecDevice, bc), bc)));
+                "ECDSA P-256 sign, SHA-256, key as BC's",
+                "Bouncy Castle",
+                ecSign,
+                signer(translated(ecDevice, bc), bc)));
+        awsLc.ifPresent(p -> figures.add(time(
+                "ECDSA P-256 sign, SHA-256, key as AWS-LC's", "AWS-LC", ecSign, signer(translated(ecDevice, p), p))));
         figures.add(
                 time("CSR check, RSA-2048 (CsrValidator)", "emulator", rsaVerify, () -> CsrValidator.validate(rsaCsr)));
         figures.add(time("RSA-2048 verify, SHA-256", "JDK SunRsaSign", rsaVerify, verifier(rsaDevice, null)));
         figures.add(time("RSA-2048 verify, SHA-256", "Bouncy Castle", rsaVerify, verifier(rsaDevice, bc)));
+        awsLc.ifPresent(
+                p -> figures.add(time("RSA-2048 verify, SHA-256", "AWS-LC", rsaVerify, verifier(rsaDevice, p))));
         // As netty's OpenSSL engine hands the broker the client's certificate: DER bytes, parsed only when asked. The
         // JDK's CertificateFactory keeps the last 750 certificates it parsed, and each remembers its last verification,
         // so a certificate seen again is nearly free (the claim every device shares); a device certificate connecting
@@ -269,10 +280,10 @@ public final class CryptoBenchmark {
         };
     }
 
-    /** The same keys as Bouncy Castle's own objects, as {@code Signing.forRepeatedSigning} makes the CA's. */
-    private static KeyPair asBc(KeyPair keyPair, Provider bc) {
+    /** The same keys as the provider's own objects, as {@code Signing.forRepeatedSigning} makes the CA's. */
+    private static KeyPair translated(KeyPair keyPair, Provider provider) {
         try {
-            KeyFactory factory = KeyFactory.getInstance(keyPair.getPublic().getAlgorithm(), bc);
+            KeyFactory factory = KeyFactory.getInstance(keyPair.getPublic().getAlgorithm(), provider);
             return new KeyPair((PublicKey) factory.translateKey(keyPair.getPublic()), (PrivateKey)
                     factory.translateKey(keyPair.getPrivate()));
         } catch (GeneralSecurityException e) {

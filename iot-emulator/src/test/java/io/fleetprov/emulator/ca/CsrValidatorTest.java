@@ -3,12 +3,18 @@ package io.fleetprov.emulator.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetprov.protocol.crypto.AwsLc;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -16,9 +22,21 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class CsrValidatorTest {
+
+    /** Who checks an EC CSR's signature: AWS-LC where it loads (as here), and Bouncy Castle where it does not. */
+    static Stream<Optional<Provider>> ecdsaCheckers() {
+        return Stream.of(AwsLc.provider(), Optional.<Provider>empty()).distinct();
+    }
+
+    static Stream<Arguments> sha2DigestsByChecker() {
+        return ecdsaCheckers()
+                .flatMap(checker -> Stream.of("SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA")
+                        .map(algorithm -> Arguments.of(algorithm, checker)));
+    }
 
     @Test
     void acceptsRsa2048() {
@@ -29,13 +47,16 @@ class CsrValidatorTest {
         assertThat(key).isEqualTo(pair.getPublic());
     }
 
-    @Test
-    void acceptsEcP256AndP384() throws Exception {
+    @ParameterizedTest
+    @MethodSource("ecdsaCheckers")
+    void acceptsEcP256AndP384(Optional<Provider> checker) throws Exception {
         KeyPair p256 = KeyAlgorithm.EC_P256.generate();
         KeyPair p384 = ecPair("secp384r1");
 
-        assertThat(CsrValidator.validate(CsrBuilder.build(p256, "device-p256"))).isEqualTo(p256.getPublic());
-        assertThat(CsrValidator.validate(CsrBuilder.build(p384, "device-p384"))).isEqualTo(p384.getPublic());
+        assertThat(CsrValidator.validate(CsrBuilder.build(p256, "device-p256"), checker))
+                .isEqualTo(p256.getPublic());
+        assertThat(CsrValidator.validate(CsrBuilder.build(p384, "device-p384"), checker))
+                .isEqualTo(p384.getPublic());
     }
 
     @Test
@@ -101,51 +122,71 @@ class CsrValidatorTest {
                 .hasMessageContaining("is not supported");
     }
 
-    @Test
-    void refusesATamperedSignature() throws Exception {
+    @ParameterizedTest
+    @MethodSource("ecdsaCheckers")
+    void refusesATamperedSignature(Optional<Provider> checker) throws Exception {
         byte[] der = der(CsrBuilder.build(KeyAlgorithm.EC_P256.generate(), "device"));
         // The signature BIT STRING ends the encoding; its last byte is the low byte of the ECDSA s value.
         der[der.length - 1] ^= 0x01;
         String tampered = Pem.csr(new PKCS10CertificationRequest(der));
 
-        assertThatThrownBy(() -> CsrValidator.validate(tampered))
+        assertThatThrownBy(() -> CsrValidator.validate(tampered, checker))
                 .isInstanceOf(InvalidCsrException.class)
                 .hasMessage("CSR signature does not verify with the CSR's public key");
     }
 
-    @Test
-    void refusesACsrSignedByAnotherKey() throws Exception {
+    @ParameterizedTest
+    @MethodSource("ecdsaCheckers")
+    void refusesACsrSignedByAnotherKey(Optional<Provider> checker) throws Exception {
         KeyPair claimed = KeyAlgorithm.EC_P256.generate();
         KeyPair signer = KeyAlgorithm.EC_P256.generate();
         PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
                         new X500Name("CN=x"), claimed.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate()));
 
-        assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request)))
+        assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request), checker))
                 .isInstanceOf(InvalidCsrException.class)
                 .hasMessage("CSR signature does not verify with the CSR's public key");
     }
 
-    /** EC CSRs are verified by Bouncy Castle's ECDSA directly, whatever SHA-2 digest the device chose. */
+    /** A garbled signature (not DER at all) is a signature that does not verify, whoever checks it. */
     @ParameterizedTest
-    @ValueSource(strings = {"SHA256withECDSA", "SHA384withECDSA", "SHA512withECDSA"})
-    void acceptsEcdsaWithEachSha2Digest(String algorithm) throws Exception {
+    @MethodSource("ecdsaCheckers")
+    void refusesASignatureThatIsNotDer(Optional<Provider> checker) throws Exception {
+        PKCS10CertificationRequest valid =
+                new PKCS10CertificationRequest(der(CsrBuilder.build(KeyAlgorithm.EC_P256.generate(), "device")));
+        PKCS10CertificationRequest garbled = new PKCS10CertificationRequest(new CertificationRequest(
+                valid.toASN1Structure().getCertificationRequestInfo(),
+                valid.getSignatureAlgorithm(),
+                new DERBitString(new byte[] {0x30, 0x03, 0x02, 0x01})));
+
+        assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(garbled), checker))
+                .isInstanceOf(InvalidCsrException.class)
+                .hasMessageStartingWith("CSR signature");
+    }
+
+    /** EC CSRs are verified by ECDSA directly, whatever SHA-2 digest the device chose. */
+    @ParameterizedTest
+    @MethodSource("sha2DigestsByChecker")
+    void acceptsEcdsaWithEachSha2Digest(String algorithm, Optional<Provider> checker) throws Exception {
         KeyPair pair = KeyAlgorithm.EC_P256.generate();
         PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
                         new X500Name("CN=x"), pair.getPublic())
                 .build(new JcaContentSignerBuilder(algorithm).build(pair.getPrivate()));
 
-        assertThat(CsrValidator.validate(Pem.csr(request))).isEqualTo(pair.getPublic());
+        assertThat(CsrValidator.validate(Pem.csr(request), checker)).isEqualTo(pair.getPublic());
     }
 
-    @Test
-    void refusesAnEcKeyWithAnRsaSignature() throws Exception {
+    @ParameterizedTest
+    @MethodSource("ecdsaCheckers")
+    void refusesAnEcKeyWithAnRsaSignature(Optional<Provider> checker) throws Exception {
         KeyPair claimed = KeyAlgorithm.EC_P256.generate();
         PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(
                         new X500Name("CN=x"), claimed.getPublic())
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(TestKeys.RSA_2048.getPrivate()));
 
-        assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request))).isInstanceOf(InvalidCsrException.class);
+        assertThatThrownBy(() -> CsrValidator.validate(Pem.csr(request), checker))
+                .isInstanceOf(InvalidCsrException.class);
     }
 
     @Test
