@@ -58,9 +58,7 @@ class EventsTest {
     @Test
     void aBatchEchoUnderAnotherKeyConfirmsNothing() throws Exception {
         UUID eventId = UUID.randomUUID();
-        String envelope = "{\"eventId\":\"" + eventId + "\",\"source\":\""
-                + config.events().source() + "\",\"type\":\"ClaimIssued\"}";
-        insertDeadLetter(eventId, envelope);
+        String envelope = insertDeadLetter(eventId);
         List<byte[]> batch = List.of(envelope.getBytes(StandardCharsets.UTF_8));
 
         EventSigner impostor =
@@ -78,9 +76,7 @@ class EventsTest {
     @Test
     void anUnreadableEnvelopeInItsOwnBatchStillLetsTheOthersConfirm() throws Exception {
         UUID eventId = UUID.randomUUID();
-        String envelope = "{\"eventId\":\"" + eventId + "\",\"source\":\""
-                + config.events().source() + "\",\"type\":\"ClaimIssued\"}";
-        insertDeadLetter(eventId, envelope);
+        String envelope = insertDeadLetter(eventId);
         String unreadable =
                 "{\"eventId\":\"not-a-uuid\",\"source\":\"" + config.events().source() + "\"}";
         List<byte[]> batch = List.of(
@@ -92,8 +88,13 @@ class EventsTest {
         assertThat(confirmed(eventId)).isTrue();
     }
 
-    /** Dead-lettered when written, so the relay never sends it: only an echo the test makes can confirm it. */
-    private void insertDeadLetter(UUID eventId, String envelope) throws Exception {
+    /**
+     * An event of this service's, dead-lettered when written, so the relay never sends it: only an echo the test makes
+     * can confirm it. Returns its envelope.
+     */
+    private String insertDeadLetter(UUID eventId) throws Exception {
+        String envelope = "{\"eventId\":\"" + eventId + "\",\"source\":\""
+                + config.events().source() + "\",\"type\":\"ClaimIssued\"}";
         try (Connection c = dataSource.getConnection();
                 PreparedStatement insert = c.prepareStatement("insert into outbox (event_id, topic, payload, "
                         + "created_at, dead_at) values (?, 'fleetprov/events/claim-issued', ?, now(), now())")) {
@@ -101,6 +102,7 @@ class EventsTest {
             insert.setString(2, envelope);
             insert.executeUpdate();
         }
+        return envelope;
     }
 
     private boolean confirmed(UUID eventId) throws Exception {
