@@ -26,6 +26,7 @@ import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.seed.SeedFile;
 import io.fleetprov.emulator.seed.Seeder;
 import io.fleetprov.emulator.template.TemplateEngine;
+import io.fleetprov.protocol.crypto.AwsLc;
 import io.fleetprov.protocol.memory.ProcessMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,6 +133,11 @@ public final class IotEmulator implements AutoCloseable {
                 "iot-emulator HTTP endpoint {} (AWS IoT control plane, Cognito; SigV4 {})",
                 httpUrl(),
                 config.strictSigV4() ? "verified" : "not verified");
+        LOG.info(
+                "iot-emulator certificates signed, CSRs checked and key pairs made with {}",
+                AwsLc.provider()
+                        .map(p -> "AWS-LC (" + p.getName() + " " + p.getVersionStr() + ")")
+                        .orElse("Bouncy Castle (AWS-LC does not load on this platform)"));
     }
 
     public static IotEmulator start(EmulatorConfig config) {

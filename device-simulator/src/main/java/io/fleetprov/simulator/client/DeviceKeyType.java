@@ -25,7 +25,7 @@ public enum DeviceKeyType {
 
     public KeyPair generate() {
         if (this == EC_P256) {
-            // Bouncy Castle's P-256, several times cheaper than the JDK's (P256).
+            // AWS-LC's or Bouncy Castle's P-256, several times cheaper than the JDK's (P256).
             return P256.generate();
         }
         return generateWithJdk();

@@ -9,8 +9,11 @@ import java.io.StringReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -39,10 +42,12 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcECContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.util.IPAddress;
 
@@ -56,8 +61,9 @@ import org.bouncycastle.util.IPAddress;
  * <li>t4: one full mutual-TLS handshake, client and server CPU together; a device makes two (with its claim, then
  * with its own certificate).</li>
  * </ul>
- * t1–t3 are timed in this JVM with the crypto the emulator and simulator use (the CA's signatures and CSR checks on
- * AWS-LC where it loads, else Bouncy Castle; the device's key and CSR on Bouncy Castle), as thread CPU time averaged over many iterations after a warm-up. t4 comes from
+ * t1–t3 are timed in this JVM with the crypto the emulator and simulator use (key pairs, the CA's signatures and
+ * CSR checks on AWS-LC where it loads, else Bouncy Castle; the device's CSR signature on Bouncy Castle), as thread
+ * CPU time averaged over many iterations after a warm-up. t4 comes from
  * {@link HandshakeCost#asTheSystemDoesIt}: the simulator's and the broker's TLS setup handshaking in this JVM.
  */
 public final class MachineLimit {
@@ -264,18 +270,18 @@ public final class MachineLimit {
             }
         }
 
-        private static PrivateKey translated(PrivateKey key, java.security.Provider provider) {
+        private static PrivateKey translated(PrivateKey key, Provider provider) {
             try {
-                return (PrivateKey) java.security.KeyFactory.getInstance(key.getAlgorithm(), provider)
-                        .translateKey(key);
-            } catch (java.security.GeneralSecurityException e) {
+                return (PrivateKey)
+                        KeyFactory.getInstance(key.getAlgorithm(), provider).translateKey(key);
+            } catch (GeneralSecurityException e) {
                 return key;
             }
         }
 
         /** An EC key's signature on AWS-LC, as the emulator checks it where AWS-LC loads. */
         private static boolean awsLcValid(JcaPKCS10CertificationRequest request)
-                throws IOException, java.security.GeneralSecurityException {
+                throws IOException, GeneralSecurityException {
             Signature signature =
                     Signature.getInstance("SHA256withECDSA", AwsLc.provider().get());
             signature.initVerify(request.getPublicKey());
@@ -286,8 +292,7 @@ public final class MachineLimit {
 
         /** Elsewhere an EC key's signature on Bouncy Castle's lightweight ECDSA, as the emulator checks it there. */
         private static boolean bouncyCastleValid(JcaPKCS10CertificationRequest request, boolean ec)
-                throws IOException, java.security.GeneralSecurityException,
-                        org.bouncycastle.operator.OperatorCreationException, org.bouncycastle.pkcs.PKCSException {
+                throws IOException, GeneralSecurityException, OperatorCreationException, PKCSException {
             ContentVerifierProvider verifier = ec
                     ? new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder())
                             .build(PublicKeyFactory.createKey(request.getSubjectPublicKeyInfo()))
@@ -305,10 +310,7 @@ public final class MachineLimit {
                     throw new IllegalStateException("CSR signature does not verify");
                 }
                 return request.getPublicKey();
-            } catch (IOException
-                    | org.bouncycastle.operator.OperatorCreationException
-                    | org.bouncycastle.pkcs.PKCSException
-                    | java.security.GeneralSecurityException e) {
+            } catch (IOException | OperatorCreationException | PKCSException | GeneralSecurityException e) {
                 throw new IllegalStateException("cannot verify the CSR", e);
             }
         }

@@ -8,6 +8,8 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
@@ -26,8 +28,8 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
  * P-256 key pairs from AWS-LC where it loads ({@link AwsLc}), else on Bouncy Castle's dedicated P-256 arithmetic and
  * precomputed comb for the generator point; either is several times as fast as JDK 17's pure-Java SunEC (the
  * emulator takes a pair for every claim and every CreateKeysAndCertificate, the simulator one per device). Neither is
- * registered as a provider; the pair leaves as the JDK's own key objects on the JDK's named-curve parameters, so certificates, TLS
- * engines, PKCS#8 and JCA signatures take them exactly as the JDK generator's.
+ * registered as a provider; the pair leaves as the JDK's own key objects on the JDK's named-curve parameters, so
+ * certificates, TLS engines, PKCS#8 and JCA signatures take them exactly as the JDK generator's.
  */
 public final class P256 {
 
@@ -54,9 +56,7 @@ public final class P256 {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", awsLc);
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
-            return asJdkKeys(
-                    ((java.security.interfaces.ECPublicKey) pair.getPublic()).getW(),
-                    ((java.security.interfaces.ECPrivateKey) pair.getPrivate()).getS());
+            return asJdkKeys(((ECPublicKey) pair.getPublic()).getW(), ((ECPrivateKey) pair.getPrivate()).getS());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AWS-LC cannot generate a P-256 key pair", e);
         }
