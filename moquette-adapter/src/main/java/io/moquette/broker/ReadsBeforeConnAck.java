@@ -19,14 +19,16 @@ import java.util.function.Predicate;
  * ({@code SUBSCRIBE received on already closed connection}), which the AWS IoT Device SDK reports as a cancelled
  * request.
  * <p>
- * While it holds anything, the connection's reads stop (auto-read off) and it looks again every millisecond: Moquette
- * offers nothing to wait on. If the connection closes first, what it holds is released. All on the connection's event
- * loop.
+ * While it holds anything, the connection's reads stop (auto-read off) and it looks again after a millisecond, then
+ * after twice as long each time up to 64 ms: Moquette offers nothing to wait on, the wait is normally one event-loop
+ * turn, and while the session loops are backed up (a CONNACK seconds late) a thousand held connections still cost
+ * little. If the connection closes first, what it holds is released. All on the connection's event loop.
  */
 final class ReadsBeforeConnAck {
 
     private static final AttributeKey<Deque<Object>> HELD = AttributeKey.valueOf("fleetprov.readsBeforeConnAck");
-    private static final long RECHECK_MILLISECONDS = 1;
+    private static final long FIRST_RECHECK_MILLISECONDS = 1;
+    private static final long LONGEST_RECHECK_MILLISECONDS = 64;
 
     private final Predicate<Channel> connAckDone;
     private final BiConsumer<ChannelHandlerContext, Object> handOn;
@@ -57,20 +59,20 @@ final class ReadsBeforeConnAck {
                 return false;
             }
             ctx.channel().config().setAutoRead(false);
-            recheckLater(ctx);
+            recheckLater(ctx, FIRST_RECHECK_MILLISECONDS);
         }
         held.add(msg);
         return true;
     }
 
-    private void recheckLater(ChannelHandlerContext ctx) {
-        ctx.executor().schedule(() -> recheck(ctx), RECHECK_MILLISECONDS, TimeUnit.MILLISECONDS);
+    private void recheckLater(ChannelHandlerContext ctx, long delayMilliseconds) {
+        ctx.executor().schedule(() -> recheck(ctx, delayMilliseconds), delayMilliseconds, TimeUnit.MILLISECONDS);
     }
 
-    private void recheck(ChannelHandlerContext ctx) {
+    private void recheck(ChannelHandlerContext ctx, long lastDelayMilliseconds) {
         Channel channel = ctx.channel();
         if (channel.isActive() && !connAckDone.test(channel)) {
-            recheckLater(ctx);
+            recheckLater(ctx, Math.min(2 * lastDelayMilliseconds, LONGEST_RECHECK_MILLISECONDS));
             return;
         }
         Deque<Object> held = channel.attr(HELD).getAndSet(null);

@@ -28,6 +28,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,29 @@ class ReadsBeforeConnAckTest {
 
     @Test
     void packetsSentRightBehindConnectAreAnsweredInOrderOnAConnectionKeptOpen() throws Exception {
+        assertPipelinedPacketsAreAnsweredInOrder(() -> {});
+    }
+
+    /**
+     * The session loops backed up, as under load: the CONNACK comes only a while later, and what the connection sent
+     * meanwhile is held through several looks, then answered in order.
+     */
+    @Test
+    void packetsHeldWhileTheSessionLoopIsBusyAreAnsweredOnceItIsDone() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        PostOffice postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
+        postOffice.routeCommand("device-1", "busy session loop", () -> {
+            release.await();
+            return "device-1";
+        });
+        assertPipelinedPacketsAreAnsweredInOrder(() -> {
+            Thread.sleep(300); // about eight looks, the last ones 64 ms apart
+            release.countDown();
+        });
+    }
+
+    /** Sends CONNECT, SUBSCRIBE and PUBLISH in one write, runs {@code meanwhile}, then reads the answers. */
+    private void assertPipelinedPacketsAreAnsweredInOrder(Meanwhile meanwhile) throws Exception {
         byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
         byte[] pipelined = encode(
                 MqttMessageBuilders.connect()
@@ -81,6 +105,7 @@ class ReadsBeforeConnAckTest {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(5_000);
             socket.getOutputStream().write(pipelined);
+            meanwhile.run();
             List<MqttMessage> answers = read(socket.getInputStream(), 3);
 
             assertThat(answers)
@@ -102,6 +127,11 @@ class ReadsBeforeConnAckTest {
                     .extracting(m -> m.fixedHeader().messageType())
                     .containsExactly(MqttMessageType.PINGRESP);
         }
+    }
+
+    @FunctionalInterface
+    private interface Meanwhile {
+        void run() throws Exception;
     }
 
     private static byte[] encode(MqttMessage... messages) {
