@@ -81,25 +81,34 @@ class ReadsBeforeConnAckTest {
         });
     }
 
+    /**
+     * A connection that goes away while what it sent is held (a client that pipelines and gives up, or one flooding
+     * before its CONNACK): the next connection of the same client id is answered in order, and its subscriber gets its
+     * own message only, not the one the closed connection had sent.
+     */
+    @Test
+    void aConnectionClosedWhileItsPacketsAreHeldLeavesTheNextOneOfItsClientIdUnaffected() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        PostOffice postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
+        postOffice.routeCommand("device-1", "busy session loop", () -> {
+            release.await();
+            return "device-1";
+        });
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.getOutputStream().write(pipelined("abandoned".getBytes(StandardCharsets.UTF_8)));
+            Thread.sleep(100);
+        }
+        Thread.sleep(100);
+        release.countDown();
+
+        assertPipelinedPacketsAreAnsweredInOrder(() -> {});
+    }
+
     /** Sends CONNECT, SUBSCRIBE and PUBLISH in one write, runs {@code meanwhile}, then reads the answers. */
     private void assertPipelinedPacketsAreAnsweredInOrder(Meanwhile meanwhile) throws Exception {
         byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
-        byte[] pipelined = encode(
-                MqttMessageBuilders.connect()
-                        .clientId("device-1")
-                        .protocolVersion(MqttVersion.MQTT_3_1_1)
-                        .cleanSession(true)
-                        .keepAlive(60)
-                        .build(),
-                MqttMessageBuilders.subscribe()
-                        .messageId(1)
-                        .addSubscription(MqttQoS.AT_LEAST_ONCE, TOPIC)
-                        .build(),
-                MqttMessageBuilders.publish()
-                        .topicName(TOPIC)
-                        .qos(MqttQoS.AT_MOST_ONCE)
-                        .payload(Unpooled.wrappedBuffer(hello))
-                        .build());
+        byte[] pipelined = pipelined(hello);
 
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -127,6 +136,26 @@ class ReadsBeforeConnAckTest {
                     .extracting(m -> m.fixedHeader().messageType())
                     .containsExactly(MqttMessageType.PINGRESP);
         }
+    }
+
+    /** CONNECT as device-1, SUBSCRIBE to the topic and PUBLISH {@code payload} to it, as one run of bytes. */
+    private static byte[] pipelined(byte[] payload) {
+        return encode(
+                MqttMessageBuilders.connect()
+                        .clientId("device-1")
+                        .protocolVersion(MqttVersion.MQTT_3_1_1)
+                        .cleanSession(true)
+                        .keepAlive(60)
+                        .build(),
+                MqttMessageBuilders.subscribe()
+                        .messageId(1)
+                        .addSubscription(MqttQoS.AT_LEAST_ONCE, TOPIC)
+                        .build(),
+                MqttMessageBuilders.publish()
+                        .topicName(TOPIC)
+                        .qos(MqttQoS.AT_MOST_ONCE)
+                        .payload(Unpooled.wrappedBuffer(payload))
+                        .build());
     }
 
     @FunctionalInterface
