@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--refine",
-            defaultValue = "2",
+            defaultValue = "3",
             paramLabel = "STEPS",
             description = "Steps at the geometric midpoint between the highest rate that held and the lowest that"
                     + " did not, after each search's rising steps. Default: ${DEFAULT-VALUE}")

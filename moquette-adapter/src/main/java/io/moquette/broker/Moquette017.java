@@ -74,6 +74,8 @@ final class Moquette017 {
     static final Member SERVER_ACCEPTOR = field(Server.class, "acceptor");
     static final Member ACCEPTOR_METRICS = field(NewNettyAcceptor.class, "metrics");
     static final Member POST_OFFICE_SESSION_LOOPS = field(PostOffice.class, "sessionLoops");
+    static final Member POST_OFFICE_SUBSCRIPTIONS = field(PostOffice.class, "subscriptions");
+    static final Member SESSIONS_SUBSCRIPTIONS = field(SessionRegistry.class, "subscriptionsDirectory");
     static final Member LOOP_GROUP_EXECUTORS = field(SessionEventLoopGroup.class, "sessionExecutors");
     static final Member LOOP_GROUP_QUEUES = field(SessionEventLoopGroup.class, "sessionQueues");
     static final Member SESSION_CONNECTION = field(Session.class, "mqttConnection");
@@ -122,6 +124,8 @@ final class Moquette017 {
             SERVER_ACCEPTOR,
             ACCEPTOR_METRICS,
             POST_OFFICE_SESSION_LOOPS,
+            POST_OFFICE_SUBSCRIPTIONS,
+            SESSIONS_SUBSCRIPTIONS,
             LOOP_GROUP_EXECUTORS,
             LOOP_GROUP_QUEUES,
             SESSION_CONNECTION,

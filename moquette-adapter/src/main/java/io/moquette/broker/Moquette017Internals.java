@@ -5,6 +5,7 @@ import io.fleetprov.moquette.UnsupportedMoquetteException;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
 import io.moquette.broker.security.IAuthenticator;
+import io.moquette.broker.subscriptions.ISubscriptionsDirectory;
 import io.moquette.broker.subscriptions.Subscription;
 import io.moquette.broker.subscriptions.Topic;
 import io.netty.buffer.ByteBuf;
@@ -58,7 +59,27 @@ public final class Moquette017Internals implements BrokerInternals {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
+        internals.indexSubscriptions();
         return internals;
+    }
+
+    /**
+     * Puts {@link IndexedSubscriptions} in place of Moquette's directory, in the two places that hold it (final
+     * fields, set once here, before any client has connected).
+     */
+    private void indexSubscriptions() {
+        var held = (ISubscriptionsDirectory) Moquette017.read(Moquette017.POST_OFFICE_SUBSCRIPTIONS, postOffice);
+        if (held != Moquette017.read(Moquette017.SESSIONS_SUBSCRIPTIONS, sessions) || held.size() != 0) {
+            throw new IllegalStateException("attach a Moquette server right after starting it, before clients"
+                    + " subscribe; its subscription directory is replaced");
+        }
+        var indexed = new IndexedSubscriptions();
+        try {
+            Moquette017.accessible(Moquette017.POST_OFFICE_SUBSCRIPTIONS).set(postOffice, indexed);
+            Moquette017.accessible(Moquette017.SESSIONS_SUBSCRIPTIONS).set(sessions, indexed);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

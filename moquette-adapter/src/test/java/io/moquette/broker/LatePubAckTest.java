@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -65,17 +66,7 @@ class LatePubAckTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (MqttAsyncClient client : new MqttAsyncClient[] {first, second}) {
-            if (client != null) {
-                try {
-                    client.disconnectForcibly(100, 100);
-                } catch (Exception ignored) {
-                    // already dropped by the broker
-                }
-                client.close(true);
-            }
-        }
-        server.stopServer();
+        TestBrokers.stop(server, Stream.of(first, second));
     }
 
     @Test

@@ -44,15 +44,7 @@ class SendWindowTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (MqttAsyncClient client : clients) {
-            try {
-                client.disconnectForcibly(100, 100);
-            } catch (Exception ignored) {
-                // already gone
-            }
-            client.close(true);
-        }
-        server.stopServer();
+        TestBrokers.stop(server, clients.stream());
     }
 
     @Test

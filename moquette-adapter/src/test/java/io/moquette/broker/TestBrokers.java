@@ -3,7 +3,11 @@ package io.moquette.broker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.stream.Stream;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 
 /** Configuration of an in-process Moquette for the adapter's tests: plain TCP on localhost, nothing persisted. */
 final class TestBrokers {
@@ -27,5 +31,18 @@ final class TestBrokers {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Drops each client that is not null (the broker may have dropped it already), then stops the server. */
+    static void stop(Server server, Stream<MqttAsyncClient> clients) throws MqttException {
+        for (MqttAsyncClient client : clients.filter(Objects::nonNull).toList()) {
+            try {
+                client.disconnectForcibly(100, 100);
+            } catch (MqttException ignored) {
+                // already gone
+            }
+            client.close(true);
+        }
+        server.stopServer();
     }
 }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -43,11 +44,7 @@ class WriteBufferTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (subscriber != null) {
-            subscriber.disconnectForcibly(100, 100);
-            subscriber.close(true);
-        }
-        server.stopServer();
+        TestBrokers.stop(server, Stream.of(subscriber));
     }
 
     @Test
