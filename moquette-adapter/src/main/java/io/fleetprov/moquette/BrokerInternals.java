@@ -25,8 +25,10 @@ public interface BrokerInternals {
 
     /**
      * Takes over a started server: its session loops are kept alive, a persistent session's unacknowledged messages
-     * go out again when it reconnects, and a PUBACK that reaches a session no longer bound to its connection is
-     * dropped. Fails with {@link UnsupportedMoquetteException} on any Moquette other than 0.17.
+     * go out again when it reconnects, a PUBACK that reaches a session no longer bound to its connection is dropped,
+     * and its subscription directory is replaced by one whose cost per subscribe does not grow with the clients
+     * holding the same filter (so call it before any client subscribes). Fails with
+     * {@link UnsupportedMoquetteException} on any Moquette other than 0.17.
      */
     static BrokerInternals attach(Server server) {
         return Moquette017Internals.attach(server);
