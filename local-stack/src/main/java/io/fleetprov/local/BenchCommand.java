@@ -91,11 +91,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--warmup",
-            defaultValue = "1000",
+            defaultValue = "10000",
             paramLabel = "DEVICES",
-            description =
-                    "Devices provisioned, not counted, before each search's first step. Default: ${DEFAULT-VALUE}")
+            description = "Devices provisioned, not counted, before each search's first step (thousands: a JIT"
+                    + " compiler takes a method on only after thousands of calls). Default: ${DEFAULT-VALUE}")
     long warmup;
+
+    @Option(
+            names = "--warmup-rate",
+            defaultValue = "100",
+            paramLabel = "DEVICES/S",
+            description = "Rate of the warm-up. Default: ${DEFAULT-VALUE}")
+    double warmupRate;
 
     @Option(names = "--root", hidden = true, defaultValue = "${sys:fleetprov.root:-.}")
     Path root;
@@ -129,6 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         settings.put("maxRate", maxRate);
         settings.put("refineSteps", refine);
         settings.put("warmupDevices", warmup);
+        settings.put("warmupRate", warmupRate);
         settings.put("cores", Runtime.getRuntime().availableProcessors());
         settings.put("loadAverageAtEnd", loadAverage());
         settings.put("started", started.toString());
@@ -203,8 +211,9 @@ public final class BenchCommand implements Callable<Integer> {
             command.addAll(List.of("--template", "bench-template", "--mode", "CSR", "--key-type", "EC_P256"));
             command.addAll(ceilingOptions(dir, "bench-direct"));
             Map<String, String> environment = Map.of("AWS_ACCESS_KEY_ID", "local", "AWS_SECRET_ACCESS_KEY", "local");
-            CeilingRun.Outcome outcome =
-                    new CeilingRun("direct", processes, () -> 0, System.out).run(command, environment, dir);
+            CeilingRun.Outcome outcome = new CeilingRun(
+                            "direct", processes, Map.of("emulator", ownPid()), () -> 0, System.out)
+                    .run(command, environment, dir);
             BenchFlow flow = BenchFlow.of("direct", outcome);
             List<String> run = simulator("run", "--emulator-dir", emulatorDir.toString());
             run.addAll(List.of("--template", "bench-template", "--mode", "CSR", "--key-type", "EC_P256"));
@@ -241,7 +250,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<String> command = simulator("ceiling");
         command.addAll(TrustedUserSimulator.arguments(stack));
         command.addAll(ceilingOptions(dir, "bench-trusted"));
-        CeilingRun.Outcome outcome = new CeilingRun("trusted", processes, () -> HookLatency.size(hookLog), System.out)
+        Map<String, Long> jvms =
+                Map.of("emulator", ownPid(), "claim-service", claimService, "audit-service", auditService);
+        CeilingRun.Outcome outcome = new CeilingRun(
+                        "trusted", processes, jvms, () -> HookLatency.size(hookLog), System.out)
                 .run(command, TrustedUserSimulator.environment(stack), dir);
         BenchFlow flow = BenchFlow.of("trusted", outcome);
         int at = flow.reportedStep();
@@ -300,6 +312,8 @@ public final class BenchCommand implements Callable<Integer> {
                 Integer.toString(refine),
                 "--ceiling-warmup",
                 Long.toString(warmup),
+                "--ceiling-warmup-rate",
+                Double.toString(warmupRate),
                 "--slo",
                 SLO,
                 "--out",
@@ -319,7 +333,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static double ownCpu() {
-        return ProcessCpu.ownSeconds(ProcessHandle.current().pid());
+        return ProcessCpu.ownSeconds(ownPid());
+    }
+
+    private static long ownPid() {
+        return ProcessHandle.current().pid();
     }
 
     private static String loadAverage() {

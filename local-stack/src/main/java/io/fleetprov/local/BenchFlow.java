@@ -15,7 +15,11 @@ record BenchFlow(
         HookLatency.Stats hooks,
         OverloadRun.Result overload) {
 
-    /** One step; {@code cpuMsPerDevice} is process → CPU milliseconds per device provisioned in the step. */
+    /**
+     * One step; {@code cpuMsPerDevice} is process → CPU milliseconds per device provisioned in the step, and
+     * {@code jitMsPerDevice} the part of it the JIT compilers of each JVM among them spent (a JVM still compiling
+     * was not warm).
+     */
     record Step(
             double offeredRate,
             double achievedRate,
@@ -23,7 +27,8 @@ record BenchFlow(
             long failed,
             double p99TotalMs,
             boolean sustainable,
-            Map<String, Double> cpuMsPerDevice) {}
+            Map<String, Double> cpuMsPerDevice,
+            Map<String, Double> jitMsPerDevice) {}
 
     /**
      * Joins the search's {@code ceiling.json} with the CPU marks: mark i is read when step i+1 starts, mark i+1
@@ -37,11 +42,12 @@ record BenchFlow(
             JsonNode row = rows.get(i);
             long provisioned = row.path("provisioned").asLong();
             Map<String, Double> perDevice = new LinkedHashMap<>();
+            Map<String, Double> jitPerDevice = new LinkedHashMap<>();
             if (i + 1 < outcome.marks().size()) {
-                perDevice = cpuMsPerDevice(
-                        outcome.marks().get(i).cpuSeconds(),
-                        outcome.marks().get(i + 1).cpuSeconds(),
-                        provisioned);
+                CeilingRun.Mark start = outcome.marks().get(i);
+                CeilingRun.Mark end = outcome.marks().get(i + 1);
+                perDevice = cpuMsPerDevice(start.cpuSeconds(), end.cpuSeconds(), provisioned);
+                jitPerDevice = cpuMsPerDevice(start.jitSeconds(), end.jitSeconds(), provisioned);
             }
             steps.add(new Step(
                     row.path("offeredRate").asDouble(),
@@ -50,7 +56,8 @@ record BenchFlow(
                     row.path("failed").asLong(),
                     row.path("p99TotalMs").asDouble(),
                     row.path("sustainable").asBoolean(),
-                    perDevice));
+                    perDevice,
+                    jitPerDevice));
         }
         JsonNode rate = ceiling.path("highestSustainableRate");
         return new BenchFlow(
@@ -102,5 +109,10 @@ record BenchFlow(
     Map<String, Double> cpuMsPerDeviceReported() {
         int i = reportedStep();
         return i < 0 ? Map.of() : steps.get(i).cpuMsPerDevice();
+    }
+
+    Map<String, Double> jitMsPerDeviceReported() {
+        int i = reportedStep();
+        return i < 0 ? Map.of() : steps.get(i).jitMsPerDevice();
     }
 }

@@ -58,6 +58,13 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
             out.printf(Locale.ROOT, "  %-14s %10s %10s%n", process, ms(d.get(process)), ms(t.get(process)));
         }
         out.printf(Locale.ROOT, "  %-14s %10s %10s%n", "total", ms(sum(d)), ms(sum(t)));
+        // Counted in the rows above: what the JVMs still spent compiling says how warm they were.
+        out.printf(
+                Locale.ROOT,
+                "  %-14s %10s %10s%n",
+                "of it, JIT",
+                ms(sum(direct.jitMsPerDeviceReported())),
+                ms(sum(trusted.jitMsPerDeviceReported())));
         HookLatency.Stats hooks = trusted.hooks();
         if (hooks != null && hooks.count() > 0) {
             out.printf(
@@ -173,6 +180,7 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         // The ceiling's step, or the first when none met the SLO (then stoppedBecause says so).
         m.put("reportedStepRate", flow.reportedRate());
         m.put("cpuMsPerDevice", flow.cpuMsPerDeviceReported());
+        m.put("jitMsPerDevice", flow.jitMsPerDeviceReported());
         if (flow.hooks() != null) {
             m.put("hook", flow.hooks());
         }

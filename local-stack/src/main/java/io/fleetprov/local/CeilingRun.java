@@ -27,21 +27,34 @@ final class CeilingRun {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "fleetprov simulate: ";
 
-    /** CPU seconds of each process, and how far the hook log had grown, at one moment. */
-    record Mark(Map<String, Double> cpuSeconds, long hookLogBytes) {}
+    /**
+     * CPU seconds of each process, the part of it its JIT compilers spent (JVMs only), and how far the hook log had
+     * grown, at one moment.
+     */
+    record Mark(Map<String, Double> cpuSeconds, Map<String, Double> jitSeconds, long hookLogBytes) {}
 
     /** What the search wrote ({@code ceiling.json}) and the marks: [0] before the first step, [i] after step i. */
     record Outcome(JsonNode ceiling, List<Mark> marks, int exitCode) {}
 
     private final String label;
     private final Map<String, DoubleSupplier> processes;
+    private final Map<String, Long> jvms;
     private final LongSupplier hookLogBytes;
     private final PrintStream console;
 
-    /** @param processes process name → its CPU seconds so far (the simulator is added once started) */
-    CeilingRun(String label, Map<String, DoubleSupplier> processes, LongSupplier hookLogBytes, PrintStream console) {
+    /**
+     * @param processes process name → its CPU seconds so far (the simulator is added once started)
+     * @param jvms process name → pid, for those of them that are JVMs (the simulator is added once started)
+     */
+    CeilingRun(
+            String label,
+            Map<String, DoubleSupplier> processes,
+            Map<String, Long> jvms,
+            LongSupplier hookLogBytes,
+            PrintStream console) {
         this.label = label;
         this.processes = new LinkedHashMap<>(processes);
+        this.jvms = new LinkedHashMap<>(jvms);
         this.hookLogBytes = hookLogBytes;
         this.console = console;
     }
@@ -58,6 +71,7 @@ final class CeilingRun {
         Runtime.getRuntime().addShutdownHook(stop);
         long pid = simulator.pid();
         processes.put("simulator", () -> ProcessCpu.treeSeconds(pid));
+        jvms.put("simulator", pid);
         List<Mark> marks = new ArrayList<>();
         try (BufferedReader lines =
                         new BufferedReader(new InputStreamReader(simulator.getErrorStream(), StandardCharsets.UTF_8));
@@ -105,6 +119,8 @@ final class CeilingRun {
     private Mark mark() {
         Map<String, Double> cpu = new LinkedHashMap<>();
         processes.forEach((name, seconds) -> cpu.put(name, seconds.getAsDouble()));
-        return new Mark(cpu, hookLogBytes.getAsLong());
+        Map<String, Double> jit = new LinkedHashMap<>();
+        jvms.forEach((name, pid) -> jit.put(name, ProcessCpu.compilerSeconds(pid)));
+        return new Mark(cpu, jit, hookLogBytes.getAsLong());
     }
 }

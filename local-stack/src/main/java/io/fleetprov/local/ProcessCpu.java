@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +22,7 @@ final class ProcessCpu {
     static final double TICKS_PER_SECOND = 100.0;
 
     private static final Path PROC = Path.of("/proc");
+    private static final Pattern COMPILER_THREAD = Pattern.compile("C[12] CompilerThre");
 
     /** The fields of one {@code /proc/<pid>/stat} line that matter here. */
     record Stat(long pid, long parent, long ownTicks, long reapedChildrenTicks) {
@@ -51,6 +53,36 @@ final class ProcessCpu {
     /** CPU seconds of the process alone (all its threads), without children. */
     static double ownSeconds(long pid) {
         return read(pid).map(s -> s.ownTicks() / TICKS_PER_SECOND).orElse(Double.NaN);
+    }
+
+    /**
+     * CPU seconds of a JVM's JIT compiler threads (HotSpot names them "C1 CompilerThread…" and "C2 CompilerThread…",
+     * which Linux cuts to 15 characters). A compiler thread the JVM ends takes its time with it; on 2 cores HotSpot
+     * keeps one of each for good.
+     */
+    static double compilerSeconds(long pid) {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(PROC.resolve(Long.toString(pid)).resolve("task"))) {
+            for (Path task : tasks.toList()) {
+                String line = readOrEmpty(task.resolve("stat"));
+                int open = line.indexOf('(');
+                if (open >= 0
+                        && COMPILER_THREAD.matcher(line.substring(open + 1)).lookingAt()) {
+                    ticks += Stat.parse(line).ownTicks();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return ""; // the thread ended
+        }
     }
 
     /** CPU seconds of the process and every descendant, living or reaped. */

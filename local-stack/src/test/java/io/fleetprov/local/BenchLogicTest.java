@@ -51,6 +51,20 @@ class BenchLogicTest {
     }
 
     @Test
+    void aJvmsCompilerThreadsAreFoundByNameAndAProcessWithoutThemHasNone() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        // This JVM has compiled the test framework by now; its compilers are part of its own CPU.
+        assertThat(ProcessCpu.compilerSeconds(pid)).isPositive().isLessThanOrEqualTo(ProcessCpu.ownSeconds(pid));
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertThat(ProcessCpu.compilerSeconds(sleep.pid())).isZero();
+        } finally {
+            sleep.destroy();
+        }
+        assertThat(ProcessCpu.compilerSeconds(Long.MAX_VALUE)).isNaN();
+    }
+
+    @Test
     void ratiosAreJudgedAgainstTheirFloorsAndAMissingCeilingIsNotMet() {
         assertThat(new BenchReport.Target("trusted/direct", 60.0, 120.0, 0.5).met())
                 .isTrue();
@@ -100,10 +114,10 @@ class BenchLogicTest {
                 634.0,
                 "SLO missed at 777.0 devices/s; refined: 634.0 devices/s held, 702.0 did not",
                 List.of(
-                        new BenchFlow.Step(518, 433.9, 10360, 0, 4624, true, Map.of()),
-                        new BenchFlow.Step(777, 518.9, 15540, 0, 10207, false, Map.of()),
-                        new BenchFlow.Step(634, 529.8, 12680, 0, 4444, true, Map.of()),
-                        new BenchFlow.Step(702, 496.4, 14040, 0, 8733, false, Map.of())),
+                        new BenchFlow.Step(518, 433.9, 10360, 0, 4624, true, Map.of(), Map.of()),
+                        new BenchFlow.Step(777, 518.9, 15540, 0, 10207, false, Map.of(), Map.of()),
+                        new BenchFlow.Step(634, 529.8, 12680, 0, 4444, true, Map.of(), Map.of()),
+                        new BenchFlow.Step(702, 496.4, 14040, 0, 8733, false, Map.of(), Map.of())),
                 null,
                 null);
         BenchFlow trusted = new BenchFlow("trusted", null, "SLO missed at 20.0 devices/s", List.of(), null, null);

@@ -59,6 +59,9 @@ public class CeilingCommand implements Callable<Integer> {
         if (ceiling.refineSteps < 0) {
             throw options.usage("--ceiling-refine must be 0 or more");
         }
+        if (ceiling.warmupRate != null && !(ceiling.warmupRate > 0)) {
+            throw options.usage("--ceiling-warmup-rate must be above 0");
+        }
         Slo objectives = Slo.parse(options.slo != null ? options.slo : "errors<=0");
         // Each step sizes itself; this plan only carries the shared settings (and checks the faults given).
         LoadPlan base = new LoadPlan(
@@ -94,7 +97,8 @@ public class CeilingCommand implements Callable<Integer> {
 
     /**
      * Started cold, a search can miss its SLO at the first step while JIT compilers and pools warm up, and then
-     * report no ceiling at all; a warm-up run at half the first rate, whose figures are only printed, avoids that.
+     * report no ceiling at all; a warm-up run (at half the first rate unless told), whose figures are only printed,
+     * avoids that.
      */
     private static void warmUp(
             SimulatorRuntime runtime,
@@ -106,7 +110,7 @@ public class CeilingCommand implements Callable<Integer> {
             return;
         }
         // Like the steps, --rate and the device count are per shard here.
-        double rate = Math.max(1, base.ratePerSecond() / 2);
+        double rate = ceiling.warmupRate != null ? ceiling.warmupRate : Math.max(1, base.ratePerSecond() / 2);
         err.printf(
                 "fleetprov simulate: warming up with %d devices at %.1f devices/s (not counted)%n",
                 ceiling.warmupDevices, rate);

@@ -49,6 +49,13 @@ public class CeilingOptions {
                     + "every JVM on the path is warm when the steps are measured. Default: ${DEFAULT-VALUE}.")
     long warmupDevices;
 
+    @Option(
+            names = "--ceiling-warmup-rate",
+            paramLabel = "DEVICES/S",
+            description = "Rate of the warm-up. Default: half of --rate. The JIT compilers finish a method only after"
+                    + " thousands of calls, so a warm-up of too few devices leaves them compiling in the first steps.")
+    Double warmupRate;
+
     static CeilingOptions of(double factor, Duration step, double maxRate, int refineSteps) {
         CeilingOptions options = new CeilingOptions();
         options.factor = factor;

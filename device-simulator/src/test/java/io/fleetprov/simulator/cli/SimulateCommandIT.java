@@ -71,7 +71,9 @@ class SimulateCommandIT {
 
     @Test
     void aCeilingSearchThatCouldNotEndIsRefusedAsAUsageErrorBeforeAnyDevice(QuarkusMainLauncher launcher) {
-        for (String[] flag : new String[][] {{"--ceiling-refine", "-1"}, {"--ceiling-factor", "1"}}) {
+        for (String[] flag :
+                new String[][] {{"--ceiling-refine", "-1"}, {"--ceiling-factor", "1"}, {"--ceiling-warmup-rate", "0"}
+                }) {
             // No emulator at this endpoint: a refusal that came after the runtime opened would fail otherwise.
             LaunchResult refused = launcher.launch(
                     "ceiling",
