@@ -5,21 +5,26 @@
 # Usage (from the repository root): device-simulator/bench/direct-cpu.sh [RATE] [STEP] [WARMUP] [OUT]
 #   Starts this checkout's emulator (EC P-256, device-simulator/bench/seed.json, free ports) and one simulator
 #   process (`simulate ceiling --source direct --mode CSR --key-type EC_P256`) that provisions WARMUP devices
-#   (default 600, at half the rate, not counted), then one step of STEP (default 30s) at RATE devices/s (default
-#   100). It reads utime + stime of both JVMs from /proc/<pid>/stat when the step starts and when it ends (the marks
+#   (default 10000, at WARMUP_RATE devices/s, default 100, not counted: the JIT compilers need thousands of devices),
+#   then one step of STEP (default 30s) at RATE devices/s (default 100). It reads utime + stime of both JVMs from /proc/<pid>/stat when the step starts and when it ends (the marks
 #   `./fleetprov bench` takes) and prints each one's CPU ms per device provisioned in the step. JFR=1 records both
 #   JVMs with the profile settings (OUT/emulator.jfr, OUT/simulator.jfr; the whole run, warm-up included: restrict
 #   to the step with the printed wall-clock times). SIMULATOR=/other/checkout/fleetprov runs another checkout's
 #   simulator. OUT defaults to /tmp/direct-cpu.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-rate=${1:-100} step=${2:-30s} warmup=${3:-600} out=${4:-/tmp/direct-cpu}
+rate=${1:-100} step=${2:-30s} warmup=${3:-10000} out=${4:-/tmp/direct-cpu}
 simulator=${SIMULATOR:-$ROOT/fleetprov}
 rm -rf "$out"
 mkdir -p "$out"
 cd "$ROOT"
 jfr() { [[ "${JFR:-0}" == 1 ]] && echo "-XX:StartFlightRecording=filename=$out/$1.jfr,settings=profile"; return 0; }
-# The launcher's JVM options stay (memory options do not change the CPU per device much, but they are what runs).
+# Both JVMs run with the JVM's defaults, as `./fleetprov bench` runs them, unless FLEETPROV_EMULATOR_JAVA_OPTS or
+# FLEETPROV_SIMULATOR_JAVA_OPTS say otherwise: the launcher's lean-heap options (the serial collector, for memory per
+# connected device) cost CPU at high rates, where the serial collector's VM thread took about 15 % of the
+# machine's CPU in a saturated run (perf, 600/s offered).
+export FLEETPROV_EMULATOR_JAVA_OPTS="${FLEETPROV_EMULATOR_JAVA_OPTS-}"
+export FLEETPROV_SIMULATOR_JAVA_OPTS="${FLEETPROV_SIMULATOR_JAVA_OPTS-}"
 JAVA_TOOL_OPTIONS="$(jfr emulator)" ./fleetprov emulator --data-dir "$out/emulator" --key-algorithm EC_P256 \
   --seed device-simulator/bench/seed.json --mqtt-port 0 --http-port 0 > "$out/emulator.log" 2>&1 &
 emulator=$! # the launcher execs java: this is the emulator's JVM
@@ -33,7 +38,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mkfifo "$out/simulator.fifo"
 JAVA_TOOL_OPTIONS="$(jfr simulator)" "$simulator" simulate ceiling --emulator-dir "$out/emulator" \
   --template bench-template --source direct --mode CSR --key-type EC_P256 --rate "$rate" --ceiling-max-rate "$rate" \
-  --ceiling-step "$step" --ceiling-warmup "$warmup" --ramp 2s --concurrency 1000 --slo 'errors<=0' --plain \
+  --ceiling-step "$step" --ceiling-warmup "$warmup" --ceiling-warmup-rate "${WARMUP_RATE:-100}" --ramp 2s --concurrency 1000 --slo 'errors<=0' --plain \
   --out "$out/run" > "$out/simulator.out" 2> "$out/simulator.fifo" &
 sim=$!
 : > "$out/marks"
