@@ -78,7 +78,8 @@ public class AnomalyGauges {
     @Scheduled(
             every = "{audit.anomalies.refresh-interval}",
             delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     synchronized void refresh() {
         try {
             refresh(clock.instant());

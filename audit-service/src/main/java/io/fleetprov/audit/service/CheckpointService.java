@@ -68,7 +68,8 @@ public class CheckpointService {
     @Scheduled(
             every = "{audit.checkpoint.every}",
             delayed = "{audit.checkpoint.every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void periodic() {
         try {
             checkpointNow();

@@ -73,7 +73,11 @@ public class OutboxRelay {
                 .register(registry);
     }
 
-    @Scheduled(every = "${fleetprov.events.relay-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // Skipped while stopping: the channel and the datasource close while the scheduler may still fire.
+    @Scheduled(
+            every = "${fleetprov.events.relay-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void relay() {
         try {
             Instant now = clock.instant();

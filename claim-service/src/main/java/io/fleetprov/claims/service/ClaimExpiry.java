@@ -32,7 +32,10 @@ public class ClaimExpiry {
         this.registry = registry;
     }
 
-    @Scheduled(every = "${fleetprov.claims.expiry-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${fleetprov.claims.expiry-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void sweep() {
         int expired;
         do {

@@ -64,7 +64,8 @@ public class DeviceReplacements {
 
     @Scheduled(
             every = "${fleetprov.claims.replacement-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     public void run() {
         Set<UUID> seen = new HashSet<>();
         for (int i = 0; i < BATCH; i++) {
