@@ -69,12 +69,7 @@ class ReadsBeforeConnAckTest {
      */
     @Test
     void packetsHeldWhileTheSessionLoopIsBusyAreAnsweredOnceItIsDone() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        PostOffice postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
-        postOffice.routeCommand("device-1", "busy session loop", () -> {
-            release.await();
-            return "device-1";
-        });
+        CountDownLatch release = busySessionLoopOfDevice1();
         assertPipelinedPacketsAreAnsweredInOrder(() -> {
             Thread.sleep(300); // about eight looks, the last ones 64 ms apart
             release.countDown();
@@ -88,12 +83,7 @@ class ReadsBeforeConnAckTest {
      */
     @Test
     void aConnectionClosedWhileItsPacketsAreHeldLeavesTheNextOneOfItsClientIdUnaffected() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        PostOffice postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
-        postOffice.routeCommand("device-1", "busy session loop", () -> {
-            release.await();
-            return "device-1";
-        });
+        CountDownLatch release = busySessionLoopOfDevice1();
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.getOutputStream().write(pipelined("abandoned".getBytes(StandardCharsets.UTF_8)));
@@ -197,5 +187,16 @@ class ReadsBeforeConnAckTest {
         }
         decoder.finishAndReleaseAll();
         return messages;
+    }
+
+    /** Holds the session loop device-1's commands run on until the latch is counted down, as a backed-up broker. */
+    private CountDownLatch busySessionLoopOfDevice1() {
+        CountDownLatch release = new CountDownLatch(1);
+        PostOffice postOffice = (PostOffice) Moquette017.read(Moquette017.SERVER_DISPATCHER, server);
+        postOffice.routeCommand("device-1", "busy session loop", () -> {
+            release.await();
+            return "device-1";
+        });
+        return release;
     }
 }
