@@ -106,6 +106,15 @@ final class LocalStack implements AutoCloseable {
         // The service-wide limit keeps production under the AWS account's CreateProvisioningClaim quota; the
         // emulator has none, and at the default 50 a second the limit, not the system, was the local ceiling.
         claimProps.put("fleetprov.aws.create-claim.rate-limit", "100000");
+        // The defaults (24 claim requests at once, 16 of them calling AWS) fit one production replica on its own core,
+        // where a claim takes AWS's ~100 ms. Here the claim shares the machine with the emulator, the simulator,
+        // audit-service and PostgreSQL, and under load its latency is that machine's CPU queue: at 198 devices/s,
+        // which the system sustained (197.5/s, p99 1.9 s), 24 shed 36 claims, so a step the system held did not count.
+        // Twice the room; the pool stays 8 above it, the hook's budget.
+        claimProps.put("fleetprov.claims.max-in-flight", "48");
+        claimProps.put("quarkus.datasource.jdbc.max-size", "56");
+        claimProps.put("fleetprov.aws.create-claim.bulkhead", "32");
+        claimProps.put("fleetprov.aws.create-claim.bulkhead-waiting-queue", "16");
         claimProps.put("fleetprov.aws.endpoint-override", emulator.httpUrl());
         claimProps.put("fleetprov.aws.region", emulator.config().region());
         claimProps.put("fleetprov.aws.iot-endpoint", emulator.mqttEndpoint());

@@ -44,7 +44,8 @@ class WholeSystemProvenanceIT {
     private static final double RATE = Double.parseDouble(System.getProperty("whole-system.rate", "35"));
     // Devices in flight at most, and the simulator's per-step timeout: on a machine busier than the run needs, arrivals
     // wait for a slot (the run takes longer) instead of piling up until claim requests time out or exceed
-    // claim-service's 24 claims in progress (answered 503 service-busy), which this test, about every step of every
+    // the local claim-service's 48 claims in progress (answered 503 service-busy), which this test, about every step of
+    // every
     // device, would count against the system.
     private static final List<String> PACING = List.of("--concurrency", "16", "--timeout", "60s");
     // Once the simulator is done, how long audit ingest may take to catch up with the last events.
