@@ -78,7 +78,8 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--max-rate",
             defaultValue = "1000",
             paramLabel = "DEVICES/S",
-            description = "Highest rate a search tries. Default: ${DEFAULT-VALUE}")
+            description =
+                    "Highest rate a search tries (itself, when the next step would pass it). Default: ${DEFAULT-VALUE}")
     double maxRate;
 
     @Option(

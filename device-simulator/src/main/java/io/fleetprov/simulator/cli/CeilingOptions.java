@@ -29,7 +29,8 @@ public class CeilingOptions {
             names = "--ceiling-max-rate",
             defaultValue = DEFAULT_MAX_RATE,
             paramLabel = "DEVICES/S",
-            description = "Highest rate a ceiling search tries. Default: ${DEFAULT-VALUE}.")
+            description = "Highest rate a ceiling search tries (itself, when the next step would pass it). Default: "
+                    + "${DEFAULT-VALUE}.")
     double maxRate;
 
     @Option(

@@ -114,7 +114,7 @@ public final class CeilingFinder {
                     stopped = firstMiss + "; stepping down, " + rate + " devices/s held";
                     break;
                 }
-                rate = next(rate);
+                rate = rate < maxRate ? Math.min(next(rate), maxRate) : next(rate);
                 continue;
             }
             String why = !step.slo().passed() ? "SLO missed" : "throttled";

@@ -111,6 +111,25 @@ class CeilingFinderTest {
     }
 
     @Test
+    void triesTheMaximumRateItselfWhenTheNextStepWouldPassItAndRefinesBelowIt() {
+        List<Double> rates = new ArrayList<>();
+        var finder = new CeilingFinder(Slo.parse("errors<=0"), 345, 1.5, 1000, 1, APIS);
+
+        // 345, 518, 777 hold; the next step, 1166, is above the maximum: 1000 is tried (it misses), then refined.
+        var result = finder.find(
+                rate -> {
+                    rates.add(rate);
+                    return rate > 900 ? run(10, 1, Phase.CLAIM, 0, 1_000) : run(10, 0, Phase.CLAIM, 0, 1_000);
+                },
+                step -> {});
+
+        assertThat(rates).containsExactly(345.0, 518.0, 777.0, 1000.0, 881.0);
+        assertThat(result.sustainableRate()).isEqualTo(881.0);
+        assertThat(result.stoppedBecause())
+                .isEqualTo("SLO missed at 1000.0 devices/s; refined: 881.0 devices/s held, 1000.0 did not");
+    }
+
+    @Test
     void refinementStepsNarrowTheBracketBetweenTheLastRateThatHeldAndTheFirstThatMissed() {
         List<Double> rates = new ArrayList<>();
         var finder = new CeilingFinder(Slo.parse("errors<=0"), 100, 1.5, 1000, 2, APIS);
