@@ -2,6 +2,7 @@ package io.fleetprov.local;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,43 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         String verdict() {
             return met() ? "met" : "not met";
         }
+    }
+
+    /** Both flows' CPU per device (all processes) in their steps at one offered rate. */
+    record SameRate(double rate, double directMs, double trustedMs) {
+
+        double ratio() {
+            return trustedMs / directMs;
+        }
+    }
+
+    /**
+     * The rates both searches stepped at, lowest first, where both steps provisioned devices and every process was
+     * read. CPU per device falls as the rate rises (work that finds a thread running costs less than work that wakes
+     * it), so the ceilings' own rows compare the trusted flow at its rate with the direct flow at a rate several times
+     * higher; at one rate the comparison is of the flows alone.
+     */
+    List<SameRate> sameRateCpu() {
+        List<SameRate> rows = new ArrayList<>();
+        for (BenchFlow.Step d : direct.steps()) {
+            for (BenchFlow.Step t : trusted.steps()) {
+                Double directMs = sum(d.cpuMsPerDevice());
+                Double trustedMs = sum(t.cpuMsPerDevice());
+                if (d.offeredRate() == t.offeredRate()
+                        && complete(d.cpuMsPerDevice())
+                        && complete(t.cpuMsPerDevice())
+                        && directMs > 0
+                        && rows.stream().noneMatch(r -> r.rate() == d.offeredRate())) {
+                    rows.add(new SameRate(d.offeredRate(), directMs, trustedMs));
+                }
+            }
+        }
+        rows.sort(Comparator.comparingDouble(SameRate::rate));
+        return rows;
+    }
+
+    private static boolean complete(Map<String, Double> cpuMsPerDevice) {
+        return !cpuMsPerDevice.isEmpty() && cpuMsPerDevice.values().stream().noneMatch(v -> v.isNaN());
     }
 
     List<Target> targets() {
@@ -65,6 +103,20 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
                 "of it, JIT",
                 ms(sum(direct.jitMsPerDeviceReported())),
                 ms(sum(trusted.jitMsPerDeviceReported())));
+        List<SameRate> sameRate = sameRateCpu();
+        if (!sameRate.isEmpty()) {
+            out.println("CPU ms per device, all processes, at the rates both flows ran:");
+            out.printf(Locale.ROOT, "  %-14s %10s %10s %16s%n", "offered /s", "direct", "trusted", "trusted/direct");
+            for (SameRate row : sameRate) {
+                out.printf(
+                        Locale.ROOT,
+                        "  %-14.1f %10.2f %10.2f %16.2f%n",
+                        row.rate(),
+                        row.directMs(),
+                        row.trustedMs(),
+                        row.ratio());
+            }
+        }
         HookLatency.Stats hooks = trusted.hooks();
         if (hooks != null && hooks.count() > 0) {
             out.printf(
@@ -169,6 +221,7 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
             ratios.add(r);
         }
         m.put("ratios", ratios);
+        m.put("cpuMsPerDeviceAtSameRate", sameRateCpu());
         m.put("settings", settings);
         return m;
     }

@@ -108,6 +108,58 @@ class BenchLogicTest {
     }
 
     @Test
+    void cpuIsComparedAtTheRatesBothFlowsRanWhereEveryProcessWasRead() {
+        BenchFlow direct = new BenchFlow(
+                "direct",
+                230.0,
+                "reached the maximum rate",
+                List.of(
+                        new BenchFlow.Step(
+                                153, 153, 3060, 0, 17, true, Map.of("emulator", 2.9, "simulator", 3.0), Map.of()),
+                        new BenchFlow.Step(
+                                102, 102, 2040, 0, 13, true, Map.of("emulator", 3.2, "simulator", 3.1), Map.of()),
+                        new BenchFlow.Step(
+                                230, 230, 4600, 0, 20, true, Map.of("emulator", 2.7, "simulator", 2.8), Map.of()),
+                        new BenchFlow.Step(
+                                68, 68, 1360, 0, 17, true, Map.of("emulator", 3.4, "simulator", Double.NaN), Map.of())),
+                null,
+                null);
+        BenchFlow trusted = new BenchFlow(
+                "trusted",
+                153.0,
+                "SLO missed at 345.0 devices/s",
+                List.of(
+                        new BenchFlow.Step(
+                                68, 68, 1360, 0, 300, true, Map.of("emulator", 5.2, "claim-service", 3.5), Map.of()),
+                        new BenchFlow.Step(
+                                153, 152, 3060, 0, 443, true, Map.of("emulator", 3.9, "claim-service", 8.0), Map.of()),
+                        new BenchFlow.Step(
+                                102, 102, 2040, 0, 324, true, Map.of("emulator", 4.7, "claim-service", 7.8), Map.of()),
+                        new BenchFlow.Step(
+                                345,
+                                176,
+                                6900,
+                                0,
+                                7012,
+                                false,
+                                Map.of("emulator", 3.5, "claim-service", 7.5),
+                                Map.of())),
+                null,
+                null);
+        BenchReport report = new BenchReport(1000, direct, trusted, Map.of());
+
+        // 68/s: the direct simulator was not read; 230 and 345: only one flow ran there.
+        assertThat(report.sameRateCpu()).extracting(BenchReport.SameRate::rate).containsExactly(102.0, 153.0);
+        BenchReport.SameRate at153 = report.sameRateCpu().get(1);
+        assertThat(at153.directMs()).isCloseTo(5.9, within(1e-9));
+        assertThat(at153.trustedMs()).isCloseTo(11.9, within(1e-9));
+        assertThat(at153.ratio()).isCloseTo(11.9 / 5.9, within(1e-9));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).containsPattern("153\\.0 +5\\.90 +11\\.90 +2\\.02\\n");
+    }
+
+    @Test
     void eachCeilingIsPrintedWithWhatItsStepAchievedNotOnlyWhatWasOffered() {
         BenchFlow direct = new BenchFlow(
                 "direct",
