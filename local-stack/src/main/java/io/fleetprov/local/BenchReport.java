@@ -182,7 +182,9 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
                 "%-22s %12s   %-28s %8s   %s%s%n",
                 label,
                 flow.ceiling() == null ? "none" : String.format(Locale.ROOT, "%.1f", flow.ceiling()),
-                target.name() + " " + (ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio)),
+                // Rounded down, so that a ratio just under its floor (0.596 against 0.6) does not print as the floor.
+                target.name() + " "
+                        + (ratio == null ? "n/a" : String.format(Locale.ROOT, "%.2f", Math.floor(ratio * 100) / 100)),
                 ">= " + target.atLeast(),
                 target.verdict(),
                 achieved);

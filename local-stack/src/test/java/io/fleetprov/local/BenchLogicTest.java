@@ -179,8 +179,22 @@ class BenchLogicTest {
 
         String report = printed.toString(StandardCharsets.UTF_8);
         assertThat(report)
-                .containsPattern("direct-claims ceiling +634\\.0 +direct/machine-limit 0\\.73 .*met"
+                .containsPattern("direct-claims ceiling +634\\.0 +direct/machine-limit 0\\.72 .*met"
                         + " +\\(step achieved 529\\.8/s, p99 total 4\\.4 s\\)");
         assertThat(report).containsPattern("trusted-user ceiling +none +trusted/direct n/a +>= 0\\.5 +not met\\n");
+
+        // 702 / 1177.7 = 0.596: printed rounded down, beside its verdict, never as 0.60.
+        ByteArrayOutputStream justUnder = new ByteArrayOutputStream();
+        BenchFlow at702 = new BenchFlow(
+                "direct",
+                702.0,
+                "SLO missed at 777.0 devices/s; refined: 702.0 devices/s held, 739.0 did not",
+                List.of(new BenchFlow.Step(702, 582.7, 14040, 0, 4500, true, Map.of(), Map.of())),
+                null,
+                null);
+        new BenchReport(1177.7, at702, trusted, Map.of())
+                .print(new PrintStream(justUnder, true, StandardCharsets.UTF_8));
+        assertThat(justUnder.toString(StandardCharsets.UTF_8))
+                .containsPattern("direct/machine-limit 0\\.59 +>= 0\\.6 +not met");
     }
 }
