@@ -48,14 +48,10 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         List<SameRate> rows = new ArrayList<>();
         for (BenchFlow.Step d : direct.steps()) {
             for (BenchFlow.Step t : trusted.steps()) {
-                Double directMs = sum(d.cpuMsPerDevice());
-                Double trustedMs = sum(t.cpuMsPerDevice());
                 if (d.offeredRate() == t.offeredRate()
                         && complete(d.cpuMsPerDevice())
-                        && complete(t.cpuMsPerDevice())
-                        && directMs > 0
-                        && rows.stream().noneMatch(r -> r.rate() == d.offeredRate())) {
-                    rows.add(new SameRate(d.offeredRate(), directMs, trustedMs));
+                        && complete(t.cpuMsPerDevice())) {
+                    rows.add(new SameRate(d.offeredRate(), sum(d.cpuMsPerDevice()), sum(t.cpuMsPerDevice())));
                 }
             }
         }
@@ -63,8 +59,11 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         return rows;
     }
 
+    /** Every process read, and some CPU spent (a step that provisioned nothing has none). */
     private static boolean complete(Map<String, Double> cpuMsPerDevice) {
-        return !cpuMsPerDevice.isEmpty() && cpuMsPerDevice.values().stream().noneMatch(v -> v.isNaN());
+        return !cpuMsPerDevice.isEmpty()
+                && cpuMsPerDevice.values().stream().noneMatch(v -> v.isNaN())
+                && sum(cpuMsPerDevice) > 0;
     }
 
     List<Target> targets() {
