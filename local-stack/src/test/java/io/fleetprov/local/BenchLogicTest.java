@@ -107,6 +107,11 @@ class BenchLogicTest {
         assertThat(HookLatency.of(List.of()).count()).isZero();
     }
 
+    /** A step that provisioned 20 devices a second of offered rate, with the CPU per device of its processes. */
+    private static BenchFlow.Step step(double rate, boolean sustainable, Map<String, Double> cpuMsPerDevice) {
+        return new BenchFlow.Step(rate, rate, (long) rate * 20, 0, 100, sustainable, cpuMsPerDevice, Map.of());
+    }
+
     @Test
     void cpuIsComparedAtTheRatesBothFlowsRanWhereEveryProcessWasRead() {
         BenchFlow direct = new BenchFlow(
@@ -114,14 +119,10 @@ class BenchLogicTest {
                 230.0,
                 "reached the maximum rate",
                 List.of(
-                        new BenchFlow.Step(
-                                153, 153, 3060, 0, 17, true, Map.of("emulator", 2.9, "simulator", 3.0), Map.of()),
-                        new BenchFlow.Step(
-                                102, 102, 2040, 0, 13, true, Map.of("emulator", 3.2, "simulator", 3.1), Map.of()),
-                        new BenchFlow.Step(
-                                230, 230, 4600, 0, 20, true, Map.of("emulator", 2.7, "simulator", 2.8), Map.of()),
-                        new BenchFlow.Step(
-                                68, 68, 1360, 0, 17, true, Map.of("emulator", 3.4, "simulator", Double.NaN), Map.of())),
+                        step(153, true, Map.of("emulator", 2.9, "simulator", 3.0)),
+                        step(102, true, Map.of("emulator", 3.2, "simulator", 3.1)),
+                        step(230, true, Map.of("emulator", 2.7, "simulator", 2.8)),
+                        step(68, true, Map.of("emulator", 3.4, "simulator", Double.NaN))),
                 null,
                 null);
         BenchFlow trusted = new BenchFlow(
@@ -129,21 +130,10 @@ class BenchLogicTest {
                 153.0,
                 "SLO missed at 345.0 devices/s",
                 List.of(
-                        new BenchFlow.Step(
-                                68, 68, 1360, 0, 300, true, Map.of("emulator", 5.2, "claim-service", 3.5), Map.of()),
-                        new BenchFlow.Step(
-                                153, 152, 3060, 0, 443, true, Map.of("emulator", 3.9, "claim-service", 8.0), Map.of()),
-                        new BenchFlow.Step(
-                                102, 102, 2040, 0, 324, true, Map.of("emulator", 4.7, "claim-service", 7.8), Map.of()),
-                        new BenchFlow.Step(
-                                345,
-                                176,
-                                6900,
-                                0,
-                                7012,
-                                false,
-                                Map.of("emulator", 3.5, "claim-service", 7.5),
-                                Map.of())),
+                        step(68, true, Map.of("emulator", 5.2, "claim-service", 3.5)),
+                        step(153, true, Map.of("emulator", 3.9, "claim-service", 8.0)),
+                        step(102, true, Map.of("emulator", 4.7, "claim-service", 7.8)),
+                        step(345, false, Map.of("emulator", 3.5, "claim-service", 7.5))),
                 null,
                 null);
         BenchReport report = new BenchReport(1000, direct, trusted, Map.of());

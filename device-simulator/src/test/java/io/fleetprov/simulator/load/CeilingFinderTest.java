@@ -10,6 +10,7 @@ import io.fleetprov.simulator.report.Slo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleFunction;
 import org.junit.jupiter.api.Test;
 
 class CeilingFinderTest {
@@ -39,6 +40,14 @@ class CeilingFinderTest {
             metrics.throttled(throttledPhase);
         }
         return metrics.finish("step", Map.of(), Shard.SINGLE, devices);
+    }
+
+    /** A system that holds every rate up to {@code limit} and fails a device above it; notes each rate it is run at. */
+    private static DoubleFunction<RunData> holdingUpTo(double limit, List<Double> rates) {
+        return rate -> {
+            rates.add(rate);
+            return run(10, rate > limit ? 1 : 0, Phase.CLAIM, 0, 1_000);
+        };
     }
 
     @Test
@@ -116,12 +125,7 @@ class CeilingFinderTest {
         var finder = new CeilingFinder(Slo.parse("errors<=0"), 345, 1.5, 1000, 1, APIS);
 
         // 345, 518, 777 hold; the next step, 1166, is above the maximum: 1000 is tried (it misses), then refined.
-        var result = finder.find(
-                rate -> {
-                    rates.add(rate);
-                    return rate > 900 ? run(10, 1, Phase.CLAIM, 0, 1_000) : run(10, 0, Phase.CLAIM, 0, 1_000);
-                },
-                step -> {});
+        var result = finder.find(holdingUpTo(900, rates), step -> {});
 
         assertThat(rates).containsExactly(345.0, 518.0, 777.0, 1000.0, 881.0);
         assertThat(result.sustainableRate()).isEqualTo(881.0);
@@ -135,12 +139,7 @@ class CeilingFinderTest {
         var finder = new CeilingFinder(Slo.parse("errors<=0"), 100, 1.5, 1000, 2, APIS);
 
         // The system holds up to 190/s: the rising steps alone would say 150.
-        var result = finder.find(
-                rate -> {
-                    rates.add(rate);
-                    return rate > 190 ? run(10, 1, Phase.CLAIM, 0, 1_000) : run(10, 0, Phase.CLAIM, 0, 1_000);
-                },
-                step -> {});
+        var result = finder.find(holdingUpTo(190, rates), step -> {});
 
         // sqrt(150 x 225) = 184 held, then sqrt(184 x 225) = 203 missed.
         assertThat(rates).containsExactly(100.0, 150.0, 225.0, 184.0, 203.0);
