@@ -24,6 +24,12 @@ final class LocalStack implements AutoCloseable {
 
     private static final String HOOK_SECRET_HEADER = "X-Fleetprov-Hook-Secret";
     private static final String AUDIT_ROLE = "audit_app";
+    /** claim-service's claim requests at once (its default: 24). */
+    private static final int CLAIMS_IN_FLIGHT = 48;
+    /** Of them, calling CreateProvisioningClaim at once (its default: 16). */
+    private static final int CLAIMS_CALLING_AWS = 32;
+    /** Connections of claim-service's pool the claim path never takes: the hook's and the jobs' (as by default). */
+    private static final int HOOK_CONNECTIONS = 8;
 
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Path stateDir;
@@ -110,11 +116,14 @@ final class LocalStack implements AutoCloseable {
         // where a claim takes AWS's ~100 ms. Here the claim shares the machine with the emulator, the simulator,
         // audit-service and PostgreSQL, and under load its latency is that machine's CPU queue: at 198 devices/s,
         // which the system sustained (197.5/s, p99 1.9 s), 24 shed 36 claims, so a step the system held did not count.
-        // Twice the room; the pool stays 8 above it, the hook's budget.
-        claimProps.put("fleetprov.claims.max-in-flight", "48");
-        claimProps.put("quarkus.datasource.jdbc.max-size", "56");
-        claimProps.put("fleetprov.aws.create-claim.bulkhead", "32");
-        claimProps.put("fleetprov.aws.create-claim.bulkhead-waiting-queue", "16");
+        // Twice the room, sized as the defaults are: the pool larger by the hook's budget, the bulkhead's queue as deep
+        // as the claims in flight that may not call at once.
+        claimProps.put("fleetprov.claims.max-in-flight", Integer.toString(CLAIMS_IN_FLIGHT));
+        claimProps.put("quarkus.datasource.jdbc.max-size", Integer.toString(CLAIMS_IN_FLIGHT + HOOK_CONNECTIONS));
+        claimProps.put("fleetprov.aws.create-claim.bulkhead", Integer.toString(CLAIMS_CALLING_AWS));
+        claimProps.put(
+                "fleetprov.aws.create-claim.bulkhead-waiting-queue",
+                Integer.toString(CLAIMS_IN_FLIGHT - CLAIMS_CALLING_AWS));
         claimProps.put("fleetprov.aws.endpoint-override", emulator.httpUrl());
         claimProps.put("fleetprov.aws.region", emulator.config().region());
         claimProps.put("fleetprov.aws.iot-endpoint", emulator.mqttEndpoint());

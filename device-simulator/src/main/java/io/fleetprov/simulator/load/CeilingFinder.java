@@ -114,7 +114,11 @@ public final class CeilingFinder {
                     stopped = firstMiss + "; stepping down, " + rate + " devices/s held";
                     break;
                 }
-                rate = rate < maxRate ? Math.min(next(rate), maxRate) : next(rate);
+                if (rate >= maxRate) {
+                    break;
+                }
+                // The maximum itself is the last rising step when the next one would pass it.
+                rate = Math.min(next(rate), maxRate);
                 continue;
             }
             String why = !step.slo().passed() ? "SLO missed" : "throttled";
