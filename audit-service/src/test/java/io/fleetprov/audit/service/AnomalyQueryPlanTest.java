@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,10 +26,35 @@ class AnomalyQueryPlanTest extends RogueThingLogTest {
 
     @Test
     void thingWithoutClaimFindsTheRogueThingWithoutComparingEveryThingWithEveryHook() throws Exception {
+        assertFindsOnlyTheRogueThingInLinearTime(AnomalyService.THING_WITHOUT_CLAIM_SQL, List.of());
+    }
+
+    /**
+     * The gauges' refresh runs the query narrowed to the things that arrived since the last one. PostgreSQL has no
+     * statistics on {@code lower(outcome)} by itself and guessed that a hundredth of the allowed hooks there are; so
+     * sure the hooks were few, it read them once and compared each narrowed thing with every one of them (8.8 s for
+     * 6,000 things under load). The log's extended statistics (V6) give it the true share.
+     */
+    @Test
+    void thingWithoutClaimNarrowedToEveryThingStaysLinear() throws Exception {
+        List<String> things;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("select thing_name from audit_event where event_type = 'ThingCreated'");
+                ResultSet rs = ps.executeQuery()) {
+            things = new ArrayList<>();
+            while (rs.next()) {
+                things.add(rs.getString(1));
+            }
+        }
+        assertFindsOnlyTheRogueThingInLinearTime(
+                AnomalyService.THING_WITHOUT_CLAIM_SQL + " and t.thing_name = any(?)", things);
+    }
+
+    private static void assertFindsOnlyTheRogueThingInLinearTime(String sql, List<String> things) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             List<String> subjects = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(AnomalyService.THING_WITHOUT_CLAIM_SQL)) {
-                ps.setTimestamp(1, Timestamp.from(NOW));
+            try (PreparedStatement ps = prepare(c, sql, things)) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         subjects.add(rs.getString(1));
@@ -37,9 +63,7 @@ class AnomalyQueryPlanTest extends RogueThingLogTest {
             }
             assertThat(subjects).containsExactly("thing:rogue-thing");
 
-            try (PreparedStatement ps =
-                    c.prepareStatement("explain (analyze, format json) " + AnomalyService.THING_WITHOUT_CLAIM_SQL)) {
-                ps.setTimestamp(1, Timestamp.from(NOW));
+            try (PreparedStatement ps = prepare(c, "explain (analyze, format json) " + sql, things)) {
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     JsonNode plan = new ObjectMapper().readTree(rs.getString(1));
@@ -49,6 +73,15 @@ class AnomalyQueryPlanTest extends RogueThingLogTest {
                 }
             }
         }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, List<String> things) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        ps.setTimestamp(1, Timestamp.from(NOW));
+        if (!things.isEmpty()) {
+            ps.setArray(2, c.createArrayOf("text", things.toArray()));
+        }
+        return ps;
     }
 
     private static long rowsDiscardedByJoinFilters(JsonNode node) {
