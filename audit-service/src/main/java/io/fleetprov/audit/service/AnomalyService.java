@@ -133,7 +133,7 @@ public class AnomalyService {
 
         /** Narrowed to the subjects whose key, {@code key}, is one of the scope's. */
         static Query byKey(String sql, String key, List<?> before, List<?> after) {
-            return new Query(sql, " and " + key + " = any(?)", s -> List.of((Object) keys(s)), before, after);
+            return new Query(sql, keyIn(key), s -> List.of((Object) keys(s)), before, after);
         }
 
         static String[] keys(Scope scope) {
@@ -151,6 +151,11 @@ public class AnomalyService {
     }
 
     private static final String SCOPE = "{scope}";
+
+    /** The condition that narrows a query to the rows whose {@code key} is one of an array parameter's elements. */
+    static String keyIn(String key) {
+        return " and " + key + " = any(?)";
+    }
 
     private Query query(Kind kind, Instant now) {
         return switch (kind) {
