@@ -13,7 +13,7 @@ import java.security.cert.X509Certificate;
 /**
  * What a POST to claim-service costs the simulator's process, per HTTP client: the JDK's HttpClient (HTTP/2, HTTP/1.1)
  * against Vert.x's on OpenSSL (HTTP/2 by ALPN, HTTP/1.1 keep-alive). Not part of the build; run with the simulator's
- * class path (README, "What limits it"):
+ * class path (docs/benchmarks/load-testing.md, "What limits it"):
  *   java -cp "$CP" device-simulator/bench/HttpClientCost.java server 39443 &
  *   java -cp "$CP" device-simulator/bench/HttpClientCost.java jdk-h2|jdk-h1|vertx-h2|vertx 39443 3000 20
  * The server is a Vert.x HTTPS server on OpenSSL with a self-signed certificate answering a claim-sized body, as

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -51,16 +52,28 @@ class ReadmeCommandsTest {
 
     @Test
     void everyDocumentedCommandParses() throws IOException {
-        List<Documented> commands = commands(Files.readAllLines(ROOT.resolve("README.md")));
         Map<String, String> branches = scriptBranches();
         List<String> problems = new ArrayList<>();
-        for (Documented command : commands) {
-            String problem = check(command, branches);
-            if (problem != null) {
-                problems.add("README.md:" + command.line() + ": " + command.text() + "\n    " + problem);
+        for (Path document : documents()) {
+            for (Documented command : commands(Files.readAllLines(document))) {
+                String problem = check(command, branches);
+                if (problem != null) {
+                    problems.add(ROOT.relativize(document) + ":" + command.line() + ": " + command.text() + "\n    "
+                            + problem);
+                }
             }
         }
         assertThat(problems).as("README commands the code does not accept").isEmpty();
+    }
+
+    /** The README and the pages it hands detail to (docs/), whose commands are pasted as well. */
+    private static List<Path> documents() throws IOException {
+        List<Path> documents = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
+        }
+        assertThat(documents).as("README.md and docs/**/*.md").hasSizeGreaterThan(1);
+        return documents;
     }
 
     @Test
