@@ -28,6 +28,22 @@ public record ProvisioningTemplate(
 
     public record Version(int versionId, String templateBody, Instant creationDate) {}
 
+    /** This template with another list of versions and default, modified at {@code modified}. */
+    public ProvisioningTemplate withVersions(List<Version> versions, int defaultVersionId, Instant modified) {
+        return new ProvisioningTemplate(
+                templateName,
+                templateArn,
+                description,
+                enabled,
+                provisioningRoleArn,
+                preProvisioningHook,
+                type,
+                versions,
+                defaultVersionId,
+                creationDate,
+                modified);
+    }
+
     public Version defaultVersion() {
         return version(defaultVersionId);
     }

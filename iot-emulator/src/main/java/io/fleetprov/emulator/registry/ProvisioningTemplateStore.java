@@ -150,20 +150,7 @@ public final class ProvisioningTemplateStore {
             var version = new ProvisioningTemplate.Version(next, templateBody, now);
             List<ProvisioningTemplate.Version> versions = new ArrayList<>(t.versions());
             versions.add(version);
-            templates.put(
-                    name,
-                    new ProvisioningTemplate(
-                            name,
-                            t.templateArn(),
-                            t.description(),
-                            t.enabled(),
-                            t.provisioningRoleArn(),
-                            t.preProvisioningHook(),
-                            t.type(),
-                            versions,
-                            setAsDefault ? next : t.defaultVersionId(),
-                            t.creationDate(),
-                            now));
+            templates.put(name, t.withVersions(versions, setAsDefault ? next : t.defaultVersionId(), now));
             return version;
         }
     }
@@ -180,20 +167,7 @@ public final class ProvisioningTemplateStore {
             List<ProvisioningTemplate.Version> versions = t.versions().stream()
                     .filter(v -> v.versionId() != versionId)
                     .toList();
-            templates.put(
-                    name,
-                    new ProvisioningTemplate(
-                            name,
-                            t.templateArn(),
-                            t.description(),
-                            t.enabled(),
-                            t.provisioningRoleArn(),
-                            t.preProvisioningHook(),
-                            t.type(),
-                            versions,
-                            t.defaultVersionId(),
-                            t.creationDate(),
-                            clock.instant()));
+            templates.put(name, t.withVersions(versions, t.defaultVersionId(), clock.instant()));
         }
     }
 
