@@ -75,6 +75,7 @@ class AnomalyQueryPlanTest extends RogueThingLogTest {
         }
     }
 
+    /** The query at {@code NOW}; {@code things} binds its narrowing array, none for the query as the hourly run has it. */
     private static PreparedStatement prepare(Connection c, String sql, List<String> things) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         ps.setTimestamp(1, Timestamp.from(NOW));
