@@ -77,8 +77,11 @@ public class ClaimService {
         }
     }
 
-    /** A reserved claim row, or a claim issued earlier for the same Idempotency-Key. */
-    private record Reservation(UUID id, ClaimResponse replay) {}
+    /**
+     * An admitted claim request: its id, when it was asked for and whether its row is written yet ({@code held}:
+     * PENDING until AWS answers); or a claim issued earlier for the same Idempotency-Key.
+     */
+    private record Reservation(UUID id, Instant requestedAt, boolean held, ClaimResponse replay) {}
 
     /**
      * Blocks: call it on a worker thread, which waits here for AWS too (no other thread is involved, so a claim
@@ -126,8 +129,7 @@ public class ClaimService {
                 throw new ClaimRefusedException(
                         RefusalReason.REPLACE_FORBIDDEN, "your groups may not replace provisioned devices");
             }
-            reservation = QuarkusTransaction.requiringNew()
-                    .call(() -> reserve(installer, serialNumber, template, replace, idempotencyKey, traceId));
+            reservation = admit(installer, serialNumber, template, replace, idempotencyKey, traceId);
         } catch (ClaimRefusedException e) {
             throw refused(installer, serialNumber, template, e, traceId);
         }
@@ -145,12 +147,14 @@ public class ClaimService {
                     claim.expiration(),
                     template,
                     endpoint);
-            return complete(reservation.id(), installer, serialNumber, idempotencyKey, bundle, traceId);
+            return complete(reservation, installer, serialNumber, replace, idempotencyKey, bundle, traceId);
         } catch (ClaimRefusedException e) {
             throw e;
         } catch (RuntimeException failure) {
             ClaimRefusedException refusal = toRefusal(failure);
-            QuarkusTransaction.requiringNew().run(() -> store.deletePending(reservation.id()));
+            if (reservation.held()) {
+                QuarkusTransaction.requiringNew().run(() -> store.deletePending(reservation.id()));
+            }
             throw refused(installer, serialNumber, template, refusal, traceId);
         }
     }
@@ -243,7 +247,7 @@ public class ClaimService {
         }
     }
 
-    private Reservation reserve(
+    private Reservation admit(
             Installer installer,
             String serialNumber,
             String template,
@@ -253,25 +257,54 @@ public class ClaimService {
         Instant now = clock.instant();
         int perMinute = config.quota().claimsPerMinute();
         int outstanding = config.quota().outstanding();
+        if (idempotencyKey != null || perMinute > 0 || outstanding > 0) {
+            return QuarkusTransaction.requiringNew()
+                    .call(() -> reserve(installer, serialNumber, template, replace, idempotencyKey, traceId, now));
+        }
+        // Nothing needs a row before AWS answers: no quota counts the claims in flight, no key is held, and no lock
+        // is taken (it only makes quota decisions atomic, and an installer that provisions a whole fleet is not
+        // serialised on it). The row is written once, ISSUED, when the claim is: a transaction and a statement fewer
+        // per claim, and no update of a row inserted a moment before (every update of a claim enters all of the
+        // table's indexes again).
+        check(store.admission(serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), 0, now, 0), replace, now);
+        return new Reservation(UUID.randomUUID(), now, false, null);
+    }
+
+    /** Holds the claim's row, PENDING, for the quotas that count claims in flight and the Idempotency-Key. */
+    private Reservation reserve(
+            Installer installer,
+            String serialNumber,
+            String template,
+            boolean replace,
+            String idempotencyKey,
+            String traceId,
+            Instant now) {
+        int perMinute = config.quota().claimsPerMinute();
+        int outstanding = config.quota().outstanding();
         ClaimStore.Admission admission;
         if (idempotencyKey != null) {
             store.lockInstaller(installer.subject());
             var earlier = store.findByIdempotencyKey(installer.subject(), idempotencyKey);
             if (earlier.isPresent()) {
-                return new Reservation(earlier.get().id(), replay(earlier.get(), serialNumber, template, now));
+                return new Reservation(
+                        earlier.get().id(), now, true, replay(earlier.get(), serialNumber, template, now));
             }
             admission = store.admission(
                     serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
-        } else if (perMinute > 0 || outstanding > 0) {
+        } else {
             // Without a key there is nothing to look up between the lock and the admission: one round trip.
             admission = store.lockInstallerAndAdmit(
                     serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
-        } else {
-            // The lock makes quota decisions atomic; with no quota there is none, and an installer that provisions a
-            // whole fleet is not serialised on it.
-            admission = store.admission(
-                    serialNumber, installer.subject(), now.minus(QUOTA_WINDOW), perMinute, now, outstanding);
         }
+        check(admission, replace, now);
+        UUID id = UUID.randomUUID();
+        store.insertPending(id, installer.subject(), serialNumber, template, replace, idempotencyKey, now, traceId);
+        return new Reservation(id, now, true, null);
+    }
+
+    private void check(ClaimStore.Admission admission, boolean replace, Instant now) {
+        int perMinute = config.quota().claimsPerMinute();
+        int outstanding = config.quota().outstanding();
         if (!replace && admission.provisioned()) {
             throw new ClaimRefusedException(
                     RefusalReason.ALREADY_PROVISIONED,
@@ -290,9 +323,6 @@ public class ClaimService {
                     "at most " + outstanding + " unused, unexpired claims at once",
                     atLeastOneSecond(Duration.between(now, admission.outstandingFullUntil())));
         }
-        UUID id = UUID.randomUUID();
-        store.insertPending(id, installer.subject(), serialNumber, template, replace, idempotencyKey, now, traceId);
-        return new Reservation(id, null);
     }
 
     private ClaimResponse replay(ClaimRecord earlier, String serialNumber, String template, Instant now) {
@@ -317,19 +347,35 @@ public class ClaimService {
     }
 
     private ClaimResponse complete(
-            UUID id,
+            Reservation reservation,
             Installer installer,
             String serialNumber,
+            boolean replace,
             String idempotencyKey,
             ClaimResponse bundle,
             String traceId) {
+        UUID id = reservation.id();
         QuarkusTransaction.requiringNew().run(() -> {
-            store.markIssued(
-                    id,
-                    bundle.certificateId(),
-                    clock.instant(),
-                    bundle.expiresAt(),
-                    idempotencyKey == null ? null : sealer.seal(id, bundle));
+            if (reservation.held()) {
+                store.markIssued(
+                        id,
+                        bundle.certificateId(),
+                        clock.instant(),
+                        bundle.expiresAt(),
+                        idempotencyKey == null ? null : sealer.seal(id, bundle));
+            } else {
+                store.insertIssued(
+                        id,
+                        installer.subject(),
+                        serialNumber,
+                        bundle.templateName(),
+                        replace,
+                        reservation.requestedAt(),
+                        traceId,
+                        bundle.certificateId(),
+                        clock.instant(),
+                        bundle.expiresAt());
+            }
             events.claimIssued(
                     installer.subject(), serialNumber, bundle.templateName(), bundle.certificateId(), traceId);
         });

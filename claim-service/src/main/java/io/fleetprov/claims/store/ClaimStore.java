@@ -263,6 +263,34 @@ public class ClaimStore {
                 traceId);
     }
 
+    /** A claim issued with no row held for it while AWS answered (no quota, no Idempotency-Key): written once. */
+    public void insertIssued(
+            UUID id,
+            String installer,
+            String serialNumber,
+            String templateName,
+            boolean replacesDevice,
+            Instant requestedAt,
+            String traceId,
+            String certificateId,
+            Instant issuedAt,
+            Instant expiresAt) {
+        update(
+                "insert into claims (id, installer, serial_number, template_name, replaces_device, status, "
+                        + "requested_at, trace_id, certificate_id, issued_at, expires_at) "
+                        + "values (?, ?, ?, ?, ?, 'ISSUED', ?, ?, ?, ?, ?)",
+                id,
+                installer,
+                serialNumber,
+                templateName,
+                replacesDevice,
+                requestedAt,
+                traceId,
+                certificateId,
+                issuedAt,
+                expiresAt);
+    }
+
     public void markIssued(UUID id, String certificateId, Instant issuedAt, Instant expiresAt, byte[] sealedBundle) {
         update(
                 "update claims set status = 'ISSUED', certificate_id = ?, issued_at = ?, expires_at = ?, "
