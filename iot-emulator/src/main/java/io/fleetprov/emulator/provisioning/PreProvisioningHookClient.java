@@ -4,7 +4,6 @@ import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.protocol.hook.PreProvisioningHookRequest;
 import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +11,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Calls a template's pre-provisioning hook. On AWS the target is a Lambda function; locally it is an HTTP(S) URL
@@ -63,19 +66,30 @@ public final class PreProvisioningHookClient {
         if (headerScope.allows(target)) {
             headers.forEach(builder::header);
         }
+        String late = "pre-provisioning hook did not answer within " + timeout.toMillis() + " ms";
+        // The request's timeout ends when the answer's headers arrive; AWS's deadline is the whole answer's, so a
+        // hook that sends its headers in time and then its body a byte at a time is cut off here.
+        CompletableFuture<HttpResponse<byte[]>> call =
+                http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
-            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() / 100 != 2) {
                 throw new HookFailure("pre-provisioning hook answered HTTP " + response.statusCode());
             }
             return PayloadCodec.json().decode(response.body(), PreProvisioningHookResponse.class);
-        } catch (HttpTimeoutException e) {
-            throw new HookFailure("pre-provisioning hook did not answer within " + timeout.toMillis() + " ms");
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw new HookFailure(late);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HttpTimeoutException) {
+                throw new HookFailure(late);
+            }
+            throw new HookFailure("pre-provisioning hook could not be reached: "
+                    + e.getCause().getMessage());
         } catch (PayloadException e) {
             throw new HookFailure("pre-provisioning hook gave a malformed answer: " + e.getMessage());
-        } catch (IOException e) {
-            throw new HookFailure("pre-provisioning hook could not be reached: " + e.getMessage());
         } catch (InterruptedException e) {
+            call.cancel(true);
             Thread.currentThread().interrupt();
             throw new HookFailure("interrupted while calling the pre-provisioning hook");
         }
