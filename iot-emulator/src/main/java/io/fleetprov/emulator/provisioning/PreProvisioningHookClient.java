@@ -4,24 +4,33 @@ import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
 import io.fleetprov.protocol.hook.PreProvisioningHookRequest;
 import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
  * Calls a template's pre-provisioning hook. On AWS the target is a Lambda function; locally it is an HTTP(S) URL
- * that receives the same JSON payload. Any failure — non-2xx, malformed answer, timeout — counts as a denial,
- * as on AWS.
+ * that receives the same JSON payload. Any failure — non-2xx, malformed or oversized answer, timeout — counts as a
+ * denial, as on AWS.
  */
 public final class PreProvisioningHookClient {
+
+    /** Lambda's bound on a synchronous invocation's answer: the emulator refuses no answer AWS would take. */
+    static final int MAX_ANSWER_BYTES = 6 * 1024 * 1024;
 
     /** Thrown when the hook cannot give an answer; the message says why, for the rejected payload. */
     public static final class HookFailure extends Exception {
@@ -69,8 +78,7 @@ public final class PreProvisioningHookClient {
         String late = "pre-provisioning hook did not answer within " + timeout.toMillis() + " ms";
         // The request's timeout ends when the answer's headers arrive; AWS's deadline is the whole answer's, so a
         // hook that sends its headers in time and then its body a byte at a time is cut off here.
-        CompletableFuture<HttpResponse<byte[]>> call =
-                http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(builder.build(), answer -> new BoundedBody());
         try {
             HttpResponse<byte[]> response = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response.statusCode() / 100 != 2) {
@@ -84,6 +92,9 @@ public final class PreProvisioningHookClient {
             if (e.getCause() instanceof HttpTimeoutException) {
                 throw new HookFailure(late);
             }
+            if (e.getCause() instanceof AnswerTooLarge) {
+                throw new HookFailure("pre-provisioning hook answered more than " + MAX_ANSWER_BYTES + " bytes");
+            }
             throw new HookFailure("pre-provisioning hook could not be reached: "
                     + e.getCause().getMessage());
         } catch (PayloadException e) {
@@ -92,6 +103,61 @@ public final class PreProvisioningHookClient {
             call.cancel(true);
             Thread.currentThread().interrupt();
             throw new HookFailure("interrupted while calling the pre-provisioning hook");
+        }
+    }
+
+    private static final class AnswerTooLarge extends IOException {
+        AnswerTooLarge() {
+            super("answer larger than " + MAX_ANSWER_BYTES + " bytes");
+        }
+    }
+
+    /**
+     * The answer's bytes, up to {@link #MAX_ANSWER_BYTES}; beyond, the exchange is cancelled: a hook that answers
+     * without end would otherwise fill the emulator's heap within its deadline.
+     */
+    private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                if (body.isDone()) {
+                    return;
+                }
+                if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
+                    subscription.cancel();
+                    body.completeExceptionally(new AnswerTooLarge());
+                    return;
+                }
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
         }
     }
 }

@@ -40,6 +40,9 @@ class PreProvisioningHookClientTest {
         server.createContext("/allow", exchange -> answer(exchange, 200, ALLOW));
         server.createContext("/refuse", exchange -> answer(exchange, 500, "{\"message\":\"boom\"}".getBytes()));
         server.createContext("/malformed", exchange -> answer(exchange, 200, "{\"allowProvisioning\":".getBytes()));
+        server.createContext(
+                "/huge",
+                exchange -> answer(exchange, 200, new byte[PreProvisioningHookClient.MAX_ANSWER_BYTES + 1024]));
         server.createContext("/redirect", exchange -> {
             exchange.getResponseHeaders().add("Location", "/allow");
             answer(exchange, 307, new byte[0]);
@@ -91,6 +94,9 @@ class PreProvisioningHookClientTest {
                 .hasMessage("pre-provisioning hook answered HTTP 500");
         assertThatThrownBy(() -> client.invoke(url("/malformed"), request(), TIMEOUT))
                 .hasMessageStartingWith("pre-provisioning hook gave a malformed answer");
+
+        assertThatThrownBy(() -> client.invoke(url("/huge"), request(), TIMEOUT))
+                .hasMessage("pre-provisioning hook answered more than 6291456 bytes");
 
         assertThat(client.invoke(url("/allow"), request(), TIMEOUT).allowed()).isTrue();
     }
