@@ -109,6 +109,11 @@ class NoQuotaTest {
             Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(true));
             Claims.hook(Claims.hookSecret(), claim, serial).statusCode(200).body("allowProvisioning", equalTo(false));
             Claims.get(user, claim).statusCode(200).body("status", equalTo("USED"));
+            // The admission without a row still refuses a second device under a provisioned serial.
+            Claims.request(user, serial)
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("type", equalTo("https://fleetprov.io/problems/already-provisioned"));
             assertThat(updates.of(serial))
                     .as("the row's changes once the hook allowed it")
                     .containsExactly("ISSUED>USED");

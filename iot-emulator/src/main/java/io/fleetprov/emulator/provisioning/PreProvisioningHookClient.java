@@ -75,7 +75,6 @@ public final class PreProvisioningHookClient {
         if (headerScope.allows(target)) {
             headers.forEach(builder::header);
         }
-        String late = "pre-provisioning hook did not answer within " + timeout.toMillis() + " ms";
         // The request's timeout ends when the answer's headers arrive; AWS's deadline is the whole answer's, so a
         // hook that sends its headers in time and then its body a byte at a time is cut off here.
         CompletableFuture<HttpResponse<byte[]>> call = http.sendAsync(builder.build(), answer -> new BoundedBody());
@@ -87,10 +86,10 @@ public final class PreProvisioningHookClient {
             return PayloadCodec.json().decode(response.body(), PreProvisioningHookResponse.class);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new HookFailure(late);
+            throw late(timeout);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof HttpTimeoutException) {
-                throw new HookFailure(late);
+                throw late(timeout);
             }
             if (e.getCause() instanceof AnswerTooLarge) {
                 throw new HookFailure("pre-provisioning hook answered more than " + MAX_ANSWER_BYTES + " bytes");
@@ -104,6 +103,10 @@ public final class PreProvisioningHookClient {
             Thread.currentThread().interrupt();
             throw new HookFailure("interrupted while calling the pre-provisioning hook");
         }
+    }
+
+    private static HookFailure late(Duration timeout) {
+        return new HookFailure("pre-provisioning hook did not answer within " + timeout.toMillis() + " ms");
     }
 
     private static final class AnswerTooLarge extends IOException {
