@@ -60,9 +60,18 @@ public final class MqttBroker implements AutoCloseable {
     /** Room for the fixed and variable headers on top of AWS's 128 KB payload limit. */
     private static final int FRAME_ALLOWANCE_BYTES = 1024;
 
+    /**
+     * RegisterThing's threads, apart from the certificate operations' (one per core): a registration waits for its
+     * template's pre-provisioning hook, up to the hook's deadline, and on AWS a slow hook delays only its own
+     * devices. With one pool, as many slow hooks as cores stalled every device's provisioning. Bounded, so a slow hook
+     * holds at most this many of the emulator's files as HTTP connections; registrations beyond wait their turn.
+     */
+    static final int REGISTRATION_THREADS = 32;
+
     private final Server server = new Server();
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService workers;
+    private final ExecutorService registrations;
     private final BrokerInternals sessions;
     private final SslContext tls;
     private final int port;
@@ -95,6 +104,7 @@ public final class MqttBroker implements AutoCloseable {
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("emulator-broker-housekeeping"));
         this.workers = Executors.newFixedThreadPool(
                 Math.max(2, Runtime.getRuntime().availableProcessors()), daemon("emulator-provisioning"));
+        this.registrations = Executors.newFixedThreadPool(REGISTRATION_THREADS, daemon("emulator-registration"));
         try {
             server.startServer(
                     new MemoryConfig(properties(bindHost, port)),
@@ -122,10 +132,12 @@ public final class MqttBroker implements AutoCloseable {
             this.presence = new PresenceEvents(sessions, this::publishEvent, clock);
             server.addInterceptHandler(new ConnectionLifecycle(sessions));
             server.addInterceptHandler(presence);
-            server.addInterceptHandler(new ProvisioningRequestHandler(provisioning, identities, this::reply, workers));
+            server.addInterceptHandler(
+                    new ProvisioningRequestHandler(provisioning, identities, this::reply, workers, registrations));
             extraHandlers.forEach(server::addInterceptHandler);
         } catch (IOException e) {
             workers.shutdownNow();
+            registrations.shutdownNow();
             housekeeping.shutdownNow();
             throw new UncheckedIOException("cannot start the MQTT broker on port " + port, e);
         }
@@ -223,6 +235,7 @@ public final class MqttBroker implements AutoCloseable {
         presence.close();
         server.stopServer();
         workers.shutdownNow();
+        registrations.shutdownNow();
         housekeeping.shutdownNow();
     }
 

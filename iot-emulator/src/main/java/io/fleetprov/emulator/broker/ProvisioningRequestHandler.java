@@ -3,6 +3,7 @@ package io.fleetprov.emulator.broker;
 import io.fleetprov.emulator.provisioning.FleetErrors;
 import io.fleetprov.emulator.provisioning.FleetProvisioningException;
 import io.fleetprov.emulator.provisioning.FleetProvisioningService;
+import io.fleetprov.protocol.FleetOperation;
 import io.fleetprov.protocol.FleetTopics;
 import io.fleetprov.protocol.codec.PayloadCodec;
 import io.fleetprov.protocol.codec.PayloadException;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Answers the fleet-provisioning MQTT API: a publish on a request topic is decoded, handed to the
  * {@link FleetProvisioningService} on a worker pool (key generation and signing are CPU work that must not hold
- * Moquette's threads), and the answer goes to {@code /accepted} or {@code /rejected} of the requesting
- * connection only.
+ * Moquette's threads; RegisterThing, which waits for its hook, on a pool of its own), and the answer goes to
+ * {@code /accepted} or {@code /rejected} of the requesting connection only.
  */
 final class ProvisioningRequestHandler extends AbstractInterceptHandler {
 
@@ -30,6 +31,7 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
     private final ClientIdentities identities;
     private final ReplyChannel replies;
     private final ExecutorService workers;
+    private final ExecutorService registrations;
 
     /** Delivers an answer to one client; the fault injector may drop it. */
     interface ReplyChannel {
@@ -40,11 +42,13 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
             FleetProvisioningService service,
             ClientIdentities identities,
             ReplyChannel replies,
-            ExecutorService workers) {
+            ExecutorService workers,
+            ExecutorService registrations) {
         this.service = service;
         this.identities = identities;
         this.replies = replies;
         this.workers = workers;
+        this.registrations = registrations;
     }
 
     @Override
@@ -60,7 +64,9 @@ final class ProvisioningRequestHandler extends AbstractInterceptHandler {
                 String clientId = msg.getClientID();
                 String connection = msg.getUsername();
                 try {
-                    workers.execute(() -> handle(clientId, connection, request, payload));
+                    ExecutorService pool =
+                            request.operation() == FleetOperation.REGISTER_THING ? registrations : workers;
+                    pool.execute(() -> handle(clientId, connection, request, payload));
                 } catch (RejectedExecutionException e) {
                     LOG.debug("broker stopping; request from {} dropped", clientId);
                 }

@@ -1,0 +1,129 @@
+package io.fleetprov.emulator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fleetprov.emulator.EmulatorConfig;
+import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.provisioning.ProvisioningClaim;
+import io.fleetprov.emulator.registry.ProvisioningTemplate;
+import io.fleetprov.testing.SdkDevice;
+import io.fleetprov.testing.TestTemplates;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A slow pre-provisioning hook delays only its own template's devices, as on AWS: while as many of its calls are held
+ * as the machine has cores (what once filled the emulator's only provisioning pool), a device of another template
+ * still gets its certificate and its thing; once the hook answers, every held device is registered.
+ */
+class SlowHookIT {
+
+    private static final String DEVICE_TEMPLATE = TestTemplates.deviceTemplate("device-");
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger arrived = new AtomicInteger();
+    private final AtomicInteger answered = new AtomicInteger();
+    private final ExecutorService devices = Executors.newCachedThreadPool();
+    private HttpServer hook;
+    private IotEmulator emulator;
+
+    @BeforeEach
+    void start() throws Exception {
+        hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hook.setExecutor(Executors.newCachedThreadPool());
+        hook.createContext("/", exchange -> {
+            arrived.incrementAndGet();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "{\"allowProvisioning\":true}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+            answered.incrementAndGet();
+        });
+        hook.start();
+        // Longer than the device's wait for an answer: a registration stuck behind the held hooks fails the test
+        // instead of going through once they are denied at the deadline.
+        emulator = IotEmulator.start(EmulatorConfig.builder()
+                .forTests()
+                .hookTimeout(Duration.ofSeconds(60))
+                .build());
+        template("slow", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
+        template("plain", null);
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        devices.shutdownNow();
+        emulator.close();
+        hook.stop(0);
+    }
+
+    @Test
+    void aDeviceOfAnotherTemplateProvisionsWhileTheSlowHookHoldsItsOwn() throws Exception {
+        int held = Math.max(2, Runtime.getRuntime().availableProcessors());
+        List<CompletableFuture<String>> slow = new ArrayList<>();
+        for (int i = 0; i < held; i++) {
+            String serial = "SLOW-" + i;
+            slow.add(CompletableFuture.supplyAsync(() -> provision("slow", serial), devices));
+        }
+        long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (arrived.get() < held && System.nanoTime() < waitUntil) {
+            Thread.sleep(20);
+        }
+        assertThat(arrived).as("hook calls held").hasValue(held);
+
+        assertThat(provision("plain", "PLAIN-1")).isEqualTo("device-PLAIN-1");
+        assertThat(answered).as("the slow hook had not answered yet").hasValue(0);
+
+        release.countDown();
+        for (int i = 0; i < held; i++) {
+            assertThat(slow.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("device-SLOW-" + i);
+        }
+        assertThat(emulator.registry().things().find("device-PLAIN-1")).isPresent();
+    }
+
+    private String provision(String template, String serial) {
+        ProvisioningClaim claim = emulator.createProvisioningClaim(template);
+        try (SdkDevice device =
+                SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
+            var keys = device.createKeysAndCertificate();
+            return device.registerThing(template, keys.certificateOwnershipToken, Map.of("SerialNumber", serial))
+                    .thingName;
+        } catch (Exception e) {
+            throw new IllegalStateException(template + " device " + serial + " was not provisioned", e);
+        }
+    }
+
+    private void template(String name, String hookUrl) {
+        emulator.registry()
+                .templates()
+                .create(
+                        name,
+                        null,
+                        DEVICE_TEMPLATE,
+                        true,
+                        TestTemplates.ROLE,
+                        hookUrl == null ? null : new ProvisioningTemplate.PreProvisioningHook(hookUrl, "2020-04-01"),
+                        null);
+    }
+}
