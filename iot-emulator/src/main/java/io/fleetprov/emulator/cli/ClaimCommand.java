@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code fleetprov emulator claim}: asks a running emulator for a provisioning claim (CreateProvisioningClaim
@@ -20,18 +18,7 @@ import picocli.CommandLine.ParentCommand;
         name = "claim",
         mixinStandardHelpOptions = true,
         description = "Mints a provisioning claim for a template from a running emulator and writes it to a directory.")
-final class ClaimCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EmulatorCommand emulator;
-
-    // The README and users write it after the subcommand as often as before it; both mean the same directory.
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "The running emulator's data directory; may also come before the subcommand. "
-                    + "Default: the emulator's --data-dir.")
-    Path dataDir;
+final class ClaimCommand extends RunningEmulatorCommand {
 
     @Option(names = "--template", required = true, description = "Provisioning template name.")
     String template;
@@ -40,34 +27,26 @@ final class ClaimCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
-        try {
-            RunningEmulator running =
-                    RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir, emulator.environment);
-            JsonNode claim = running.post(
-                    "/provisioning-templates/" + template + "/provisioning-claim", "CreateProvisioningClaim");
-            Files.createDirectories(out);
-            Files.writeString(
-                    out.resolve("claim.pem.crt"), claim.path("certificatePem").asText());
-            RunningEmulator.writePrivate(
-                    out.resolve("claim.private.key"),
-                    claim.path("keyPair").path("PrivateKey").asText());
-            Files.writeString(
-                    out.resolve("claim.public.key"),
-                    claim.path("keyPair").path("PublicKey").asText());
-            Files.copy(running.caFile(), out.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-            Instant expiration =
-                    Instant.ofEpochMilli((long) (claim.path("expiration").asDouble() * 1000));
-            System.out.println("Claim " + claim.path("certificateId").asText() + " for template " + template
-                    + ", valid until " + expiration);
-            System.out.println("  certificate: " + out.resolve("claim.pem.crt"));
-            System.out.println("  private key: " + out.resolve("claim.private.key"));
-            System.out.println("  CA:          " + out.resolve("ca.pem"));
-            System.out.println("  endpoint:    " + running.mqttEndpoint());
-            return 0;
-        } catch (RunningEmulator.Failure e) {
-            System.err.println(e.getMessage());
-            return e.exitCode;
-        }
+    void run(RunningEmulator running) throws RunningEmulator.Failure, IOException, InterruptedException {
+        JsonNode claim =
+                running.post("/provisioning-templates/" + template + "/provisioning-claim", "CreateProvisioningClaim");
+        Files.createDirectories(out);
+        Files.writeString(
+                out.resolve("claim.pem.crt"), claim.path("certificatePem").asText());
+        RunningEmulator.writePrivate(
+                out.resolve("claim.private.key"),
+                claim.path("keyPair").path("PrivateKey").asText());
+        Files.writeString(
+                out.resolve("claim.public.key"),
+                claim.path("keyPair").path("PublicKey").asText());
+        Files.copy(running.caFile(), out.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
+        Instant expiration =
+                Instant.ofEpochMilli((long) (claim.path("expiration").asDouble() * 1000));
+        System.out.println("Claim " + claim.path("certificateId").asText() + " for template " + template
+                + ", valid until " + expiration);
+        System.out.println("  certificate: " + out.resolve("claim.pem.crt"));
+        System.out.println("  private key: " + out.resolve("claim.private.key"));
+        System.out.println("  CA:          " + out.resolve("ca.pem"));
+        System.out.println("  endpoint:    " + running.mqttEndpoint());
     }
 }

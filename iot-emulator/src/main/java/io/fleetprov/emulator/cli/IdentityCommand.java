@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code fleetprov emulator identity}: mints a service identity (a certificate allowed on {@code $aws/events/#}
@@ -18,18 +16,7 @@ import picocli.CommandLine.ParentCommand;
         name = "identity",
         mixinStandardHelpOptions = true,
         description = "Mints an MQTT client certificate for a fleetprov service from a running emulator.")
-final class IdentityCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EmulatorCommand emulator;
-
-    // The README and users write it after the subcommand as often as before it; both mean the same directory.
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            description = "The running emulator's data directory; may also come before the subcommand. "
-                    + "Default: the emulator's --data-dir.")
-    Path dataDir;
+final class IdentityCommand extends RunningEmulatorCommand {
 
     @Option(names = "--name", required = true, description = "Service name, e.g. claim-service.")
     String name;
@@ -38,25 +25,16 @@ final class IdentityCommand implements Callable<Integer> {
     Path out;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
-        try {
-            RunningEmulator running =
-                    RunningEmulator.find(dataDir != null ? dataDir : emulator.dataDir, emulator.environment);
-            JsonNode identity = running.post("/_emulator/service-identities/" + name, "CreateServiceIdentity");
-            Files.createDirectories(out);
-            Files.writeString(
-                    out.resolve(name + ".pem.crt"),
-                    identity.path("certificatePem").asText());
-            RunningEmulator.writePrivate(
-                    out.resolve(name + ".private.key"),
-                    identity.path("privateKeyPem").asText());
-            Files.copy(running.caFile(), out.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
-            System.out.println("Service identity " + name + " (certificate "
-                    + identity.path("certificateId").asText() + ") written to " + out);
-            return 0;
-        } catch (RunningEmulator.Failure e) {
-            System.err.println(e.getMessage());
-            return e.exitCode;
-        }
+    void run(RunningEmulator running) throws RunningEmulator.Failure, IOException, InterruptedException {
+        JsonNode identity = running.post("/_emulator/service-identities/" + name, "CreateServiceIdentity");
+        Files.createDirectories(out);
+        Files.writeString(
+                out.resolve(name + ".pem.crt"), identity.path("certificatePem").asText());
+        RunningEmulator.writePrivate(
+                out.resolve(name + ".private.key"),
+                identity.path("privateKeyPem").asText());
+        Files.copy(running.caFile(), out.resolve("ca.pem"), StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("Service identity " + name + " (certificate "
+                + identity.path("certificateId").asText() + ") written to " + out);
     }
 }
