@@ -1,6 +1,7 @@
 package io.fleetprov.testing;
 
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,20 @@ public final class SdkDevice implements AutoCloseable {
             MqttClientConnection connection = builder.build();
             connection.connect().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return new SdkDevice(connection);
+        }
+    }
+
+    /**
+     * One device through the whole flow with a fresh claim of {@code template}: CreateKeysAndCertificate, then
+     * RegisterThing with its {@code SerialNumber}. Returns the thing's name; a rejection is a {@link Rejected} cause.
+     */
+    public static String provision(IotEmulator emulator, String template, String serial) throws Exception {
+        ProvisioningClaim claim = emulator.createProvisioningClaim(template);
+        try (SdkDevice device =
+                SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
+            var keys = device.createKeysAndCertificate();
+            return device.registerThing(template, keys.certificateOwnershipToken, Map.of("SerialNumber", serial))
+                    .thingName;
         }
     }
 

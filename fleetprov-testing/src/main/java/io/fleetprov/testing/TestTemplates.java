@@ -1,5 +1,7 @@
 package io.fleetprov.testing;
 
+import io.fleetprov.emulator.registry.ProvisioningTemplate;
+import io.fleetprov.emulator.registry.Registry;
 import io.fleetprov.emulator.seed.SampleTemplate;
 
 /**
@@ -21,5 +23,21 @@ public final class TestTemplates {
     /** Things are named {@code thingNamePrefix + SerialNumber}; {@code ""} names them after the serial. */
     public static String deviceTemplate(String thingNamePrefix) {
         return SampleTemplate.deviceTemplate(thingNamePrefix);
+    }
+
+    /**
+     * Creates an enabled template {@code name} of {@link #deviceTemplate} whose pre-provisioning hook is the URL
+     * {@code hookUrl} (none when null).
+     */
+    public static void create(Registry registry, String name, String thingNamePrefix, String hookUrl) {
+        registry.templates()
+                .create(
+                        name,
+                        null,
+                        deviceTemplate(thingNamePrefix),
+                        true,
+                        ROLE,
+                        hookUrl == null ? null : new ProvisioningTemplate.PreProvisioningHook(hookUrl, "2020-04-01"),
+                        null);
     }
 }

@@ -8,7 +8,6 @@ import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.faults.FaultSettings;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
-import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.protocol.FleetTopics;
 import io.fleetprov.protocol.PayloadFormat;
 import io.fleetprov.protocol.codec.PayloadCodec;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.Test;
 /** Faults injected at run time change what devices see, and go away when reset. */
 class FaultInjectionIT {
 
-    private static final String DEVICE_TEMPLATE = TestTemplates.deviceTemplate("device-");
-
     private static final String TEMPLATE = "faults-template";
     private static final String SLOW_HOOK_TEMPLATE = "faults-slow-hook";
     private static final String CREATE = FleetTopics.createKeysAndCertificate(PayloadFormat.JSON);
@@ -60,18 +57,12 @@ class FaultInjectionIT {
         });
         hook.start();
         emulator = IotEmulator.start(EmulatorConfig.builder().forTests().build());
-        emulator.registry().templates().create(TEMPLATE, null, DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
-        emulator.registry()
-                .templates()
-                .create(
-                        SLOW_HOOK_TEMPLATE,
-                        null,
-                        DEVICE_TEMPLATE,
-                        true,
-                        TestTemplates.ROLE,
-                        new ProvisioningTemplate.PreProvisioningHook(
-                                "http://127.0.0.1:" + hook.getAddress().getPort() + "/slow", "2020-04-01"),
-                        null);
+        TestTemplates.create(emulator.registry(), TEMPLATE, "device-", null);
+        TestTemplates.create(
+                emulator.registry(),
+                SLOW_HOOK_TEMPLATE,
+                "device-",
+                "http://127.0.0.1:" + hook.getAddress().getPort() + "/slow");
     }
 
     @AfterAll

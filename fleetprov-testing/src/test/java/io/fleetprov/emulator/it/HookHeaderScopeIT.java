@@ -6,14 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.provisioning.ProvisioningClaim;
-import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.testing.SdkDevice;
 import io.fleetprov.testing.TestTemplates;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +25,6 @@ class HookHeaderScopeIT {
 
     private static final String HEADER = "X-Fleetprov-Hook-Secret";
     private static final String SECRET = "hook-secret-0123456789";
-    private static final String DEVICE_TEMPLATE = TestTemplates.deviceTemplate("device-");
 
     /** The release's claim-service: it checks the secret, as claim-service does. */
     private static HttpServer release;
@@ -86,26 +82,11 @@ class HookHeaderScopeIT {
     }
 
     private static String provision(String template, String serial) throws Exception {
-        ProvisioningClaim claim = emulator.createProvisioningClaim(template);
-        try (SdkDevice device =
-                SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
-            var keys = device.createKeysAndCertificate();
-            return device.registerThing(template, keys.certificateOwnershipToken, Map.of("SerialNumber", serial))
-                    .thingName;
-        }
+        return SdkDevice.provision(emulator, template, serial);
     }
 
     private static void template(String name, String hookUrl) {
-        emulator.registry()
-                .templates()
-                .create(
-                        name,
-                        null,
-                        DEVICE_TEMPLATE,
-                        true,
-                        TestTemplates.ROLE,
-                        new ProvisioningTemplate.PreProvisioningHook(hookUrl, "2020-04-01"),
-                        null);
+        TestTemplates.create(emulator.registry(), name, "device-", hookUrl);
     }
 
     /** Records the secret headers each call carried; allows only with the secret if {@code requireSecret}. */

@@ -9,7 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
-import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.protocol.FleetTopics;
 import io.fleetprov.protocol.PayloadFormat;
 import io.fleetprov.protocol.codec.PayloadCodec;
@@ -37,8 +36,6 @@ import org.junit.jupiter.api.Test;
  * disconnect, with a raw MQTT client so malformed payloads can be sent.
  */
 class ProvisioningRejectionsIT {
-
-    private static final String DEVICE_TEMPLATE = TestTemplates.deviceTemplate("device-");
 
     private static final String TEMPLATE = "rejections-template";
     private static final String DENY_TEMPLATE = "hook-deny-template";
@@ -75,26 +72,10 @@ class ProvisioningRejectionsIT {
                 .hookTimeout(Duration.ofMillis(500))
                 .build());
         var registry = emulator.registry();
-        registry.templates().create(TEMPLATE, null, DEVICE_TEMPLATE, true, TestTemplates.ROLE, null, null);
+        TestTemplates.create(registry, TEMPLATE, "device-", null);
         String hookBase = "http://127.0.0.1:" + hook.getAddress().getPort();
-        registry.templates()
-                .create(
-                        DENY_TEMPLATE,
-                        null,
-                        DEVICE_TEMPLATE,
-                        true,
-                        TestTemplates.ROLE,
-                        new ProvisioningTemplate.PreProvisioningHook(hookBase + "/deny", "2020-04-01"),
-                        null);
-        registry.templates()
-                .create(
-                        SLOW_TEMPLATE,
-                        null,
-                        DEVICE_TEMPLATE,
-                        true,
-                        TestTemplates.ROLE,
-                        new ProvisioningTemplate.PreProvisioningHook(hookBase + "/slow", "2020-04-01"),
-                        null);
+        TestTemplates.create(registry, DENY_TEMPLATE, "device-", hookBase + "/deny");
+        TestTemplates.create(registry, SLOW_TEMPLATE, "device-", hookBase + "/slow");
     }
 
     @AfterAll

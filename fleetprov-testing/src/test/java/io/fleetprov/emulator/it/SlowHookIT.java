@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
-import io.fleetprov.emulator.provisioning.ProvisioningClaim;
-import io.fleetprov.emulator.registry.ProvisioningTemplate;
 import io.fleetprov.testing.SdkDevice;
 import io.fleetprov.testing.TestTemplates;
 import java.net.InetSocketAddress;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * still gets its certificate and its thing; once the hook answers, every held device is registered.
  */
 class SlowHookIT {
-
-    private static final String DEVICE_TEMPLATE = TestTemplates.deviceTemplate("device-");
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final AtomicInteger arrived = new AtomicInteger();
@@ -66,8 +61,12 @@ class SlowHookIT {
                 .forTests()
                 .hookTimeout(Duration.ofSeconds(60))
                 .build());
-        template("slow", "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
-        template("plain", null);
+        TestTemplates.create(
+                emulator.registry(),
+                "slow",
+                "device-",
+                "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook");
+        TestTemplates.create(emulator.registry(), "plain", "device-", null);
     }
 
     @AfterEach
@@ -103,27 +102,10 @@ class SlowHookIT {
     }
 
     private String provision(String template, String serial) {
-        ProvisioningClaim claim = emulator.createProvisioningClaim(template);
-        try (SdkDevice device =
-                SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-" + serial)) {
-            var keys = device.createKeysAndCertificate();
-            return device.registerThing(template, keys.certificateOwnershipToken, Map.of("SerialNumber", serial))
-                    .thingName;
+        try {
+            return SdkDevice.provision(emulator, template, serial);
         } catch (Exception e) {
             throw new IllegalStateException(template + " device " + serial + " was not provisioned", e);
         }
-    }
-
-    private void template(String name, String hookUrl) {
-        emulator.registry()
-                .templates()
-                .create(
-                        name,
-                        null,
-                        DEVICE_TEMPLATE,
-                        true,
-                        TestTemplates.ROLE,
-                        hookUrl == null ? null : new ProvisioningTemplate.PreProvisioningHook(hookUrl, "2020-04-01"),
-                        null);
     }
 }
