@@ -33,13 +33,14 @@ class SlowHookIT {
     private final AtomicInteger arrived = new AtomicInteger();
     private final AtomicInteger answered = new AtomicInteger();
     private final ExecutorService devices = Executors.newCachedThreadPool();
+    private final ExecutorService hookThreads = Executors.newCachedThreadPool();
     private HttpServer hook;
     private IotEmulator emulator;
 
     @BeforeEach
     void start() throws Exception {
         hook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        hook.setExecutor(Executors.newCachedThreadPool());
+        hook.setExecutor(hookThreads);
         hook.createContext("/", exchange -> {
             arrived.incrementAndGet();
             try {
@@ -75,6 +76,7 @@ class SlowHookIT {
         devices.shutdownNow();
         emulator.close();
         hook.stop(0);
+        hookThreads.shutdownNow();
     }
 
     @Test
