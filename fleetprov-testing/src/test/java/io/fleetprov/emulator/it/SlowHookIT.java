@@ -1,10 +1,12 @@
 package io.fleetprov.emulator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
+import io.fleetprov.emulator.provisioning.ProvisioningClaim;
 import io.fleetprov.testing.SdkDevice;
 import io.fleetprov.testing.TestTemplates;
 import java.net.InetSocketAddress;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.iot.iotidentity.model.RegisterThingResponse;
 
 /**
  * A slow pre-provisioning hook delays only its own template's devices, as on AWS: while as many of its calls are held
@@ -101,6 +105,47 @@ class SlowHookIT {
             assertThat(slow.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("device-SLOW-" + i);
         }
         assertThat(emulator.registry().things().find("device-PLAIN-1")).isPresent();
+    }
+
+    /**
+     * The pool's threads are held by hook calls, so a device must not be able to start several: while its token's
+     * call is pending, the same token sent again (here from a second connection of the same claim) is refused at
+     * once and calls no hook; the pending registration still completes.
+     */
+    @Test
+    void aTokenWhoseHookCallIsPendingStartsNoSecondOne() throws Exception {
+        ProvisioningClaim claim = emulator.createProvisioningClaim("slow");
+        try (SdkDevice device =
+                        SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-REPLAY");
+                SdkDevice replayer =
+                        SdkDevice.connect(emulator, claim.certificatePem(), claim.privateKeyPem(), "claim-REPLAY-2")) {
+            String token = device.createKeysAndCertificate().certificateOwnershipToken;
+            Map<String, String> parameters = Map.of("SerialNumber", "REPLAY");
+            CompletableFuture<RegisterThingResponse> first = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return device.registerThing("slow", token, parameters);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    devices);
+            long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (arrived.get() < 1 && System.nanoTime() < waitUntil) {
+                Thread.sleep(20);
+            }
+            assertThat(arrived).as("the first hook call held").hasValue(1);
+
+            for (int i = 0; i < 5; i++) {
+                assertThatThrownBy(() -> replayer.registerThing("slow", token, parameters))
+                        .hasRootCauseInstanceOf(SdkDevice.Rejected.class)
+                        .hasMessageContaining("InvalidCertificateOwnershipToken");
+            }
+            assertThat(arrived).as("hook calls").hasValue(1);
+
+            release.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS).thingName).isEqualTo("device-REPLAY");
+        }
     }
 
     private String provision(String template, String serial) {
