@@ -7,10 +7,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.fleetprov.emulator.EmulatorConfig;
 import io.fleetprov.emulator.IotEmulator;
 import io.fleetprov.emulator.provisioning.ProvisioningClaim;
+import io.fleetprov.protocol.codec.PayloadCodec;
+import io.fleetprov.protocol.hook.PreProvisioningHookResponse;
 import io.fleetprov.testing.SdkDevice;
 import io.fleetprov.testing.TestTemplates;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,7 @@ class SlowHookIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            byte[] body = "{\"allowProvisioning\":true}".getBytes(StandardCharsets.UTF_8);
+            byte[] body = PayloadCodec.json().encode(new PreProvisioningHookResponse(true, Map.of()));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
