@@ -150,6 +150,70 @@ class BenchLogicTest {
     }
 
     @Test
+    void theTrustedFloorIsTurnedIntoWhatItLeavesTheTrustedServicesPerDevice() {
+        // bench s27's figures: the direct ceiling 634/s, the trusted one 198/s (186.37/s achieved).
+        BenchFlow direct = new BenchFlow(
+                "direct",
+                634.0,
+                "SLO missed at 777.0 devices/s",
+                List.of(
+                        step(230, true, Map.of("emulator", 3.65, "simulator", 3.66)),
+                        step(345, true, Map.of("emulator", 2.96, "simulator", 2.55)),
+                        step(634, true, Map.of("emulator", 1.94, "simulator", 1.56))),
+                null,
+                null);
+        BenchFlow trusted = new BenchFlow(
+                "trusted",
+                198.0,
+                "SLO missed at 230.0 devices/s",
+                List.of(new BenchFlow.Step(
+                        198,
+                        186.37,
+                        3960,
+                        0,
+                        3957,
+                        true,
+                        Map.of(
+                                "emulator", 4.40,
+                                "claim-service", 2.05,
+                                "audit-service", 0.41,
+                                "postgresql", 1.98,
+                                "simulator", 1.75),
+                        Map.of())),
+                null,
+                null);
+        BenchReport report = new BenchReport(1209.4, direct, trusted, Map.of());
+
+        BenchReport.TrustedBudget budget = report.trustedBudget().orElseThrow();
+
+        assertThat(budget.rate()).isCloseTo(317.0, within(1e-9));
+        assertThat(budget.cores()).isCloseTo(186.37 * 10.59 / 1000, within(1e-9));
+        assertThat(budget.budgetMs()).isCloseTo(6.226, within(1e-3));
+        // 345/s is nearer to 317/s than 230/s is.
+        assertThat(budget.directRate()).isEqualTo(345.0);
+        assertThat(budget.deviceSideMs()).isCloseTo(5.51, within(1e-9));
+        assertThat(budget.leftMs()).isCloseTo(0.716, within(1e-3));
+        assertThat(budget.servicesMs()).isCloseTo(4.44, within(1e-9));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        report.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("trusted/direct >= 0.5 in this run's CPU: 317.0 devices/s on the 1.97 cores the trusted"
+                        + " ceiling's step used is 6.23 ms per device; the direct flow at 345.0/s spent 5.51, which"
+                        + " leaves 0.72 for claim-service, audit-service and PostgreSQL (at the trusted ceiling they"
+                        + " spent 4.44)");
+    }
+
+    @Test
+    void withoutATrustedCeilingThereIsNoBudget() {
+        BenchFlow direct =
+                new BenchFlow("direct", 634.0, "", List.of(step(345, true, Map.of("emulator", 2.96))), null, null);
+        BenchFlow trusted = new BenchFlow("trusted", null, "SLO missed at 20.0 devices/s", List.of(), null, null);
+
+        assertThat(new BenchReport(1000, direct, trusted, Map.of()).trustedBudget())
+                .isEmpty();
+    }
+
+    @Test
     void eachCeilingIsPrintedWithWhatItsStepAchievedNotOnlyWhatWasOffered() {
         BenchFlow direct = new BenchFlow(
                 "direct",
