@@ -112,30 +112,27 @@ class BenchLogicTest {
         return new BenchFlow.Step(rate, rate, (long) rate * 20, 0, 100, sustainable, cpuMsPerDevice, Map.of());
     }
 
+    /** A ceiling search as the report reads it, without hook figures or an overload run. */
+    private static BenchFlow search(String name, Double ceiling, BenchFlow.Step... steps) {
+        return new BenchFlow(name, ceiling, "", List.of(steps), null, null);
+    }
+
     @Test
     void cpuIsComparedAtTheRatesBothFlowsRanWhereEveryProcessWasRead() {
-        BenchFlow direct = new BenchFlow(
+        BenchFlow direct = search(
                 "direct",
                 230.0,
-                "reached the maximum rate",
-                List.of(
-                        step(153, true, Map.of("emulator", 2.9, "simulator", 3.0)),
-                        step(102, true, Map.of("emulator", 3.2, "simulator", 3.1)),
-                        step(230, true, Map.of("emulator", 2.7, "simulator", 2.8)),
-                        step(68, true, Map.of("emulator", 3.4, "simulator", Double.NaN))),
-                null,
-                null);
-        BenchFlow trusted = new BenchFlow(
+                step(153, true, Map.of("emulator", 2.9, "simulator", 3.0)),
+                step(102, true, Map.of("emulator", 3.2, "simulator", 3.1)),
+                step(230, true, Map.of("emulator", 2.7, "simulator", 2.8)),
+                step(68, true, Map.of("emulator", 3.4, "simulator", Double.NaN)));
+        BenchFlow trusted = search(
                 "trusted",
                 153.0,
-                "SLO missed at 345.0 devices/s",
-                List.of(
-                        step(68, true, Map.of("emulator", 5.2, "claim-service", 3.5)),
-                        step(153, true, Map.of("emulator", 3.9, "claim-service", 8.0)),
-                        step(102, true, Map.of("emulator", 4.7, "claim-service", 7.8)),
-                        step(345, false, Map.of("emulator", 3.5, "claim-service", 7.5))),
-                null,
-                null);
+                step(68, true, Map.of("emulator", 5.2, "claim-service", 3.5)),
+                step(153, true, Map.of("emulator", 3.9, "claim-service", 8.0)),
+                step(102, true, Map.of("emulator", 4.7, "claim-service", 7.8)),
+                step(345, false, Map.of("emulator", 3.5, "claim-service", 7.5)));
         BenchReport report = new BenchReport(1000, direct, trusted, Map.of());
 
         // 68/s: the direct simulator was not read; 230 and 345: only one flow ran there.
@@ -152,21 +149,16 @@ class BenchLogicTest {
     @Test
     void theTrustedFloorIsTurnedIntoWhatItLeavesTheTrustedServicesPerDevice() {
         // bench s27's figures: the direct ceiling 634/s, the trusted one 198/s (186.37/s achieved).
-        BenchFlow direct = new BenchFlow(
+        BenchFlow direct = search(
                 "direct",
                 634.0,
-                "SLO missed at 777.0 devices/s",
-                List.of(
-                        step(230, true, Map.of("emulator", 3.65, "simulator", 3.66)),
-                        step(345, true, Map.of("emulator", 2.96, "simulator", 2.55)),
-                        step(634, true, Map.of("emulator", 1.94, "simulator", 1.56))),
-                null,
-                null);
-        BenchFlow trusted = new BenchFlow(
+                step(230, true, Map.of("emulator", 3.65, "simulator", 3.66)),
+                step(345, true, Map.of("emulator", 2.96, "simulator", 2.55)),
+                step(634, true, Map.of("emulator", 1.94, "simulator", 1.56)));
+        BenchFlow trusted = search(
                 "trusted",
                 198.0,
-                "SLO missed at 230.0 devices/s",
-                List.of(new BenchFlow.Step(
+                new BenchFlow.Step(
                         198,
                         186.37,
                         3960,
@@ -179,9 +171,7 @@ class BenchLogicTest {
                                 "audit-service", 0.41,
                                 "postgresql", 1.98,
                                 "simulator", 1.75),
-                        Map.of())),
-                null,
-                null);
+                        Map.of()));
         BenchReport report = new BenchReport(1209.4, direct, trusted, Map.of());
 
         BenchReport.TrustedBudget budget = report.trustedBudget().orElseThrow();
@@ -205,8 +195,7 @@ class BenchLogicTest {
 
     @Test
     void withoutATrustedCeilingThereIsNoBudget() {
-        BenchFlow direct =
-                new BenchFlow("direct", 634.0, "", List.of(step(345, true, Map.of("emulator", 2.96))), null, null);
+        BenchFlow direct = search("direct", 634.0, step(345, true, Map.of("emulator", 2.96)));
         BenchFlow trusted = new BenchFlow("trusted", null, "SLO missed at 20.0 devices/s", List.of(), null, null);
 
         assertThat(new BenchReport(1000, direct, trusted, Map.of()).trustedBudget())
