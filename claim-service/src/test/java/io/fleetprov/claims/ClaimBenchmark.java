@@ -160,12 +160,13 @@ class ClaimBenchmark {
                     list(rounds, Round::cpuRatio, "%.2f"));
             // On a CPU-bound machine the rate ratio is the CPU ratio: the floor turned into what the service's path may
             // spend.
+            double rawCpu = median(rounds, r -> r.rawCpu().total());
             System.out.printf(
                     "    %.1fx raw allows the service's path, the raw call included, %.2f ms of CPU per claim (raw %.2f /"
                             + " %.1f); its PostgreSQL alone spent %.2f%n",
                     SERVICE_FLOOR,
-                    median(rounds, r -> r.rawCpu().total()) / SERVICE_FLOOR,
-                    median(rounds, r -> r.rawCpu().total()),
+                    rawCpu / SERVICE_FLOOR,
+                    rawCpu,
                     SERVICE_FLOOR,
                     median(rounds, r -> r.serviceCpu().postgres()));
             System.out.printf(

@@ -134,7 +134,9 @@ record BenchReport(double machineLimit, BenchFlow direct, BenchFlow trusted, Map
         Map<String, Double> d = direct.cpuMsPerDeviceReported();
         Map<String, Double> t = trusted.cpuMsPerDeviceReported();
         Set<String> processes = new LinkedHashSet<>();
-        processes.addAll(List.of("emulator", "claim-service", "audit-service", "postgresql", "simulator"));
+        processes.add("emulator");
+        processes.addAll(TRUSTED_SERVICES);
+        processes.add("simulator");
         processes.addAll(d.keySet());
         processes.addAll(t.keySet());
         out.printf(Locale.ROOT, "  %-14s %10s %10s%n", "process", "direct", "trusted");
